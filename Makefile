@@ -1,0 +1,54 @@
+# ICIS: `make run` serves the Hanoi demo, `make test` runs every check. Both install what they need.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/icis
+RUN := $(UV) run --frozen --no-sync
+
+.PHONY: run test install lint test-sqlite test-postgres bench messages clean
+
+.tools/bin/uv:
+	python3 scripts/bootstrap_uv.py
+
+.venv/.synced: uv.lock pyproject.toml | $(filter .tools/bin/uv,$(UV))
+	$(UV) sync --frozen
+	touch $@
+
+install: .venv/.synced
+
+run: install
+	DEBUG=$${DEBUG:-1} $(RUN) python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(RUN) python manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+test-sqlite: install
+	DATABASE_URL=sqlite:///:memory: $(RUN) pytest
+
+test-postgres: install
+	@if $(RUN) python scripts/db_reachable.py "$(PG_TEST_URL)"; then \
+		echo "== PostgreSQL: $(PG_TEST_URL) =="; \
+		DATABASE_URL="$(PG_TEST_URL)" $(RUN) pytest; \
+	elif [ -n "$$ICIS_REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL at $(PG_TEST_URL) is required (ICIS_REQUIRE_POSTGRES) but not reachable"; exit 1; \
+	else \
+		echo "== PostgreSQL not reachable at $(PG_TEST_URL): skipped =="; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(RUN) python manage.py bench_registry --settings=config.settings.bench
+
+messages: install
+	cd icis && DEBUG=1 ../$(RUN) python ../manage.py makemessages -l vi -l en --no-obsolete
+	DEBUG=1 $(RUN) python manage.py makemessages -l vi -l en --no-obsolete -i ".venv/*" -i ".tools/*"
+	DEBUG=1 $(RUN) python scripts/compile_messages.py
+
+clean:
+	rm -rf .venv .tools var/*.sqlite3* var/static

@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from icis.accounts.models import Organisation
+from icis.documents.api.serializers import SourceSerializer
+from icis.documents.models import Document
+from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
+
+from .. import services
+from ..choices import ClusterStatus, CommuneBasis
+from ..models import Cluster, ClusterExpansion, Sector, StatusChange
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all(), required=False)
+    legacy_district = serializers.SlugRelatedField(
+        slug_field="code", queryset=LegacyDistrict.objects.all(), required=False, allow_null=True
+    )
+    legacy_communes = serializers.SlugRelatedField(
+        slug_field="code", queryset=LegacyCommune.objects.all(), many=True, required=False
+    )
+    communes = serializers.SerializerMethodField()
+    suggested_communes = serializers.SerializerMethodField()
+    sectors = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all(), many=True, required=False)
+    investor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    establishment_decision = serializers.PrimaryKeyRelatedField(
+        queryset=Document.objects.all(), required=False, allow_null=True
+    )
+    area_ha = serializers.DecimalField(max_digits=10, decimal_places=4, min_value=0, required=False, allow_null=True)
+    planned_area_ha = serializers.DecimalField(
+        max_digits=10, decimal_places=4, min_value=0, required=False, allow_null=True
+    )
+    industrial_land_ha = serializers.DecimalField(
+        max_digits=10, decimal_places=4, min_value=0, required=False, allow_null=True
+    )
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_ascii",
+            "kind",
+            "status",
+            "status_label",
+            "status_since",
+            "province",
+            "legacy_district",
+            "legacy_communes",
+            "communes",
+            "suggested_communes",
+            "planned_area_ha",
+            "area_ha",
+            "industrial_land_ha",
+            "latitude",
+            "longitude",
+            "boundary",
+            "investor",
+            "establishment_decision",
+            "sectors",
+            "operating_without_establishment",
+            "needs_verification",
+            "verification_note",
+            "notes",
+            "is_synthetic",
+            "version",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status_since", "is_synthetic", "version", "created_at", "updated_at"]
+
+    def _links(self, obj, basis):
+        return [link.commune_id for link in obj.commune_links.all() if link.basis == basis]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_communes(self, obj):
+        return self._links(obj, CommuneBasis.STATED)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), read_only=True))
+    def get_suggested_communes(self, obj):
+        return self._links(obj, CommuneBasis.SUGGESTED)
+
+    def to_internal_value(self, data):
+        validated = super().to_internal_value(data)
+        if isinstance(data, dict) and "communes" in data:
+            validated["communes"] = _communes_from(data["communes"])
+        return validated
+
+    def _split(self, validated):
+        relations = {key: validated.pop(key) for key in ("communes", "legacy_communes", "sectors") if key in validated}
+        return validated, relations
+
+    def create(self, validated_data):
+        data, relations = self._split(validated_data)
+        data.setdefault("province", Province.objects.filter(code=settings.ICIS_PROVINCE_CODE).first())
+        if data["province"] is None:
+            raise serializers.ValidationError({"province": "Give the province's GSO code."})
+        return services.cluster_create(
+            data=data, actor=self.context["request"].user, status_date=timezone.localdate(), **relations
+        )
+
+    def update(self, instance, validated_data):
+        data, relations = self._split(validated_data)
+        return services.cluster_update(
+            cluster=instance,
+            data=data,
+            actor=self.context["request"].user,
+            expected_version=self.context.get("expected_version"),
+            **relations,
+        )
+
+
+def _communes_from(value):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise serializers.ValidationError({"communes": ['Give a list of commune GSO codes, e.g. ["10273"].']})
+    found = {c.code: c for c in Commune.objects.filter(code__in=value)}
+    unknown = [code for code in value if code not in found]
+    if unknown:
+        raise serializers.ValidationError({"communes": [f"Unknown commune code(s): {', '.join(unknown)}."]})
+    return list(found.values())
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=ClusterStatus.choices)
+    date = serializers.DateField()
+    reason = serializers.CharField()
+    document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "expansion",
+            "from_status",
+            "to_status",
+            "effective_on",
+            "reason",
+            "document",
+            "actor",
+            "recorded_at",
+        ]
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One line of a cluster's history: a lifecycle event or a change to its fields."""
+
+    type = serializers.ChoiceField(choices=["status", "change"])
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    via = serializers.CharField(allow_null=True)
+    effective_on = serializers.DateField(allow_null=True, required=False)
+    from_status = serializers.CharField(allow_blank=True, required=False)
+    to_status = serializers.CharField(required=False)
+    reason = serializers.CharField(allow_blank=True, required=False)
+    document = serializers.IntegerField(allow_null=True, required=False)
+    action = serializers.CharField(required=False)
+    changes = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class ExpansionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ClusterExpansion
+        fields = [
+            "id",
+            "cluster",
+            "added_area_ha",
+            "added_industrial_land_ha",
+            "decision",
+            "status",
+            "status_since",
+            "notes",
+            "version",
+        ]
+        read_only_fields = ["cluster", "status_since", "version"]

@@ -1,0 +1,61 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from icis.documents.api.serializers import DocumentSerializer
+
+from .. import selectors, services
+from ..filtersets import ClusterFilterSet
+from .serializers import ClusterSerializer, HistoryEntrySerializer, TransitionSerializer
+
+
+class ClusterViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The cluster registry. Status changes only through `transition`."""
+
+    serializer_class = ClusterSerializer
+    filterset_class = ClusterFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action in ("retrieve", "partial_update", "update"):
+            return selectors.cluster_detail()
+        return selectors.cluster_list().prefetch_related("sources__document")
+
+    @extend_schema(request=TransitionSerializer, responses={200: ClusterSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        cluster = self.get_object()
+        payload = TransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        services.cluster_transition(
+            cluster=cluster,
+            to_status=data["to"],
+            effective_on=data["date"],
+            reason=data["reason"],
+            document=data.get("document"),
+            actor=request.user,
+        )
+        fresh = get_object_or_404(selectors.cluster_detail(), pk=cluster.pk)
+        return Response(ClusterSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        cluster = self.get_object()
+        return Response(HistoryEntrySerializer(selectors.cluster_history(cluster), many=True).data)
+
+    @extend_schema(responses={200: DocumentSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def documents(self, request, pk=None):
+        cluster = self.get_object()
+        documents = cluster.documents.prefetch_related("clusters")
+        return Response(DocumentSerializer(documents, many=True, context=self.get_serializer_context()).data)

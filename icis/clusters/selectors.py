@@ -1,0 +1,133 @@
+"""Reads of the registry that aggregate or serve more than one interface."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+
+from icis.core.audit import field_changes
+from icis.geo.models import LegacyCommune, strip_unit_type
+from icis.geo.selectors import sole_successor
+
+from .choices import ClusterStatus
+from .models import Cluster, StatusChange
+
+
+def cluster_list() -> QuerySet[Cluster]:
+    """The list query every interface starts from: no query per row for what lists show."""
+    return Cluster.objects.select_related("legacy_district", "province", "investor").prefetch_related(
+        "commune_links__commune", "legacy_communes", "sectors"
+    )
+
+
+def cluster_detail() -> QuerySet[Cluster]:
+    return (
+        cluster_list()
+        .select_related("establishment_decision")
+        .prefetch_related("documents", "sources__document", "expansions__decision")
+    )
+
+
+def _zero_row():
+    return {"count": 0, "area_ha": Decimal("0"), "area_unknown": 0}
+
+
+def status_summary(*, as_of: datetime.date | None = None, clusters: QuerySet | None = None) -> dict:
+    """Counts and area by status, now or as the recorded transitions had it on `as_of`.
+
+    Two queries whatever the number of clusters. A cluster with no change recorded by `as_of`
+    did not exist in the registry then and is left out.
+    """
+    clusters = Cluster.objects.all() if clusters is None else clusters
+    by_status = {value: _zero_row() for value in ClusterStatus.values}
+    if as_of is None:
+        rows = clusters.values("status").annotate(
+            n=Count("id"), area=Sum("area_ha"), unknown=Count("id", filter=Q(area_ha__isnull=True))
+        )
+        for row in rows:
+            by_status[row["status"]] = {
+                "count": row["n"],
+                "area_ha": row["area"] or Decimal("0"),
+                "area_unknown": row["unknown"],
+            }
+    else:
+        latest = StatusChange.objects.filter(
+            cluster=OuterRef("pk"), expansion__isnull=True, effective_on__lte=as_of
+        ).order_by("-effective_on", "-id")
+        annotated = clusters.annotate(status_then=Subquery(latest.values("to_status")[:1])).filter(
+            status_then__isnull=False
+        )
+        for status, area in annotated.values_list("status_then", "area_ha"):
+            row = by_status[status]
+            row["count"] += 1
+            if area is None:
+                row["area_unknown"] += 1
+            else:
+                row["area_ha"] += area
+    total = {
+        "count": sum(r["count"] for r in by_status.values()),
+        "area_ha": sum((r["area_ha"] for r in by_status.values()), Decimal("0")),
+        "area_unknown": sum(r["area_unknown"] for r in by_status.values()),
+    }
+    return {"as_of": as_of, "by_status": by_status, "total": total}
+
+
+def status_on(cluster: Cluster, day: datetime.date) -> str | None:
+    change = (
+        StatusChange.objects.filter(cluster=cluster, expansion__isnull=True, effective_on__lte=day)
+        .order_by("-effective_on", "-id")
+        .first()
+    )
+    return change.to_status if change else None
+
+
+def name_commune_suggestion(*, name: str, legacy_district_code: str | None):
+    """The new unit a cluster's name points at, if it names an old commune of its district that went
+    whole into exactly one new unit; else None. A suggestion to verify, never a fact."""
+    if not legacy_district_code:
+        return None
+    base = name.removeprefix("Làng nghề ").rstrip("0123456789 ").strip()
+    for old in LegacyCommune.objects.filter(district_id=legacy_district_code):
+        if strip_unit_type(old.name) == base:
+            successor = sole_successor(old)
+            if successor is not None:
+                return successor
+    return None
+
+
+def cluster_history(cluster: Cluster) -> list[dict]:
+    """Lifecycle events and field changes of a cluster, newest first (by when they were recorded)."""
+    entries = [
+        {
+            "type": "status",
+            "at": change.recorded_at,
+            "user": change.actor.username if change.actor else None,
+            "via": None,
+            "effective_on": change.effective_on,
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "reason": change.reason,
+            "document": change.document_id,
+        }
+        for change in cluster.status_changes.select_related("actor")
+    ]
+    for record in cluster.history.select_related("history_user").order_by("-history_date", "-history_id"):
+        changes = field_changes(record)
+        if record.history_type == "~" and not changes:
+            continue
+        entries.append(
+            {
+                "type": "change",
+                "at": record.history_date,
+                "user": record.history_user.username if record.history_user else None,
+                "via": record.history_channel,
+                "action": {"+": "create", "~": "update", "-": "delete"}[record.history_type],
+                "changes": [{"field": c["field"], "old": _plain(c["old"]), "new": _plain(c["new"])} for c in changes],
+            }
+        )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)

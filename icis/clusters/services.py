@@ -1,0 +1,288 @@
+"""Every write to the registry that has rules: page, API, commands and imports all call these."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from icis.documents.models import Document
+from icis.geo.models import Commune
+
+from .choices import ALLOWED_TRANSITIONS, ClusterStatus, CommuneBasis
+from .models import Cluster, ClusterCommune, ClusterExpansion, StatusChange
+
+EDITABLE_FIELDS = (
+    "code",
+    "name",
+    "name_ascii",
+    "kind",
+    "province",
+    "legacy_district",
+    "planned_area_ha",
+    "area_ha",
+    "industrial_land_ha",
+    "latitude",
+    "longitude",
+    "boundary",
+    "investor",
+    "establishment_decision",
+    "operating_without_establishment",
+    "needs_verification",
+    "verification_note",
+    "notes",
+)
+
+
+def status_label(value: str) -> str:
+    return str(ClusterStatus(value).label) if value in ClusterStatus.values else value
+
+
+def allowed_next(status: str) -> list[str]:
+    return list(ALLOWED_TRANSITIONS.get(status, ()))
+
+
+def _check_date(effective_on: datetime.date, field: str = "date") -> None:
+    if effective_on > timezone.localdate():
+        raise ValidationError(
+            {
+                field: _("The date %(date)s is in the future; record a change once it has happened.")
+                % {"date": effective_on.strftime("%d/%m/%Y")}
+            },
+            code="future_date",
+        )
+
+
+def _set_communes(cluster: Cluster, communes: Iterable[Commune], basis: str) -> None:
+    wanted = {c.code: c for c in communes}
+    ClusterCommune.objects.filter(cluster=cluster).exclude(commune_id__in=wanted).delete()
+    present = dict(ClusterCommune.objects.filter(cluster=cluster).values_list("commune_id", "basis"))
+    for code in wanted:
+        if code not in present:
+            ClusterCommune.objects.create(cluster=cluster, commune_id=code, basis=basis)
+        elif present[code] != basis:
+            link = ClusterCommune.objects.get(cluster=cluster, commune_id=code)
+            link.basis = basis
+            link.save()
+
+
+@transaction.atomic
+def cluster_create(
+    *,
+    data: dict,
+    actor,
+    status: str = ClusterStatus.PLANNED,
+    status_date: datetime.date | None = None,
+    reason: str = "",
+    document: Document | None = None,
+    communes: Iterable[Commune] = (),
+    commune_basis: str = CommuneBasis.STATED,
+    legacy_communes: Iterable = (),
+    sectors: Iterable = (),
+    is_synthetic: bool = False,
+) -> Cluster:
+    """Register a cluster in the state the evidence shows, dated when that state began.
+
+    `status_date` None means no source dates it; the cluster then counts in today's figures but
+    not in any "as of" figure.
+    """
+    if status not in ClusterStatus.values:
+        raise ValidationError({"status": _("Unknown status '%(status)s'.") % {"status": status}}, code="invalid")
+    if status_date is not None:
+        _check_date(status_date, "status_date")
+    cluster = Cluster(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    cluster.status = status
+    cluster.status_since = status_date
+    cluster.is_synthetic = is_synthetic
+    cluster.full_clean()
+    cluster._history_user = actor
+    cluster.save()
+    _set_communes(cluster, communes, commune_basis)
+    cluster.legacy_communes.set(legacy_communes)
+    cluster.sectors.set(sectors)
+    StatusChange.objects.create(
+        cluster=cluster,
+        from_status="",
+        to_status=status,
+        effective_on=status_date,
+        reason=reason or _("Registered"),
+        document=document,
+        actor=actor,
+    )
+    return cluster
+
+
+@transaction.atomic
+def cluster_update(
+    *,
+    cluster: Cluster,
+    data: dict,
+    actor,
+    expected_version: int | None = None,
+    communes: Iterable[Commune] | None = None,
+    legacy_communes: Iterable | None = None,
+    sectors: Iterable | None = None,
+) -> Cluster:
+    """Change a cluster's own fields (never its status). Refuses a stale edit."""
+    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(
+            _(
+                "This cluster was changed by someone else (version %(theirs)s, you edited version %(yours)s). "
+                "Reload it, check their change and apply yours again."
+            )
+            % {"theirs": current.version, "yours": expected_version},
+            code="stale",
+        )
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {field: _("This field cannot be changed here.") for field in sorted(unknown)}, code="read_only"
+        )
+    for field, value in data.items():
+        setattr(current, field, value)
+    current.full_clean()
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    if communes is not None:
+        _set_communes(current, communes, CommuneBasis.STATED)
+    if legacy_communes is not None:
+        current.legacy_communes.set(legacy_communes)
+    if sectors is not None:
+        current.sectors.set(sectors)
+    return current
+
+
+def _transition_error(current: str, to_status: str) -> ValidationError:
+    nexts = allowed_next(current)
+    if nexts:
+        allowed = ", ".join(f"{s} ({status_label(s)})" for s in nexts)
+        message = _("Cannot change status from %(from)s to %(to)s. Allowed next states: %(allowed)s.")
+    else:
+        allowed = ""
+        message = _("Cannot change status from %(from)s to %(to)s: %(from)s is final, no next state is allowed.")
+    return ValidationError(
+        {"to": message % {"from": current, "to": to_status, "allowed": allowed}},
+        code="transition_not_allowed",
+    )
+
+
+def _apply_transition(obj, *, to_status, effective_on, reason, document, actor, cluster, expansion=None):
+    if to_status not in ClusterStatus.values:
+        raise ValidationError(
+            {
+                "to": _("Unknown status '%(status)s'. Known: %(known)s.")
+                % {"status": to_status, "known": ", ".join(ClusterStatus.values)}
+            },
+            code="invalid",
+        )
+    if to_status not in ALLOWED_TRANSITIONS[obj.status]:
+        raise _transition_error(obj.status, to_status)
+    _check_date(effective_on)
+    if obj.status_since and effective_on < obj.status_since:
+        raise ValidationError(
+            {
+                "date": _("The date %(date)s is before the current status began (%(since)s).")
+                % {"date": effective_on.strftime("%d/%m/%Y"), "since": obj.status_since.strftime("%d/%m/%Y")}
+            },
+            code="date_before_current",
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the status changes.")}, code="required")
+    previous = obj.status
+    obj.status = to_status
+    obj.status_since = effective_on
+    obj.version += 1
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.save()
+    StatusChange.objects.create(
+        cluster=cluster,
+        expansion=expansion,
+        from_status=previous,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        document=document,
+        actor=actor,
+    )
+    return obj
+
+
+@transaction.atomic
+def cluster_transition(
+    *,
+    cluster: Cluster,
+    to_status: str,
+    effective_on: datetime.date,
+    reason: str,
+    actor,
+    document: Document | None = None,
+) -> Cluster:
+    """The one way a cluster's status changes; records who, when, why and on what authority."""
+    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    return _apply_transition(
+        current,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        document=document,
+        actor=actor,
+        cluster=current,
+    )
+
+
+@transaction.atomic
+def expansion_create(
+    *,
+    cluster: Cluster,
+    data: dict,
+    actor,
+    status: str = ClusterStatus.PLANNED,
+    status_date: datetime.date | None = None,
+    reason: str = "",
+) -> ClusterExpansion:
+    if status_date is not None:
+        _check_date(status_date, "status_date")
+    expansion = ClusterExpansion(cluster=cluster, **data)
+    expansion.status = status
+    expansion.status_since = status_date
+    expansion.full_clean()
+    expansion._history_user = actor
+    expansion.save()
+    StatusChange.objects.create(
+        cluster=cluster,
+        expansion=expansion,
+        from_status="",
+        to_status=status,
+        effective_on=status_date,
+        reason=reason or _("Expansion registered"),
+        actor=actor,
+    )
+    return expansion
+
+
+@transaction.atomic
+def expansion_transition(
+    *,
+    expansion: ClusterExpansion,
+    to_status: str,
+    effective_on: datetime.date,
+    reason: str,
+    actor,
+    document: Document | None = None,
+) -> ClusterExpansion:
+    current = ClusterExpansion.objects.select_for_update().get(pk=expansion.pk)
+    return _apply_transition(
+        current,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        document=document,
+        actor=actor,
+        cluster=current.cluster,
+        expansion=current,
+    )

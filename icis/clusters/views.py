@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
+
+from icis.core.views import FilteredListView
+
+from . import selectors, services
+from .choices import STATUS_COLOURS, ClusterStatus
+from .filtersets import ClusterFilterSet
+from .forms import ClusterForm, TransitionForm, apply_errors
+from .models import Cluster
+
+
+class ClusterListView(LoginRequiredMixin, FilteredListView):
+    template_name = "clusters/cluster_list.html"
+    filterset_class = ClusterFilterSet
+    paginate_by = 25
+
+    def get_base_queryset(self):
+        return selectors.cluster_list()
+
+
+class ClusterDetailView(LoginRequiredMixin, DetailView):
+    template_name = "clusters/cluster_detail.html"
+    context_object_name = "cluster"
+
+    def get_queryset(self):
+        return selectors.cluster_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cluster = self.object
+        context.update(
+            timeline=cluster.status_changes.select_related("document", "actor", "expansion"),
+            history=selectors.cluster_history(cluster),
+            allowed_next=[(s, ClusterStatus(s).label) for s in services.allowed_next(cluster.status)],
+            status_colours=STATUS_COLOURS,
+        )
+        return context
+
+
+class ClusterFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Create (no pk) or edit (pk) through the registry services; stale edits are refused."""
+
+    template_name = "clusters/cluster_form.html"
+    form_class = ClusterForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        pk = kwargs.get("pk")
+        self.object = get_object_or_404(selectors.cluster_detail(), pk=pk) if pk else None
+
+    def get_permission_required(self):
+        return ["clusters.change_cluster" if self.object else "clusters.add_cluster"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cluster": self.object}
+
+    def form_valid(self, form):
+        try:
+            if self.object:
+                cluster = services.cluster_update(
+                    cluster=self.object,
+                    actor=self.request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.service_kwargs(),
+                )
+                messages.success(self.request, _("Changes saved."))
+            else:
+                cluster = services.cluster_create(
+                    actor=self.request.user, status_date=timezone.localdate(), **form.service_kwargs()
+                )
+                messages.success(self.request, _("Cluster registered with status “planned”."))
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        return redirect("clusters:cluster_detail", pk=cluster.pk)
+
+
+class ClusterTransitionView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    template_name = "clusters/cluster_transition.html"
+    form_class = TransitionForm
+    permission_required = "clusters.transition_cluster"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cluster = get_object_or_404(Cluster, pk=kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cluster": self.cluster}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cluster": self.cluster}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.cluster_transition(
+                cluster=self.cluster,
+                to_status=data["to"],
+                effective_on=data["date"],
+                reason=data["reason"],
+                document=data["document"],
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Status changed."))
+        return redirect("clusters:cluster_detail", pk=self.cluster.pk)

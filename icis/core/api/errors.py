@@ -1,0 +1,59 @@
+"""One error shape for the whole API: {"detail": str, "errors": [{"field", "code", "message"}]}.
+
+Rule violations raised by services as Django ValidationError become 400s in the same shape, so the
+page and the API report the same words.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail, field=None):
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if field is None else f"{field}.{key}"
+            if key in ("non_field_errors", "__all__"):
+                name = field
+            yield from _flatten(value, name)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict):
+                yield from _flatten(value, f"{field}[{index}]" if field else str(index))
+            else:
+                yield from _flatten(value, field)
+    else:
+        code = getattr(detail, "code", None) or "invalid"
+        yield {"field": field, "code": code, "message": str(detail)}
+
+
+def errors_from_django(error: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(error, "error_dict"):
+        detail = {
+            field: [exceptions.ErrorDetail(m, code=e.code or "invalid") for e in errs for m in e.messages]
+            for field, errs in error.error_dict.items()
+        }
+    else:
+        detail = [exceptions.ErrorDetail(m, code=error.code or "invalid") for m in error.messages]
+    return exceptions.ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = errors_from_django(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.APIException):
+        errors = list(_flatten(exc.detail))
+    else:
+        errors = [{"field": None, "code": "error", "message": str(response.data)}]
+    for error in errors:
+        if error["field"] == "detail":
+            error["field"] = None
+    body = {
+        "detail": "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors),
+        "errors": errors,
+    }
+    response.data = body
+    return response

@@ -1,0 +1,40 @@
+"""Field-level history for every domain model, through django-simple-history.
+
+Each historical row also records the interface the change came through (see `channel`).
+"""
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+from . import channel
+
+
+class ChannelTracked(models.Model):
+    """Abstract base for history tables: adds the interface column."""
+
+    history_channel = models.CharField(_("via"), max_length=16, default=channel.COMMAND)
+
+    class Meta:
+        abstract = True
+
+
+def history() -> HistoricalRecords:
+    """The history manager every domain model uses."""
+    return HistoricalRecords(bases=[ChannelTracked], cascade_delete_history=False)
+
+
+@receiver(pre_create_historical_record)
+def _tag_channel(sender, history_instance, **kwargs):
+    history_instance.history_channel = channel.current()
+
+
+def field_changes(record) -> list[dict]:
+    """The fields that differ between a historical row and the one before it."""
+    previous = record.prev_record
+    if previous is None:
+        return []
+    delta = record.diff_against(previous)
+    return [{"field": change.field, "old": change.old, "new": change.new} for change in delta.changes]

@@ -1,0 +1,46 @@
+import datetime
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..selectors import registry_summary
+
+_row = inline_serializer(
+    "StatusRow",
+    {
+        "count": serializers.IntegerField(),
+        "area_ha": serializers.FloatField(),
+        "area_unknown": serializers.IntegerField(),
+    },
+)
+
+
+class SummaryQuery(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text="YYYY-MM-DD: the registry as it stood that day")
+
+
+class SummaryView(APIView):
+    """Clusters and area by status, with the development plan's totals beside them."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", datetime.date, description="YYYY-MM-DD")],
+        responses=inline_serializer(
+            "Summary",
+            {
+                "as_of": serializers.DateField(allow_null=True),
+                "by_status": serializers.DictField(child=_row),
+                "total": _row,
+                "plan": serializers.DictField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request):
+        query = SummaryQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        summary = registry_summary(as_of=query.validated_data.get("as_of"))
+        return Response(summary)

@@ -1,0 +1,21 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from . import selectors
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "dashboard/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = selectors.registry_summary()
+        verify_count, verify_sample = selectors.needing_verification()
+        context.update(
+            summary=summary,
+            rows=selectors.status_rows(summary),
+            plan=summary["plan"],
+            verify_count=verify_count,
+            verify_sample=verify_sample,
+        )
+        return context

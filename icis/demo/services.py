@@ -1,0 +1,244 @@
+"""The Hanoi demo registry: real public facts, each with its source. Idempotent."""
+
+import csv
+import datetime
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from icis.accounts.models import Organisation, OrganisationKind
+from icis.clusters import selectors as cluster_selectors
+from icis.clusters import services as cluster_services
+from icis.clusters.choices import ClusterStatus, CommuneBasis
+from icis.clusters.models import Cluster, Sector
+from icis.documents.models import Document, DocumentType, Source
+from icis.geo.models import LegacyCommune, LegacyDistrict, Province, strip_unit_type
+from icis.geo.selectors import sole_successor
+from icis.geo.services import admin_units_load
+from icis.planning.models import DevelopmentPlan
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+HANOI_PC = "UBND Thành phố Hà Nội"
+
+SEEDS = {
+    "000_c069ef9763551caf.txt": {
+        "title": "Vietnam News Agency (VNA), mid-2024: Hanoi eyes eight more industrial clusters by 2030",
+        "published_on": None,
+    },
+    "004_b946fe7d94fd0cac.txt": {
+        "title": "Viet Nam News / Bizhub: Hà Nội Plan No. 305/KH-UBND on industrial clusters in 2026",
+        "published_on": datetime.date(2025, 11, 28),
+    },
+}
+
+# Decree 32/2024 Art 3: the sectors encouraged in clusters.
+SECTORS = [
+    ("agro-processing", "Chế biến nông, lâm, thủy sản", "Agro-forestry-fishery processing"),
+    ("mechanical", "Cơ khí", "Mechanical engineering"),
+    ("supporting-industries", "Công nghiệp hỗ trợ", "Supporting industries"),
+    ("textile-footwear", "Dệt may, da giày", "Textiles and footwear"),
+    ("electronics-ict", "Điện tử, công nghệ thông tin", "Electronics and ICT"),
+    (
+        "new-technology",
+        "Năng lượng thông minh, tự động hóa, vật liệu mới, công nghệ sinh học",
+        "Smart energy, automation, new materials, biotechnology",
+    ),
+    ("local-crafts", "Ngành nghề nông thôn, làng nghề", "Rural trades and craft villages"),
+]
+
+CSV_STATUS = {
+    "proposed_for_plan": ClusterStatus.PROPOSED,
+    "established": ClusterStatus.ESTABLISHED,
+    "under_construction": ClusterStatus.UNDER_CONSTRUCTION,
+    "operating": ClusterStatus.OPERATING,
+    "": ClusterStatus.PLANNED,
+}
+ESTABLISHED_YEAR = re.compile(r"Established (\d{4})")
+OLD_COMMUNES_STATED = re.compile(r"in ([\wÀ-ỹ ]+?) and ([\wÀ-ỹ ]+?) communes")
+
+
+def demo_admin(username: str = "admin", password: str = "demo"):
+    """The demo superuser. Only the demo set-up calls this; never a migration or production settings."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"is_staff": True, "is_superuser": True, "email": "admin@icis.invalid"}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def _source(obj, *, title="", url="", published_on=None, note="", document=None):
+    Source.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        title=title,
+        document=document,
+        defaults={"url": url, "published_on": published_on, "note": note},
+    )
+
+
+def _cite(obj, source_field: str, note: str):
+    for part in (p.strip() for p in source_field.split(";") if p.strip()):
+        seed = SEEDS.get(part)
+        if seed:
+            _source(obj, title=seed["title"], published_on=seed["published_on"], note=note)
+        else:
+            _source(obj, title=part, note=note)
+
+
+def _document(*, number, year, doc_type, summary, issued_on=None):
+    document, _ = Document.objects.get_or_create(
+        number=number,
+        year=year,
+        issuer=HANOI_PC,
+        defaults={"doc_type": doc_type, "issued_on": issued_on, "summary": summary},
+    )
+    return document
+
+
+def _legacy_district(name_vi: str) -> LegacyDistrict | None:
+    for district in LegacyDistrict.objects.all():
+        if strip_unit_type(district.name) == name_vi:
+            return district
+    return None
+
+
+def _load_plan(province, actor):
+    decision = _document(
+        number="1292/QĐ-UBND",
+        year=2018,
+        doc_type=DocumentType.DECISION,
+        summary="Quy hoạch phát triển cụm công nghiệp Hà Nội đến năm 2020, định hướng đến năm 2030",
+    )
+    _document(
+        number="305/KH-UBND",
+        year=2025,
+        issued_on=datetime.date(2025, 11, 12),
+        doc_type=DocumentType.PLAN,
+        summary="Kế hoạch quản lý, đầu tư và phát triển các cụm công nghiệp trên địa bàn Thành phố năm 2026",
+    )
+    _document(
+        number="20/KH-UBND",
+        year=2025,
+        doc_type=DocumentType.PLAN,
+        summary="Kế hoạch phát triển cụm công nghiệp năm 2025",
+    )
+    plan, created = DevelopmentPlan.objects.get_or_create(
+        province=province,
+        is_current=True,
+        defaults={
+            "name": "Quy hoạch phát triển cụm công nghiệp Hà Nội đến năm 2020, định hướng đến năm 2030",
+            "document": decision,
+            "horizon_year": 2030,
+            "cluster_count": 159,
+            "area_ha": Decimal("3204.31"),
+            "notes": "To 2020: 138 clusters / 2,622.91 ha; 2021–2030: 5 expansions (~45.4 ha), 21 new (~536 ha).",
+        },
+    )
+    if created:
+        _cite(plan, "000_c069ef9763551caf.txt", "159 clusters, 3,204 ha to 2030")
+    return plan
+
+
+def _load_clusters(province, actor) -> int:
+    rows = list(csv.DictReader((DATA_DIR / "hanoi-clusters-public-facts.csv").open(encoding="utf-8")))
+    t_and_t, _ = Organisation.objects.get_or_create(
+        name="Tập đoàn T&T (T&T Group)", defaults={"kind": OrganisationKind.INVESTOR}
+    )
+    created = 0
+    for index, row in enumerate(rows, start=1):
+        code = f"HN-{index:03d}"
+        if Cluster.objects.filter(code=code).exists():
+            continue
+        district = _legacy_district(row["legacy_district_vi"])
+        status = CSV_STATUS[row["last_known_status"]]
+        as_of = datetime.date.fromisoformat(row["status_as_of"]) if row["status_as_of"] else None
+        fact = row["fact"]
+        to_verify = []
+        if status == ClusterStatus.PLANNED:
+            to_verify.append("Status not stated by the source; assumed planned.")
+        if "approximate" in fact:
+            to_verify.append("Area approximate in the source.")
+        legacy_communes, communes, basis = [], [], CommuneBasis.STATED
+        stated = OLD_COMMUNES_STATED.search(fact)
+        if stated and district:
+            legacy_communes = list(
+                LegacyCommune.objects.filter(district=district, name__in=[f"Xã {n}" for n in stated.groups()])
+            )
+            successors = {sole_successor(old) for old in legacy_communes}
+            if legacy_communes and None not in successors:
+                communes = list(successors)
+        if not communes and district:
+            suggestion = cluster_selectors.name_commune_suggestion(
+                name=row["name_vi"], legacy_district_code=district.code
+            )
+            if suggestion:
+                communes, basis = [suggestion], CommuneBasis.SUGGESTED
+                to_verify.append(
+                    f"Commune {suggestion.name} suggested from the cluster's name only; confirm from a document."
+                )
+        established = ESTABLISHED_YEAR.search(fact)
+        first_status, first_date = status, as_of
+        if established and status != ClusterStatus.ESTABLISHED:
+            first_status, first_date = (
+                ClusterStatus.ESTABLISHED,
+                datetime.date(int(established.group(1)), 12, 31),
+            )
+        reason = f"As reported by {row['source']}: {fact}"
+        if first_date is None:
+            to_verify.append("No source dates this status.")
+        cluster = cluster_services.cluster_create(
+            data={
+                "code": code,
+                "name": row["name_vi"],
+                "name_ascii": row["name_ascii"],
+                "kind": row["kind"],
+                "province": province,
+                "legacy_district": district,
+                "area_ha": Decimal(row["area_ha"]) if row["area_ha"] else None,
+                "investor": t_and_t if "T&T Group" in fact else None,
+                "needs_verification": bool(to_verify),
+                "verification_note": " ".join(to_verify),
+                "notes": fact,
+            },
+            actor=actor,
+            status=first_status,
+            status_date=first_date,
+            reason=reason,
+            communes=communes,
+            commune_basis=basis,
+            legacy_communes=legacy_communes,
+        )
+        if first_status != status:
+            cluster_services.cluster_transition(
+                cluster=cluster, to_status=status, effective_on=as_of, reason=reason, actor=actor
+            )
+        _cite(cluster, row["source"], fact)
+        created += 1
+    return created
+
+
+@transaction.atomic
+def demo_load() -> dict:
+    payload = json.loads((DATA_DIR / "hanoi-communes-2025.json").read_text(encoding="utf-8"))
+    units = admin_units_load(payload=payload)
+    province = Province.objects.get(code=payload["province"]["code"])
+    actor = demo_admin()
+    for code, name_vi, name_en in SECTORS:
+        Sector.objects.get_or_create(code=code, defaults={"name_vi": name_vi, "name_en": name_en})
+    _load_plan(province, actor)
+    created = _load_clusters(province, actor)
+    return {
+        "communes": units["communes"],
+        "clusters_created": created,
+        "clusters": Cluster.objects.count(),
+        "province": settings.ICIS_PROVINCE_CODE,
+    }

@@ -1,0 +1,49 @@
+from rest_framework import serializers
+
+from .. import services
+from ..models import Document, Source
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    document = serializers.StringRelatedField()
+
+    class Meta:
+        model = Source
+        fields = ["id", "document", "title", "url", "published_on", "note"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(required=False, min_value=1945, max_value=2100)
+    clusters = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Document._meta.get_field("clusters").related_model.objects.all()
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "doc_type",
+            "number",
+            "year",
+            "issued_on",
+            "issuer",
+            "signer",
+            "summary",
+            "url",
+            "clusters",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        # number + year + issuer uniqueness is checked by the model (year may come from the date).
+        validators = []
+
+    def validate(self, attrs):
+        if not attrs.get("year"):
+            if not attrs.get("issued_on"):
+                raise serializers.ValidationError({"year": "Give the year or the date issued."})
+            attrs["year"] = attrs["issued_on"].year
+        return attrs
+
+    def create(self, validated_data):
+        clusters = validated_data.pop("clusters", [])
+        return services.document_create(data=validated_data, actor=self.context["request"].user, clusters=clusters)

@@ -1,0 +1,132 @@
+"""Administrative units, old and new.
+
+Vietnam abolished districts on 2025-07-01: a province now has commune-level units only. Records
+made before then name old districts and communes, so both geographies are kept, each with its
+validity dates, and the old → new mapping (`CommuneMerge`) says which new unit took all or part of
+each old commune. GSO codes are the natural keys.
+"""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from icis.core.text import search_words
+
+REFORM_DATE = datetime.date(2025, 7, 1)
+LAST_DAY_BEFORE_REFORM = datetime.date(2025, 6, 30)
+
+
+class Province(models.Model):
+    code = models.CharField(_("GSO code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated for scale tests; not a real province.")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+
+class LegacyDistrict(models.Model):
+    """A district as it existed until 2025-06-30."""
+
+    code = models.CharField(_("GSO code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+    valid_to = models.DateField(_("valid to"), default=LAST_DAY_BEFORE_REFORM)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("legacy district")
+        verbose_name_plural = _("legacy districts")
+
+    def __str__(self):
+        return self.name
+
+
+class LegacyCommune(models.Model):
+    """A commune, ward or township as it existed until 2025-06-30."""
+
+    code = models.CharField(_("GSO code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    district = models.ForeignKey(LegacyDistrict, verbose_name=_("legacy district"), on_delete=models.PROTECT)
+    valid_to = models.DateField(_("valid to"), default=LAST_DAY_BEFORE_REFORM)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("legacy commune")
+        verbose_name_plural = _("legacy communes")
+
+    def __str__(self):
+        return f"{self.name} ({self.district.name})"
+
+    @property
+    def bare_name(self) -> str:
+        """The name without its type word: 'Thị trấn Phú Xuyên' → 'Phú Xuyên'."""
+        return strip_unit_type(self.name)
+
+
+class Commune(models.Model):
+    """A commune-level unit (xã, phường, đặc khu) in force from 2025-07-01."""
+
+    code = models.CharField(_("GSO code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+    valid_from = models.DateField(_("valid from"), default=REFORM_DATE)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    search_text = models.CharField(max_length=250, editable=False, db_index=True)
+    legacy_communes = models.ManyToManyField(
+        LegacyCommune, through="CommuneMerge", related_name="successors", verbose_name=_("merged from")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_words(self.code, self.name)
+        super().save(*args, **kwargs)
+
+
+class MergeType(models.TextChoices):
+    FULL = "full", _("whole")
+    PARTIAL = "partial", _("part")
+
+
+class CommuneMerge(models.Model):
+    """Which new unit took all (full) or part (partial) of an old commune."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="merges")
+    legacy_commune = models.ForeignKey(LegacyCommune, on_delete=models.CASCADE, related_name="merges")
+    merge_type = models.CharField(_("merge type"), max_length=8, choices=MergeType.choices)
+
+    class Meta:
+        ordering = ["commune_id", "legacy_commune_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "legacy_commune"], name="geo_merge_unique_pair"),
+        ]
+        verbose_name = _("commune merge")
+        verbose_name_plural = _("commune merges")
+
+    def __str__(self):
+        return f"{self.legacy_commune_id} → {self.commune_id} ({self.merge_type})"
+
+
+UNIT_TYPE_WORDS = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ", "Quận ", "Huyện ", "Thị xã ", "Thành phố ")
+
+
+def strip_unit_type(name: str) -> str:
+    for word in UNIT_TYPE_WORDS:
+        if name.startswith(word):
+            return name[len(word) :]
+    return name
