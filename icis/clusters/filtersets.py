@@ -28,7 +28,7 @@ class ClusterFilterSet(django_filters.FilterSet):
     needs_verification = django_filters.BooleanFilter(label=_("Needs verification"))
     ordering = django_filters.OrderingFilter(
         fields=(
-            ("name", "name"),
+            ("sort_name", "name"),
             ("code", "code"),
             ("area_ha", "area_ha"),
             ("status", "status"),

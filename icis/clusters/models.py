@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from icis.accounts.models import Organisation
 from icis.core.audit import history
 from icis.core.models import TimeStamped
-from icis.core.text import search_words
+from icis.core.text import fold, search_words
 from icis.documents.models import Document, Source
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 
@@ -120,18 +120,20 @@ class Cluster(TimeStamped):
     notes = models.TextField(_("notes"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_text = models.TextField(editable=False, blank=True)
+    # Vietnamese alphabetical order ignoring tones ("Đông" beside "Dong", not after "Z").
+    sort_name = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
 
     sources = GenericRelation(Source)
     history = history()
 
     class Meta:
-        ordering = ["name", "code"]
+        ordering = ["sort_name", "code"]
         verbose_name = _("industrial cluster")
         verbose_name_plural = _("industrial clusters")
         permissions = [("transition_cluster", _("Can change the lifecycle status of a cluster"))]
         indexes = [
             # the list page and API filter by status and sort by name
-            models.Index(fields=["status", "name"], name="clusters_status_name_idx"),
+            models.Index(fields=["status", "sort_name"], name="clusters_status_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(area_ha__gte=0), name="clusters_area_not_negative"),
@@ -169,6 +171,7 @@ class Cluster(TimeStamped):
 
     def save(self, *args, **kwargs):
         district = self.legacy_district.name if self.legacy_district_id else ""
+        self.sort_name = fold(self.name)
         self.search_text = search_words(self.code, self.code.replace("-", ""), self.name, self.name_ascii, district)
         super().save(*args, **kwargs)
 
