@@ -42,13 +42,17 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+# Scale check on its own database (var/bench.sqlite3, or DATABASE_URL): 1,500 synthetic clusters, then latencies.
 bench: install
-	$(RUN) python manage.py bench_registry --settings=config.settings.bench
+	$(RUN) python manage.py migrate --noinput --settings=config.settings.bench
+	$(RUN) python manage.py generate_synthetic_registry --replace --settings=config.settings.bench
+	$(RUN) python manage.py bench_registry --output bench/RESULTS.md --settings=config.settings.bench
 
+# Extract strings into locale/{vi,en}/LC_MESSAGES/django.po (needs GNU gettext), then compile the .mo with polib.
 messages: install
-	cd icis && DEBUG=1 ../$(RUN) python ../manage.py makemessages -l vi -l en --no-obsolete
-	DEBUG=1 $(RUN) python manage.py makemessages -l vi -l en --no-obsolete -i ".venv/*" -i ".tools/*"
-	DEBUG=1 $(RUN) python scripts/compile_messages.py
+	@command -v xgettext >/dev/null || { echo "makemessages needs GNU gettext: apt-get install gettext"; exit 1; }
+	DEBUG=1 $(RUN) python manage.py makemessages -l vi -l en --no-obsolete -i ".venv/*" -i ".tools/*" -i "var/*"
+	$(RUN) python scripts/compile_messages.py
 
 clean:
 	rm -rf .venv .tools var/*.sqlite3* var/static

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "icis.core",
     "icis.accounts",
     "icis.geo",
@@ -47,7 +50,9 @@ INSTALLED_APPS = [
     "icis.clusters",
     "icis.planning",
     "icis.dashboard",
+    "icis.audit",
     "icis.demo",
+    "icis.synthetic",
 ]
 
 MIDDLEWARE = [
@@ -58,10 +63,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "icis.accounts.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "icis.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "icis.core.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "icis.core.middleware.ChangeChannelMiddleware",
+    # Last: it answers lock-outs for the login form.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +145,34 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sign-in and session security (OWASP ASVS L2). Production tightens cookies and HSTS further.
+# Idle timeout by IdleTimeoutMiddleware (it touches the session at most once a minute, so reads do
+# not all write); the cookie age caps a working day.
+ICIS_SESSION_IDLE_SECONDS = env_int("ICIS_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = env_int("ICIS_SESSION_MAX_HOURS", 10) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+ICIS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+    "object-src 'none'"
+)
+AXES_FAILURE_LIMIT = env_int("ICIS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("ICIS_LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+ICIS_REQUIRE_2FA = env_bool("ICIS_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "ICIS"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -146,6 +190,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "icis.core.api.errors.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "COERCE_DECIMAL_TO_STRING": False,
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("ICIS_TOKEN_RATE", "10/minute")},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -160,6 +205,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "icis.core.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {"ClusterStatusEnum": "icis.clusters.choices.ClusterStatus"},
 }
 
@@ -170,6 +219,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # Plan-level figures the dashboard compares against come from the planning app's records, not here.

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from icis.core.audit import history
+from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
 
 
@@ -15,7 +16,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organisation(TimeStamped):
+class Organisation(Versioned, TimeStamped):
     """A body that acts in the registry: a department, a People's Committee, an investor."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)
@@ -50,3 +51,75 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+class Scope(models.Model):
+    """An administrative unit a user acts on: a whole province or one commune-level unit.
+
+    Users whose role is city-wide (the `accounts.city_wide` permission) need none. Cluster-level
+    scopes live with the clusters (`clusters.ClusterAssignment`); investors are scoped through
+    their organisation.
+    """
+
+    user = models.ForeignKey("accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="scopes")
+    province = models.ForeignKey(
+        "geo.Province", verbose_name=_("province"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    commune = models.ForeignKey(
+        "geo.Commune", verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("scope")
+        verbose_name_plural = _("scopes")
+        permissions = [
+            ("city_wide", _("Acts on every record of the province")),
+            ("view_auditlog", _("Can read and export the audit log")),
+            ("requires_2fa", _("Must sign in with a second factor when ICIS_REQUIRE_2FA is on")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(province__isnull=True) & models.Q(commune__isnull=False))
+                | (models.Q(province__isnull=False) & models.Q(commune__isnull=True)),
+                name="accounts_scope_one_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.commune or self.province)
+
+
+class AuditEvent(models.Model):
+    """A security event: sign-in, failed sign-in, lock-out, role or scope change."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("failed sign-in")
+        LOGOUT = "logout", _("signed out")
+        TOKEN = "token", _("API token issued")
+        ROLE_ADDED = "role_added", _("role granted")
+        ROLE_REMOVED = "role_removed", _("role withdrawn")
+        SCOPE_ADDED = "scope_added", _("scope granted")
+        SCOPE_REMOVED = "scope_removed", _("scope withdrawn")
+        TWO_FACTOR = "two_factor", _("second factor")
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    subject = models.CharField(_("concerning"), max_length=255, blank=True)
+    via = models.CharField(_("via"), max_length=16, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.action} {self.subject}"

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from icis.core.admin import ScopedAdminMixin
 from icis.documents.admin import SourceInline
 
-from .models import Cluster, ClusterCommune, ClusterExpansion, Sector, StatusChange
+from .models import Cluster, ClusterAssignment, ClusterCommune, ClusterExpansion, Sector, StatusChange
 
 
 class ClusterCommuneInline(admin.TabularInline):
@@ -26,7 +27,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "status", "legacy_district", "area_ha", "needs_verification"]
     list_filter = ["status", "kind", "needs_verification", "is_synthetic"]
     search_fields = ["code", "name", "name_ascii", "search_text"]
@@ -37,7 +38,7 @@ class ClusterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ClusterExpansion)
-class ClusterExpansionAdmin(SimpleHistoryAdmin):
+class ClusterExpansionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["cluster", "added_area_ha", "status", "decision"]
     readonly_fields = ["status", "status_since", "version"]
     inlines = [SourceInline]
@@ -47,3 +48,11 @@ class ClusterExpansionAdmin(SimpleHistoryAdmin):
 class SectorAdmin(admin.ModelAdmin):
     list_display = ["code", "name_vi", "name_en"]
     search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(ClusterAssignment)
+class ClusterAssignmentAdmin(SimpleHistoryAdmin):
+    """Cluster-level scopes: a user who acts on one cluster only."""
+
+    list_display = ["user", "cluster"]
+    autocomplete_fields = ["user", "cluster"]

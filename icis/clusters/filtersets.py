@@ -2,12 +2,19 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from icis.core.text import word_starts
 from icis.geo.models import Commune, LegacyDistrict
 
 from .choices import ClusterKind, ClusterStatus, CommuneBasis
 from .models import Cluster, ClusterCommune
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter by GSO code (documented as a string)."""
 
 
 class ClusterFilterSet(django_filters.FilterSet):
@@ -17,7 +24,7 @@ class ClusterFilterSet(django_filters.FilterSet):
     legacy_district = django_filters.ModelChoiceFilter(
         queryset=LegacyDistrict.objects.all(), to_field_name="code", label=_("Legacy district")
     )
-    commune = django_filters.ModelChoiceFilter(
+    commune = CodeChoiceFilter(
         queryset=Commune.objects.all(), to_field_name="code", method="in_commune", label=_("Commune")
     )
     include_suggested = django_filters.BooleanFilter(

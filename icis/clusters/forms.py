@@ -7,7 +7,7 @@ from icis.geo.models import Commune, LegacyCommune
 
 from .choices import CommuneBasis
 from .models import Cluster, Sector
-from .services import allowed_next, status_label
+from .services import LEGAL_FIELDS, allowed_next, status_label
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"}, format="%d/%m/%Y")
 
@@ -52,8 +52,13 @@ class ClusterForm(forms.ModelForm):
             "notes",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not user.has_perm("clusters.change_cluster_legal"):
+            # Shown but not editable: a disabled field keeps its saved value whatever is posted.
+            for name in LEGAL_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
         if self.instance.pk:
             self.fields["communes"].initial = [
                 link.commune_id for link in self.instance.commune_links.all() if link.basis == CommuneBasis.STATED
@@ -117,3 +122,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(target, item.messages)
     else:
         form.add_error(None, error.messages)
+
+
+class AsOfForm(forms.Form):
+    date = forms.DateField(label=_("As it stood on"), widget=DATE_WIDGET)

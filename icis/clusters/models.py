@@ -9,9 +9,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from icis.accounts.models import Organisation
+from icis.accounts.models import Organisation, Scope
 from icis.core.audit import history
+from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
+from icis.core.scoping import ScopedQuerySet
 from icis.core.text import fold, search_words
 from icis.documents.models import Document, Source
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
@@ -28,6 +30,8 @@ class Sector(models.Model):
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
 
+    history = history()
+
     class Meta:
         ordering = ["name_vi"]
         verbose_name = _("sector")
@@ -37,7 +41,23 @@ class Sector(models.Model):
         return self.name_vi
 
 
-class Cluster(TimeStamped):
+class ClusterQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        scopes = Scope.objects.filter(user=user)
+        in_communes = ClusterCommune.objects.filter(
+            commune_id__in=scopes.exclude(commune__isnull=True).values("commune_id")
+        ).values("cluster_id")
+        reach = (
+            models.Q(pk__in=in_communes)
+            | models.Q(province_id__in=scopes.exclude(province__isnull=True).values("province_id"))
+            | models.Q(pk__in=ClusterAssignment.objects.filter(user=user).values("cluster_id"))
+        )
+        if user.organisation_id:
+            reach |= models.Q(investor_id=user.organisation_id)
+        return reach
+
+
+class Cluster(Versioned, TimeStamped):
     """An industrial cluster (cụm công nghiệp): a bounded area for industry, without residents."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -118,19 +138,22 @@ class Cluster(TimeStamped):
     verification_note = models.CharField(_("what to verify"), max_length=500, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
     notes = models.TextField(_("notes"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_text = models.TextField(editable=False, blank=True)
     # Vietnamese alphabetical order ignoring tones ("Đông" beside "Dong", not after "Z").
     sort_name = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
 
     sources = GenericRelation(Source)
     history = history()
+    objects = ClusterQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_name", "code"]
         verbose_name = _("industrial cluster")
         verbose_name_plural = _("industrial clusters")
-        permissions = [("transition_cluster", _("Can change the lifecycle status of a cluster"))]
+        permissions = [
+            ("transition_cluster", _("Can change the lifecycle status of a cluster")),
+            ("change_cluster_legal", _("Can change a cluster's legal fields (decisions, areas, location)")),
+        ]
         indexes = [
             # the list page and API filter by status and sort by name
             models.Index(fields=["status", "sort_name"], name="clusters_status_name_idx"),
@@ -211,7 +234,33 @@ class ClusterCommune(models.Model):
         return f"{self.cluster_id} in {self.commune_id} ({self.basis})"
 
 
-class ClusterExpansion(TimeStamped):
+class ClusterAssignment(models.Model):
+    """A user who acts on one cluster (cluster-level scope)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="cluster_assignments"
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="assignments"
+    )
+
+    history = history()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "cluster"], name="clusters_assignment_once")]
+        verbose_name = _("cluster assignment")
+        verbose_name_plural = _("cluster assignments")
+
+    def __str__(self):
+        return f"{self.user} → {self.cluster}"
+
+
+class ExpansionQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        return models.Q(cluster__in=Cluster.objects.restrict(user, action))
+
+
+class ClusterExpansion(Versioned, TimeStamped):
     """An enlargement of a cluster, decided and built on its own timeline."""
 
     cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="expansions")
@@ -234,10 +283,10 @@ class ClusterExpansion(TimeStamped):
     )
     status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     sources = GenericRelation(Source)
     history = history()
+    objects = ExpansionQuerySet.as_manager()
 
     class Meta:
         ordering = ["cluster", "created_at"]
@@ -297,8 +346,12 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         indexes = [
-            # "status as of date D": latest change per cluster with effective_on <= D
-            models.Index(fields=["cluster", "effective_on", "id"], name="clusters_change_asof_idx"),
+            # "status as of date D": latest change of the cluster itself with effective_on <= D
+            models.Index(
+                fields=["cluster", "effective_on", "id"],
+                condition=models.Q(expansion__isnull=True),
+                name="clusters_change_asof_idx",
+            ),
         ]
 
     def __str__(self):

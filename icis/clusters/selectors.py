@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from icis.core.audit import field_changes
 from icis.geo.models import LegacyCommune, strip_unit_type
@@ -54,10 +55,10 @@ def status_summary(*, as_of: datetime.date | None = None, clusters: QuerySet | N
         latest = StatusChange.objects.filter(
             cluster=OuterRef("pk"), expansion__isnull=True, effective_on__lte=as_of
         ).order_by("-effective_on", "-id")
-        annotated = clusters.annotate(status_then=Subquery(latest.values("to_status")[:1])).filter(
-            status_then__isnull=False
-        )
-        for status, area in annotated.values_list("status_then", "area_ha"):
+        rows = clusters.annotate(status_then=Subquery(latest.values("to_status")[:1])).order_by()
+        for status, area in rows.values_list("status_then", "area_ha"):
+            if status is None:  # not yet in the registry that day
+                continue
             row = by_status[status]
             row["count"] += 1
             if area is None:
@@ -131,3 +132,57 @@ def cluster_history(cluster: Cluster) -> list[dict]:
 
 def _plain(value):
     return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+AS_OF_FIELDS = (
+    "code",
+    "name",
+    "name_ascii",
+    "kind",
+    "legacy_district",
+    "planned_area_ha",
+    "area_ha",
+    "industrial_land_ha",
+    "latitude",
+    "longitude",
+    "investor",
+    "establishment_decision",
+    "needs_verification",
+    "notes",
+)
+
+
+def cluster_as_of(cluster: Cluster, day: datetime.date) -> dict:
+    """The cluster's recorded fields at the end of `day` (Vietnam time) and its status that day.
+
+    Fields come from the change history (what the registry said then); the status from the dated
+    lifecycle events (what was true then). Before the cluster was entered, there are no fields.
+    """
+    end_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    record = cluster.history.filter(history_date__lte=end_of_day).order_by("-history_date", "-history_id").first()
+    facts = []
+    if record is not None and record.history_type != "-":
+        for name in AS_OF_FIELDS:
+            field = Cluster._meta.get_field(name)
+            value = getattr(record, field.attname)
+            if field.is_relation and value is not None:
+                value = str(field.related_model._default_manager.filter(pk=value).first() or value)
+            elif field.choices:
+                value = dict(field.flatchoices).get(value, value)
+            facts.append({"label": field.verbose_name, "value": value, "now": _current(cluster, field)})
+    status_then = status_on(cluster, day)
+    return {
+        "record": record,
+        "facts": facts,
+        "status_then": status_then,
+        "status_then_label": ClusterStatus(status_then).label if status_then else None,
+    }
+
+
+def _current(cluster, field):
+    if field.is_relation:
+        value = getattr(cluster, field.name)
+        return str(value) if value is not None else None
+    if field.choices:
+        return getattr(cluster, f"get_{field.name}_display")()
+    return getattr(cluster, field.attname)

@@ -3,17 +3,38 @@
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from icis.core.concurrency import check_version
 from icis.documents.models import Document
 from icis.geo.models import Commune
 
 from .choices import ALLOWED_TRANSITIONS, ClusterStatus, CommuneBasis
 from .models import Cluster, ClusterCommune, ClusterExpansion, StatusChange
 
+# Fields that carry legal weight (they come from decisions and plans): only roles with
+# `clusters.change_cluster_legal` change them. The rest is operational data an investor may keep up.
+LEGAL_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "province",
+    "legacy_district",
+    "planned_area_ha",
+    "area_ha",
+    "industrial_land_ha",
+    "boundary",
+    "investor",
+    "establishment_decision",
+    "operating_without_establishment",
+    "needs_verification",
+    "verification_note",
+    "communes",
+    "legacy_communes",
+)
 EDITABLE_FIELDS = (
     "code",
     "name",
@@ -36,6 +57,11 @@ EDITABLE_FIELDS = (
 )
 
 
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    """A rule violation on one field, with a code API clients can rely on whatever the language."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def status_label(value: str) -> str:
     return str(ClusterStatus(value).label) if value in ClusterStatus.values else value
 
@@ -46,12 +72,11 @@ def allowed_next(status: str) -> list[str]:
 
 def _check_date(effective_on: datetime.date, field: str = "date") -> None:
     if effective_on > timezone.localdate():
-        raise ValidationError(
-            {
-                field: _("The date %(date)s is in the future; record a change once it has happened.")
-                % {"date": effective_on.strftime("%d/%m/%Y")}
-            },
-            code="future_date",
+        raise field_error(
+            field,
+            _("The date %(date)s is in the future; record a change once it has happened.")
+            % {"date": effective_on.strftime("%d/%m/%Y")},
+            "future_date",
         )
 
 
@@ -89,7 +114,7 @@ def cluster_create(
     not in any "as of" figure.
     """
     if status not in ClusterStatus.values:
-        raise ValidationError({"status": _("Unknown status '%(status)s'.") % {"status": status}}, code="invalid")
+        raise field_error("status", _("Unknown status '%(status)s'.") % {"status": status}, "invalid")
     if status_date is not None:
         _check_date(status_date, "status_date")
     cluster = Cluster(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
@@ -127,19 +152,12 @@ def cluster_update(
 ) -> Cluster:
     """Change a cluster's own fields (never its status). Refuses a stale edit."""
     current = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ValidationError(
-            _(
-                "This cluster was changed by someone else (version %(theirs)s, you edited version %(yours)s). "
-                "Reload it, check their change and apply yours again."
-            )
-            % {"theirs": current.version, "yours": expected_version},
-            code="stale",
-        )
+    check_version(current, expected_version)
+    _check_legal(current, data, communes=communes, legacy_communes=legacy_communes, actor=actor)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
-            {field: _("This field cannot be changed here.") for field in sorted(unknown)}, code="read_only"
+            {f: ValidationError(_("This field cannot be changed here."), code="read_only") for f in sorted(unknown)}
         )
     for field, value in data.items():
         setattr(current, field, value)
@@ -156,6 +174,25 @@ def cluster_update(
     return current
 
 
+def _check_legal(current: Cluster, data: dict, *, communes, legacy_communes, actor) -> None:
+    if actor is None or actor.has_perm("clusters.change_cluster_legal"):
+        return
+    touched = [f for f in LEGAL_FIELDS if f in data and getattr(current, f) != data[f]]
+    if communes is not None:
+        stated = {link.commune_id for link in current.commune_links.all() if link.basis == CommuneBasis.STATED}
+        if stated != {c.code for c in communes}:
+            touched.append("communes")
+    if legacy_communes is not None and set(current.legacy_communes.values_list("pk", flat=True)) != {
+        c.pk for c in legacy_communes
+    }:
+        touched.append("legacy_communes")
+    if touched:
+        raise PermissionDenied(
+            _("Your role may not change these legal fields: %(fields)s. Ask the Department of Industry and Trade.")
+            % {"fields": ", ".join(touched)}
+        )
+
+
 def _transition_error(current: str, to_status: str) -> ValidationError:
     nexts = allowed_next(current)
     if nexts:
@@ -164,34 +201,29 @@ def _transition_error(current: str, to_status: str) -> ValidationError:
     else:
         allowed = ""
         message = _("Cannot change status from %(from)s to %(to)s: %(from)s is final, no next state is allowed.")
-    return ValidationError(
-        {"to": message % {"from": current, "to": to_status, "allowed": allowed}},
-        code="transition_not_allowed",
-    )
+    return field_error("to", message % {"from": current, "to": to_status, "allowed": allowed}, "transition_not_allowed")
 
 
 def _apply_transition(obj, *, to_status, effective_on, reason, document, actor, cluster, expansion=None):
     if to_status not in ClusterStatus.values:
-        raise ValidationError(
-            {
-                "to": _("Unknown status '%(status)s'. Known: %(known)s.")
-                % {"status": to_status, "known": ", ".join(ClusterStatus.values)}
-            },
-            code="invalid",
+        raise field_error(
+            "to",
+            _("Unknown status '%(status)s'. Known: %(known)s.")
+            % {"status": to_status, "known": ", ".join(ClusterStatus.values)},
+            "invalid",
         )
     if to_status not in ALLOWED_TRANSITIONS[obj.status]:
         raise _transition_error(obj.status, to_status)
     _check_date(effective_on)
     if obj.status_since and effective_on < obj.status_since:
-        raise ValidationError(
-            {
-                "date": _("The date %(date)s is before the current status began (%(since)s).")
-                % {"date": effective_on.strftime("%d/%m/%Y"), "since": obj.status_since.strftime("%d/%m/%Y")}
-            },
-            code="date_before_current",
+        raise field_error(
+            "date",
+            _("The date %(date)s is before the current status began (%(since)s).")
+            % {"date": effective_on.strftime("%d/%m/%Y"), "since": obj.status_since.strftime("%d/%m/%Y")},
+            "date_before_current",
         )
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("Say why the status changes.")}, code="required")
+        raise field_error("reason", _("Say why the status changes."), "required")
     previous = obj.status
     obj.status = to_status
     obj.status_since = effective_on

@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
-from icis.core.views import FilteredListView
+from icis.core.views import FilteredListView, ScopedObjectMixin
 
 from . import selectors, services
 from .choices import STATUS_COLOURS, ClusterStatus
 from .filtersets import ClusterFilterSet
-from .forms import ClusterForm, TransitionForm, apply_errors
+from .forms import AsOfForm, ClusterForm, TransitionForm, apply_errors
 from .models import Cluster
 
 
@@ -21,7 +21,7 @@ class ClusterListView(LoginRequiredMixin, FilteredListView):
     paginate_by = 25
 
     def get_base_queryset(self):
-        return selectors.cluster_list()
+        return selectors.cluster_list().restrict(self.request.user)
 
 
 class ClusterDetailView(LoginRequiredMixin, DetailView):
@@ -29,7 +29,7 @@ class ClusterDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "cluster"
 
     def get_queryset(self):
-        return selectors.cluster_detail()
+        return selectors.cluster_detail().restrict(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -43,22 +43,21 @@ class ClusterDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class ClusterFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class ClusterFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
     """Create (no pk) or edit (pk) through the registry services; stale edits are refused."""
 
     template_name = "clusters/cluster_form.html"
     form_class = ClusterForm
+    scope_action = "change"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        pk = kwargs.get("pk")
-        self.object = get_object_or_404(selectors.cluster_detail(), pk=pk) if pk else None
+    def get_scoped_queryset(self):
+        return selectors.cluster_detail()
 
     def get_permission_required(self):
         return ["clusters.change_cluster" if self.object else "clusters.add_cluster"]
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cluster": self.object}
@@ -84,14 +83,18 @@ class ClusterFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect("clusters:cluster_detail", pk=cluster.pk)
 
 
-class ClusterTransitionView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class ClusterTransitionView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
     template_name = "clusters/cluster_transition.html"
     form_class = TransitionForm
     permission_required = "clusters.transition_cluster"
+    scope_action = "change"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.cluster = get_object_or_404(Cluster, pk=kwargs["pk"])
+    def get_scoped_queryset(self):
+        return Cluster.objects.all()
+
+    @property
+    def cluster(self):
+        return self.object
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "cluster": self.cluster}
@@ -115,3 +118,22 @@ class ClusterTransitionView(LoginRequiredMixin, PermissionRequiredMixin, FormVie
             return self.form_invalid(form)
         messages.success(self.request, _("Status changed."))
         return redirect("clusters:cluster_detail", pk=self.cluster.pk)
+
+
+class ClusterAsOfView(LoginRequiredMixin, DetailView):
+    """The cluster as it stood at the end of a chosen day, from its history and status changes."""
+
+    template_name = "clusters/cluster_as_of.html"
+    context_object_name = "cluster"
+
+    def get_queryset(self):
+        return Cluster.objects.restrict(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = AsOfForm(self.request.GET or None)
+        context["form"] = form
+        if form.is_bound and form.is_valid():
+            day = form.cleaned_data["date"]
+            context.update(day=day, **selectors.cluster_as_of(self.object, day))
+        return context

@@ -3,6 +3,9 @@
 Each historical row also records the interface the change came through (see `channel`).
 """
 
+import contextlib
+from types import SimpleNamespace
+
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +32,28 @@ def history() -> HistoricalRecords:
 @receiver(pre_create_historical_record)
 def _tag_channel(sender, history_instance, **kwargs):
     history_instance.history_channel = channel.current()
+
+
+def current_user():
+    """The user a change is being made by: the request's, or the one a command acts as."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+@contextlib.contextmanager
+def acting(user, via: str = channel.COMMAND):
+    """Attribute every change made inside to `user`, through interface `via` (commands, imports)."""
+    previous = getattr(HistoricalRecords.context, "request", None)
+    HistoricalRecords.context.request = SimpleNamespace(user=user, META={})
+    try:
+        with channel.acting_via(via):
+            yield
+    finally:
+        if previous is None:
+            del HistoricalRecords.context.request
+        else:
+            HistoricalRecords.context.request = previous
 
 
 def field_changes(record) -> list[dict]:

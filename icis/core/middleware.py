@@ -17,3 +17,19 @@ class ChangeChannelMiddleware:
             via = channel.PAGE
         with channel.acting_via(via):
             return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (Django 5.2 has no CSP)."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.csp = settings.ICIS_CSP
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        return response

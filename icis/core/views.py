@@ -1,3 +1,6 @@
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views import defaults
 from django.views.generic import ListView
 
 
@@ -23,3 +26,46 @@ class FilteredListView(ListView):
         query.pop("ordering", None)
         context.update(filterset=self.filterset, sort_query=query.urlencode())
         return context
+
+
+class ScopedObjectMixin:
+    """Look the URL's object up through `restrict(user, scope_action)` once the user is signed in.
+
+    Put it after LoginRequiredMixin and before PermissionRequiredMixin: anonymous users go to the
+    login page, out-of-scope objects are 404 for everyone, then the permission is checked.
+    """
+
+    scope_action = "view"
+
+    def get_scoped_queryset(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        self.object = None
+        if pk is not None:
+            self.object = get_object_or_404(self.get_scoped_queryset().restrict(request.user, self.scope_action), pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _api_error(request, status: int, message: str):
+    return JsonResponse(
+        {
+            "detail": message,
+            "errors": [{"field": None, "code": "not_found" if status == 404 else "error", "message": message}],
+        },
+        status=status,
+    )
+
+
+def page_not_found(request, exception=None):
+    """404s under /api/ answer in the API's JSON error shape; pages get the HTML page."""
+    if request.path.startswith("/api/"):
+        return _api_error(request, 404, "No such resource.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return _api_error(request, 500, "Server error. It has been logged.")
+    return defaults.server_error(request)

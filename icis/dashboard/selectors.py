@@ -10,8 +10,9 @@ from icis.clusters.selectors import status_summary
 from icis.planning.selectors import current_plan
 
 
-def registry_summary(*, as_of: datetime.date | None = None) -> dict:
-    summary = status_summary(as_of=as_of)
+def registry_summary(*, user, as_of: datetime.date | None = None) -> dict:
+    """The summary over the clusters `user` reaches (everything for city-wide roles)."""
+    summary = status_summary(as_of=as_of, clusters=Cluster.objects.restrict(user))
     plan = current_plan(settings.ICIS_PROVINCE_CODE)
     in_plan = [summary["by_status"][s] for s in IN_PLAN_STATES]
     summary["plan"] = None
@@ -36,6 +37,6 @@ def status_rows(summary: dict) -> list[dict]:
     ]
 
 
-def needing_verification(limit: int = 12):
-    queryset = Cluster.objects.filter(needs_verification=True).select_related("legacy_district")
+def needing_verification(*, user, limit: int = 12):
+    queryset = Cluster.objects.restrict(user).filter(needs_verification=True).select_related("legacy_district")
     return queryset.count(), list(queryset[:limit])

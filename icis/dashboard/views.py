@@ -9,8 +9,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.registry_summary()
-        verify_count, verify_sample = selectors.needing_verification()
+        summary = selectors.registry_summary(user=self.request.user)
+        verify_count, verify_sample = selectors.needing_verification(user=self.request.user)
         context.update(
             summary=summary,
             rows=selectors.status_rows(summary),

@@ -9,14 +9,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from icis.accounts.models import Organisation, OrganisationKind
+from icis.accounts import roles
+from icis.accounts.models import Organisation, OrganisationKind, Scope
 from icis.clusters import selectors as cluster_selectors
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus, CommuneBasis
 from icis.clusters.models import Cluster, Sector
+from icis.core import channel
+from icis.core.audit import acting
 from icis.documents.models import Document, DocumentType, Source
 from icis.geo.models import LegacyCommune, LegacyDistrict, Province, strip_unit_type
 from icis.geo.selectors import sole_successor
@@ -25,6 +29,7 @@ from icis.planning.models import DevelopmentPlan
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HANOI_PC = "UBND Thành phố Hà Nội"
+T_AND_T = "Tập đoàn T&T (T&T Group)"
 
 SEEDS = {
     "000_c069ef9763551caf.txt": {
@@ -63,16 +68,47 @@ ESTABLISHED_YEAR = re.compile(r"Established (\d{4})")
 OLD_COMMUNES_STATED = re.compile(r"in ([\wÀ-ỹ ]+?) and ([\wÀ-ỹ ]+?) communes")
 
 
-def demo_admin(username: str = "admin", password: str = "demo"):
-    """The demo superuser. Only the demo set-up calls this; never a migration or production settings."""
+DEMO_PASSWORD = "demo"
+
+
+def _demo_user(username: str, *, role, organisation=None, **flags):
+    """A demo account (password `demo`). Only the demo set-up calls this: never a migration or production."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
-        username=username, defaults={"is_staff": True, "is_superuser": True, "email": "admin@icis.invalid"}
+        username=username, defaults={"email": f"{username}@icis.invalid", "organisation": organisation, **flags}
     )
     if created:
-        user.set_password(password)
+        user.set_password(DEMO_PASSWORD)
         user.save()
+    user.groups.add(Group.objects.get(name=role.name))
     return user
+
+
+def demo_admin():
+    return _demo_user("admin", role=roles.ADMIN, is_staff=True, is_superuser=True)
+
+
+def _demo_accounts() -> None:
+    def org(name, kind):
+        return Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+
+    _demo_user("doit", role=roles.DOIT_OFFICER, organisation=org("Sở Công Thương Hà Nội", OrganisationKind.DOIT))
+    _demo_user(
+        "leader", role=roles.CITY_LEADER, organisation=org("UBND Thành phố Hà Nội", OrganisationKind.PEOPLES_COMMITTEE)
+    )
+    _demo_user(
+        "inspector",
+        role=roles.INSPECTOR,
+        organisation=org("Thanh tra Sở Công Thương Hà Nội", OrganisationKind.INSPECTION),
+    )
+    official = _demo_user(
+        "commune-phu-xuyen",
+        role=roles.COMMUNE_OFFICIAL,
+        organisation=org("UBND xã Phú Xuyên", OrganisationKind.PEOPLES_COMMITTEE),
+    )
+    Scope.objects.get_or_create(user=official, commune_id="10273")
+    # T&T Group is the investor a public source names for Nam Phúc Thọ; the account itself is a demo.
+    _demo_user("investor-demo", role=roles.INVESTOR, organisation=Organisation.objects.get(name=T_AND_T))
 
 
 def _source(obj, *, title="", url="", published_on=None, note="", document=None):
@@ -150,9 +186,7 @@ def _load_plan(province, actor):
 
 def _load_clusters(province, actor) -> int:
     rows = list(csv.DictReader((DATA_DIR / "hanoi-clusters-public-facts.csv").open(encoding="utf-8")))
-    t_and_t, _ = Organisation.objects.get_or_create(
-        name="Tập đoàn T&T (T&T Group)", defaults={"kind": OrganisationKind.INVESTOR}
-    )
+    t_and_t, _ = Organisation.objects.get_or_create(name=T_AND_T, defaults={"kind": OrganisationKind.INVESTOR})
     created = 0
     for index, row in enumerate(rows, start=1):
         code = f"HN-{index:03d}"
@@ -229,13 +263,15 @@ def _load_clusters(province, actor) -> int:
 @transaction.atomic
 def demo_load() -> dict:
     payload = json.loads((DATA_DIR / "hanoi-communes-2025.json").read_text(encoding="utf-8"))
-    units = admin_units_load(payload=payload)
-    province = Province.objects.get(code=payload["province"]["code"])
     actor = demo_admin()
-    for code, name_vi, name_en in SECTORS:
-        Sector.objects.get_or_create(code=code, defaults={"name_vi": name_vi, "name_en": name_en})
-    _load_plan(province, actor)
-    created = _load_clusters(province, actor)
+    with acting(actor, channel.COMMAND):
+        units = admin_units_load(payload=payload)
+        province = Province.objects.get(code=payload["province"]["code"])
+        for code, name_vi, name_en in SECTORS:
+            Sector.objects.get_or_create(code=code, defaults={"name_vi": name_vi, "name_en": name_en})
+        _load_plan(province, actor)
+        created = _load_clusters(province, actor)
+        _demo_accounts()
     return {
         "communes": units["communes"],
         "clusters_created": created,

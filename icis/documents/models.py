@@ -11,7 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from icis.core.audit import history
+from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
+from icis.core.scoping import ScopedQuerySet
 from icis.core.text import search_words
 
 
@@ -24,7 +26,17 @@ class DocumentType(models.TextChoices):
     NOTICE = "notice", _("Notice")
 
 
-class Document(TimeStamped):
+class DocumentQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        """Documents of the clusters the user reaches, and general ones linked to no cluster."""
+        links = Document.clusters.through.objects
+        visible = links.filter(
+            cluster__in=Document._meta.get_field("clusters").related_model.objects.restrict(user, action)
+        ).values("document_id")
+        return models.Q(pk__in=visible) | ~models.Q(pk__in=links.values("document_id"))
+
+
+class Document(Versioned, TimeStamped):
     """A legal or administrative document, kept as evidence for the facts it supports."""
 
     doc_type = models.CharField(_("type"), max_length=20, choices=DocumentType.choices)
@@ -39,6 +51,7 @@ class Document(TimeStamped):
     search_text = models.TextField(editable=False, blank=True)
 
     history = history()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-issued_on", "number"]

@@ -11,6 +11,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.audit import history
 from icis.core.text import search_words
 
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -23,6 +24,8 @@ class Province(models.Model):
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, help_text=_("Generated for scale tests; not a real province.")
     )
+
+    history = history()
 
     class Meta:
         ordering = ["code"]
@@ -41,6 +44,8 @@ class LegacyDistrict(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
     valid_to = models.DateField(_("valid to"), default=LAST_DAY_BEFORE_REFORM)
 
+    history = history()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("legacy district")
@@ -57,6 +62,8 @@ class LegacyCommune(models.Model):
     name = models.CharField(_("name"), max_length=100)
     district = models.ForeignKey(LegacyDistrict, verbose_name=_("legacy district"), on_delete=models.PROTECT)
     valid_to = models.DateField(_("valid to"), default=LAST_DAY_BEFORE_REFORM)
+
+    history = history()
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +92,8 @@ class Commune(models.Model):
         LegacyCommune, through="CommuneMerge", related_name="successors", verbose_name=_("merged from")
     )
 
+    history = history()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("commune")
@@ -109,6 +118,8 @@ class CommuneMerge(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="merges")
     legacy_commune = models.ForeignKey(LegacyCommune, on_delete=models.CASCADE, related_name="merges")
     merge_type = models.CharField(_("merge type"), max_length=8, choices=MergeType.choices)
+
+    history = history()
 
     class Meta:
         ordering = ["commune_id", "legacy_commune_id"]

@@ -9,12 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from icis.core.audit import history
+from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
 from icis.documents.models import Document, Source
 from icis.geo.models import Province
 
 
-class DevelopmentPlan(TimeStamped):
+class DevelopmentPlan(Versioned, TimeStamped):
     """One version of a province's cluster development plan (the original or an amendment)."""
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)

@@ -1,9 +1,11 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from icis.core.api.permissions import requires
+from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
 from icis.documents.api.serializers import DocumentSerializer
 
 from .. import selectors, services
@@ -12,11 +14,12 @@ from .serializers import ClusterSerializer, HistoryEntrySerializer, TransitionSe
 
 
 class ClusterViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """The cluster registry. Status changes only through `transition`."""
 
@@ -24,13 +27,13 @@ class ClusterViewSet(
     filterset_class = ClusterFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         if self.action in ("retrieve", "partial_update", "update"):
             return selectors.cluster_detail()
         return selectors.cluster_list().prefetch_related("sources__document")
 
     @extend_schema(request=TransitionSerializer, responses={200: ClusterSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[requires("clusters.transition_cluster")])
     def transition(self, request, pk=None):
         cluster = self.get_object()
         payload = TransitionSerializer(data=request.data)
@@ -57,5 +60,5 @@ class ClusterViewSet(
     @action(detail=True, methods=["get"])
     def documents(self, request, pk=None):
         cluster = self.get_object()
-        documents = cluster.documents.prefetch_related("clusters")
+        documents = cluster.documents.restrict(request.user).prefetch_related("clusters")
         return Response(DocumentSerializer(documents, many=True, context=self.get_serializer_context()).data)

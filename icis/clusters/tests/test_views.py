@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core.testing.factories import make_cluster
+from icis.core.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +70,15 @@ def test_detail_shows_timeline_sources_and_suggested_commune(page, hanoi, boss):
 def test_create_form_registers_a_planned_cluster(page, hanoi):
     response = page.post(
         "/clusters/new/",
-        {"code": "HN-777", "name": "Cụm mới", "kind": "general", "province": "01", "area_ha": "20",
-         "industrial_land_ha": "15", "communes": ["10273"]},
+        {
+            "code": "HN-777",
+            "name": "Cụm mới",
+            "kind": "general",
+            "province": "01",
+            "area_ha": "20",
+            "industrial_land_ha": "15",
+            "communes": ["10273"],
+        },
     )
     cluster = Cluster.objects.get(code="HN-777")
     assert response.status_code == 302
@@ -119,9 +127,9 @@ def test_transition_form_shows_the_services_refusal(page, hanoi):
     assert Cluster.objects.get(pk=cluster.pk).status == ClusterStatus.PLANNED
 
 
-def test_user_without_permission_cannot_edit_or_transition(client, hanoi, django_user_model):
+def test_user_without_permission_cannot_edit_or_transition(client, hanoi):
     cluster = make_cluster()
-    reader = django_user_model.objects.create_user(username="reader", password="a-long-password-1")
+    reader = person("reader", roles.CITY_LEADER)
     client.force_login(reader)
     assert client.get(f"/clusters/{cluster.pk}/").status_code == 200
     assert client.get(f"/clusters/{cluster.pk}/edit/").status_code == 403

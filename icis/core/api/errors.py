@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..concurrency import StaleVersion
+from .views import PreconditionFailed
+
 
 def _flatten(detail, field=None):
     if isinstance(detail, dict):
@@ -39,6 +42,16 @@ def errors_from_django(error: DjangoValidationError) -> exceptions.ValidationErr
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, StaleVersion):
+        stale = PreconditionFailed(exc.messages[0])
+        response = drf_exception_handler(stale, context)
+        response.data = {
+            "detail": exc.messages[0],
+            "errors": [{"field": None, "code": "stale", "message": exc.messages[0]}],
+            "changes": exc.changes,
+            "current_version": exc.current_version,
+        }
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = errors_from_django(exc)
     response = drf_exception_handler(exc, context)

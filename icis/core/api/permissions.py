@@ -1,4 +1,4 @@
-from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 
 
 class ModelPermissionsOrReadOnlyStaff(DjangoModelPermissions):
@@ -13,3 +13,14 @@ class ModelPermissionsOrReadOnlyStaff(DjangoModelPermissions):
         "OPTIONS": [],
         "HEAD": [],
     }
+
+
+def requires(*perms: str):
+    """A permission class for one action: the user must hold every named Django permission."""
+
+    class RequiresPermissions(BasePermission):
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated and request.user.has_perms(perms))
+
+    RequiresPermissions.__name__ = f"Requires({', '.join(perms)})"
+    return RequiresPermissions

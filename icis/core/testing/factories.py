@@ -115,3 +115,17 @@ def make_cluster(
         reason="test fixture",
         communes=communes,
     )
+
+
+def person(username, role=None, *, organisation=None, communes=(), password="a-long-password-1"):
+    """A user holding `role` (an accounts.roles.Role), scoped to `communes` (GSO codes)."""
+    from django.contrib.auth.models import Group
+
+    from icis.accounts.models import Scope
+
+    user = get_user_model().objects.create_user(username=username, password=password, organisation=organisation)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.name))
+    for code in communes:
+        Scope.objects.create(user=user, commune_id=code)
+    return user

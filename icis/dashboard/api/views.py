@@ -42,5 +42,5 @@ class SummaryView(APIView):
     def get(self, request):
         query = SummaryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        summary = registry_summary(as_of=query.validated_data.get("as_of"))
+        summary = registry_summary(as_of=query.validated_data.get("as_of"), user=request.user)
         return Response(summary)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect, sync_playwright
 
 from icis.clusters.choices import ClusterStatus
 from icis.core.testing.factories import make_cluster, mini_hanoi
@@ -45,8 +46,7 @@ def browser():
         if os.environ.get("ICIS_REQUIRE_BROWSER") == "1":
             pytest.fail(reason + " (ICIS_REQUIRE_BROWSER=1)")
         pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield browser
@@ -90,8 +90,6 @@ def shot(page, name):
 
 
 def test_sign_in_search_and_open_a_cluster(browser, registry, live_server):
-    from playwright.sync_api import expect
-
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -29,8 +29,14 @@ def test_demo_is_idempotent(demo):
     assert get_user_model().objects.filter(username="admin").count() == 1
 
 
-def test_demo_admin_signs_in_with_demo(demo, client):
-    assert client.login(username="admin", password="demo")
+def sign_in(client, username, password="demo"):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.mark.parametrize("username", ["admin", "doit", "leader", "inspector", "commune-phu-xuyen", "investor-demo"])
+def test_demo_accounts_sign_in_with_demo(demo, client, username):
+    response = sign_in(client, username)
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_blank_status_becomes_planned_and_needs_verification(demo):
@@ -78,7 +84,7 @@ def test_plan_totals_come_from_the_seeds(demo):
 
 
 def test_demo_dashboard_shows_plan_beside_registry(demo, client):
-    client.login(username="admin", password="demo")
+    sign_in(client, "admin")
     html = client.get("/").content.decode()
     assert 'data-figure="plan-clusters">159<' in html
     assert 'data-figure="total-clusters">40<' in html

@@ -37,6 +37,13 @@ class DocumentSerializer(serializers.ModelSerializer):
         # number + year + issuer uniqueness is checked by the model (year may come from the date).
         validators = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "clusters" in self.fields:
+            relation = self.fields["clusters"].child_relation
+            relation.queryset = relation.queryset.restrict(request.user, "change")
+
     def validate(self, attrs):
         if not attrs.get("year"):
             if not attrs.get("issued_on"):

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from icis.core import channel
 from icis.demo.services import demo_load
 
 
@@ -8,9 +7,9 @@ class Command(BaseCommand):
     help = "Load Hanoi's public demo data (communes, plan totals, 40 named clusters, admin/demo). Idempotent."
 
     def handle(self, *args, **options):
-        with channel.acting_via(channel.COMMAND):
-            counts = demo_load()
+        counts = demo_load()
         self.stdout.write(
             f"Hanoi demo: {counts['communes']} communes; {counts['clusters']} clusters "
-            f"({counts['clusters_created']} new). Sign in as admin / demo."
+            f"({counts['clusters_created']} new). Demo accounts (password demo): "
+            "admin, doit, leader, inspector, commune-phu-xuyen, investor-demo."
         )

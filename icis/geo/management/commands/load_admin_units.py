@@ -5,6 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from icis.core import channel
+from icis.core.audit import acting
+from icis.core.commands import command_actor
 from icis.geo import services
 
 
@@ -14,8 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="e.g. ../shared/data/hanoi-communes-2025.json")
         parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+        parser.add_argument("--actor", help="username recorded as making the change (default: system)")
 
-    def handle(self, *args, path: Path, dry_run: bool, **options):
+    def handle(self, *args, path: Path, dry_run: bool, actor: str | None, **options):
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -25,7 +29,8 @@ class Command(BaseCommand):
                 f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
             ) from None
         try:
-            counts = services.admin_units_load(payload=payload, dry_run=dry_run)
+            with acting(command_actor(actor), channel.IMPORT):
+                counts = services.admin_units_load(payload=payload, dry_run=dry_run)
         except ValueError as error:
             raise CommandError(f"{path}: {error}") from None
         prefix = "would load" if dry_run else "loaded"

@@ -1,0 +1,30 @@
+"""Production: HTTPS only, secure cookies, HSTS, two-factor sign-in required for admins and DoIT.
+
+Use with DJANGO_SETTINGS_MODULE=config.settings.production and at least SECRET_KEY, ALLOWED_HOSTS
+and DATABASE_URL (PostgreSQL) in the environment.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+os.environ.setdefault("ICIS_REQUIRE_2FA", "1")
+
+from icis.core.env import env_bool, env_int  # noqa: E402
+
+from .base import *  # noqa: E402,F403
+
+if DEBUG:  # noqa: F405
+    raise ImproperlyConfigured("DEBUG must be off in production settings")
+
+SECURE_SSL_REDIRECT = env_bool("ICIS_SSL_REDIRECT", True)
+if env_bool("ICIS_BEHIND_PROXY", True):
+    # The TLS-terminating reverse proxy (nginx) sets this header; Django must not trust it otherwise.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_HSTS_SECONDS = env_int("ICIS_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,105 @@
+"""The audit trail read back: field-level history of every domain model, and security events."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q
+from simple_history.models import registered_models
+
+from icis.accounts.models import AuditEvent
+from icis.core.audit import field_changes
+
+ACTIONS = {"+": "create", "~": "update", "-": "delete"}
+
+
+@dataclass
+class AuditRow:
+    at: datetime.datetime
+    user: str | None
+    via: str
+    kind: str  # model label or "security"
+    action: str
+    object_id: str
+    object_repr: str
+    changes: list = field(default_factory=list)
+
+
+def audited_models() -> list:
+    return sorted(registered_models.values(), key=lambda model: model._meta.label)
+
+
+def _history_rows(model, *, user_id, since, until, object_id, limit) -> list[AuditRow]:
+    history = model.history.model
+    query = history.objects.select_related("history_user").order_by("-history_date", "-history_id")
+    if user_id:
+        query = query.filter(history_user_id=user_id)
+    if since:
+        query = query.filter(history_date__date__gte=since)
+    if until:
+        query = query.filter(history_date__date__lte=until)
+    if object_id:
+        query = query.filter(**{model._meta.pk.attname: object_id})
+    rows = []
+    for record in query[:limit]:
+        rows.append(
+            AuditRow(
+                at=record.history_date,
+                user=record.history_user.username if record.history_user else None,
+                via=getattr(record, "history_channel", ""),
+                kind=model._meta.label,
+                action=ACTIONS[record.history_type],
+                object_id=str(getattr(record, model._meta.pk.attname)),
+                object_repr=str(record.instance)[:120] if record.history_type != "-" else "",
+                changes=field_changes(record) if record.history_type == "~" else [],
+            )
+        )
+    return rows
+
+
+def audit_log(
+    *, user_id=None, model_label: str = "", since=None, until=None, object_id: str = "", limit: int = 500
+) -> list[AuditRow]:
+    """The newest `limit` audit rows matching the filters, across all models and security events."""
+    rows: list[AuditRow] = []
+    models = audited_models()
+    if model_label and model_label != "security":
+        models = [m for m in models if m._meta.label == model_label]
+    if model_label != "security":
+        for model in models:
+            rows += _history_rows(model, user_id=user_id, since=since, until=until, object_id=object_id, limit=limit)
+    if not model_label or model_label == "security":
+        events = AuditEvent.objects.select_related("actor")
+        if user_id:
+            events = events.filter(Q(actor_id=user_id))
+        if since:
+            events = events.filter(at__date__gte=since)
+        if until:
+            events = events.filter(at__date__lte=until)
+        for event in events[:limit]:
+            rows.append(
+                AuditRow(
+                    at=event.at,
+                    user=event.actor.username if event.actor else event.username or None,
+                    via=event.via,
+                    kind="security",
+                    action=event.action,
+                    object_id="",
+                    object_repr=event.subject,
+                    changes=[{"field": k, "old": None, "new": v} for k, v in event.detail.items()],
+                )
+            )
+    rows.sort(key=lambda row: row.at, reverse=True)
+    return rows[:limit]
+
+
+def object_history(obj) -> list[AuditRow]:
+    return _history_rows(type(obj), user_id=None, since=None, until=None, object_id=str(obj.pk), limit=1000)
+
+
+def model_for(app_label: str, model_name: str):
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    return model if model in registered_models.values() else None
