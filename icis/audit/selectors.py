@@ -83,7 +83,7 @@ def audit_log(
                     user=event.actor.username if event.actor else event.username or None,
                     via=event.via,
                     kind="security",
-                    action=event.action,
+                    action=str(event.get_action_display()),
                     object_id="",
                     object_repr=event.subject,
                     changes=[{"field": k, "old": None, "new": v} for k, v in event.detail.items()],

@@ -12,6 +12,13 @@ from .services import LEGAL_FIELDS, allowed_next, status_label
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"}, format="%d/%m/%Y")
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON box that shows nothing (not "null") when there is no value."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
 class ClusterForm(forms.ModelForm):
     """Edits a cluster's own fields; status is not here (see TransitionForm)."""
 
@@ -31,6 +38,8 @@ class ClusterForm(forms.ModelForm):
 
     class Meta:
         model = Cluster
+        field_classes = {"boundary": OptionalJSONField}
+        widgets = {"verification_note": forms.Textarea(attrs={"rows": 2})}
         fields = [
             "code",
             "name",
@@ -67,6 +76,8 @@ class ClusterForm(forms.ModelForm):
             self.fields["sectors"].initial = list(self.instance.sectors.values_list("pk", flat=True))
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+                field.empty_label = "—"
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -77,7 +88,7 @@ class ClusterForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
-            if name in ("notes", "boundary"):
+            if name in ("notes", "boundary", "verification_note"):
                 widget.attrs["rows"] = 3
 
     def _post_clean(self):
@@ -103,6 +114,7 @@ class TransitionForm(forms.Form):
         queryset=Document.objects.all(),
         required=False,
         label=_("Deciding document"),
+        empty_label="—",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 

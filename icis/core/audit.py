@@ -34,6 +34,9 @@ def _tag_channel(sender, history_instance, **kwargs):
     history_instance.history_channel = channel.current()
 
 
+ACTION_LABELS = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
+
+
 def current_user():
     """The user a change is being made by: the request's, or the one a command acts as."""
     request = getattr(HistoricalRecords.context, "request", None)

@@ -7,6 +7,8 @@ history row is written.
 import contextlib
 import contextvars
 
+from django.utils.translation import gettext_lazy as _
+
 PAGE = "page"
 API = "api"
 IMPORT = "import"
@@ -27,3 +29,16 @@ def acting_via(channel: str):
         yield
     finally:
         _channel.reset(token)
+
+
+LABELS = {
+    PAGE: _("web page"),
+    API: _("API"),
+    IMPORT: _("import"),
+    COMMAND: _("command"),
+    ADMIN: _("administration"),
+}
+
+
+def label(value: str) -> str:
+    return str(LABELS.get(value, value or ""))

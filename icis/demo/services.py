@@ -130,6 +130,11 @@ def _cite(obj, source_field: str, note: str):
             _source(obj, title=part, note=note)
 
 
+def _source_names(source_field: str) -> str:
+    parts = (p.strip() for p in source_field.split(";") if p.strip())
+    return "; ".join(SEEDS[p]["title"] if p in SEEDS else p for p in parts)
+
+
 def _document(*, number, year, doc_type, summary, issued_on=None):
     document, _ = Document.objects.get_or_create(
         number=number,
@@ -226,7 +231,7 @@ def _load_clusters(province, actor) -> int:
                 ClusterStatus.ESTABLISHED,
                 datetime.date(int(established.group(1)), 12, 31),
             )
-        reason = f"As reported by {row['source']}: {fact}"
+        reason = f"{fact} (source: {_source_names(row['source'])})"
         if first_date is None:
             to_verify.append("No source dates this status.")
         cluster = cluster_services.cluster_create(

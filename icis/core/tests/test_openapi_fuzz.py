@@ -9,6 +9,8 @@ import json
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -45,7 +47,18 @@ CHECKS = [
 
 
 @pytest.fixture
-def officer_token(hanoi):
+def keep_test_connection():
+    """The WSGI handler closes the connection after each request; inside a test transaction that
+    would lose the test's data (PostgreSQL). Django's own test client disconnects it the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def officer_token(hanoi, keep_test_connection):
     officer = person("fuzzer", roles.DOIT_OFFICER)
     make_cluster(name="Đông Phú Yên", area_ha=10)
     cache.clear()
