@@ -7,24 +7,53 @@ from rest_framework.routers import DefaultRouter
 
 from icis.accounts.api.views import TokenView
 from icis.clusters.api.views import ClusterViewSet
+from icis.construction.api import urls as construction_api
 from icis.dashboard.api.views import SummaryView
 from icis.documents.api.views import DocumentViewSet
+from icis.dossiers.api import urls as dossiers_api
+from icis.environment.api import urls as environment_api
+from icis.legal.api import urls as legal_api
+from icis.planning.api import urls as planning_api
+from icis.reporting.api import urls as reporting_api
+from icis.tenancy.api import urls as tenancy_api
 
 router = DefaultRouter()
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("documents", DocumentViewSet, basename="document")
+for prefix, viewset, basename in [
+    *construction_api.ROUTES,
+    *tenancy_api.ROUTES,
+    *reporting_api.ROUTES,
+    *planning_api.ROUTES,
+    *environment_api.ROUTES,
+    *dossiers_api.ROUTES,
+]:
+    router.register(prefix, viewset, basename=basename)
 
 api_urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("stats/summary/", SummaryView.as_view(), name="stats-summary"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *construction_api.urlpatterns,
+    *tenancy_api.urlpatterns,
+    *legal_api.urlpatterns,
+    *reporting_api.urlpatterns,
+    *environment_api.urlpatterns,
+    *dossiers_api.urlpatterns,
     *router.urls,
 ]
 
 urlpatterns = [
     path("", include("icis.dashboard.urls")),
     path("clusters/", include("icis.clusters.urls")),
+    path("construction/", include("icis.construction.urls")),
+    path("tenancy/", include("icis.tenancy.urls")),
+    path("planning/", include("icis.planning.urls")),
+    path("legal/", include("icis.legal.urls")),
+    path("reports/", include("icis.reporting.urls")),
+    path("environment/", include("icis.environment.urls")),
+    path("dossiers/", include("icis.dossiers.urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("audit/", include("icis.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

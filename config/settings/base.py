@@ -48,7 +48,13 @@ INSTALLED_APPS = [
     "icis.geo",
     "icis.documents",
     "icis.clusters",
+    "icis.dossiers",
     "icis.planning",
+    "icis.construction",
+    "icis.tenancy",
+    "icis.environment",
+    "icis.legal",
+    "icis.reporting",
     "icis.dashboard",
     "icis.audit",
     "icis.demo",
@@ -209,7 +215,16 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "icis.core.api.schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {"ClusterStatusEnum": "icis.clusters.choices.ClusterStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "ClusterStatusEnum": "icis.clusters.choices.ClusterStatus",
+        "DossierKindEnum": "icis.dossiers.choices.DossierKind",
+        "DossierOutcomeEnum": "icis.dossiers.choices.Outcome",
+        "SelectionOutcomeEnum": "icis.dossiers.choices.SelectionOutcome",
+        "PlantStatusEnum": "icis.environment.choices.PlantStatus",
+        "ViolationStatusEnum": "icis.environment.choices.ViolationStatus",
+        "ReceivingClassEnum": "icis.environment.choices.ReceivingClass",
+        "WaterBodyKindEnum": "icis.environment.choices.WaterBodyKind",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -224,3 +239,25 @@ LOGGING = {
 
 # Plan-level figures the dashboard compares against come from the planning app's records, not here.
 ICIS_PROVINCE_CODE = env_str("ICIS_PROVINCE_CODE", "01")
+
+# Construction monitoring (docs/construction.md): thresholds behind the flags, forecasts and visit plans.
+ICIS_STALLED_MONTHS = env_int("ICIS_STALLED_MONTHS", 6)
+ICIS_NOT_STARTED_MONTHS = env_int("ICIS_NOT_STARTED_MONTHS", 12)
+ICIS_NEAR_COMPLETE_PERCENT = env_int("ICIS_NEAR_COMPLETE_PERCENT", 90)
+ICIS_FORECAST_REPORTS = env_int("ICIS_FORECAST_REPORTS", 6)
+ICIS_VISIT_FREQUENCY_MONTHS = env_int("ICIS_VISIT_FREQUENCY_MONTHS", 3)
+ICIS_STALE_DAYS = env_int("ICIS_STALE_DAYS", 180)
+ICIS_BRIEFING_ISSUER = env_str("ICIS_BRIEFING_ISSUER", "SỞ CÔNG THƯƠNG")
+ICIS_BRIEFING_PARENT = env_str("ICIS_BRIEFING_PARENT", "UBND THÀNH PHỐ HÀ NỘI")
+ICIS_BRIEFING_PLACE = env_str("ICIS_BRIEFING_PLACE", "Hà Nội")
+
+# Tenant list import (docs/tenant-import.md): upload limits; files are checked in a background thread.
+ICIS_IMPORT_MAX_BYTES = env_int("ICIS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+ICIS_IMPORT_MAX_ROWS = env_int("ICIS_IMPORT_MAX_ROWS", 5000)
+ICIS_IMPORT_SYNC = env_bool("ICIS_IMPORT_SYNC", False)
+
+# Wastewater (docs/environment.md): days to correct a violation; the sampling window when a plant has no
+# monitoring requirement; clusters established from this date need a compliant WWTP (Plan 305/KH-UBND).
+ICIS_VIOLATION_DEADLINE_DAYS = env_int("ICIS_VIOLATION_DEADLINE_DAYS", 30)
+ICIS_MONITORING_DEFAULT_MONTHS = env_int("ICIS_MONITORING_DEFAULT_MONTHS", 3)
+ICIS_NEW_CLUSTER_SINCE = env_str("ICIS_NEW_CLUSTER_SINCE", "2025-11-12")

@@ -15,3 +15,6 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"].pop("init_command", None)  # noqa: F405
+
+# Imports run in the request: a background thread cannot see the test's uncommitted transaction.
+ICIS_IMPORT_SYNC = True

@@ -18,6 +18,58 @@ class Role:
 
 
 READ = ("clusters.view_cluster", "documents.view_document", "clusters.view_clusterexpansion")
+# Construction monitoring (icis.construction): everyone who reads the registry reads construction records.
+CONSTRUCTION_READ = tuple(
+    f"construction.view_{m}"
+    for m in ("progressreport", "milestone", "obstacle", "visitplan", "plannedvisit", "visitrecord", "visitphoto")
+)
+CONSTRUCTION_DOIT = (
+    "construction.add_progressreport",
+    "construction.review_progressreport",
+    "construction.add_milestone",
+    "construction.change_milestone",
+    "construction.add_obstacle",
+    "construction.change_obstacle",
+    "construction.add_visitplan",
+    "construction.approve_visitplan",
+    "construction.change_plannedvisit",
+    "construction.delete_plannedvisit",
+    "construction.add_visitrecord",
+)
+READ = (*READ, *CONSTRUCTION_READ)
+# Tenants and Circular 14 reports (icis.tenancy).
+TENANCY_READ = ("tenancy.view_tenant", "tenancy.view_tenantproject", "tenancy.view_submission")
+TENANCY_WRITE = (
+    "tenancy.add_tenant", "tenancy.change_tenant", "tenancy.add_tenantproject", "tenancy.change_tenantproject",
+)
+REPORTING = ("tenancy.add_submission", "tenancy.change_submission")
+# Circular 14 Forms 03/04 (icis.reporting): Form 04 for the whole province, Form 03 for a commune in scope.
+AREA_REPORTS = ("reporting.view_form03", "reporting.view_form04")
+READ = (*READ, *TENANCY_READ)
+# Establishment and expansion dossiers (icis.dossiers): everyone who reads the registry reads dossiers;
+# commune officials open dossiers and record the commune's steps (2-3: the service refuses the others).
+DOSSIERS_READ = ("dossiers.view_dossier", "dossiers.view_dossierstep", "dossiers.view_applicant")
+DOSSIERS_DOIT = (
+    *(f"dossiers.{p}" for p in ("add_dossier", "change_dossier", "add_dossierstep", "record_any_step")),
+    *(f"dossiers.{p}" for p in ("add_applicant", "change_applicant", "view_scoringscheme")),
+    *(f"dossiers.{a}_{m}" for a in ("view", "add", "change") for m in ("publicholiday", "workingdayoverride")),
+)
+DOSSIERS_COMMUNE = ("dossiers.add_dossier", "dossiers.add_dossierstep")
+READ = (*READ, *DOSSIERS_READ)
+# Wastewater plants, monitoring and violations (icis.environment): everyone who reads the registry reads
+# them; DoIT keeps them; investors add monitoring samples for their own plants.
+ENVIRONMENT_READ = tuple(
+    f"environment.view_{m}"
+    for m in ("wastewaterplant", "sample", "violation", "monitoringrequirement", "tenantconnection", "regulation")
+)
+ENVIRONMENT_DOIT = (
+    *(f"environment.{a}_{m}" for a in ("add", "change") for m in ("wastewaterplant", "monitoringrequirement")),
+    *(f"environment.{a}_tenantconnection" for a in ("add", "change")),
+    "environment.transition_wastewaterplant",
+    "environment.add_sample",
+    "environment.change_violation",
+)
+READ = (*READ, *ENVIRONMENT_READ)
 REGISTRY_WRITE = (
     "clusters.add_cluster",
     "clusters.change_cluster",
@@ -35,6 +87,10 @@ ADMIN = Role(
     (
         *READ,
         *REGISTRY_WRITE,
+        *CONSTRUCTION_DOIT,
+        *TENANCY_WRITE,
+        *REPORTING,
+        "tenancy.review_submission",
         "accounts.city_wide",
         "accounts.view_auditlog",
         "accounts.requires_2fa",
@@ -47,6 +103,9 @@ ADMIN = Role(
         "accounts.view_organisation",
         "accounts.add_organisation",
         "accounts.change_organisation",
+        *AREA_REPORTS,
+        *DOSSIERS_DOIT,
+        *ENVIRONMENT_DOIT,
     ),
 )
 DOIT_OFFICER = Role(
@@ -55,14 +114,23 @@ DOIT_OFFICER = Role(
     (
         *READ,
         *REGISTRY_WRITE,
+        *CONSTRUCTION_DOIT,
+        *TENANCY_WRITE,
+        *REPORTING,
+        "tenancy.review_submission",
         "accounts.city_wide",
         "accounts.requires_2fa",
         "accounts.view_organisation",
         "accounts.add_organisation",
         "accounts.change_organisation",
+        *AREA_REPORTS,
+        *DOSSIERS_DOIT,
+        *ENVIRONMENT_DOIT,
     ),
 )
-CITY_LEADER = Role("city-leader", _("City leader"), (*READ, "accounts.city_wide", "accounts.view_organisation"))
+CITY_LEADER = Role(
+    "city-leader", _("City leader"), (*READ, "accounts.city_wide", "accounts.view_organisation", *AREA_REPORTS)
+)
 COMMUNE_OFFICIAL = Role(
     "commune-official",
     _("Commune official"),
@@ -71,12 +139,32 @@ COMMUNE_OFFICIAL = Role(
         "clusters.change_cluster",
         "clusters.change_cluster_legal",
         "documents.add_document",
+        "construction.add_obstacle",
+        "reporting.view_form03",
+        *DOSSIERS_COMMUNE,
     ),
 )
-INVESTOR = Role("investor", _("Infrastructure investor"), (*READ, "clusters.change_cluster"))
-INSPECTOR = Role("inspector", _("Inspector"), (*READ, "accounts.city_wide", "accounts.view_organisation"))
+INVESTOR = Role(
+    "investor",
+    _("Infrastructure investor"),
+    (
+        *READ,
+        *TENANCY_WRITE,
+        *REPORTING,
+        "clusters.change_cluster",
+        "construction.add_progressreport",
+        "environment.add_sample",
+    ),
+)
+INSPECTOR = Role(
+    "inspector",
+    _("Inspector"),
+    (*READ, "accounts.city_wide", "accounts.view_organisation", "construction.add_visitrecord", *AREA_REPORTS),
+)
 
-ROLES = (ADMIN, DOIT_OFFICER, CITY_LEADER, COMMUNE_OFFICIAL, INVESTOR, INSPECTOR)
+TENANT = Role("tenant", _("Tenant (secondary investor)"), (*TENANCY_READ, *REPORTING))
+
+ROLES = (ADMIN, DOIT_OFFICER, CITY_LEADER, COMMUNE_OFFICIAL, INVESTOR, INSPECTOR, TENANT)
 
 
 def roles_sync() -> None:

@@ -25,7 +25,8 @@ from icis.documents.models import Document, DocumentType, Source
 from icis.geo.models import LegacyCommune, LegacyDistrict, Province, strip_unit_type
 from icis.geo.selectors import sole_successor
 from icis.geo.services import admin_units_load
-from icis.planning.models import DevelopmentPlan
+from icis.planning.choices import AmendmentStatus
+from icis.planning.models import AmendmentEvent, AnnualPlan, DevelopmentPlan, PlanAmendment, Target, Task
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HANOI_PC = "UBND Thành phố Hà Nội"
@@ -143,6 +144,132 @@ def _document(*, number, year, doc_type, summary, issued_on=None):
         defaults={"doc_type": doc_type, "issued_on": issued_on, "summary": summary},
     )
     return document
+
+
+DOMAIN_BRIEF = "ICIS domain brief (shared/domain.md), from public reports on Plan 20/KH-UBND"
+ANNUAL_PLANS = [
+    {
+        "year": 2024,
+        "title": "Kế hoạch quản lý, đầu tư và phát triển cụm công nghiệp năm 2024",
+        "number": "",
+        "issued_on": None,
+        "source": "000_c069ef9763551caf.txt",
+        "needs_verification": True,
+        "note": "Number and date not given by the source.",
+        "targets": [
+            ("infrastructure_completed", "Hoàn thành đầu tư hạ tầng và khánh thành 15–20 CCN", 15, 20, {}),
+            ("established_or_expanded", "Thành lập, mở rộng 10–15 CCN", 10, 15, {}),
+        ],
+        "tasks": [],
+    },
+    {
+        "year": 2025,
+        "title": "Kế hoạch phát triển cụm công nghiệp năm 2025",
+        "number": "20/KH-UBND",
+        "issued_on": None,
+        "source": DOMAIN_BRIEF,
+        "needs_verification": True,
+        "note": "Date not given by the source.",
+        "targets": [
+            (
+                "infrastructure_completed",
+                "Hoàn thành hạ tầng 30 CCN khởi công giai đoạn 2021–2024",
+                30,
+                30,
+                {"started_from": 2021, "started_to": 2024},
+            ),
+            ("established_or_expanded", "Thành lập, mở rộng 15–20 CCN", 15, 20, {}),
+        ],
+        "tasks": [],
+    },
+    {
+        "year": 2026,
+        "title": "Kế hoạch quản lý, đầu tư và phát triển các cụm công nghiệp trên địa bàn Thành phố năm 2026",
+        "number": "305/KH-UBND",
+        "issued_on": datetime.date(2025, 11, 12),
+        "source": "004_b946fe7d94fd0cac.txt",
+        "needs_verification": False,
+        "note": "",
+        "targets": [
+            ("fully_occupied", "Lấp đầy 6 CCN đã hoàn thành hạ tầng kỹ thuật", 6, 6, {"threshold": 100}),
+            (
+                "infrastructure_completed",
+                "Hoàn thành hạ tầng 26 CCN khởi công giai đoạn 2021–2025",
+                26,
+                26,
+                {"started_from": 2021, "started_to": 2025},
+            ),
+            ("established_or_expanded", "Thành lập, mở rộng 5–10 CCN mới", 5, 10, {}),
+        ],
+        "tasks": [
+            "Xây dựng cơ chế, chính sách phát triển cụm công nghiệp",
+            "Quản lý, vận hành các cụm công nghiệp đang hoạt động",
+            "Đầu tư hạ tầng các cụm công nghiệp đã thành lập",
+            "Phát triển cụm công nghiệp mới; mọi CCN mới có trạm xử lý nước thải đạt quy chuẩn",
+            "Kiểm tra việc chấp hành pháp luật về quy hoạch, đầu tư, xây dựng, đất đai",
+            "Lập kế hoạch kiểm tra định kỳ tiến độ hoàn thiện hạ tầng các CCN đang xây dựng",
+            "Xem xét khen thưởng tập thể, cá nhân có thành tích năm 2026",
+        ],
+    },
+]
+
+
+def _load_annual_plans(province) -> None:
+    for spec in ANNUAL_PLANS:
+        document = None
+        if spec["number"]:
+            document = Document.objects.filter(number=spec["number"], year=spec["year"] - 1).first() or (
+                Document.objects.filter(number=spec["number"]).first()
+            )
+        plan, created = AnnualPlan.objects.get_or_create(
+            province=province,
+            year=spec["year"],
+            title=spec["title"],
+            defaults={
+                "number": spec["number"],
+                "issued_on": spec["issued_on"],
+                "document": document,
+                "needs_verification": spec["needs_verification"],
+                "notes": spec["note"],
+            },
+        )
+        if not created:
+            continue
+        _cite(plan, spec["source"], "Targets as the source states them")
+        for order, (key, label, low, high, params) in enumerate(spec["targets"]):
+            Target.objects.create(
+                plan=plan, indicator=key, label=label, target_min=low, target_max=high, params=params, order=order
+            )
+        for title in spec["tasks"]:
+            Task.objects.create(
+                plan=plan,
+                title=title,
+                lead="Sở Công Thương",
+                coordinating="Sở Tài chính; UBND các xã, phường; các chủ đầu tư hạ tầng",
+            )
+
+
+def _load_amendment_2024() -> None:
+    plan = DevelopmentPlan.objects.filter(is_current=True).first()
+    title = "Bổ sung 8 cụm công nghiệp vào Quy hoạch phát triển CCN (đề xuất năm 2024)"
+    if plan is None or PlanAmendment.objects.filter(title=title).exists():
+        return
+    amendment = PlanAmendment.objects.create(
+        title=title,
+        plan=plan,
+        status=AmendmentStatus.TO_CITY,
+        status_since=datetime.date(2024, 6, 30),
+        notes="Seed 000: DoIT with the People's Committees of Gia Lâm, Thường Tín and Phú Xuyên proposed that the "
+        "City People's Committee continue the procedures. Earlier steps and their dates are not in the source.",
+    )
+    amendment.clusters.set(Cluster.objects.filter(status=ClusterStatus.PROPOSED))
+    AmendmentEvent.objects.create(
+        amendment=amendment,
+        from_status="",
+        to_status=AmendmentStatus.TO_CITY,
+        on=datetime.date(2024, 6, 30),
+        note="As of H1 2024 (seed 000_c069ef9763551caf.txt)",
+    )
 
 
 def _legacy_district(name_vi: str) -> LegacyDistrict | None:
@@ -276,6 +403,8 @@ def demo_load() -> dict:
             Sector.objects.get_or_create(code=code, defaults={"name_vi": name_vi, "name_en": name_en})
         _load_plan(province, actor)
         created = _load_clusters(province, actor)
+        _load_annual_plans(province)
+        _load_amendment_2024()
         _demo_accounts()
     return {
         "communes": units["communes"],

@@ -8,11 +8,16 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.accounts.models import Organisation
+from icis.clusters.models import Cluster
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
+from icis.core.scoping import ScopedQuerySet
 from icis.documents.models import Document, Source
 from icis.geo.models import Province
+
+from .choices import AmendmentStatus, AreaSourceKind, TaskStatus
 
 
 class DevelopmentPlan(Versioned, TimeStamped):
@@ -27,6 +32,10 @@ class DevelopmentPlan(Versioned, TimeStamped):
     cluster_count = models.PositiveIntegerField(_("clusters in the plan"))
     area_ha = models.DecimalField(_("planned area (ha)"), max_digits=10, decimal_places=2)
     is_current = models.BooleanField(_("current version"), default=True)
+    amends = models.ForeignKey(
+        "self", verbose_name=_("amends"), on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     sources = GenericRelation(Source)
@@ -44,3 +53,204 @@ class DevelopmentPlan(Versioned, TimeStamped):
 
     def __str__(self):
         return self.name
+
+
+class PlanEntry(models.Model):
+    """A cluster as one plan version lists it: name, planned area, phase and sectors."""
+
+    plan = models.ForeignKey(DevelopmentPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="entries")
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_entries",
+        help_text=_("Empty while the planned cluster is not yet in the registry."),
+    )
+    name = models.CharField(_("name in the plan"), max_length=200)
+    planned_area_ha = models.DecimalField(
+        _("planned area (ha)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    phase = models.CharField(_("phase"), max_length=40, blank=True, help_text=_("e.g. to 2020, 2021–2030"))
+    sectors = models.CharField(_("sectors"), max_length=300, blank=True)
+    is_expansion = models.BooleanField(_("expansion of an existing cluster"), default=False)
+
+    history = history()
+
+    class Meta:
+        ordering = ["plan", "name"]
+        verbose_name = _("plan entry")
+        verbose_name_plural = _("plan entries")
+
+    def __str__(self):
+        return f"{self.plan}: {self.name}"
+
+
+class AreaStatement(TimeStamped):
+    """A cluster's area as one document states it. The plan, the establishment decision and the
+    detailed 1/500 plan often disagree: each is kept with its source and disagreements are shown."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="area_statements"
+    )
+    kind = models.CharField(_("stated in"), max_length=20, choices=AreaSourceKind.choices)
+    area_ha = models.DecimalField(_("area (ha)"), max_digits=10, decimal_places=4, null=True, blank=True)
+    industrial_land_ha = models.DecimalField(
+        _("industrial land (ha)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    investment_bn_vnd = models.DecimalField(
+        _("total investment (VND bn)"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["cluster", "kind", "-created_at"]
+        verbose_name = _("area statement")
+        verbose_name_plural = _("area statements")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(area_ha__gte=0), name="planning_statement_area_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster}: {self.get_kind_display()} {self.area_ha} ha"
+
+
+class AmendmentQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        reach = models.Q(clusters__in=Cluster.objects.restrict(user, action))
+        if user.organisation_id:
+            reach |= models.Q(proposed_by_id=user.organisation_id)
+        return models.Q(pk__in=PlanAmendment.objects.filter(reach).values("pk"))
+
+
+class PlanAmendment(Versioned, TimeStamped):
+    """A proposal to add clusters to (or change) the development plan, e.g. the eight of 2024."""
+
+    title = models.CharField(_("title"), max_length=300)
+    plan = models.ForeignKey(
+        DevelopmentPlan, verbose_name=_("plan amended"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    proposed_by = models.ForeignKey(
+        Organisation, verbose_name=_("proposed by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    clusters = models.ManyToManyField(Cluster, verbose_name=_("clusters proposed"), related_name="plan_amendments")
+    status = models.CharField(
+        _("status"), max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.DRAFTED, editable=False
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
+    decision = models.ForeignKey(
+        Document, verbose_name=_("decision"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = history()
+    objects = AmendmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("plan amendment")
+        verbose_name_plural = _("plan amendments")
+        permissions = [("approve_plan", _("Can record the approval or rejection of a plan amendment"))]
+
+    def __str__(self):
+        return self.title
+
+
+class AmendmentEvent(models.Model):
+    """One step of an amendment's procedure, with its document."""
+
+    amendment = models.ForeignKey(PlanAmendment, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=20, choices=AmendmentStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=AmendmentStatus.choices)
+    on = models.DateField(_("date"))
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["amendment", "on", "id"]
+
+    def __str__(self):
+        return f"{self.amendment}: {self.to_status} ({self.on})"
+
+
+class AnnualPlan(Versioned, TimeStamped):
+    """A year's plan for managing and developing clusters (e.g. Plan 305/KH-UBND for 2026)."""
+
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    number = models.CharField(_("number"), max_length=64, blank=True, help_text=_("Blank when not known."))
+    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, null=True, blank=True)
+    needs_verification = models.BooleanField(_("needs verification"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    sources = GenericRelation(Source)
+    history = history()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("annual plan")
+        verbose_name_plural = _("annual plans")
+
+    def __str__(self):
+        return self.title
+
+
+class Target(models.Model):
+    """A target of an annual plan, measured live from the registry by its indicator."""
+
+    plan = models.ForeignKey(AnnualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indicator"), max_length=60, help_text=_("Key of a measurable indicator."))
+    label = models.CharField(_("target as the plan words it"), max_length=300)
+    target_min = models.DecimalField(_("minimum"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target_max = models.DecimalField(_("maximum"), max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, default="clusters")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = history()
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_min__isnull=True)
+                | models.Q(target_max__isnull=True)
+                | models.Q(target_max__gte=models.F("target_min")),
+                name="planning_target_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Task(Versioned, models.Model):
+    """A task of an annual plan, with its lead and coordinating agencies."""
+
+    plan = models.ForeignKey(AnnualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=400)
+    lead = models.CharField(_("lead agency"), max_length=200)
+    coordinating = models.CharField(_("coordinating agencies"), max_length=400, blank=True)
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    note = models.TextField(_("note"), blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["plan", "due_on", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self):
+        return self.title

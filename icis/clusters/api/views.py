@@ -61,4 +61,6 @@ class ClusterViewSet(
     def documents(self, request, pk=None):
         cluster = self.get_object()
         documents = cluster.documents.restrict(request.user).prefetch_related("clusters")
-        return Response(DocumentSerializer(documents, many=True, context=self.get_serializer_context()).data)
+        page = self.paginate_queryset(documents)
+        data = DocumentSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)

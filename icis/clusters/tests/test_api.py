@@ -216,7 +216,7 @@ def test_documents_are_created_listed_and_linked_to_clusters(api, hanoi):
     created = api.post("/api/documents/", payload, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["year"] == 2018
-    assert [d["number"] for d in api.get(f"{detail(cluster)}documents/").json()] == ["1292/QĐ-UBND"]
+    assert [d["number"] for d in api.get(f"{detail(cluster)}documents/").json()["results"]] == ["1292/QĐ-UBND"]
     assert api.get("/api/documents/", {"q": "1292"}).json()["count"] == 1
     duplicate = api.post("/api/documents/", payload, format="json")
     assert duplicate.status_code == 400

@@ -1,0 +1,703 @@
+"""Reads: forecasts, flags, the construction board, the half-year summary and the cluster panel.
+
+Everything that aggregates many clusters runs a fixed number of queries (no query per cluster):
+one for the clusters with their lifecycle dates, one for the accepted reports, one for milestones;
+the per-cluster arithmetic is plain Python on those rows.
+"""
+
+import calendar
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from icis.clusters.choices import ClusterStatus
+from icis.clusters.models import Cluster, StatusChange
+from icis.core.freshness import freshness
+
+from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
+from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
+
+DAYS_PER_MONTH = 365.25 / 12
+STARTED_STATES = (ClusterStatus.UNDER_CONSTRUCTION, ClusterStatus.INFRASTRUCTURE_COMPLETE, ClusterStatus.OPERATING)
+COMPLETE_STATES = (ClusterStatus.INFRASTRUCTURE_COMPLETE, ClusterStatus.OPERATING)
+BOARD_STAGES = (ClusterStatus.ESTABLISHED, ClusterStatus.UNDER_CONSTRUCTION, ClusterStatus.INFRASTRUCTURE_COMPLETE)
+# A forecast further away than this says more about a near-zero rate than about a date.
+FORECAST_HORIZON_DAYS = 20 * 365
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (negative: earlier), on the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month0 = divmod(index, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return datetime.date(year, month0 + 1, min(day.day, last))
+
+
+def _fmt(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def _pct(value) -> str:
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}" if number != number.to_integral() else str(int(number))
+
+
+@dataclass(frozen=True, order=True)
+class Point:
+    """An accepted report's overall progress on its date."""
+
+    on: datetime.date
+    percent: Decimal
+
+
+# ---------------------------------------------------------------------------------------------- forecast
+
+
+@dataclass(frozen=True)
+class Forecast:
+    expected_on: datetime.date | None
+    rate_per_month: float | None  # percentage points per month
+    reports_used: int
+    trend: str  # none | insufficient | stalled | steady | accelerating | slowing | complete
+    explanation: str
+
+
+def forecast_method(window: int | None = None) -> str:
+    window = window or settings.ICIS_FORECAST_REPORTS
+    return _(
+        "Expected completion: the rate of progress is the least-squares slope of overall progress (%%) against "
+        "date over the last %(n)s accepted reports; the date is the last report's date plus the remaining "
+        "percentage divided by that rate. One report gives no rate; no increase over the window gives no date."
+    ) % {"n": window}
+
+
+def forecast_completion(
+    points: list[Point], *, window: int | None = None, as_of: datetime.date | None = None
+) -> Forecast:
+    """Expected completion date from accepted reports (see `forecast_method`).
+
+    With `as_of`, a history whose last increase is older than ICIS_STALLED_MONTHS gives no date: an
+    old rate says nothing about a site where nothing has moved since.
+    """
+    window = window or settings.ICIS_FORECAST_REPORTS
+    ordered = sorted(points)
+    if not ordered:
+        return Forecast(None, None, 0, "none", _("No accepted progress report yet."))
+    done = [p for p in ordered if p.percent >= 100]
+    if done:
+        return Forecast(
+            done[0].on,
+            None,
+            len(ordered),
+            "complete",
+            _("Reported complete (100%%) on %(date)s.") % {"date": _fmt(done[0].on)},
+        )
+    if as_of is not None:
+        since, point = last_progress_on(ordered, None)
+        if since is not None and since < add_months(as_of, -settings.ICIS_STALLED_MONTHS):
+            return Forecast(
+                None,
+                None,
+                len(ordered),
+                "stalled",
+                _("No increase since %(date)s (%(percent)s%%): completion cannot be forecast.")
+                % {"date": _fmt(since), "percent": _pct(point.percent)},
+            )
+    used = ordered[-window:]
+    last = used[-1]
+    if len(used) < 2:
+        return Forecast(
+            None,
+            None,
+            1,
+            "insufficient",
+            _("Only one accepted report (%(date)s, %(percent)s%%): at least two are needed to estimate a rate.")
+            % {"date": _fmt(last.on), "percent": _pct(last.percent)},
+        )
+    xs = [(p.on - used[0].on).days for p in used]
+    ys = [float(p.percent) for p in used]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx  # points per day
+    rate = slope * DAYS_PER_MONTH
+    span = {"n": len(used), "first": _fmt(used[0].on), "last": _fmt(last.on)}
+    remaining = 100 - float(last.percent)
+    if slope <= 0 or remaining / slope > FORECAST_HORIZON_DAYS:
+        return Forecast(
+            None,
+            rate,
+            len(used),
+            "stalled",
+            _(
+                "No increase over the last %(n)s reports (%(first)s–%(last)s): completion cannot be forecast "
+                "at this rate."
+            )
+            % span
+            if slope <= 0
+            else _("Progress over the last %(n)s reports (%(first)s–%(last)s) is too slow to forecast a date.") % span,
+        )
+    expected = last.on + datetime.timedelta(days=math.ceil(remaining / slope))
+    recent = (ys[-1] - ys[-2]) / max((used[-1].on - used[-2].on).days, 1)
+    trend = "steady"
+    if recent > 1.25 * slope:
+        trend = "accelerating"
+    elif recent < 0.75 * slope:
+        trend = "slowing"
+    text = _(
+        "%(rate)s points a month (least-squares over %(n)s reports, %(first)s–%(last)s); %(remaining)s%% to go "
+        "from %(percent)s%% → %(date)s."
+    ) % {
+        **span,
+        "rate": f"{rate:.1f}",
+        "remaining": f"{remaining:.1f}".rstrip("0").rstrip("."),
+        "percent": _pct(last.percent),
+        "date": _fmt(expected),
+    }
+    if trend == "accelerating":
+        text += " " + _("The latest reports are faster than this rate: completion may come earlier.")
+    elif trend == "slowing":
+        text += " " + _("The latest reports are slower than this rate: completion may come later.")
+    return Forecast(expected, rate, len(used), trend, text)
+
+
+# ---------------------------------------------------------------------------------------------- flags
+
+
+@dataclass(frozen=True)
+class FlagNote:
+    flag: str
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return str(Flag(self.flag).label)
+
+    @property
+    def colour(self) -> str:
+        return FLAG_COLOURS[self.flag]
+
+
+def last_progress_on(
+    points: list[Point], started_on: datetime.date | None
+) -> tuple[datetime.date | None, Point | None]:
+    """The date of the latest accepted report that raised overall progress, with that report; else the start."""
+    best = None
+    previous = Decimal("0")
+    for point in sorted(points):
+        if point.percent > previous:
+            best = point
+        previous = point.percent
+    if best is not None:
+        return best.on, best
+    return started_on, None
+
+
+def cluster_flags(
+    *,
+    stage: str | None,
+    established_on: datetime.date | None,
+    started_on: datetime.date | None,
+    points: list[Point],
+    milestones: list[Milestone],
+    forecast: Forecast | None,
+    as_of: datetime.date,
+) -> list[FlagNote]:
+    """The warnings for one cluster as of a date, each with its reason. `points` are accepted reports ≤ as_of."""
+    flags = []
+    stalled_months = settings.ICIS_STALLED_MONTHS
+    not_started_months = settings.ICIS_NOT_STARTED_MONTHS
+    near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
+    points = sorted(p for p in points if p.on <= as_of)
+    latest = points[-1] if points else None
+    if (
+        stage == ClusterStatus.ESTABLISHED
+        and established_on
+        and established_on < add_months(as_of, -not_started_months)
+    ):
+        months = _months_between(established_on, as_of)
+        flags.append(
+            FlagNote(
+                Flag.NOT_STARTED,
+                _(
+                    "Established on %(date)s and construction has not started after %(months)s months "
+                    "(threshold %(limit)s months)."
+                )
+                % {"date": _fmt(established_on), "months": months, "limit": not_started_months},
+            )
+        )
+    if stage == ClusterStatus.UNDER_CONSTRUCTION:
+        since, point = last_progress_on(points, started_on)
+        if since is not None and since < add_months(as_of, -stalled_months):
+            months = _months_between(since, as_of)
+            if point is not None:
+                reason = _(
+                    "No progress since %(date)s (overall %(percent)s%%): %(months)s months without an increase "
+                    "in accepted reports (threshold %(limit)s months)."
+                ) % {"date": _fmt(since), "percent": _pct(point.percent), "months": months, "limit": stalled_months}
+            else:
+                reason = _(
+                    "No progress reported since construction started on %(date)s: %(months)s months "
+                    "(threshold %(limit)s months)."
+                ) % {"date": _fmt(since), "months": months, "limit": stalled_months}
+            flags.append(FlagNote(Flag.STALLED, reason))
+        if latest is not None and latest.percent >= near:
+            flags.append(
+                FlagNote(
+                    Flag.NEAR_COMPLETE,
+                    _("Overall progress %(percent)s%% in the report of %(date)s (threshold %(limit)s%%).")
+                    % {"percent": _pct(latest.percent), "date": _fmt(latest.on), "limit": near},
+                )
+            )
+    if stage in BOARD_STAGES:
+        late = schedule_delays(milestones, forecast=forecast, as_of=as_of)
+        if late:
+            flags.append(FlagNote(Flag.BEHIND_SCHEDULE, " ".join(text for _days, text in late)))
+    return flags
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def schedule_delays(milestones, *, forecast: Forecast | None, as_of: datetime.date) -> list[tuple[int, str]]:
+    """Planned milestones due before `as_of` and not reached by then, and a forecast past the planned
+    completion; each as (days late, reason). A milestone due today is not late yet."""
+    late = []
+    reached = {}
+    for milestone in sorted(milestones, key=lambda m: MILESTONE_ORDER[m.kind]):
+        actual = milestone.actual_on if milestone.actual_on and milestone.actual_on <= as_of else None
+        reached[milestone.kind] = actual
+        if milestone.planned_on and milestone.planned_on < as_of and actual is None:
+            days = (as_of - milestone.planned_on).days
+            late.append(
+                (
+                    days,
+                    _("%(milestone)s was planned for %(date)s and is not reached (%(days)s days late).")
+                    % {"milestone": milestone.get_kind_display(), "date": _fmt(milestone.planned_on), "days": days},
+                )
+            )
+    planned_completion = next(
+        (m.planned_on for m in milestones if m.kind == MilestoneKind.INFRASTRUCTURE_COMPLETE and m.planned_on), None
+    )
+    if (
+        forecast is not None
+        and forecast.expected_on
+        and forecast.trend != "complete"
+        and planned_completion
+        and planned_completion >= as_of
+        and reached.get(MilestoneKind.INFRASTRUCTURE_COMPLETE) is None
+        and forecast.expected_on > planned_completion
+    ):
+        days = (forecast.expected_on - planned_completion).days
+        late.append(
+            (
+                days,
+                _("The forecast completion %(forecast)s is %(days)s days after the planned %(planned)s.")
+                % {"forecast": _fmt(forecast.expected_on), "days": days, "planned": _fmt(planned_completion)},
+            )
+        )
+    return late
+
+
+# ---------------------------------------------------------------------------------------------- lifecycle dates
+
+
+def _first_change(to_status: str, *, as_of: datetime.date | None = None):
+    changes = StatusChange.objects.filter(
+        cluster=OuterRef("pk"), expansion__isnull=True, to_status=to_status, effective_on__isnull=False
+    )
+    if as_of is not None:
+        changes = changes.filter(effective_on__lte=as_of)
+    return Subquery(changes.order_by("effective_on", "id").values("effective_on")[:1])
+
+
+def _status_on(as_of: datetime.date):
+    latest = StatusChange.objects.filter(cluster=OuterRef("pk"), expansion__isnull=True, effective_on__lte=as_of)
+    return Subquery(latest.order_by("-effective_on", "-id").values("to_status")[:1])
+
+
+def _count(queryset):
+    counted = queryset.order_by().values("cluster").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _points_by_cluster(clusters, as_of: datetime.date) -> dict[int, list[Point]]:
+    rows = ProgressReport.objects.filter(
+        cluster__in=clusters, status=ReportStatus.ACCEPTED, report_date__lte=as_of
+    ).values_list("cluster_id", "report_date", "overall_percent")
+    points = defaultdict(list)
+    for cluster_id, day, percent in rows:
+        points[cluster_id].append(Point(day, percent))
+    return points
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+SUMMARY_KEYS = (
+    "established",
+    "under_construction",
+    "infrastructure_complete",
+    "at_least_90_percent",
+    "not_started",
+    "stalled",
+)
+
+
+def construction_summary(
+    *,
+    as_of: datetime.date | None = None,
+    established_from: datetime.date | None = None,
+    established_to: datetime.date | None = None,
+    clusters: QuerySet | None = None,
+    detail: bool = False,
+) -> dict:
+    """The half-year table, computed from the recorded history as it stood on `as_of`.
+
+    - established: clusters whose establishment (first dated change to `established`, the cluster
+      itself, not an expansion) falls in [established_from, established_to] and on or before as_of;
+    - under_construction: of those, the ones whose construction had begun by as_of (status then
+      under construction or later: the seed's "24 of the 43 under construction" includes the 5 complete);
+    - infrastructure_complete: status then infrastructure complete or operating;
+    - at_least_90_percent: still under construction, last accepted report ≤ as_of at or above
+      ICIS_NEAR_COMPLETE_PERCENT (the seed's "six others" at 90 %: not the complete ones);
+    - not_started: status then still `established`;
+    - stalled: under construction and flagged stalled as of as_of.
+    Revoked clusters count as established (they were) and in none of the other rows.
+    Three queries whatever the number of clusters.
+    """
+    as_of = as_of or timezone.localdate()
+    until = min(established_to, as_of) if established_to else as_of
+    base = Cluster.objects.all() if clusters is None else clusters
+    rows = base.annotate(
+        established_on=_first_change(ClusterStatus.ESTABLISHED),
+        status_then=_status_on(as_of),
+        started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION, as_of=as_of),
+    ).filter(established_on__lte=until)
+    if established_from:
+        rows = rows.filter(established_on__gte=established_from)
+    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on"))
+    points = _points_by_cluster([row["pk"] for row in rows], as_of)
+    near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
+    counts = dict.fromkeys(SUMMARY_KEYS, 0)
+    members = {key: [] for key in SUMMARY_KEYS}
+
+    def count(key, row):
+        counts[key] += 1
+        members[key].append(row["pk"])
+
+    for row in rows:
+        count("established", row)
+        stage = row["status_then"]
+        mine = sorted(points.get(row["pk"], []))
+        if stage in STARTED_STATES:
+            count("under_construction", row)
+        if stage in COMPLETE_STATES:
+            count("infrastructure_complete", row)
+        if stage == ClusterStatus.ESTABLISHED:
+            count("not_started", row)
+        if stage == ClusterStatus.UNDER_CONSTRUCTION:
+            if mine and mine[-1].percent >= near:
+                count("at_least_90_percent", row)
+            flags = cluster_flags(
+                stage=stage,
+                established_on=row["established_on"],
+                started_on=row["started_on"],
+                points=mine,
+                milestones=[],
+                forecast=None,
+                as_of=as_of,
+            )
+            if any(f.flag == Flag.STALLED for f in flags):
+                count("stalled", row)
+    if detail:
+        return {"counts": counts, "members": members}
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------- board
+
+
+@dataclass
+class BoardRow:
+    cluster: Cluster
+    stage: str
+    established_on: datetime.date | None
+    started_on: datetime.date | None
+    points: list[Point]
+    latest: Point | None
+    forecast: Forecast
+    flags: list[FlagNote]
+    delay_days: int | None
+    open_obstacles: int
+    overdue_obstacles: int
+    pending_reports: int
+    freshness: object = None
+    milestones: list = field(default_factory=list)
+
+    @property
+    def stage_label(self) -> str:
+        return str(ClusterStatus(self.stage).label)
+
+    @property
+    def progress(self) -> Decimal | None:
+        return self.latest.percent if self.latest else None
+
+
+BOARD_ORDERINGS = {
+    "progress": lambda row: (row.progress is None, row.progress or 0),
+    "-progress": lambda row: (row.progress is None, -(row.progress or 0)),
+    "delay": lambda row: (row.delay_days is None, row.delay_days or 0),
+    "-delay": lambda row: (row.delay_days is None, -(row.delay_days or 0)),
+    "name": lambda row: row.cluster.sort_name,
+    "-name": lambda row: tuple(-ord(c) for c in row.cluster.sort_name),
+    "stage": lambda row: (BOARD_STAGES.index(row.stage), row.cluster.sort_name),
+}
+
+
+def construction_board(
+    *, user, ordering: str = "stage", stage: str | None = None, flag: str | None = None, today=None
+) -> list[BoardRow]:
+    """Clusters from establishment to infrastructure complete, with progress, forecast and flags.
+
+    Four queries whatever the number of clusters.
+    """
+    today = today or timezone.localdate()
+    clusters = Cluster.objects.restrict(user).filter(status__in=BOARD_STAGES)
+    if stage:
+        clusters = clusters.filter(status=stage)
+    open_states = [s for s in ObstacleStatus.values if s != ObstacleStatus.RESOLVED]
+    clusters = list(
+        clusters.select_related("investor").annotate(
+            established_on=_first_change(ClusterStatus.ESTABLISHED),
+            started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
+            open_obstacles=_count(Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states)),
+            overdue_obstacles=_count(
+                Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states, due_on__lt=today)
+            ),
+            pending_reports=_count(
+                ProgressReport.objects.filter(cluster=OuterRef("pk"), status=ReportStatus.SUBMITTED)
+            ),
+        )
+    )
+    ids = [c.pk for c in clusters]
+    points = _points_by_cluster(ids, today)
+    milestones = defaultdict(list)
+    for milestone in Milestone.objects.filter(cluster__in=ids):
+        milestones[milestone.cluster_id].append(milestone)
+    rows = []
+    for cluster in clusters:
+        mine = sorted(points.get(cluster.pk, []))
+        started_on = cluster.started_on or _actual(milestones[cluster.pk], MilestoneKind.CONSTRUCTION_START)
+        forecast = forecast_completion(mine, as_of=today)
+        flags = cluster_flags(
+            stage=cluster.status,
+            established_on=cluster.established_on,
+            started_on=started_on,
+            points=mine,
+            milestones=milestones[cluster.pk],
+            forecast=forecast,
+            as_of=today,
+        )
+        delays = schedule_delays(milestones[cluster.pk], forecast=forecast, as_of=today)
+        latest = mine[-1] if mine else None
+        rows.append(
+            BoardRow(
+                cluster=cluster,
+                stage=cluster.status,
+                established_on=cluster.established_on,
+                started_on=started_on,
+                points=mine,
+                latest=latest,
+                forecast=forecast,
+                flags=flags,
+                delay_days=max((d for d, _t in delays), default=None),
+                open_obstacles=cluster.open_obstacles,
+                overdue_obstacles=cluster.overdue_obstacles,
+                pending_reports=cluster.pending_reports,
+                freshness=freshness(
+                    updated_on=latest.on if latest else None,
+                    source=_("accepted progress report") if latest else _("no accepted report"),
+                    today=today,
+                ),
+                milestones=milestones[cluster.pk],
+            )
+        )
+    if flag:
+        rows = [row for row in rows if any(f.flag == flag for f in row.flags)]
+    rows.sort(key=BOARD_ORDERINGS.get(ordering, BOARD_ORDERINGS["stage"]))
+    return rows
+
+
+def _actual(milestones, kind):
+    return next((m.actual_on for m in milestones if m.kind == kind and m.actual_on), None)
+
+
+# ---------------------------------------------------------------------------------------------- one cluster
+
+
+def report_list() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.select_related(
+        "cluster", "submitted_by", "reviewed_by", "source_document"
+    ).prefetch_related("components")
+
+
+def obstacle_list() -> QuerySet[Obstacle]:
+    return Obstacle.objects.select_related("cluster", "responsible_organisation", "source_document")
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(due_on__lt=today) & ~Q(status=ObstacleStatus.RESOLVED)
+
+
+def overdue_visits_q(today: datetime.date | None = None) -> Q:
+    """Visits of an approved plan whose date has passed with no visit recorded."""
+    today = today or timezone.localdate()
+    return Q(plan__status=VisitPlanStatus.APPROVED, due_on__lt=today, records__isnull=True)
+
+
+def open_obstacle_count(user) -> dict:
+    """For the dashboard: open and overdue obstacles the user reaches."""
+    obstacles = Obstacle.objects.restrict(user).exclude(status=ObstacleStatus.RESOLVED)
+    return obstacles.aggregate(open=Count("id"), overdue=Count("id", filter=overdue_q()))
+
+
+def cluster_construction(cluster: Cluster, *, user, today: datetime.date | None = None) -> dict:
+    """Everything the cluster's construction panel and progress page show, each figure with its freshness."""
+    today = today or timezone.localdate()
+    reports = list(report_list().filter(cluster=cluster).order_by("report_date", "id"))
+    accepted = [r for r in reports if r.status == ReportStatus.ACCEPTED and r.report_date <= today]
+    points = [Point(r.report_date, r.overall_percent) for r in accepted]
+    milestones = sorted(
+        Milestone.objects.filter(cluster=cluster).select_related("planned_in", "evidence"),
+        key=lambda m: MILESTONE_ORDER[m.kind],
+    )
+    obstacles = list(obstacle_list().filter(cluster=cluster).order_by("status", "due_on", "id"))
+    visits = list(
+        VisitRecord.objects.filter(cluster=cluster).select_related("inspector").prefetch_related("photos")[:10]
+    )
+    established_on, started_change = (
+        Cluster.objects.filter(pk=cluster.pk)
+        .annotate(
+            established_on=_first_change(ClusterStatus.ESTABLISHED),
+            started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
+        )
+        .values_list("established_on", "started_on")
+        .get()
+    )
+    started_on = started_change or _actual(milestones, MilestoneKind.CONSTRUCTION_START)
+    forecast = forecast_completion(points, as_of=today)
+    flags = cluster_flags(
+        stage=cluster.status,
+        established_on=established_on,
+        started_on=started_on,
+        points=points,
+        milestones=milestones,
+        forecast=forecast,
+        as_of=today,
+    )
+    latest = accepted[-1] if accepted else None
+    figures = []
+    if latest is not None:
+        source = _("progress report of %(date)s (no. %(id)s)") % {"date": _fmt(latest.report_date), "id": latest.pk}
+        if latest.source_document_id:
+            source = f"{source}, {latest.source_document}"
+        stamp = freshness(updated_on=latest.report_date, source=source, today=today)
+        figures = [
+            (_("Overall physical progress"), f"{_pct(latest.overall_percent)}%", stamp),
+            *[(c.get_component_display(), f"{_pct(c.percent)}%", stamp) for c in latest.components.all()],
+        ]
+        for name in (
+            "approved_capital_vnd",
+            "disbursed_vnd",
+            "construction_value_vnd",
+            "clearance_to_clear_ha",
+            "clearance_cleared_ha",
+            "clearance_handed_over_ha",
+            "households_to_clear",
+            "households_cleared",
+            "households_handed_over",
+        ):
+            value = getattr(latest, name)
+            if value is not None:
+                figures.append((ProgressReport._meta.get_field(name).verbose_name, value, stamp))
+    milestone_rows = [
+        {
+            "milestone": m,
+            "variance": m.variance_days(today),
+            # A reached milestone is a settled fact; one still ahead goes stale when nobody has looked at it.
+            "freshness": freshness(
+                updated_on=timezone.localdate(m.updated_at),
+                source=str(m.evidence or m.planned_in or _("entered without a document")),
+                today=today,
+                stale_days=10**6 if m.actual_on else None,
+            ),
+        }
+        for m in milestones
+    ]
+    open_obstacles = [o for o in obstacles if o.status != ObstacleStatus.RESOLVED]
+    return {
+        "reports": reports,
+        "accepted": accepted,
+        "latest": latest,
+        "pending": [r for r in reports if r.status == ReportStatus.SUBMITTED],
+        "points": points,
+        "forecast": forecast,
+        "forecast_method": forecast_method(),
+        "flags": flags,
+        "figures": figures,
+        "milestones": milestone_rows,
+        "obstacles": obstacles,
+        "open_obstacles": open_obstacles,
+        "overdue_obstacles": [o for o in open_obstacles if o.is_overdue(today)],
+        "visits": visits,
+        "established_on": established_on,
+        "started_on": started_on,
+        "has_data": bool(reports or milestones or obstacles or visits),
+        "chart": chart_data(points, forecast),
+        "today": today,
+    }
+
+
+def chart_data(points: list[Point], forecast: Forecast) -> dict:
+    """What static/icis/construction-chart.js draws: the accepted figures and the forecast line."""
+    data = {
+        "points": [{"x": p.on.isoformat(), "y": float(p.percent)} for p in sorted(points)],
+        "forecast": [],
+        "labels": {"progress": _("Overall progress (%)"), "forecast": _("Forecast")},
+    }
+    if points and forecast.expected_on and forecast.trend != "complete":
+        last = sorted(points)[-1]
+        data["forecast"] = [
+            {"x": last.on.isoformat(), "y": float(last.percent)},
+            {"x": forecast.expected_on.isoformat(), "y": 100.0},
+        ]
+    return data
+
+
+def visit_plan_rows(plan, *, user, today: datetime.date | None = None) -> list[dict]:
+    today = today or timezone.localdate()
+    visits = (
+        PlannedVisit.objects.restrict(user)
+        .filter(plan=plan)
+        .select_related("cluster")
+        .annotate(recorded=Count("records"))
+        .order_by("due_on", "cluster__sort_name")
+    )
+    return [
+        {
+            "visit": v,
+            "done": v.recorded > 0,
+            "overdue": plan.status == VisitPlanStatus.APPROVED and v.recorded == 0 and v.due_on < today,
+        }
+        for v in visits
+    ]

@@ -1,0 +1,556 @@
+"""Every write to construction records: pages, API, commands and imports all call these.
+
+Rules: progress never goes backwards without a stated reason, figures stay within 0–100 %, nothing
+is written when any rule fails (each service is one transaction, checks before the first write).
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from icis.clusters.choices import ClusterStatus
+from icis.clusters.models import Cluster
+from icis.clusters.services import field_error
+from icis.core.concurrency import check_version
+
+from .choices import OBSTACLE_TRANSITIONS, Component, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
+from .models import (
+    PHOTO_CONTENT_TYPES,
+    PHOTO_EXTENSIONS,
+    PHOTO_MAX_BYTES,
+    ComponentProgress,
+    Milestone,
+    Obstacle,
+    PlannedVisit,
+    ProgressReport,
+    VisitPhoto,
+    VisitPlan,
+    VisitRecord,
+)
+from .selectors import add_months
+
+# Progress is reported from establishment (site clearance comes first) until the infrastructure is done.
+REPORTABLE_STATES = (
+    ClusterStatus.ESTABLISHED,
+    ClusterStatus.UNDER_CONSTRUCTION,
+    ClusterStatus.INFRASTRUCTURE_COMPLETE,
+    ClusterStatus.OPERATING,
+)
+REPORT_FIELDS = (
+    "report_date",
+    "overall_percent",
+    "approved_capital_vnd",
+    "disbursed_vnd",
+    "construction_value_vnd",
+    "clearance_to_clear_ha",
+    "clearance_cleared_ha",
+    "clearance_handed_over_ha",
+    "households_to_clear",
+    "households_cleared",
+    "households_handed_over",
+    "remarks",
+    "decrease_reason",
+    "source_document",
+)
+OBSTACLE_FIELDS = (
+    "category",
+    "description",
+    "responsible_organisation",
+    "responsible_agency",
+    "raised_on",
+    "due_on",
+    "resolution",
+    "requested_direction",
+    "source_document",
+)
+
+
+def _fmt(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _not_future(day: datetime.date | None, field: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise field_error(
+            field,
+            _("The date %(date)s is in the future; record what has happened.") % {"date": _fmt(day)},
+            "future_date",
+        )
+
+
+def _percent(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise field_error(field, _("Give a number between 0 and 100."), "invalid") from None
+    if not number.is_finite() or number < 0 or number > 100:
+        raise field_error(
+            field, _("A progress figure lies between 0 and 100%%; %(value)s is not.") % {"value": value}, "out_of_range"
+        )
+    return number.quantize(Decimal("0.01"))
+
+
+def _components(components: Mapping | None) -> dict[str, Decimal]:
+    if components is None:
+        return {}
+    if not isinstance(components, Mapping):
+        raise field_error("components", _("Give an object of component → percent."), "invalid")
+    clean = {}
+    for key, value in components.items():
+        if key not in Component.values:
+            raise field_error(
+                "components",
+                _("Unknown component '%(key)s'. Known: %(known)s.")
+                % {"key": key, "known": ", ".join(Component.values)},
+                "unknown_component",
+            )
+        clean[key] = _percent(value, f"components.{key}")
+    return clean
+
+
+def last_accepted(cluster: Cluster, *, exclude_pk=None) -> ProgressReport | None:
+    reports = ProgressReport.objects.filter(cluster=cluster, status=ReportStatus.ACCEPTED)
+    if exclude_pk is not None:
+        reports = reports.exclude(pk=exclude_pk)
+    return reports.order_by("-report_date", "-id").prefetch_related("components").first()
+
+
+def _check_against_last(
+    *, cluster, report_date, overall: Decimal, components: dict[str, Decimal], reason: str, exclude_pk=None
+) -> None:
+    """The rules that compare a report with the last accepted one: later date, no unexplained drop."""
+    last = last_accepted(cluster, exclude_pk=exclude_pk)
+    if last is None:
+        return
+    if report_date <= last.report_date:
+        raise field_error(
+            "report_date",
+            _(
+                "The last accepted report is dated %(date)s; a new report must be dated after it. "
+                "To correct an accepted figure, submit a new report with the reason."
+            )
+            % {"date": _fmt(last.report_date)},
+            "not_after_last_accepted",
+        )
+    if reason.strip():
+        return
+    errors = {}
+    if overall < last.overall_percent:
+        errors["overall_percent"] = ValidationError(
+            _(
+                "Overall progress %(new)s%% is lower than %(old)s%% in the accepted report of %(date)s. "
+                "Give the reason for the decrease."
+            )
+            % {"new": overall, "old": last.overall_percent, "date": _fmt(last.report_date)},
+            code="decrease_without_reason",
+        )
+    previous = {c.component: c.percent for c in last.components.all()}
+    for key, value in components.items():
+        if key in previous and value < previous[key]:
+            errors[f"components.{key}"] = ValidationError(
+                _(
+                    "%(component)s: %(new)s%% is lower than %(old)s%% in the accepted report of %(date)s. "
+                    "Give the reason for the decrease."
+                )
+                % {
+                    "component": Component(key).label,
+                    "new": value,
+                    "old": previous[key],
+                    "date": _fmt(last.report_date),
+                },
+                code="decrease_without_reason",
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def progress_report_submit(
+    *, cluster: Cluster, data: Mapping, actor, components: Mapping | None = None
+) -> ProgressReport:
+    """The investor's report (or DoIT's on its behalf). Refuses figures outside 0–100 % and unexplained drops."""
+    unknown = set(data) - set(REPORT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be set here."), code="read_only") for f in sorted(unknown)}
+        )
+    if cluster.status not in REPORTABLE_STATES:
+        raise field_error(
+            "cluster",
+            _("Progress is reported for established clusters; this one is “%(status)s”.")
+            % {"status": cluster.get_status_display()},
+            "not_established",
+        )
+    report_date = data.get("report_date")
+    if not isinstance(report_date, datetime.date):
+        raise field_error("report_date", _("Give the date the figures describe."), "required")
+    _not_future(report_date, "report_date")
+    if data.get("overall_percent") is None:
+        raise field_error("overall_percent", _("Give the overall physical progress."), "required")
+    overall = _percent(data["overall_percent"], "overall_percent")
+    parts = _components(components)
+    _check_against_last(
+        cluster=cluster,
+        report_date=report_date,
+        overall=overall,
+        components=parts,
+        reason=data.get("decrease_reason") or "",
+    )
+    report = ProgressReport(cluster=cluster, **{**data, "overall_percent": overall})
+    report.decrease_reason = (report.decrease_reason or "").strip()
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by = actor
+    report.full_clean(validate_constraints=False)
+    if (
+        ProgressReport.objects.filter(cluster=cluster, report_date=report_date)
+        .exclude(status=ReportStatus.RETURNED)
+        .exists()
+    ):
+        raise field_error(
+            "report_date",
+            _("There is already a report for %(date)s awaiting review or accepted.") % {"date": _fmt(report_date)},
+            "duplicate",
+        )
+    report._history_user = actor
+    report.save()
+    for key, value in parts.items():
+        part = ComponentProgress(report=report, component=key, percent=value)
+        part._history_user = actor
+        part.save()
+    return report
+
+
+def _review(report: ProgressReport, expected_version: int | None) -> ProgressReport:
+    current = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    check_version(current, expected_version)
+    if current.status != ReportStatus.SUBMITTED:
+        raise field_error(
+            "status",
+            _("This report is already “%(status)s”; only a submitted report can be reviewed.")
+            % {"status": current.get_status_display()},
+            "not_submitted",
+        )
+    return current
+
+
+@transaction.atomic
+def progress_report_accept(
+    *, report: ProgressReport, actor, note: str = "", expected_version: int | None = None
+) -> ProgressReport:
+    """DoIT accepts the figures: from now on they count. The rules are checked again against what is accepted now."""
+    current = _review(report, expected_version)
+    _check_against_last(
+        cluster=current.cluster,
+        report_date=current.report_date,
+        overall=current.overall_percent,
+        components={c.component: c.percent for c in current.components.all()},
+        reason=current.decrease_reason,
+        exclude_pk=current.pk,
+    )
+    current.status = ReportStatus.ACCEPTED
+    current.reviewed_by = actor
+    current.reviewed_at = timezone.now()
+    current.review_note = note.strip()
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    return current
+
+
+@transaction.atomic
+def progress_report_return(
+    *, report: ProgressReport, actor, note: str, expected_version: int | None = None
+) -> ProgressReport:
+    """DoIT sends the report back, saying what to correct; the investor submits a new one."""
+    if not (note or "").strip():
+        raise field_error("note", _("Say what the investor must correct."), "required")
+    current = _review(report, expected_version)
+    current.status = ReportStatus.RETURNED
+    current.reviewed_by = actor
+    current.reviewed_at = timezone.now()
+    current.review_note = note.strip()
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    return current
+
+
+@transaction.atomic
+def milestone_set(
+    *,
+    cluster: Cluster,
+    kind: str,
+    actor,
+    planned_on: datetime.date | None = None,
+    actual_on: datetime.date | None = None,
+    planned_in=None,
+    evidence=None,
+    notes: str = "",
+    expected_version: int | None = None,
+) -> Milestone:
+    """Record a milestone's planned and/or actual date (one row per cluster and kind)."""
+    if kind not in MilestoneKind.values:
+        raise field_error("kind", _("Unknown milestone '%(kind)s'.") % {"kind": kind}, "invalid")
+    _not_future(actual_on, "actual_on")
+    milestone = Milestone.objects.select_for_update().filter(cluster=cluster, kind=kind).first()
+    if milestone is None:
+        milestone = Milestone(cluster=cluster, kind=kind)
+        if planned_in is None:
+            planned_in = cluster.establishment_decision
+    else:
+        check_version(milestone, expected_version)
+        milestone.version += 1
+    milestone.planned_on = planned_on
+    milestone.actual_on = actual_on
+    milestone.planned_in = planned_in
+    milestone.evidence = evidence
+    milestone.notes = notes or ""
+    milestone.full_clean(validate_constraints=False)
+    milestone._history_user = actor
+    milestone.save()
+    return milestone
+
+
+def _obstacle_status_error(current: str, wanted: str) -> ValidationError:
+    allowed = ", ".join(OBSTACLE_TRANSITIONS[current]) or "—"
+    return field_error(
+        "status",
+        _("An obstacle cannot go from %(from)s to %(to)s. Allowed: %(allowed)s.")
+        % {"from": current, "to": wanted, "allowed": allowed},
+        "transition_not_allowed",
+    )
+
+
+@transaction.atomic
+def obstacle_create(*, cluster: Cluster, data: Mapping, actor) -> Obstacle:
+    unknown = set(data) - set(OBSTACLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be set here."), code="read_only") for f in sorted(unknown)}
+        )
+    _not_future(data.get("raised_on"), "raised_on")
+    obstacle = Obstacle(cluster=cluster, **data)
+    obstacle.status = ObstacleStatus.OPEN
+    obstacle.full_clean(validate_constraints=False)
+    obstacle._history_user = actor
+    obstacle.save()
+    return obstacle
+
+
+@transaction.atomic
+def obstacle_update(
+    *,
+    obstacle: Obstacle,
+    data: Mapping,
+    actor,
+    status: str | None = None,
+    resolved_on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Obstacle:
+    """Change an obstacle's facts and/or move its status; resolving needs the resolution written down."""
+    current = Obstacle.objects.select_for_update().get(pk=obstacle.pk)
+    check_version(current, expected_version)
+    unknown = set(data) - set(OBSTACLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be changed here."), code="read_only") for f in sorted(unknown)}
+        )
+    for field, value in data.items():
+        setattr(current, field, value)
+    _not_future(current.raised_on, "raised_on")
+    if status is not None and status != current.status:
+        if status not in ObstacleStatus.values:
+            raise field_error("status", _("Unknown status '%(status)s'.") % {"status": status}, "invalid")
+        if status not in OBSTACLE_TRANSITIONS[current.status]:
+            raise _obstacle_status_error(current.status, status)
+        current.status = status
+        if status == ObstacleStatus.RESOLVED:
+            day = resolved_on or timezone.localdate()
+            _not_future(day, "resolved_on")
+            if day < current.raised_on:
+                raise field_error(
+                    "resolved_on", _("An obstacle cannot be resolved before it was raised."), "before_raised"
+                )
+            current.resolved_on = day
+        else:
+            current.resolved_on = None
+    if current.status == ObstacleStatus.RESOLVED and not current.resolution.strip():
+        raise field_error("resolution", _("Say how the obstacle was resolved."), "required")
+    current.full_clean(validate_constraints=False)
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    return current
+
+
+@transaction.atomic
+def visit_plan_generate(
+    *,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    actor,
+    frequency_months: int | None = None,
+    title: str = "",
+) -> VisitPlan:
+    """A draft plan: every cluster under construction visited every `frequency_months`.
+
+    First visits are spread over the first interval (cluster i starts i mod frequency months in),
+    so the inspectors' load is even rather than every visit falling in the first week.
+    """
+    from django.conf import settings
+
+    frequency = frequency_months or settings.ICIS_VISIT_FREQUENCY_MONTHS
+    if not 1 <= frequency <= 24:
+        raise field_error("frequency_months", _("Visit every 1 to 24 months."), "out_of_range")
+    if period_end < period_start:
+        raise field_error("period_end", _("The plan cannot end before it starts."), "before_start")
+    clusters = list(
+        Cluster.objects.restrict(actor, "view").filter(status=ClusterStatus.UNDER_CONSTRUCTION).order_by("sort_name")
+    )
+    if not clusters:
+        raise field_error("period_start", _("No cluster is under construction: there is nothing to visit."), "empty")
+    plan = VisitPlan(
+        title=title
+        or _("Site visits to clusters under construction, %(start)s–%(end)s")
+        % {"start": _fmt(period_start), "end": _fmt(period_end)},
+        period_start=period_start,
+        period_end=period_end,
+        frequency_months=frequency,
+    )
+    plan.full_clean()
+    plan._history_user = actor
+    plan.save()
+    for index, cluster in enumerate(clusters):
+        due = add_months(period_start, index % frequency)
+        while due <= period_end:
+            visit = PlannedVisit(plan=plan, cluster=cluster, due_on=due)
+            visit._history_user = actor
+            visit.save()
+            due = add_months(due, frequency)
+    return plan
+
+
+def _draft(plan: VisitPlan) -> None:
+    if plan.status != VisitPlanStatus.DRAFT:
+        raise field_error("plan", _("The plan is approved; it can no longer be edited."), "plan_approved")
+
+
+@transaction.atomic
+def planned_visit_update(
+    *, visit: PlannedVisit, due_on: datetime.date, actor, notes: str | None = None, expected_version=None
+) -> PlannedVisit:
+    current = PlannedVisit.objects.select_for_update().select_related("plan").get(pk=visit.pk)
+    check_version(current, expected_version)
+    _draft(current.plan)
+    if not current.plan.period_start <= due_on <= current.plan.period_end:
+        raise field_error(
+            "due_on",
+            _("Keep the visit within the plan's period (%(start)s–%(end)s).")
+            % {"start": _fmt(current.plan.period_start), "end": _fmt(current.plan.period_end)},
+            "outside_period",
+        )
+    current.due_on = due_on
+    if notes is not None:
+        current.notes = notes
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    return current
+
+
+@transaction.atomic
+def planned_visit_delete(*, visit: PlannedVisit, actor) -> None:
+    current = PlannedVisit.objects.select_related("plan").get(pk=visit.pk)
+    _draft(current.plan)
+    current._history_user = actor
+    current.delete()
+
+
+@transaction.atomic
+def visit_plan_approve(*, plan: VisitPlan, actor, expected_version: int | None = None) -> VisitPlan:
+    current = VisitPlan.objects.select_for_update().get(pk=plan.pk)
+    check_version(current, expected_version)
+    _draft(current)
+    if not current.visits.exists():
+        raise field_error("plan", _("The plan has no visit to approve."), "empty")
+    current.status = VisitPlanStatus.APPROVED
+    current.approved_by = actor
+    current.approved_at = timezone.now()
+    current.version += 1
+    current._history_user = actor
+    current.save()
+    return current
+
+
+PHOTO_SIGNATURES = {
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "webp": (b"RIFF",),
+}
+
+
+def photo_problem(upload) -> str | None:
+    """Why an uploaded file is not an acceptable site photo, or None. Checks name, declared type, size and
+    the first bytes (a renamed file is refused) without decoding the image."""
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in PHOTO_EXTENSIONS:
+        return _("%(name)s: only JPEG, PNG or WebP photos are accepted.") % {"name": name}
+    content_type = getattr(upload, "content_type", None)
+    if content_type is not None and content_type not in PHOTO_CONTENT_TYPES:
+        return _("%(name)s: the file is not a JPEG, PNG or WebP image.") % {"name": name}
+    if upload.size > PHOTO_MAX_BYTES:
+        return _("%(name)s is larger than 10 MB.") % {"name": name}
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in PHOTO_SIGNATURES[extension]) or (
+        extension == "webp" and head[8:12] != b"WEBP"
+    ):
+        return _("%(name)s: the content is not a %(type)s image.") % {"name": name, "type": extension.upper()}
+    return None
+
+
+@transaction.atomic
+def visit_record_create(
+    *,
+    cluster: Cluster,
+    visited_on: datetime.date,
+    findings: str,
+    actor,
+    recommendations: str = "",
+    planned_visit: PlannedVisit | None = None,
+    photos: Iterable = (),
+) -> VisitRecord:
+    """Record a site visit with its findings and photos (each checked before anything is written)."""
+    _not_future(visited_on, "visited_on")
+    if not (findings or "").strip():
+        raise field_error("findings", _("Write down what was found."), "required")
+    if planned_visit is not None and planned_visit.cluster_id != cluster.pk:
+        raise field_error("planned_visit", _("The planned visit is for another cluster."), "other_cluster")
+    photos = list(photos)
+    problems = [problem for problem in (photo_problem(p) for p, _caption in photos) if problem]
+    if problems:
+        raise ValidationError({"photos": [ValidationError(p, code="bad_photo") for p in problems]})
+    record = VisitRecord(
+        cluster=cluster,
+        planned_visit=planned_visit,
+        visited_on=visited_on,
+        inspector=actor,
+        findings=findings.strip(),
+        recommendations=(recommendations or "").strip(),
+    )
+    record.full_clean()
+    record._history_user = actor
+    record.save()
+    for upload, caption in photos:
+        photo = VisitPhoto(record=record, file=upload, caption=caption or "")
+        photo._history_user = actor
+        photo.save()
+    return record

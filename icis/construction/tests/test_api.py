@@ -1,0 +1,157 @@
+import datetime
+
+import pytest
+
+from icis.accounts import roles
+from icis.accounts.models import Organisation, OrganisationKind
+from icis.accounts.tests.conftest import api_client_for
+from icis.construction.models import ComponentProgress, Obstacle, ProgressReport
+from icis.core.testing.factories import person
+
+from .factories import accepted, cluster_with_history
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(hanoi):
+    cluster = cluster_with_history(established_on="2019-01-01", started_on="2020-01-01")
+    accepted(cluster, "2023-01-01", 40, components={"drainage": 30})
+    return cluster
+
+
+def test_post_progress_report_takes_the_issue_contract(api, site):
+    response = api.post(
+        f"/api/clusters/{site.pk}/progress-reports/",
+        {
+            "report_date": "2024-06-30",
+            "overall_percent": 62.5,
+            "components": {"internal_roads": 80, "wastewater": 35},
+            "disbursed_vnd": 120_000_000_000,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "submitted" and body["overall_percent"] == 62.5
+    assert body["components"] == {"internal_roads": 80.0, "wastewater": 35.0}
+    assert body["disbursed_vnd"] == 120_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "code"),
+    [
+        ({"overall_percent": 101}, "overall_percent", "out_of_range"),
+        ({"overall_percent": -3}, "overall_percent", "out_of_range"),
+        ({"overall_percent": 35}, "overall_percent", "decrease_without_reason"),
+        ({"overall_percent": 45, "components": {"drainage": 10}}, "components.drainage", "decrease_without_reason"),
+        ({"overall_percent": 45, "components": {"drainage": 120}}, "components.drainage", "out_of_range"),
+        ({"overall_percent": 45, "disbursed_vnd": -1}, "disbursed_vnd", "min_value"),
+    ],
+)
+def test_api_refuses_bad_figures_with_the_field_and_code_and_writes_nothing(api, site, payload, field, code):
+    before = (ProgressReport.objects.count(), ComponentProgress.objects.count())
+    response = api.post(
+        f"/api/clusters/{site.pk}/progress-reports/", {"report_date": "2024-06-30", **payload}, format="json"
+    )
+    assert response.status_code == 400
+    assert {"field": field, "code": code} in [
+        {"field": e["field"], "code": e["code"]} for e in response.json()["errors"]
+    ]
+    assert (ProgressReport.objects.count(), ComponentProgress.objects.count()) == before
+
+
+def test_lower_figure_with_a_reason_goes_through(api, site):
+    response = api.post(
+        f"/api/clusters/{site.pk}/progress-reports/",
+        {"report_date": "2024-06-30", "overall_percent": 35, "decrease_reason": "Re-measured by the supervisor"},
+        format="json",
+    )
+    assert response.status_code == 201
+
+
+def test_summary_answers_the_six_keys_and_validates_dates(api, site):
+    body = api.get("/api/construction/summary/", {"as_of": "2024-06-30"}).json()
+    assert set(body) == {
+        "established",
+        "under_construction",
+        "infrastructure_complete",
+        "at_least_90_percent",
+        "not_started",
+        "stalled",
+    }
+    assert body["established"] == 1 and body["under_construction"] == 1
+    assert api.get("/api/construction/summary/", {"as_of": "30/06/2024"}).status_code == 400
+
+
+def test_obstacles_post_and_filter_open_overdue(api, site):
+    def post(due_on):
+        return api.post(
+            "/api/obstacles/",
+            {
+                "cluster": site.pk,
+                "category": "land_procedures",
+                "description": "Land allocation decision pending",
+                "responsible_agency": "Sở Nông nghiệp và Môi trường",
+                "raised_on": "2024-01-05",
+                "due_on": due_on,
+            },
+            format="json",
+        )
+
+    late = post("2024-03-01").json()
+    post((datetime.date.today() + datetime.timedelta(days=30)).isoformat())
+    rows = api.get("/api/obstacles/", {"status": "open", "overdue": "true"}).json()["results"]
+    assert [row["id"] for row in rows] == [late["id"]] and rows[0]["overdue"] is True
+    assert api.get("/api/obstacles/", {"overdue": "false"}).json()["count"] == 1
+    resolve = api.patch(
+        f"/api/obstacles/{late['id']}/",
+        {"status": "resolved", "resolution": "Decision signed", "resolved_on": "2024-04-01"},
+        format="json",
+        HTTP_IF_MATCH=f'"{late["id"]}-1"',
+    )
+    assert resolve.status_code == 200, resolve.json()
+    stale = api.patch(
+        f"/api/obstacles/{late['id']}/", {"description": "x"}, format="json", HTTP_IF_MATCH=f'"{late["id"]}-1"'
+    )
+    assert stale.status_code == 412
+    assert api.get("/api/obstacles/", {"status": "open", "overdue": "true"}).json()["count"] == 0
+    assert Obstacle.objects.get(pk=late["id"]).resolution == "Decision signed"
+
+
+def test_investors_reach_only_their_own_clusters_reports(hanoi):
+    mine = Organisation.objects.create(name="Mine", kind=OrganisationKind.INVESTOR)
+    theirs = Organisation.objects.create(name="Theirs", kind=OrganisationKind.INVESTOR)
+    own = cluster_with_history(established_on="2019-01-01", started_on="2020-01-01", investor=mine)
+    other = cluster_with_history(established_on="2019-01-01", started_on="2020-01-01", investor=theirs)
+    accepted(own, "2023-01-01", 20)
+    foreign = accepted(other, "2023-01-01", 20)
+    client = api_client_for(person("inv", roles.INVESTOR, organisation=mine))
+    assert {r["cluster"] for r in client.get("/api/progress-reports/").json()["results"]} == {own.pk}
+    assert client.get(f"/api/progress-reports/{foreign.pk}/").status_code == 404
+    assert client.get(f"/api/clusters/{other.pk}/progress-reports/").status_code == 404
+    payload = {"report_date": "2024-01-01", "overall_percent": 30}
+    assert client.post(f"/api/clusters/{other.pk}/progress-reports/", payload, format="json").status_code == 404
+    assert client.post(f"/api/clusters/{own.pk}/progress-reports/", payload, format="json").status_code == 201
+    # Investors submit; only DoIT accepts.
+    report = ProgressReport.objects.filter(cluster=own, status="submitted").get()
+    assert client.post(f"/api/progress-reports/{report.pk}/accept/", {}, format="json").status_code == 403
+
+
+def test_board_api_shows_flags_with_reasons(api, hanoi):
+    cluster = cluster_with_history(established_on="2019-01-01", started_on="2020-01-01")
+    accepted(cluster, "2022-01-01", 30)
+    row = api.get("/api/construction/board/").json()[0]
+    assert row["flags"][0]["flag"] == "stalled" and "No progress since 01/01/2022" in row["flags"][0]["reason"]
+
+
+def test_visit_plan_generate_and_approve(api, site):
+    plan = api.post(
+        "/api/visit-plans/generate/",
+        {"period_start": "2026-01-01", "period_end": "2026-12-31", "frequency_months": 6},
+        format="json",
+    ).json()
+    assert plan["visit_count"] == 2 and plan["status"] == "draft"
+    approved = api.post(f"/api/visit-plans/{plan['id']}/approve/", {}, format="json").json()
+    assert approved["status"] == "approved"
+    assert api.post(f"/api/visit-plans/{plan['id']}/approve/", {}, format="json").status_code == 400

@@ -1,0 +1,374 @@
+"""Establishment and expansion dossiers (Decree 32/2024 Art 10, 13), the working-day calendar their
+deadlines are counted in, and the investor-selection scores."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from icis.accounts.models import Organisation
+from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core.audit import history
+from icis.core.concurrency import Versioned
+from icis.core.models import TimeStamped
+from icis.core.scoping import ScopedQuerySet
+from icis.documents.models import Document
+
+from .choices import DossierKind, Outcome
+from .ladder import LAST_STEP
+
+SCORE = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class PublicHoliday(TimeStamped):
+    """A day state bodies do not work although it is a weekday: a statutory holiday (Labour Code
+    2019 Art 112) or a day off the Prime Minister grants or swaps for a given year."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("The law or the announcement that makes it a day off.")
+    )
+    confirmed = models.BooleanField(
+        _("confirmed"),
+        default=True,
+        help_text=_("Unconfirmed days are not counted as days off; deadlines near them carry a warning."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class WorkingDayOverride(TimeStamped):
+    """A weekend day made a working day, usually to make up for a swapped day off."""
+
+    date = models.DateField(_("date"), unique=True)
+    decision = models.CharField(_("decision"), max_length=500, help_text=_("The decision that makes it a working day."))
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("working weekend day")
+        verbose_name_plural = _("working weekend days")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.decision}"
+
+    def clean(self):
+        if self.date and self.date.weekday() < 5:
+            raise ValidationError(
+                {"date": _("%(date)s is a weekday: only a Saturday or Sunday can be made a working day.")
+                 % {"date": self.date.strftime("%d/%m/%Y")}}
+            )
+
+
+class ScoringScheme(TimeStamped):
+    """The investor-selection scoring a legal text sets (Decree 32/2024 Art 13.2: infrastructure
+    option 15, environmental plan 15, capacity and experience 30, financial plan 40; 50 qualifies).
+    A new text is a new scheme with its own effective dates, not a code change."""
+
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective until"), null=True, blank=True, help_text=_("Blank: still in force."))
+    infrastructure_max = models.DecimalField(_("infrastructure option: maximum"), **SCORE)
+    environment_max = models.DecimalField(_("environmental management plan: maximum"), **SCORE)
+    capacity_max = models.DecimalField(_("capacity and experience: maximum"), **SCORE)
+    financial_max = models.DecimalField(_("financial plan: maximum"), **SCORE)
+    pass_mark = models.DecimalField(_("qualifying total"), **SCORE)
+
+    history = history()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("scoring scheme")
+        verbose_name_plural = _("scoring schemes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True) | models.Q(effective_to__gt=models.F("effective_from")),
+                name="dossiers_scheme_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    pass_mark__lte=models.F("infrastructure_max")
+                    + models.F("environment_max")
+                    + models.F("capacity_max")
+                    + models.F("financial_max")
+                ),
+                name="dossiers_scheme_pass_mark_reachable",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def total_max(self) -> Decimal:
+        return self.infrastructure_max + self.environment_max + self.capacity_max + self.financial_max
+
+
+class DossierQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        return models.Q(cluster__in=Cluster.objects.restrict(user, action))
+
+
+class Dossier(Versioned, TimeStamped):
+    """A cluster's establishment or expansion dossier: opened by an investor's first letter to the
+    commune, it climbs the ladder of `ladder.LADDER` up to the province's decision."""
+
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="dossiers")
+    kind = models.CharField(_("kind"), max_length=12, choices=DossierKind.choices)
+    expansion = models.ForeignKey(
+        ClusterExpansion,
+        verbose_name=_("expansion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        help_text=_("For an expansion dossier: the expansion it asks for."),
+    )
+    opened_on = models.DateField(
+        _("first investor letter received on"),
+        help_text=_("Decree 32 Art 10.1: the commune announces it takes dossiers within 5 working days of this."),
+    )
+    complete_on = models.DateField(
+        _("complete dossier received by DoIT on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "DoIT's 25 days run from this day (time to supplement the dossier does not count). "
+            "Blank: the date of the commune's submission (step 3)."
+        ),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True, default="")
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    chair_choice = models.ForeignKey(
+        "Applicant",
+        verbose_name=_("chair's choice among tied applicants"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    chair_note = models.TextField(_("chair's decision"), blank=True)
+    chair_document = models.ForeignKey(
+        Document,
+        verbose_name=_("document of the chair's decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    history = history()
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            # the open-dossiers list: outcome "" first, newest first
+            models.Index(fields=["outcome", "opened_on"], name="dossiers_open_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind=DossierKind.ESTABLISH) & models.Q(expansion__isnull=True))
+                | (models.Q(kind=DossierKind.EXPAND) & models.Q(expansion__isnull=False)),
+                name="dossiers_expansion_only_for_expand",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=DossierKind.values), name="dossiers_kind_known"),
+            models.CheckConstraint(condition=models.Q(outcome__in=Outcome.values), name="dossiers_outcome_known"),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
+                name="dossiers_closed_after_opened",
+            ),
+            # One live establishment dossier per cluster, one live dossier per expansion.
+            models.UniqueConstraint(
+                fields=["cluster"],
+                condition=models.Q(kind=DossierKind.ESTABLISH)
+                & ~models.Q(outcome__in=[Outcome.REFUSED, Outcome.WITHDRAWN]),
+                name="dossiers_one_live_establishment",
+            ),
+            models.UniqueConstraint(
+                fields=["expansion"],
+                condition=~models.Q(outcome__in=[Outcome.REFUSED, Outcome.WITHDRAWN]),
+                name="dossiers_one_live_per_expansion",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(kind)s dossier of %(cluster)s (%(date)s)") % {
+            "kind": self.get_kind_display(),
+            "cluster": self.cluster.name,
+            "date": self.opened_on.strftime("%d/%m/%Y"),
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == Outcome.OPEN
+
+
+class DossierStepQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        return models.Q(dossier__in=Dossier.objects.restrict(user, action))
+
+
+class DossierStep(TimeStamped):
+    """One rung reached, proved by its document. Records are never edited: a correction or a
+    replaced document is a new record of the same step that names the one it amends."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="steps")
+    step = models.PositiveSmallIntegerField(_("step"))
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="dossier_steps"
+    )
+    date = models.DateField(_("date"), help_text=_("The document's date unless the step happened on another day."))
+    amends = models.OneToOneField(
+        "self",
+        verbose_name=_("amends"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amended_by",
+        help_text=_("The earlier record of the same step this one corrects or replaces."),
+    )
+    skip_reason = models.TextField(
+        _("why steps were skipped"),
+        blank=True,
+        help_text=_("Needed when a record jumps over steps (e.g. an older dossier not digitised)."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    history = history()
+    objects = DossierStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dossier", "step", "id"]
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
+        permissions = [("record_any_step", _("Can record any step of a dossier (not only the commune's steps)"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(step__gte=1) & models.Q(step__lte=LAST_STEP), name="dossiers_step_on_ladder"
+            ),
+            # A step is reached once; everything after that is an amendment naming what it amends.
+            models.UniqueConstraint(
+                fields=["dossier", "step"],
+                condition=models.Q(amends__isnull=True),
+                name="dossiers_step_once_unless_amendment",
+            ),
+        ]
+
+    def __str__(self):
+        return _("step %(step)s: %(document)s") % {"step": self.step, "document": self.document.number}
+
+
+class ApplicantQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        return models.Q(dossier__in=Dossier.objects.restrict(user, action))
+
+
+SCORE_FIELDS = ("infrastructure", "environment", "capacity", "financial")
+
+
+def _within(field: str) -> models.Q:
+    return models.Q(**{f"{field}_score__isnull": True}) | (
+        models.Q(**{f"{field}_score__gte": 0}) & models.Q(**{f"{field}_score__lte": models.F(f"{field}_max")})
+    )
+
+
+class Applicant(Versioned, TimeStamped):
+    """An enterprise, cooperative or organisation that asks to be the cluster's infrastructure
+    investor, with the council's four scores (Decree 32 Art 13.2).
+
+    The row keeps the maxima of the scheme it was scored under, so the database itself refuses a
+    score out of range whatever scheme applies."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="applicants"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="dossier_applications"
+    )
+    scheme = models.ForeignKey(
+        ScoringScheme, verbose_name=_("scoring scheme"), on_delete=models.PROTECT, related_name="applicants"
+    )
+    infrastructure_score = models.DecimalField(_("infrastructure option"), null=True, blank=True, **SCORE)
+    environment_score = models.DecimalField(_("environmental management plan"), null=True, blank=True, **SCORE)
+    capacity_score = models.DecimalField(_("capacity and experience"), null=True, blank=True, **SCORE)
+    financial_score = models.DecimalField(_("financial plan"), null=True, blank=True, **SCORE)
+    infrastructure_max = models.DecimalField(editable=False, **SCORE)
+    environment_max = models.DecimalField(editable=False, **SCORE)
+    capacity_max = models.DecimalField(editable=False, **SCORE)
+    financial_max = models.DecimalField(editable=False, **SCORE)
+    note = models.TextField(_("note"), blank=True)
+
+    history = history()
+    objects = ApplicantQuerySet.as_manager()
+
+    SCORE_FIELDS = SCORE_FIELDS
+
+    class Meta:
+        ordering = ["dossier", "organisation__name"]
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "organisation"], name="dossiers_applicant_once"),
+            *(models.CheckConstraint(condition=_within(f), name=f"dossiers_{f}_score_in_range") for f in SCORE_FIELDS),
+        ]
+
+    def __str__(self):
+        return self.organisation.name
+
+    def clean(self):
+        errors = {}
+        for field in self.SCORE_FIELDS:
+            value, cap = getattr(self, f"{field}_score"), getattr(self, f"{field}_max")
+            if value is not None and cap is not None and not (0 <= value <= cap):
+                errors[f"{field}_score"] = ValidationError(
+                    _("%(label)s is scored from 0 to %(max)s; %(value)s is out of range.")
+                    % {"label": self._meta.get_field(f"{field}_score").verbose_name, "max": cap, "value": value},
+                    code="out_of_range",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_scored(self) -> bool:
+        return all(getattr(self, f"{field}_score") is not None for field in self.SCORE_FIELDS)
+
+    @property
+    def total(self) -> Decimal | None:
+        if not self.is_scored:
+            return None
+        return sum((getattr(self, f"{field}_score") for field in self.SCORE_FIELDS), Decimal("0"))
+
+    @property
+    def qualifies(self) -> bool | None:
+        total = self.total
+        return None if total is None else total >= self.scheme.pass_mark

@@ -1,0 +1,198 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from icis.clusters.forms import DATE_WIDGET
+from icis.clusters.models import Cluster
+from icis.documents.models import Document
+from icis.tenancy.models import TenantProject
+
+from .choices import PLANT_TRANSITIONS, VIOLATION_TRANSITIONS, PlantStatus, SamplePoint, ViolationStatus
+from .models import MonitoringRequirement, TenantConnection, WastewaterPlant
+from .services import PLANT_FIELDS
+
+
+def style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+            field.empty_label = "—"
+
+
+class PlantForm(forms.ModelForm):
+    clusters = forms.ModelMultipleChoiceField(queryset=Cluster.objects.none(), label=_("Clusters served"))
+    status = forms.ChoiceField(choices=PlantStatus.choices, label=_("Status"), required=False)
+    status_date = forms.DateField(label=_("Status since"), widget=DATE_WIDGET, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = WastewaterPlant
+        fields = list(PLANT_FIELDS)
+        widgets = {
+            **{name: DATE_WIDGET for name in ("commissioned_on", "permit_valid_from", "permit_valid_to")},
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clusters"].queryset = Cluster.objects.restrict(user, "change")
+        self.fields["permit"].queryset = Document.objects.restrict(user)
+        if self.instance.pk:
+            del self.fields["status"], self.fields["status_date"]
+            self.fields["clusters"].initial = [link.cluster_id for link in self.instance.cluster_links.all()]
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["status_date"].initial = timezone.localdate()
+        style(self)
+
+    def _post_clean(self):
+        pass  # the service validates the model inside its transaction
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PLANT_FIELDS if name in self.cleaned_data}
+
+
+class PlantTransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"))
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    document = forms.ModelChoiceField(queryset=Document.objects.none(), required=False, label=_("Document"))
+
+    def __init__(self, *args, plant, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(s, PlantStatus(s).label) for s in PLANT_TRANSITIONS.get(plant.status, ())]
+        self.fields["document"].queryset = Document.objects.restrict(user)
+        style(self)
+
+
+class SampleForm(forms.Form):
+    """A laboratory result set: the date and point, then one row per parameter (blank rows are skipped)."""
+
+    sampled_on = forms.DateField(label=_("Sampled on"), widget=DATE_WIDGET)
+    point = forms.ChoiceField(label=_("Point"), choices=SamplePoint.choices, initial=SamplePoint.OUTLET)
+    lab = forms.CharField(label=_("Laboratory"), required=False, max_length=200)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, parameters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parameter_rows = []
+        for parameter in parameters:
+            value = forms.CharField(
+                label=parameter.code,
+                required=False,
+                help_text=_('A number, or "<0.01" below the detection limit'),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "", "class": "form-control"}),
+            )
+            unit = forms.CharField(
+                label=_("unit"),
+                required=False,
+                initial=parameter.unit,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "size": 8}),
+            )
+            self.fields[f"v_{parameter.code}"] = value
+            self.fields[f"u_{parameter.code}"] = unit
+            self.parameter_rows.append(parameter)
+        style(self)
+
+    def rows(self):
+        return [(p, self[f"v_{p.code}"], self[f"u_{p.code}"]) for p in self.parameter_rows]
+
+    def values(self) -> dict:
+        result = {}
+        for parameter in self.parameter_rows:
+            raw = (self.cleaned_data.get(f"v_{parameter.code}") or "").strip()
+            if not raw:
+                continue
+            unit = (self.cleaned_data.get(f"u_{parameter.code}") or "").strip()
+            below = raw.startswith("<")
+            item = {"value": raw[1:].strip() if below else raw.replace(",", "."), "unit": unit}
+            if below:
+                item["qualifier"] = "<"
+            result[parameter.code] = item
+        return result
+
+
+class ContinuousImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file (UTF-8)"),
+        help_text=_("Columns: date, parameter, value, unit (qualifier optional); one row per daily value."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class RequirementForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MonitoringRequirement
+        fields = ["frequency_months", "grace_days", "starts_on", "ends_on", "basis", "notes"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].queryset = Document.objects.restrict(user)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        style(self)
+
+    def _post_clean(self):
+        pass
+
+
+class ViolationTransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"))
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, violation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (s, ViolationStatus(s).label) for s in VIOLATION_TRANSITIONS.get(violation.status, ())
+        ]
+        self.fields["date"].initial = timezone.localdate()
+        style(self)
+
+
+class ConnectionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = TenantConnection
+        fields = [
+            "tenant_project",
+            "kind",
+            "plant",
+            "since",
+            "until",
+            "volume_m3_day",
+            "own_permit",
+            "own_permit_valid_to",
+            "notes",
+        ]
+        widgets = {
+            "since": DATE_WIDGET,
+            "until": DATE_WIDGET,
+            "own_permit_valid_to": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tenant_project"].queryset = TenantProject.objects.restrict(user, "change").select_related(
+            "tenant", "cluster"
+        )
+        self.fields["plant"].queryset = WastewaterPlant.objects.restrict(user)
+        self.fields["own_permit"].queryset = Document.objects.restrict(user)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        style(self)
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,388 @@
+"""Reads that judge, aggregate or serve more than one interface: plant standing on a date, the
+environment indicators (Circular 14 items 13–14 and 26–27, the Hanoi rule), the board, the chart."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
+from icis.clusters.models import Cluster, StatusChange
+from icis.tenancy.choices import ProjectStatus
+from icis.tenancy.models import TenantProject
+
+from .checks import new_cluster_since
+from .choices import BUILT, BUILT_OR_BUILDING, Outcome, PlantStatus, SampleOrigin, SamplePoint, ViolationStatus
+from .compliance import Catalogue, Judgement, plain, propose_factors
+from .models import (
+    FactorBand,
+    MonitoringRequirement,
+    PlantCluster,
+    PlantStatusChange,
+    Sample,
+    TenantConnection,
+    Violation,
+    WastewaterPlant,
+)
+from .periods import period_containing
+
+DEFAULT_GRACE_DAYS = MonitoringRequirement._meta.get_field("grace_days").default
+GONE = (ClusterStatus.REVOKED, ClusterStatus.REMOVED)
+
+
+def plant_list() -> QuerySet[WastewaterPlant]:
+    return WastewaterPlant.objects.select_related("operator", "permit").prefetch_related(
+        Prefetch("cluster_links", queryset=PlantCluster.objects.select_related("cluster"))
+    )
+
+
+def plant_detail() -> QuerySet[WastewaterPlant]:
+    return plant_list().prefetch_related("phases", "requirements")
+
+
+def _status_then(day: datetime.date) -> Subquery:
+    return Subquery(
+        PlantStatusChange.objects.filter(plant=OuterRef("pk"), effective_on__lte=day)
+        .order_by("-effective_on", "-id")
+        .values("to_status")[:1]
+    )
+
+
+def _cluster_status_then(day: datetime.date) -> Subquery:
+    return Subquery(
+        StatusChange.objects.filter(cluster=OuterRef("pk"), expansion__isnull=True, effective_on__lte=day)
+        .order_by("-effective_on", "-id")
+        .values("to_status")[:1]
+    )
+
+
+def _established_on() -> Subquery:
+    """The first dated change of the cluster into an established state."""
+    return Subquery(
+        StatusChange.objects.filter(
+            cluster=OuterRef("pk"),
+            expansion__isnull=True,
+            to_status__in=ESTABLISHED_STATES,
+            effective_on__isnull=False,
+        )
+        .order_by("effective_on", "id")
+        .values("effective_on")[:1]
+    )
+
+
+def sample_cutoff(day: datetime.date, months: int, grace_days: int) -> datetime.date:
+    """The earliest date a sample may bear to still count on `day`: the start of the latest period
+    whose deadline (end + grace days) has passed. The same rule as the missing-report check."""
+    start, end = period_containing(day, months)
+    while end + datetime.timedelta(days=grace_days) >= day:
+        start, end = period_containing(start - datetime.timedelta(days=1), months)
+    return start
+
+
+@dataclass
+class Standing:
+    """Whether a plant meets the effluent standard on a day, and why."""
+
+    plant: WastewaterPlant
+    status: str | None  # on the day (None: not yet in the registry)
+    meets: bool = False
+    reason: str = ""  # compliant, exceeded, indeterminate, no_sample, not_built, suspended
+    sample: Sample | None = None
+    judgement: Judgement | None = None
+    cutoff: datetime.date | None = None
+
+    @property
+    def built_or_building(self) -> bool:
+        return self.status in BUILT_OR_BUILDING
+
+    @property
+    def reason_label(self) -> str:
+        labels = {
+            "compliant": _("latest outlet sample compliant"),
+            "exceeded": _("latest outlet sample exceeds a limit"),
+            "indeterminate": _("latest outlet sample cannot be judged"),
+            "no_sample": _("no outlet sample since %(date)s"),
+            "not_built": _("not built"),
+            "suspended": _("suspended"),
+        }
+        text = str(labels.get(self.reason, self.reason))
+        return text % {"date": self.cutoff.strftime("%d/%m/%Y")} if "%(date)s" in text and self.cutoff else text
+
+
+def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue | None = None) -> dict[int, Standing]:
+    """Standing of every plant of `plants` that existed on `day`. Four queries plus the catalogue's,
+    whatever the number of plants."""
+    latest = (
+        Sample.objects.filter(
+            plant=OuterRef("pk"), point=SamplePoint.OUTLET, origin=SampleOrigin.PERIODIC, sampled_on__lte=day
+        )
+        .order_by("-sampled_on", "-id")
+        .values("pk")[:1]
+    )
+    rows = list(plants.annotate(status_then=_status_then(day), latest_sample_id=Subquery(latest)))
+    requirements = defaultdict(list)
+    for requirement in MonitoringRequirement.objects.filter(plant__in=[p.pk for p in rows], starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    ):
+        requirements[requirement.plant_id].append(requirement)
+    latest_ids = [p.latest_sample_id for p in rows if p.latest_sample_id]
+    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids).prefetch_related("values")}
+    catalogue = catalogue or Catalogue.load()
+    standings = {}
+    for plant in rows:
+        if plant.status_then is None:
+            continue
+        standing = Standing(plant=plant, status=plant.status_then)
+        standings[plant.pk] = standing
+        if plant.status_then not in BUILT:
+            standing.reason = "not_built"
+            continue
+        if plant.status_then == PlantStatus.SUSPENDED:
+            standing.reason = "suspended"
+            continue
+        wanted = min(requirements[plant.pk], key=lambda r: r.frequency_months, default=None)
+        months = wanted.frequency_months if wanted else settings.ICIS_MONITORING_DEFAULT_MONTHS
+        grace = wanted.grace_days if wanted else DEFAULT_GRACE_DAYS
+        standing.cutoff = sample_cutoff(day, months, grace)
+        sample = samples.get(plant.latest_sample_id)
+        if sample is None or sample.sampled_on < standing.cutoff:
+            standing.reason = "no_sample"
+            standing.sample = sample
+            continue
+        standing.sample = sample
+        standing.judgement = catalogue.judge_sample(sample, plant)
+        outcome = standing.judgement.outcome
+        standing.meets = outcome == Outcome.COMPLIANT
+        standing.reason = outcome if outcome in (Outcome.COMPLIANT, Outcome.EXCEEDED) else "indeterminate"
+    return standings
+
+
+@dataclass
+class ClusterRow:
+    cluster: Cluster
+    status: str | None
+    established_on: datetime.date | None
+    plants: list[Standing] = field(default_factory=list)
+
+    @property
+    def item_13(self) -> int:
+        """Circular 14 Form 02 item 13: a central WWTP built or under construction."""
+        return int(any(s.built_or_building for s in self.plants))
+
+    @property
+    def item_14(self) -> int:
+        """Circular 14 Form 02 item 14: a central WWTP meeting the environmental standard."""
+        return int(any(s.meets for s in self.plants))
+
+    @property
+    def has_operating_plant(self) -> bool:
+        return any(s.status == PlantStatus.OPERATING for s in self.plants)
+
+
+def cluster_rows(
+    clusters: QuerySet, plants: QuerySet, day: datetime.date, catalogue=None, *, current: bool = False
+) -> list[ClusterRow]:
+    """Each cluster of `clusters` in the registry on `day`, with the standings of the plants serving it.
+
+    `current`: take the clusters' status as it is now (clusters registered without a dated change then
+    count, as in the registry's own summary); otherwise as the dated changes had it on `day`.
+    """
+    annotated = clusters.annotate(status_then=_cluster_status_then(day), established_on=_established_on())
+    rows = []
+    for c in annotated.only("id", "code", "name", "status", "sort_name", "investor_id"):
+        status = c.status if current else c.status_then
+        if status is not None and status not in GONE:
+            rows.append(ClusterRow(cluster=c, status=status, established_on=c.established_on))
+    links = defaultdict(list)
+    for cluster_id, plant_id in PlantCluster.objects.filter(cluster_id__in=[r.cluster.pk for r in rows]).values_list(
+        "cluster_id", "plant_id"
+    ):
+        links[cluster_id].append(plant_id)
+    wanted = {plant_id for ids in links.values() for plant_id in ids}
+    standings = plant_standings(plants.filter(pk__in=wanted), day, catalogue)
+    for row in rows:
+        row.plants = [standings[p] for p in links[row.cluster.pk] if p in standings]
+    return rows
+
+
+def _violations_open_on(queryset: QuerySet, day: datetime.date) -> QuerySet:
+    """Open on `day`: detected by then, neither corrected nor closed by then."""
+    return queryset.filter(detected_on__lte=day).exclude(closed_on__lte=day).exclude(corrected_on__lte=day)
+
+
+def unconnected_operating_tenants(user, day: datetime.date) -> QuerySet[TenantProject]:
+    """Operating tenant projects with no recorded arrangement (central plant or own treatment) on `day`."""
+    arranged = TenantConnection.objects.filter(since__lte=day).filter(Q(until__isnull=True) | Q(until__gt=day))
+    return (
+        TenantProject.objects.restrict(user)
+        .filter(status=ProjectStatus.OPERATING)
+        .exclude(pk__in=arranged.values("tenant_project_id"))
+        .select_related("tenant", "cluster")
+    )
+
+
+def environment_overview(*, user, as_of: datetime.date | None = None) -> dict:
+    """Everything the board and the summary API show for `as_of` (default today), within the user's scope."""
+    day = as_of or timezone.localdate()
+    catalogue = Catalogue.load()
+    plants = WastewaterPlant.objects.restrict(user)
+    rows = cluster_rows(Cluster.objects.restrict(user), plants, day, catalogue, current=as_of is None)
+    standings = plant_standings(plants, day, catalogue)
+    since = new_cluster_since()
+    operating = [r for r in rows if r.status == ClusterStatus.OPERATING]
+    new = [r for r in rows if r.established_on and since <= r.established_on <= day and r.status in ESTABLISHED_STATES]
+    violations = _violations_open_on(Violation.objects.restrict(user), day)
+    regulation = catalogue.regulation_for(WastewaterPlant(commissioned_on=None), day)
+    return {
+        "as_of": day,
+        "regulation": regulation,
+        "clusters": rows,
+        "clusters_operating": operating,
+        "clusters_operating_without_plant": [r for r in operating if not r.has_operating_plant],
+        "plants": list(standings.values()),
+        "plants_operating": [s for s in standings.values() if s.status == PlantStatus.OPERATING],
+        "plants_not_meeting_standard": [s for s in standings.values() if s.status in BUILT and not s.meets],
+        "new_clusters_since": since,
+        "new_clusters": new,
+        "new_clusters_without_compliant_plant": [r for r in new if not r.item_14],
+        "item_26": [r for r in rows if r.item_13],
+        "item_27": [r for r in rows if r.item_14],
+        "violations_open": violations.count(),
+        "violations_overdue": violations.filter(deadline__lt=day).count(),
+        "unconnected_operating_tenants": unconnected_operating_tenants(user, day).count(),
+    }
+
+
+def summary_counts(overview: dict) -> dict:
+    """The overview as counts (and the ids behind them), for the API."""
+
+    def ids(rows, attr):
+        return sorted(getattr(r, attr).pk for r in rows)
+
+    return {
+        "as_of": overview["as_of"],
+        "regulation": overview["regulation"].code if overview["regulation"] else None,
+        "clusters_operating": len(overview["clusters_operating"]),
+        "clusters_operating_without_plant": len(overview["clusters_operating_without_plant"]),
+        "plants": len(overview["plants"]),
+        "plants_operating": len(overview["plants_operating"]),
+        "plants_not_meeting_standard": len(overview["plants_not_meeting_standard"]),
+        "new_clusters_since": overview["new_clusters_since"],
+        "new_clusters": len(overview["new_clusters"]),
+        "new_clusters_without_compliant_plant": len(overview["new_clusters_without_compliant_plant"]),
+        "circular14": {"26": len(overview["item_26"]), "27": len(overview["item_27"])},
+        "violations_open": overview["violations_open"],
+        "violations_overdue": overview["violations_overdue"],
+        "unconnected_operating_tenants": overview["unconnected_operating_tenants"],
+        "ids": {
+            "clusters_operating_without_plant": ids(overview["clusters_operating_without_plant"], "cluster"),
+            "plants_not_meeting_standard": ids(overview["plants_not_meeting_standard"], "plant"),
+            "new_clusters_without_compliant_plant": ids(overview["new_clusters_without_compliant_plant"], "cluster"),
+            "circular14_26": ids(overview["item_26"], "cluster"),
+            "circular14_27": ids(overview["item_27"], "cluster"),
+        },
+    }
+
+
+def cluster_items(cluster: Cluster, *, user, as_of: datetime.date | None = None) -> dict:
+    """Circular 14 Form 02 items 13–14 for one cluster on a day, with the plants behind them."""
+    day = as_of or timezone.localdate()
+    rows = cluster_rows(
+        Cluster.objects.filter(pk=cluster.pk), WastewaterPlant.objects.restrict(user), day, current=as_of is None
+    )
+    row = rows[0] if rows else ClusterRow(cluster=cluster, status=None, established_on=None)
+    return {"as_of": day, "item_13": row.item_13, "item_14": row.item_14, "plants": row.plants, "row": row}
+
+
+def open_violations(user) -> QuerySet[Violation]:
+    """The board: violations not closed, by deadline."""
+    return (
+        Violation.objects.restrict(user)
+        .filter(status__in=(ViolationStatus.OPEN, ViolationStatus.CORRECTED))
+        .select_related("plant", "parameter", "sample", "regulation")
+        .prefetch_related(Prefetch("plant__cluster_links", queryset=PlantCluster.objects.select_related("cluster")))
+        .order_by("deadline", "id")
+    )
+
+
+def recent_samples(plant: WastewaterPlant, *, limit: int = 20, catalogue: Catalogue | None = None) -> list[dict]:
+    """The latest samples of a plant, each judged as the rows stand now."""
+    catalogue = catalogue or Catalogue.load()
+    samples = plant.samples.prefetch_related("values").select_related("document").order_by("-sampled_on", "-id")
+    return [{"sample": s, "judgement": catalogue.judge_sample(s, plant)} for s in samples[:limit]]
+
+
+def plant_chart(plant: WastewaterPlant, *, catalogue: Catalogue | None = None, limit: int = 400) -> dict:
+    """Outlet results over time per parameter, with the limit lines (Cmax, and the minimum of ranges)
+    as they applied on each date: the data of the plant page's chart."""
+    catalogue = catalogue or Catalogue.load()
+    samples = list(
+        plant.samples.filter(point=SamplePoint.OUTLET).prefetch_related("values").order_by("-sampled_on", "-id")[:limit]
+    )
+    series: dict[str, dict] = {}
+    for sample in reversed(samples):
+        for verdict in catalogue.judge_sample(sample, plant).verdicts:
+            parameter = catalogue.parameter(verdict.parameter)
+            entry = series.setdefault(
+                parameter.code,
+                {
+                    "code": parameter.code,
+                    "name": parameter.name_vi if _lang() == "vi" else parameter.name_en,
+                    "unit": parameter.unit,
+                    "position": parameter.position,
+                    "points": [],
+                    "limit": [],
+                    "limit_min": [],
+                },
+            )
+            x = sample.sampled_on.isoformat()
+            if verdict.value is not None:
+                entry["points"].append(
+                    {
+                        "x": x,
+                        "y": float(verdict.value),
+                        "below": verdict.qualifier == "<",
+                        "outcome": verdict.outcome,
+                        "continuous": sample.origin == SampleOrigin.CONTINUOUS,
+                    }
+                )
+            if verdict.limit is not None:
+                entry["limit"].append({"x": x, "y": float(verdict.limit)})
+            if verdict.limit_min is not None:
+                entry["limit_min"].append({"x": x, "y": float(verdict.limit_min)})
+    ordered = sorted(series.values(), key=lambda s: (s["position"], s["code"]))
+    # Show first what needs attention: a parameter that exceeded, else the one measured most often.
+    exceeded = [s for s in ordered if any(p["outcome"] == Outcome.EXCEEDED for p in s["points"])]
+    busiest = max(ordered, key=lambda s: len(s["points"]), default=None)
+    default = (exceeded[0] if exceeded else busiest or {}).get("code")
+    return {
+        "series": ordered,
+        "default": default,
+        "labels": {"limit": _("Limit (Cmax)"), "limit_min": _("Minimum"), "value": _("Result")},
+    }
+
+
+def _lang() -> str:
+    return (get_language() or "vi")[:2]
+
+
+def factor_proposal(plant: WastewaterPlant, *, day: datetime.date | None = None) -> dict:
+    """Kq and Kf proposed from the bands (data) of the regulation in force, for a person to confirm."""
+    day = day or timezone.localdate()
+    regulation = Catalogue.load().regulation_for(plant, day)
+    if regulation is None:
+        return {"regulation": None, "kq": None, "kq_basis": "", "kf": None, "kf_basis": ""}
+    bands = list(FactorBand.objects.filter(regulation=regulation))
+    proposal = propose_factors(plant, bands)
+    return {
+        "regulation": regulation.code,
+        **proposal,
+        "kq": plain(proposal["kq"]),
+        "kf": plain(proposal["kf"]),
+        "notes": sorted({b.notes for b in bands if b.notes}),
+    }

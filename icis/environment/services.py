@@ -1,0 +1,833 @@
+"""Every write with rules: plants and their lifecycle, tenant connections, monitoring requirements,
+samples (judged on entry; an outlet exceedance opens a violation), the continuous-monitoring import,
+violations, the missing-report check and regulation loading. Pages, API and commands call these."""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from icis.clusters.services import field_error
+from icis.core import channel
+from icis.core.audit import acting
+from icis.core.concurrency import check_version
+from icis.documents.models import Document
+
+from . import regulations
+from .choices import (
+    PLANT_TRANSITIONS,
+    VIOLATION_TRANSITIONS,
+    ConnectionKind,
+    Outcome,
+    PlantStatus,
+    Qualifier,
+    SampleOrigin,
+    SamplePoint,
+    ViolationKind,
+    ViolationStatus,
+)
+from .compliance import Catalogue, Judgement, UnknownUnit, plain, to_decimal
+from .models import (
+    FactorBand,
+    Limit,
+    MonitoringRequirement,
+    Parameter,
+    PlantCluster,
+    PlantPhase,
+    PlantStatusChange,
+    Regulation,
+    Sample,
+    SampleValue,
+    TenantConnection,
+    Violation,
+    WastewaterPlant,
+)
+from .periods import periods_between
+
+PLANT_FIELDS = (
+    "name",
+    "capacity_m3_day",
+    "technology",
+    "commissioned_on",
+    "permit",
+    "permit_valid_from",
+    "permit_valid_to",
+    "receiving_water_body",
+    "receiving_class",
+    "receiving_body_kind",
+    "receiving_flow_m3_s",
+    "receiving_volume_million_m3",
+    "discharge_flow_m3_day",
+    "kq",
+    "kf",
+    "factors_basis",
+    "continuous_monitoring",
+    "continuous_connected",
+    "operator",
+    "notes",
+)
+CONNECTION_FIELDS = (
+    "tenant_project",
+    "kind",
+    "plant",
+    "since",
+    "until",
+    "volume_m3_day",
+    "own_permit",
+    "own_permit_valid_to",
+    "notes",
+)
+REQUIREMENT_FIELDS = ("plant", "frequency_months", "grace_days", "starts_on", "ends_on", "basis", "notes")
+MAX_VALUE = 10**11
+SIX_DECIMALS = Decimal("0.000001")
+
+
+def _fmt(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _not_future(day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise field_error(field, _("The date %(date)s is in the future.") % {"date": _fmt(day)}, "future_date")
+
+
+def _save(obj, actor):
+    obj.full_clean()
+    obj._history_user = actor
+    obj.save()
+    return obj
+
+
+def _pick(data: dict, allowed: Iterable[str]) -> dict:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be set here."), code="read_only") for f in sorted(unknown)}
+        )
+    return data
+
+
+# --- Plants -------------------------------------------------------------------------------------------
+
+
+def _set_clusters(plant: WastewaterPlant, clusters) -> None:
+    clusters = list(clusters)
+    if not clusters:
+        raise field_error("clusters", _("Name at least one cluster the plant serves."), "required")
+    wanted = {c.pk for c in clusters}
+    for link in PlantCluster.objects.filter(plant=plant).exclude(cluster_id__in=wanted):
+        link.delete()
+    present = set(PlantCluster.objects.filter(plant=plant).values_list("cluster_id", flat=True))
+    for cluster_id in sorted(wanted - present):
+        PlantCluster.objects.create(plant=plant, cluster_id=cluster_id)
+
+
+def _set_phases(plant: WastewaterPlant, phases: list[dict]) -> None:
+    numbers = [p.get("number") for p in phases]
+    if len(set(numbers)) != len(numbers):
+        raise field_error("phases", _("Each phase number may appear once."), "duplicate")
+    keep = set()
+    for item in phases:
+        phase = PlantPhase.objects.filter(plant=plant, number=item["number"]).first() or PlantPhase(
+            plant=plant, number=item["number"]
+        )
+        for key in ("capacity_m3_day", "commissioned_on", "notes"):
+            if key in item:
+                setattr(phase, key, item[key])
+        phase.full_clean()
+        phase.save()
+        keep.add(phase.pk)
+    for stale in PlantPhase.objects.filter(plant=plant).exclude(pk__in=keep):
+        stale.delete()
+
+
+@transaction.atomic
+def plant_create(
+    *,
+    data: dict,
+    clusters,
+    actor,
+    status: str = PlantStatus.PLANNED,
+    status_date: datetime.date | None = None,
+    reason: str = "",
+    document: Document | None = None,
+    phases: list[dict] | None = None,
+) -> WastewaterPlant:
+    """Register a plant in the state the evidence shows, dated when that state began (default today)."""
+    if status not in PlantStatus.values:
+        raise field_error(
+            "status",
+            _("Unknown status '%(status)s'. Known: %(known)s.")
+            % {"status": status, "known": ", ".join(PlantStatus.values)},
+            "invalid",
+        )
+    status_date = status_date or timezone.localdate()
+    _not_future(status_date, "status_date")
+    plant = WastewaterPlant(**_pick(data, PLANT_FIELDS))
+    plant.status = status
+    plant.status_since = status_date
+    _save(plant, actor)
+    _set_clusters(plant, clusters)
+    if phases:
+        _set_phases(plant, phases)
+    PlantStatusChange.objects.create(
+        plant=plant,
+        from_status="",
+        to_status=status,
+        effective_on=status_date,
+        reason=reason or _("Registered"),
+        document=document,
+        actor=actor,
+    )
+    return plant
+
+
+@transaction.atomic
+def plant_update(
+    *,
+    plant: WastewaterPlant,
+    data: dict,
+    actor,
+    expected_version: int | None = None,
+    clusters=None,
+    phases: list[dict] | None = None,
+) -> WastewaterPlant:
+    """Change a plant's own fields (never its status). Refuses a stale edit."""
+    current = WastewaterPlant.objects.select_for_update().get(pk=plant.pk)
+    check_version(current, expected_version)
+    for key, value in _pick(data, PLANT_FIELDS).items():
+        setattr(current, key, value)
+    current.version += 1
+    _save(current, actor)
+    if clusters is not None:
+        _set_clusters(current, clusters)
+    if phases is not None:
+        _set_phases(current, phases)
+    return current
+
+
+@transaction.atomic
+def plant_transition(
+    *,
+    plant: WastewaterPlant,
+    to_status: str,
+    effective_on: datetime.date,
+    reason: str,
+    actor,
+    document: Document | None = None,
+) -> WastewaterPlant:
+    """The one way a plant's status changes; dated, with reason and document, as a typed history row."""
+    current = WastewaterPlant.objects.select_for_update().get(pk=plant.pk)
+    allowed = PLANT_TRANSITIONS.get(current.status, ())
+    if to_status not in allowed:
+        raise field_error(
+            "to",
+            _("A plant cannot go from %(from)s to %(to)s. Allowed next states: %(allowed)s.")
+            % {"from": current.status, "to": to_status, "allowed": ", ".join(allowed) or "—"},
+            "transition_not_allowed",
+        )
+    _not_future(effective_on, "date")
+    if current.status_since and effective_on < current.status_since:
+        raise field_error(
+            "date",
+            _("The date %(date)s is before the current status began (%(since)s).")
+            % {"date": _fmt(effective_on), "since": _fmt(current.status_since)},
+            "date_before_current",
+        )
+    if not (reason or "").strip():
+        raise field_error("reason", _("Say why the status changes."), "required")
+    previous = current.status
+    current.status = to_status
+    current.status_since = effective_on
+    if to_status == PlantStatus.OPERATING and current.commissioned_on is None:
+        current.commissioned_on = effective_on
+    current.version += 1
+    current._change_reason = reason
+    _save(current, actor)
+    PlantStatusChange.objects.create(
+        plant=current,
+        from_status=previous,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        document=document,
+        actor=actor,
+    )
+    return current
+
+
+# --- Tenant connections and requirements --------------------------------------------------------------
+
+
+def _check_connection(connection: TenantConnection) -> None:
+    if connection.kind == ConnectionKind.CONNECTED:
+        if connection.plant_id is None:
+            raise field_error("plant", _("Name the central plant the project is connected to."), "required")
+        serves = PlantCluster.objects.filter(
+            plant_id=connection.plant_id, cluster_id=connection.tenant_project.cluster_id
+        ).exists()
+        if not serves:
+            raise field_error(
+                "plant",
+                _("%(plant)s does not serve the project's cluster (%(cluster)s).")
+                % {"plant": connection.plant, "cluster": connection.tenant_project.cluster},
+                "plant_not_serving_cluster",
+            )
+    elif connection.plant_id is not None:
+        raise field_error("plant", _("A project treating its own wastewater has no central plant."), "invalid")
+    current = TenantConnection.objects.filter(tenant_project_id=connection.tenant_project_id, until__isnull=True)
+    if connection.pk:
+        current = current.exclude(pk=connection.pk)
+    if connection.until is None and current.exists():
+        raise field_error(
+            "tenant_project",
+            _("This project already has a current arrangement: end it (set its end date) before recording a new one."),
+            "already_current",
+        )
+
+
+@transaction.atomic
+def connection_create(*, data: dict, actor) -> TenantConnection:
+    connection = TenantConnection(**_pick(data, CONNECTION_FIELDS))
+    connection.full_clean(validate_constraints=False)
+    _check_connection(connection)
+    return _save(connection, actor)
+
+
+@transaction.atomic
+def connection_update(
+    *, connection: TenantConnection, data: dict, actor, expected_version: int | None = None
+) -> TenantConnection:
+    current = TenantConnection.objects.select_for_update().get(pk=connection.pk)
+    check_version(current, expected_version)
+    for key, value in _pick(data, CONNECTION_FIELDS).items():
+        setattr(current, key, value)
+    current.full_clean(validate_constraints=False)
+    _check_connection(current)
+    current.version += 1
+    return _save(current, actor)
+
+
+@transaction.atomic
+def requirement_create(*, data: dict, actor) -> MonitoringRequirement:
+    return _save(MonitoringRequirement(**_pick(data, REQUIREMENT_FIELDS)), actor)
+
+
+@transaction.atomic
+def requirement_update(
+    *, requirement: MonitoringRequirement, data: dict, actor, expected_version: int | None = None
+) -> MonitoringRequirement:
+    current = MonitoringRequirement.objects.select_for_update().get(pk=requirement.pk)
+    check_version(current, expected_version)
+    for key, value in _pick(data, REQUIREMENT_FIELDS).items():
+        if key != "plant":
+            setattr(current, key, value)
+    current.version += 1
+    return _save(current, actor)
+
+
+# --- Samples ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reading:
+    """One parameter of a sample as given: the value (or the detection limit for "<") and its unit."""
+
+    parameter: Parameter
+    reported: object  # Decimal
+    unit: str
+    qualifier: str
+    canonical: object  # Decimal, in the parameter's canonical unit
+
+
+def _reading_parts(key: str, raw) -> tuple[object, str, str, list[tuple[str, str, str]]]:
+    """(number, unit, qualifier, problems) from a number, a string such as "<0.01", or an object."""
+    problems = []
+    unit, qualifier, number = "", "", None
+    if isinstance(raw, dict):
+        unit = raw.get("unit") or ""
+        qualifier = raw.get("qualifier") or ""
+        given = raw.get("detection_limit") if qualifier == "<" and raw.get("value") is None else raw.get("value")
+        if not isinstance(unit, str):
+            problems.append((f"values.{key}.unit", _("Give the unit as text."), "invalid"))
+            unit = ""
+        extra = set(raw) - {"value", "unit", "qualifier", "detection_limit"}
+        if extra:
+            problems.append(
+                (
+                    f"values.{key}",
+                    _("Unknown keys: %(keys)s.") % {"keys": ", ".join(sorted(map(str, extra)))},
+                    "invalid",
+                )
+            )
+    elif isinstance(raw, str) and raw.strip().startswith("<"):
+        qualifier, given = "<", raw.strip()[1:]
+    else:
+        given = raw
+    if qualifier not in Qualifier.values:
+        problems.append(
+            (
+                f"values.{key}.qualifier",
+                _('Unknown qualifier %(q)s: use "<" for below the detection limit, or leave it out.')
+                % {"q": qualifier},
+                "invalid",
+            )
+        )
+    number = to_decimal(given)
+    if number is None:
+        problems.append((f"values.{key}", _("Give a number (got %(value)s).") % {"value": given}, "invalid"))
+    elif number < 0 or abs(number) >= MAX_VALUE:
+        problems.append((f"values.{key}", _("The value must be between 0 and 10¹¹."), "out_of_range"))
+        number = None
+    return number, unit, qualifier, problems
+
+
+def parse_readings(values, catalogue: Catalogue) -> list[Reading]:
+    """Check every given value; refuse (naming them) unknown parameters, units and non-numbers."""
+    if isinstance(values, list):  # [{"parameter": "COD", "value": 80, ...}]
+        if not all(isinstance(item, dict) and "parameter" in item for item in values):
+            raise field_error("values", _('Give a list of objects, each with "parameter" and "value".'), "invalid")
+        pairs = [(str(item["parameter"]), {k: v for k, v in item.items() if k != "parameter"}) for item in values]
+    elif isinstance(values, dict):
+        pairs = [(str(key), raw) for key, raw in values.items()]
+    else:
+        raise field_error("values", _('Give the values as an object, e.g. {"COD": 80, "pH": 8.5}.'), "invalid")
+    if not pairs:
+        raise field_error("values", _("Give at least one value."), "required")
+    errors: dict[str, list[ValidationError]] = {}
+    unknown = []
+    readings, seen = [], {}
+    for key, raw in pairs:
+        parameter = catalogue.parameter(key)
+        if parameter is None:
+            unknown.append(key)
+            continue
+        if parameter.code in seen:
+            errors.setdefault(f"values.{key}", []).append(
+                ValidationError(
+                    _("%(code)s is given twice (as %(first)s and %(second)s).")
+                    % {"code": parameter.code, "first": seen[parameter.code], "second": key},
+                    code="duplicate",
+                )
+            )
+            continue
+        seen[parameter.code] = key
+        number, unit, qualifier, problems = _reading_parts(key, raw)
+        for field, message, code in problems:
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+        if problems:
+            continue
+        try:
+            canonical = catalogue.to_canonical(parameter, number, unit)
+        except UnknownUnit:
+            errors.setdefault(f"values.{key}.unit", []).append(
+                ValidationError(
+                    _("Unknown unit '%(unit)s' for %(code)s. Accepted: %(units)s.")
+                    % {"unit": unit, "code": parameter.code, "units": ", ".join(catalogue.accepted_units(parameter))},
+                    code="unknown_unit",
+                )
+            )
+            continue
+        readings.append(Reading(parameter, number, unit or parameter.unit, qualifier, canonical))
+    if unknown:
+        known = ", ".join(p.code for p in catalogue.parameters)
+        for key in unknown:
+            errors.setdefault(f"values.{key}", []).append(
+                ValidationError(
+                    _("Unknown parameter '%(code)s'. Known parameters: %(known)s.") % {"code": key, "known": known},
+                    code="unknown_parameter",
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    return readings
+
+
+def _write_values(sample: Sample, readings: list[Reading], actor) -> None:
+    for reading in readings:
+        row = SampleValue.objects.filter(sample=sample, parameter=reading.parameter).first() or SampleValue(
+            sample=sample, parameter=reading.parameter
+        )
+        below = reading.qualifier == Qualifier.BELOW_DETECTION
+        row.qualifier = reading.qualifier
+        row.value = None if below else reading.reported
+        row.detection_limit = reading.reported if below else None
+        row.unit = reading.unit
+        _save(row, actor)
+
+
+def _judge(sample: Sample, readings: list[Reading], catalogue: Catalogue) -> Judgement:
+    return catalogue.judge(
+        plant=sample.plant,
+        day=sample.sampled_on,
+        point=sample.point,
+        values=[(r.parameter, r.canonical, r.qualifier) for r in readings],
+    )
+
+
+def _stored(value):
+    """A computed value (e.g. C × Kq × Kf, with many decimals) as the 6-decimal column keeps it."""
+    return None if value is None else plain(value.quantize(SIX_DECIMALS, rounding=ROUND_HALF_UP))
+
+
+def _open_exceedances(sample: Sample, judgement: Judgement, catalogue: Catalogue, actor) -> list[Violation]:
+    """One violation per exceeded parameter of an outlet sample; none twice for the same value."""
+    opened = []
+    today = timezone.localdate()
+    for verdict in judgement.exceeded:
+        parameter = catalogue.parameter(verdict.parameter)
+        if Violation.objects.filter(sample=sample, parameter=parameter, kind=ViolationKind.EXCEEDANCE).exists():
+            continue
+        if verdict.limit_min is not None and verdict.value is not None and verdict.value < verdict.limit_min:
+            bound = _("minimum %(limit)s") % {"limit": plain(verdict.limit_min)}
+        else:
+            bound = _("Cmax %(limit)s") % {"limit": plain(verdict.limit)}
+        violation = Violation(
+            plant=sample.plant,
+            kind=ViolationKind.EXCEEDANCE,
+            parameter=parameter,
+            sample=sample,
+            measured=_stored(verdict.value),
+            limit=_stored(verdict.limit if verdict.limit is not None else verdict.limit_min),
+            unit=verdict.unit,
+            regulation=judgement.regulation,
+            description=_(
+                "%(parameter)s %(value)s %(unit)s on %(date)s against %(bound)s (%(regulation)s, column %(column)s)."
+            )
+            % {
+                "parameter": parameter.code,
+                "value": plain(verdict.value),
+                "unit": verdict.unit,
+                "date": _fmt(sample.sampled_on),
+                "bound": bound,
+                "regulation": judgement.regulation.code if judgement.regulation else "—",
+                "column": judgement.column,
+            },
+            detected_on=today,
+            deadline=today + datetime.timedelta(days=settings.ICIS_VIOLATION_DEADLINE_DAYS),
+        )
+        opened.append(_save(violation, actor))
+    return opened
+
+
+@transaction.atomic
+def sample_record(
+    *,
+    plant: WastewaterPlant,
+    sampled_on: datetime.date,
+    values,
+    actor,
+    point: str = SamplePoint.OUTLET,
+    origin: str = SampleOrigin.PERIODIC,
+    lab: str = "",
+    document: Document | None = None,
+    notes: str = "",
+    catalogue: Catalogue | None = None,
+) -> tuple[Sample, Judgement, list[Violation]]:
+    """Record a sample, judge it against the regulation in force on its date, open a violation per
+    outlet exceedance. Refuses (nothing written) unknown parameters, units and non-numbers."""
+    catalogue = catalogue or Catalogue.load()
+    _not_future(sampled_on, "sampled_on")
+    if point not in SamplePoint.values:
+        raise field_error("point", _("The point is inlet or outlet."), "invalid")
+    readings = parse_readings(values, catalogue)
+    sample = _save(
+        Sample(plant=plant, sampled_on=sampled_on, point=point, origin=origin, lab=lab, document=document, notes=notes),
+        actor,
+    )
+    _write_values(sample, readings, actor)
+    judgement = _judge(sample, readings, catalogue)
+    return sample, judgement, _open_exceedances(sample, judgement, catalogue, actor)
+
+
+# --- Continuous monitoring import ---------------------------------------------------------------------
+
+CSV_COLUMNS = ("date", "parameter", "value", "unit")
+CSV_FIELD_BY_CODE = {"unknown_parameter": "parameter", "duplicate": "parameter", "unknown_unit": "unit"}
+
+
+class ImportRefused(ValidationError):
+    """The file was refused; `rows` says where: [{"row", "field", "message"}]. Nothing was written."""
+
+    def __init__(self, rows: list[dict]):
+        super().__init__({_row_field(r): ValidationError(r["message"], code="invalid") for r in rows[:200]})
+        self.rows = rows
+
+
+def _row_field(row: dict) -> str:
+    return f"rows[{row['row']}].{row['field']}" if row["row"] else "file"
+
+
+def _csv_date(text: str) -> datetime.date | None:
+    for parse in (datetime.date.fromisoformat, lambda t: datetime.datetime.strptime(t, "%d/%m/%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
+
+
+def read_continuous_csv(content: bytes) -> list[dict]:
+    """Rows of a continuous-monitoring file, or ImportRefused listing every problem by row."""
+    if len(content) > settings.ICIS_IMPORT_MAX_BYTES:
+        raise ImportRefused(
+            [
+                {
+                    "row": None,
+                    "field": "file",
+                    "message": _("The file is larger than %(n)s bytes.") % {"n": settings.ICIS_IMPORT_MAX_BYTES},
+                }
+            ]
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            [{"row": None, "field": "file", "message": _("The file is not UTF-8 text (save it as CSV UTF-8).")}]
+        ) from None
+    if "\x00" in text:
+        raise ImportRefused([{"row": None, "field": "file", "message": _("The file is not a text CSV file.")}])
+    lines = text.splitlines()
+    if not lines:
+        raise ImportRefused([{"row": None, "field": "file", "message": _("The file is empty.")}])
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [cell.strip().lower() for cell in next(reader, [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise ImportRefused(
+            [
+                {
+                    "row": 1,
+                    "field": "header",
+                    "message": _("Missing columns: %(cols)s. The first row must name: %(all)s (qualifier optional).")
+                    % {"cols": ", ".join(missing), "all": ", ".join(CSV_COLUMNS)},
+                }
+            ]
+        )
+    index = {name: header.index(name) for name in (*CSV_COLUMNS, "qualifier") if name in header}
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) >= settings.ICIS_IMPORT_MAX_ROWS:
+            raise ImportRefused(
+                [
+                    {
+                        "row": None,
+                        "field": "file",
+                        "message": _("More than %(n)s rows: split the file.") % {"n": settings.ICIS_IMPORT_MAX_ROWS},
+                    }
+                ]
+            )
+        cell = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
+        if delimiter == ";":
+            cell["value"] = cell["value"].replace(",", ".")
+        rows.append({"row": number, **cell})
+    if not rows:
+        raise ImportRefused([{"row": None, "field": "file", "message": _("The file has no data rows.")}])
+    return rows
+
+
+@transaction.atomic
+def continuous_import(*, plant: WastewaterPlant, content: bytes, actor) -> dict:
+    """Daily values of the automatic station (date, parameter, value, unit[, qualifier]) as one outlet
+    sample per day. All rows or none: any wrong row refuses the file with every problem by row.
+    Importing the same file again changes nothing (values are replaced, violations not repeated)."""
+    catalogue = Catalogue.load()
+    rows = read_continuous_csv(content)
+    problems, by_day, seen = [], {}, set()
+    today = timezone.localdate()
+    for row in rows:
+        day = _csv_date(row["date"])
+        if day is None:
+            message = _("Give the date as YYYY-MM-DD or dd/mm/yyyy.")
+            problems.append({"row": row["row"], "field": "date", "message": message})
+            continue
+        if day > today:
+            problems.append({"row": row["row"], "field": "date", "message": _("The date is in the future.")})
+            continue
+        raw = row["value"]
+        if row.get("qualifier") == "<" and not raw.startswith("<"):
+            raw = "<" + raw
+        try:
+            (reading,) = parse_readings({row["parameter"]: {"unit": row["unit"], **_split(raw)}}, catalogue)
+        except ValidationError as error:
+            for errors in error.error_dict.values():
+                for item in errors:
+                    column = CSV_FIELD_BY_CODE.get(item.code, "value")
+                    problems.extend({"row": row["row"], "field": column, "message": m} for m in item.messages)
+            continue
+        key = (day, reading.parameter.code)
+        if key in seen:
+            message = _("%(code)s is given twice for this date.") % {"code": key[1]}
+            problems.append({"row": row["row"], "field": "parameter", "message": message})
+            continue
+        seen.add(key)
+        by_day.setdefault(day, []).append(reading)
+    if problems:
+        raise ImportRefused(problems)
+    summary = {"days": len(by_day), "values": len(seen), "samples_created": 0, "samples_updated": 0}
+    summary["violations_opened"] = 0
+    for day, readings in sorted(by_day.items()):
+        sample, created = Sample.objects.get_or_create(
+            plant=plant, sampled_on=day, point=SamplePoint.OUTLET, origin=SampleOrigin.CONTINUOUS
+        )
+        summary["samples_created" if created else "samples_updated"] += 1
+        _write_values(sample, readings, actor)
+        judgement = _judge(sample, readings, catalogue)
+        summary["violations_opened"] += len(_open_exceedances(sample, judgement, catalogue, actor))
+    return summary
+
+
+def _split(raw: str) -> dict:
+    raw = (raw or "").strip()
+    if raw.startswith("<"):
+        return {"value": raw[1:].strip(), "qualifier": "<"}
+    return {"value": raw}
+
+
+# --- Violations ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def violation_transition(
+    *,
+    violation: Violation,
+    to_status: str,
+    actor,
+    on: datetime.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Violation:
+    """Corrected (by the operator's account), closed (by the authority) or reopened, with the date."""
+    current = Violation.objects.select_for_update().get(pk=violation.pk)
+    check_version(current, expected_version)
+    allowed = VIOLATION_TRANSITIONS.get(current.status, ())
+    if to_status not in allowed:
+        raise field_error(
+            "to",
+            _("A violation cannot go from %(from)s to %(to)s. Allowed: %(allowed)s.")
+            % {"from": current.status, "to": to_status, "allowed": ", ".join(allowed) or "—"},
+            "transition_not_allowed",
+        )
+    on = on or timezone.localdate()
+    _not_future(on, "date")
+    if on < current.detected_on:
+        raise field_error("date", _("The date is before the violation was detected."), "date_before_detection")
+    if to_status == ViolationStatus.CORRECTED:
+        current.corrected_on = on
+    elif to_status == ViolationStatus.CLOSED:
+        current.closed_on = on
+        current.corrected_on = current.corrected_on or on
+    else:
+        current.corrected_on = None
+    if note.strip():
+        current.resolution = (current.resolution + "\n" if current.resolution else "") + f"{_fmt(on)}: {note.strip()}"
+    current.status = to_status
+    current.version += 1
+    current._change_reason = note
+    return _save(current, actor)
+
+
+def _status_on(plant_id: int, day: datetime.date) -> str | None:
+    changes = PlantStatusChange.objects.filter(plant_id=plant_id, effective_on__lte=day)
+    change = changes.order_by("-effective_on", "-id").first()
+    return change.to_status if change else None
+
+
+def reports_check(*, actor, today: datetime.date | None = None, dry_run: bool = False) -> list[dict]:
+    """Open a "report not received" violation for every requirement period whose deadline (period end
+    + grace days) has passed with no periodic outlet sample dated in it, while the plant was operating
+    at the period's end. Idempotent: a period gets at most one such violation."""
+    today = today or timezone.localdate()
+    found = []
+    requirements = MonitoringRequirement.objects.select_related("plant").filter(starts_on__lte=today)
+    for requirement in requirements:
+        periods = periods_between(requirement.frequency_months, requirement.starts_on, requirement.ends_on, today)
+        for start, end in periods:
+            deadline = end + datetime.timedelta(days=requirement.grace_days)
+            if today <= deadline:
+                continue
+            window_start = max(start, requirement.starts_on)
+            window_end = min(end, requirement.ends_on) if requirement.ends_on else end
+            if _status_on(requirement.plant_id, window_end) != PlantStatus.OPERATING:
+                continue
+            received = Sample.objects.filter(
+                plant_id=requirement.plant_id,
+                point=SamplePoint.OUTLET,
+                origin=SampleOrigin.PERIODIC,
+                sampled_on__gte=window_start,
+                sampled_on__lte=window_end,
+            ).exists()
+            if received:
+                continue
+            if Violation.objects.filter(
+                requirement=requirement, period_start=start, kind=ViolationKind.REPORT_MISSING
+            ).exists():
+                continue
+            item = {"plant": requirement.plant, "requirement": requirement, "period": (start, end)}
+            item["deadline"] = deadline
+            found.append(item)
+            if dry_run:
+                continue
+            violation = Violation(
+                plant=requirement.plant,
+                kind=ViolationKind.REPORT_MISSING,
+                requirement=requirement,
+                period_start=start,
+                period_end=end,
+                description=_(
+                    "No periodic outlet monitoring result for %(start)s–%(end)s "
+                    "(due by %(deadline)s, every %(n)s months)."
+                )
+                % {
+                    "start": _fmt(window_start),
+                    "end": _fmt(window_end),
+                    "deadline": _fmt(deadline),
+                    "n": requirement.frequency_months,
+                },
+                detected_on=today,
+                deadline=today + datetime.timedelta(days=settings.ICIS_VIOLATION_DEADLINE_DAYS),
+            )
+            try:
+                with transaction.atomic():
+                    item["violation"] = _save(violation, actor)
+            except IntegrityError:  # another run opened it meanwhile
+                found.pop()
+    return found
+
+
+# --- Regulations --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def regulation_load(*, path, actor, dry_run: bool = False) -> dict:
+    """Load one regulation file (see `regulations`), as `actor`. A dry run checks and rolls back."""
+    payload, sha256 = regulations.read(path)
+    content = regulations.validate(payload, known_parameters=regulations.known_parameters(Parameter))
+    with acting(actor, channel.current()):
+        counts = regulations.apply(
+            content,
+            Regulation=Regulation,
+            Parameter=Parameter,
+            Limit=Limit,
+            FactorBand=FactorBand,
+            loaded_from=str(path).rsplit("/", 1)[-1],
+            sha256=sha256,
+        )
+    if dry_run:
+        transaction.set_rollback(True)
+    return counts
+
+
+def outcome_label(value: str) -> str:
+    return str(Outcome(value).label) if value in Outcome.values else value

@@ -1,0 +1,70 @@
+import io
+import re
+import zlib
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from icis.reporting import catalogue, export
+from icis.reporting.selectors import area_report
+from icis.tenancy import periods
+
+from .registry import EXPECTED_04
+
+H1 = periods.parse("2026-H1")
+
+
+def test_xlsx_is_laid_out_like_the_official_form(registry, boss):
+    report = area_report(form="04", period=H1, user=boss)
+    sheet = load_workbook(io.BytesIO(export.xlsx_bytes(report))).active
+    cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in cells)
+    assert "Biểu số 04" in text
+    assert catalogue.FORM_TITLE in text
+    assert "TRÊN ĐỊA BÀN THÀNH PHỐ HÀ NỘI" in text
+    assert "Kỳ báo cáo: 6 tháng đầu năm 2026 (số liệu từ ngày 15/12/2025 đến ngày 14/06/2026)" in text
+    assert "Đơn vị báo cáo: Sở Công Thương Thành phố Hà Nội" in text
+    assert ("STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú") in [tuple(row) for row in cells]
+    assert "Người lập biểu" in text and "Thủ trưởng đơn vị" in text
+    rows = {row[0]: row for row in cells if row[0] in EXPECTED_04}
+    assert set(rows) == set(EXPECTED_04)
+    for number, expected in EXPECTED_04.items():
+        assert Decimal(str(rows[number][3])) == expected, number
+        assert rows[number][1] == catalogue.BY_NUMBER[number].label
+        assert rows[number][2] == catalogue.BY_NUMBER[number].unit[0]
+    assert [row[0] for row in cells if row[0] in ("I", "II", "III")] == ["I", "II", "III"]
+
+
+def test_xlsx_prints_on_a4_with_the_header_repeated(registry, boss):
+    sheet = load_workbook(io.BytesIO(export.xlsx_bytes(area_report(form="04", period=H1, user=boss)))).active
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.page_setup.orientation == "portrait"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$9:$10"
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """The PDF's objects with its compressed streams (WeasyPrint packs objects into them) inflated."""
+    parts = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_pdf_renders_the_form_on_a4(registry, boss):
+    data = export.pdf_bytes(area_report(form="04", period=H1, user=boss))
+    assert data.startswith(b"%PDF")
+    objects = pdf_objects(data)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", objects))
+    assert 1 <= pages <= 3
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.\d+ 841\.\d+", objects)  # A4 in points
+
+
+def test_file_names_say_form_commune_and_period(registry, boss):
+    from icis.geo.models import Commune
+
+    report = area_report(form="03", period=H1, user=boss, commune=Commune.objects.get(code="10273"))
+    assert export.filename(report, "xlsx") == "bieu-03-10273-2026-H1.xlsx"

@@ -1,0 +1,155 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from icis.clusters.models import Cluster
+
+from .. import selectors, services
+from ..choices import ReportForm
+from ..models import Submission, Tenant, TenantProject
+
+
+class TenantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tenant
+        fields = ["id", "name", "tax_code", "is_fdi", "country", "sector", "contact_name", "phone", "email", "version"]
+        read_only_fields = ["version"]
+        validators = []  # uniqueness of the tax code is the model's, checked in the service
+
+    def create(self, validated_data):
+        return services.tenant_create(data=validated_data, actor=self.context["request"].user)
+
+    def update(self, instance, validated_data):
+        return services.tenant_update(
+            tenant=instance,
+            data=validated_data,
+            actor=self.context["request"].user,
+            expected_version=self.context.get("expected_version"),
+        )
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object the requesting user may act on; others are 'does not exist'."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return queryset.restrict(request.user, "change") if request else queryset.none()
+
+
+class TenantProjectSerializer(serializers.ModelSerializer):
+    cluster = ScopedRelatedField(queryset=Cluster.objects.all())
+    tenant = serializers.PrimaryKeyRelatedField(queryset=Tenant.objects.all())
+    land_ha = serializers.DecimalField(max_digits=10, decimal_places=4, min_value=0)
+
+    class Meta:
+        model = TenantProject
+        fields = [
+            "id",
+            "cluster",
+            "tenant",
+            "name",
+            "land_ha",
+            "approval_number",
+            "approval_date",
+            "lease_start",
+            "lease_end",
+            "status",
+            "ended_on",
+            "employees",
+            "is_illustrative",
+            "version",
+        ]
+        read_only_fields = ["is_illustrative", "version"]
+
+    def create(self, validated_data):
+        return services.project_create(data=validated_data, actor=self.context["request"].user)
+
+    def update(self, instance, validated_data):
+        return services.project_update(
+            project=instance,
+            data=validated_data,
+            actor=self.context["request"].user,
+            expected_version=self.context.get("expected_version"),
+        )
+
+
+class OccupancySerializer(serializers.Serializer):
+    industrial_land_ha = serializers.FloatField(allow_null=True)
+    occupied_ha = serializers.FloatField()
+    occupancy_rate = serializers.FloatField(allow_null=True, help_text="percent")
+    as_of = serializers.DateField()
+    cleared_industrial_land_ha = serializers.FloatField(allow_null=True)
+    occupancy_rate_over_cleared = serializers.FloatField(
+        allow_null=True, help_text="percent of cleared industrial land, while clearance is incomplete"
+    )
+
+
+class OccupancyRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)
+    clusters = serializers.IntegerField()
+    clusters_with_land = serializers.IntegerField()
+    industrial_land_ha = serializers.FloatField()
+    occupied_ha = serializers.FloatField()
+    unleased_ha = serializers.FloatField()
+    occupancy_rate = serializers.FloatField(allow_null=True)
+    mean_cluster_rate = serializers.FloatField(allow_null=True)
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    cluster = ScopedRelatedField(queryset=Cluster.objects.all(), required=False, allow_null=True)
+    tenant_project = ScopedRelatedField(queryset=TenantProject.objects.all(), required=False, allow_null=True)
+    data = serializers.JSONField()
+    status = serializers.CharField(read_only=True)
+    occupancy_check = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "form",
+            "period",
+            "cluster",
+            "tenant_project",
+            "status",
+            "data",
+            "return_reason",
+            "submitted_at",
+            "reviewed_at",
+            "occupancy_check",
+            "version",
+        ]
+        read_only_fields = ["return_reason", "submitted_at", "reviewed_at", "version"]
+        validators = []
+
+    def get_occupancy_check(self, obj) -> dict | None:
+        check = selectors.reported_vs_computed(obj)
+        if check is None:
+            return None
+        return {
+            key: (float(value) if value is not None and not isinstance(value, bool) else value)
+            for key, value in check.items()
+        }
+
+    def validate(self, attrs):
+        if attrs.get("form") == ReportForm.FORM_01 and not attrs.get("tenant_project") and not self.instance:
+            raise serializers.ValidationError({"tenant_project": _("Form 01 is filed for a tenant project.")})
+        return attrs
+
+    def create(self, validated_data):
+        return services.submission_save(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.submission_save(
+            form=instance.form,
+            period=instance.period,
+            cluster=instance.cluster,
+            tenant_project=instance.tenant_project,
+            data=validated_data.get("data", instance.data),
+            actor=self.context["request"].user,
+            expected_version=self.context.get("expected_version"),
+        )
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()

@@ -1,0 +1,193 @@
+import datetime
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from icis.clusters.models import Cluster
+from icis.core.api.permissions import requires
+from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
+
+from .. import periods, selectors, services
+from ..filtersets import SubmissionFilterSet, TenantFilterSet, TenantProjectFilterSet
+from ..models import Submission, Tenant, TenantProject
+from .serializers import (
+    OccupancyRowSerializer,
+    OccupancySerializer,
+    ReturnSerializer,
+    SubmissionSerializer,
+    TenantProjectSerializer,
+    TenantSerializer,
+)
+
+AS_OF = OpenApiParameter("as_of", datetime.date, description="YYYY-MM-DD; default today")
+
+
+class AsOfQuery(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+    group_by = serializers.ChoiceField(choices=["cluster", "commune", "legacy_district", "city"], required=False)
+
+
+class TenantViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Secondary investors (tenants). Tax code: 10 digits, or 10 digits-3 digits for a branch."""
+
+    serializer_class = TenantSerializer
+    filterset_class = TenantFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_base_queryset(self):
+        return Tenant.objects.all()
+
+
+class TenantProjectViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Tenant projects: land leased or approved in a cluster. The total can never exceed the cluster's
+    industrial land; a project that would is refused with the land left."""
+
+    serializer_class = TenantProjectSerializer
+    filterset_class = TenantProjectFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_base_queryset(self):
+        return TenantProject.objects.select_related("tenant", "cluster")
+
+
+class ClusterOccupancyView(APIView):
+    """A cluster's occupancy per Decree 32 Art 2.7, now or on `as_of`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[AS_OF], responses=OccupancySerializer)
+    def get(self, request, pk):
+        query = AsOfQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cluster = get_object_or_404(Cluster.objects.restrict(request.user), pk=pk)
+        return Response(
+            OccupancySerializer(selectors.cluster_occupancy(cluster, as_of=query.validated_data.get("as_of"))).data
+        )
+
+
+class OccupancyTableView(APIView):
+    """Occupancy by cluster, commune, legacy district or for the whole province (land-weighted)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[AS_OF, OpenApiParameter("group_by", str, enum=["cluster", "commune", "legacy_district", "city"])],
+        responses=OccupancyRowSerializer(many=True),
+    )
+    def get(self, request):
+        query = AsOfQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.occupancy_table(
+            clusters=Cluster.objects.restrict(request.user),
+            group_by=query.validated_data.get("group_by", "cluster"),
+            as_of=query.validated_data.get("as_of"),
+        )
+        return Response(OccupancyRowSerializer(rows, many=True).data)
+
+
+class SubmissionViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Circular 14 Forms 01 (tenants) and 02 (investors): draft → submitted → returned → accepted."""
+
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_base_queryset(self):
+        return Submission.objects.select_related("cluster", "tenant_project__tenant")
+
+    def _respond(self, submission):
+        return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._respond(services.submission_submit(submission=self.get_object(), actor=request.user))
+
+    @extend_schema(request=ReturnSerializer, responses=SubmissionSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="return", permission_classes=[requires("tenancy.review_submission")]
+    )
+    def return_(self, request, pk=None):
+        payload = ReturnSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._respond(
+            services.submission_return(
+                submission=self.get_object(), reason=payload.validated_data["reason"], actor=request.user
+            )
+        )
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[requires("tenancy.review_submission")])
+    def accept(self, request, pk=None):
+        return self._respond(services.submission_accept(submission=self.get_object(), actor=request.user))
+
+
+class OverdueQuery(serializers.Serializer):
+    period = serializers.CharField()
+    form = serializers.ChoiceField(choices=["01", "02"])
+
+    def validate_period(self, value):
+        try:
+            return periods.parse(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+
+class OverdueView(APIView):
+    """Reports still owed after their deadline for a period and form."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="e.g. 2026-H1"),
+            OpenApiParameter("form", str, required=True, enum=["01", "02"]),
+        ],
+        responses={
+            200: {
+                "type": "object",
+                "properties": {
+                    "period": {"type": "string"},
+                    "form": {"type": "string"},
+                    "deadline": {"type": "string", "format": "date"},
+                    "overdue": {"type": "array", "items": {"type": "object"}},
+                },
+            }
+        },
+    )
+    def get(self, request):
+        query = OverdueQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        period, form = query.validated_data["period"], query.validated_data["form"]
+        late = selectors.overdue(form=form, period=period, clusters=Cluster.objects.restrict(request.user))
+        if form == "01":
+            items = [{"tenant_project": p.pk, "tenant": p.tenant.name, "cluster": p.cluster.name} for p in late]
+        else:
+            items = [{"cluster": c.pk, "name": c.name, "investor": str(c.investor)} for c in late]
+        return Response({"period": period.code, "form": form, "deadline": period.deadline(form), "overdue": items})

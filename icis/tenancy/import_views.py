@@ -1,0 +1,274 @@
+"""Pages for importing tenant lists (upload → check → preview → import) and exporting them."""
+
+import datetime
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.generic import FormView, TemplateView
+
+from icis.clusters.models import Cluster
+from icis.core.export import csv_response
+
+from . import exports, imports
+from .filtersets import TenantProjectFilterSet
+from .models import TenantImport, TenantProject
+
+Status = TenantImport.Status
+IMPORT_PERMISSIONS = ("tenancy.add_tenant", "tenancy.add_tenantproject")
+ERRORS_SHOWN = 500
+STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stops keeping an uploaded file once it passes ICIS_IMPORT_MAX_BYTES, so that a huge upload is
+    neither held in memory nor spooled to disk; the view then refuses it by its size."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.ICIS_IMPORT_MAX_BYTES:
+            self.request.icis_upload_too_big = True
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handlers build the file
+
+
+class UploadForm(forms.Form):
+    cluster = forms.ModelChoiceField(queryset=Cluster.objects.none(), label=gettext_lazy("Cluster"))
+    file = forms.FileField(
+        label=gettext_lazy("Tenant list (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
+    )
+
+    def __init__(self, *args, user, too_big=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        self.fields["cluster"].queryset = Cluster.objects.restrict(user, "change").order_by("name")
+        self.fields["cluster"].label_from_instance = lambda c: f"{c.name} ({c.code})"
+        self.fields["cluster"].widget.attrs["class"] = "form-select"
+        self.fields["cluster"].empty_label = "—"
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        limit = settings.ICIS_IMPORT_MAX_BYTES
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest file accepted is %(limit)s.")
+                % {"size": imports._megabytes(upload.size), "limit": imports._megabytes(limit)}
+            )
+        data = upload.read()
+        try:
+            self.kind = imports.inspect_upload(upload.name, data)
+        except imports.UploadRefused as refused:
+            raise forms.ValidationError(refused.message, code="refused") from None
+        self.data_bytes = data
+        return upload
+
+    def full_clean(self):
+        super().full_clean()
+        if self.too_big:
+            self.errors.pop("file", None)
+            self.add_error(
+                "file",
+                _("The file is larger than %(limit)s, the largest file accepted.")
+                % {"limit": imports._megabytes(settings.ICIS_IMPORT_MAX_BYTES)},
+            )
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # CSRF is checked in post(), after the size limit is in place
+class ImportListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """The user's recent imports, the upload form, the template and the export."""
+
+    template_name = "tenancy/import_list.html"
+    form_class = UploadForm
+    permission_required = IMPORT_PERMISSIONS
+
+    def post(self, request, *args, **kwargs):
+        request.upload_handlers.insert(0, SizeLimitHandler(request))
+        return csrf_protect(super().post)(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()  # reads the upload, through SizeLimitHandler
+        return {**kwargs, "user": self.request.user, "too_big": getattr(self.request, "icis_upload_too_big", False)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        clusters = Cluster.objects.restrict(self.request.user).order_by("name")
+        context.update(
+            imports=TenantImport.objects.restrict(self.request.user).select_related("cluster", "created_by")[:20],
+            export_clusters=clusters,
+            limits={
+                "size": imports._megabytes(settings.ICIS_IMPORT_MAX_BYTES),
+                "rows": settings.ICIS_IMPORT_MAX_ROWS,
+            },
+        )
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        record = TenantImport.objects.create(
+            cluster=form.cleaned_data["cluster"],
+            created_by=self.request.user,
+            filename=PurePath(upload.name).name[:255],
+            file_kind=form.kind,
+            content=form.data_bytes,
+            sha256=imports.content_digest(form.data_bytes),
+            language=(translation.get_language() or settings.LANGUAGE_CODE)[:8],
+        )
+        imports.start(record, commit=False)
+        return redirect("tenancy:import_detail", pk=record.pk)
+
+
+class ImportMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = IMPORT_PERMISSIONS
+
+    def get_record(self) -> TenantImport:
+        queryset = TenantImport.objects.restrict(self.request.user).select_related("cluster", "created_by")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+
+def is_stale(record: TenantImport) -> bool:
+    """A check or import that stopped without finishing (the server restarted while it ran)."""
+    return (
+        record.is_running
+        and record.updated_at < timezone.now() - STALE_AFTER
+        and imports.live_progress(record.pk) is None
+    )
+
+
+def _progress(record: TenantImport) -> int:
+    if record.is_running:
+        live = imports.live_progress(record.pk)
+        return max(record.progress, live or 0)
+    return 100
+
+
+class ImportDetailView(ImportMixin, TemplateView):
+    template_name = "tenancy/import_detail.html"
+
+    def get_context_data(self, **kwargs):
+        record = self.get_record()
+        errors = [{**error, "text": imports.describe(error)} for error in record.errors[:ERRORS_SHOWN]]
+        warnings = [{**warning, "text": imports.describe(warning)} for warning in record.warnings[:ERRORS_SHOWN]]
+        return {
+            **super().get_context_data(**kwargs),
+            "record": record,
+            "errors": errors,
+            "errors_hidden": max(len(record.errors) - ERRORS_SHOWN, 0),
+            "warnings": warnings,
+            "progress": _progress(record),
+            "stale": is_stale(record),
+            "can_recheck": record.status in (Status.INVALID, Status.FAILED) or is_stale(record),
+            "can_discard": record.status in (Status.VALID, Status.INVALID, Status.FAILED),
+            "preview_more": max(record.summary.get("projects", 0) - len(record.preview), 0),
+        }
+
+
+class ImportProgressView(ImportMixin, View):
+    """What the progress bar polls: {"status", "label", "progress", "running"}."""
+
+    def get(self, request, pk):
+        record = self.get_record()
+        return JsonResponse(
+            {
+                "status": record.status,
+                "label": str(record.get_status_display()),
+                "progress": _progress(record),
+                "running": record.is_running and not is_stale(record),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+class ImportActionView(ImportMixin, View):
+    """POST only: move the import on (commit, discard, check again) and go back to its page."""
+
+    http_method_names = ["post"]
+    action = ""
+
+    def post(self, request, pk):
+        action = self.action
+        record = self.get_record()
+        # The cluster must still be one this user may change.
+        if not Cluster.objects.restrict(request.user, "change").filter(pk=record.cluster_id).exists():
+            raise Http404
+        done = False
+        if action == "commit" and record.created_by_id == request.user.pk:
+            done = self._move(record, (Status.VALID,), Status.IMPORTING)
+            if done:
+                imports.start(record, commit=True)
+        elif action == "check":
+            allowed = (Status.INVALID, Status.FAILED, *((record.status,) if is_stale(record) else ()))
+            done = self._move(record, allowed, Status.CHECKING)
+            if done:
+                imports.start(record, commit=False)
+        elif action == "discard":
+            done = self._move(record, (Status.VALID, Status.INVALID, Status.FAILED), Status.DISCARDED, content=b"")
+        if not done:
+            messages.error(
+                request,
+                _("This import is %(status)s; that cannot be done now.") % {"status": record.get_status_display()},
+            )
+        return redirect("tenancy:import_detail", pk=record.pk)
+
+    @staticmethod
+    def _move(record, allowed, to, **extra) -> bool:
+        """Change the status only if it is still one of `allowed` (two clicks start one run)."""
+        moved = TenantImport.objects.filter(pk=record.pk, status__in=allowed).update(
+            status=to, progress=0, updated_at=timezone.now(), **extra
+        )
+        return moved == 1
+
+
+class ImportErrorsCsvView(ImportMixin, View):
+    def get(self, request, pk):
+        record = self.get_record()
+        header = [_("Sheet"), _("Row"), _("Column"), _("Header"), _("Message")]
+        rows = (
+            [e.get("sheet"), e.get("row"), e.get("column"), e.get("header"), e.get("message")] for e in record.errors
+        )
+        return csv_response(f"import-{record.pk}-errors.csv", header, rows)
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        english = (translation.get_language() or "vi").startswith("en")
+        name = "tenant-list-template.xlsx" if english else "mau-danh-sach-doanh-nghiep.xlsx"
+        return exports.xlsx_response(name, exports.template_bytes())
+
+
+class ProjectExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Tenant projects in the user's scope as XLSX (default) or CSV; the project list's filters apply
+    (`cluster`, `tenant`, `status`)."""
+
+    permission_required = "tenancy.view_tenantproject"
+
+    def get(self, request) -> HttpResponse:
+        projects = TenantProject.objects.restrict(request.user)
+        filterset = TenantProjectFilterSet(request.GET or None, queryset=projects)
+        if filterset.is_bound and not filterset.is_valid():
+            projects = projects.none()
+        else:
+            projects = filterset.qs
+        cluster = None
+        if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("cluster"):
+            cluster = Cluster.objects.restrict(request.user).filter(pk=filterset.form.cleaned_data["cluster"]).first()
+        fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+        return exports.projects_export(projects, fmt=fmt, cluster=cluster)

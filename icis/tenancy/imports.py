@@ -1,0 +1,1207 @@
+"""Tenant lists from spreadsheets (.xlsx, .csv): upload → check → preview → import.
+
+1. `inspect_upload` refuses hostile or unreadable files before any parser sees them: size, magic
+   bytes, zip structure (entry count, inflated size, compression ratio), macros and ActiveX,
+   encrypted or OLE files, external links and data connections, DTDs in any XML part; for CSV the
+   encoding and the number of lines.
+2. `read_table` finds the header row (Vietnamese or English headers) and returns the rows as Excel
+   numbers them.
+3. `run` sends every row through the real services (`tenant_create`, `project_create`) inside one
+   transaction, collecting every error by sheet, row and column instead of stopping at the first.
+   A check (preview) always rolls back; an import rolls back unless every row went in. Rows earlier
+   in the file are in the database when a later row is checked, so the industrial-land limit counts
+   them.
+4. `start` runs `process` in a background thread (or in the request when `ICIS_IMPORT_SYNC`), with
+   the progress in the cache for the page's progress bar.
+
+See docs/tenant-import.md.
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+import logging
+import re
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from icis.clusters.models import Cluster
+from icis.core import channel
+from icis.core.audit import acting
+from icis.core.text import fold
+
+from . import services
+from .choices import ProjectStatus
+from .models import Tenant, TenantImport, TenantProject
+
+logger = logging.getLogger(__name__)
+
+# Hostile-file limits. Real workbooks have a few dozen parts and compress their XML 5–30 times.
+MAX_ENTRIES = 1000
+MAX_INFLATED_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_MIN_BYTES = 1024 * 1024  # the per-part ratio only matters for parts that inflate to something big
+MAX_COLUMNS = 60
+HEADER_SEARCH_ROWS = 10  # a title may sit above the header row
+MAX_ERRORS = 10_000
+PREVIEW_ROWS = 200
+PROGRESS_EVERY = 20
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+WORKBOOK_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+)
+MACRO_MARKERS = ("macroenabled", "vbaproject", "ms-office.activex", "ms-excel.macrosheet", "ms-excel.intlmacrosheet")
+
+
+class UploadRefused(Exception):
+    """A file refused before it is parsed; the message says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class FileProblem(Exception):
+    """A readable file that cannot be imported as a whole (no header row, missing columns...)."""
+
+    def __init__(self, message: str, *, sheet: str = "", row: int | None = None):
+        super().__init__(message)
+        self.message, self.sheet, self.row = message, sheet, row
+
+
+# --- columns -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    vi: str  # the template's header (Vietnamese)
+    en: str  # the English header
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    example: object = None
+
+
+def header_key(text) -> str:
+    """A header folded for matching: no diacritics, no case, no '(ha)' or '(dd/mm/yyyy)', no punctuation."""
+    folded = fold(str(text or ""))
+    folded = re.sub(r"\([^)]*\)", " ", folded)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
+
+
+COLUMNS = (
+    Column(
+        "tenant_name",
+        "Tên doanh nghiệp",
+        "Tenant name",
+        (
+            "ten doanh nghiep",
+            "ten nha dau tu",
+            "nha dau tu thu cap",
+            "doanh nghiep",
+            "ten cong ty",
+            "ten",
+            "tenant",
+            "company",
+            "company name",
+            "name",
+        ),
+        True,
+        "Ví dụ: Công ty TNHH Cơ khí Minh Anh",
+    ),
+    Column(
+        "tax_code",
+        "Mã số thuế",
+        "Tax code",
+        ("mst", "ma so thue", "ma so doanh nghiep", "tax code", "tax id"),
+        True,
+        "0101234567",
+    ),
+    Column(
+        "is_fdi",
+        "FDI (có/không)",
+        "FDI (yes/no)",
+        ("fdi", "von fdi", "doanh nghiep fdi", "co von dau tu nuoc ngoai", "foreign invested"),
+        False,
+        "không",
+    ),
+    Column("country", "Quốc gia", "Country", ("quoc gia", "nuoc", "quoc tich", "country"), False, "VN"),
+    Column(
+        "sector",
+        "Ngành (mã VSIC)",
+        "Sector (VSIC)",
+        ("nganh", "ma nganh", "nganh vsic", "ma vsic", "nganh nghe", "vsic", "sector"),
+        False,
+        "C2592",
+    ),
+    Column(
+        "project_name",
+        "Tên dự án",
+        "Project name",
+        ("ten du an", "du an", "project", "project name"),
+        False,
+        "Nhà xưởng gia công cơ khí",
+    ),
+    Column(
+        "land_ha",
+        "Diện tích đất (ha)",
+        "Land (ha)",
+        (
+            "dien tich dat",
+            "dien tich",
+            "dien tich dat cong nghiep",
+            "dat cong nghiep",
+            "dien tich thue",
+            "land",
+            "land area",
+            "area",
+            "industrial land",
+        ),
+        True,
+        Decimal("1.25"),
+    ),
+    Column(
+        "approval_number",
+        "Số GCN đầu tư / văn bản chấp thuận",
+        "Approval number",
+        (
+            "so gcn",
+            "so gcn dau tu",
+            "so giay chung nhan",
+            "so giay chung nhan dau tu",
+            "so quyet dinh",
+            "so van ban chap thuan",
+            "so chap thuan",
+            "approval number",
+            "certificate number",
+            "approval",
+        ),
+        False,
+        "1234/QĐ-UBND",
+    ),
+    Column(
+        "approval_date",
+        "Ngày cấp",
+        "Approval date",
+        ("ngay cap", "ngay chap thuan", "ngay cap gcn", "ngay quyet dinh", "approval date", "certificate date"),
+        False,
+        datetime.date(2024, 3, 15),
+    ),
+    Column(
+        "lease_start",
+        "Ngày bắt đầu thuê",
+        "Lease start",
+        ("ngay bat dau thue", "bat dau thue", "ngay thue dat", "lease start", "lease start date"),
+        False,
+        datetime.date(2024, 4, 1),
+    ),
+    Column(
+        "lease_end",
+        "Ngày kết thúc thuê",
+        "Lease end",
+        ("ngay ket thuc thue", "ket thuc thue", "ngay het han thue", "het han thue", "lease end", "lease end date"),
+        False,
+        datetime.date(2074, 3, 31),
+    ),
+    Column(
+        "status",
+        "Tình trạng",
+        "Status",
+        ("tinh trang", "trang thai", "tinh trang hoat dong", "status"),
+        False,
+        "Đang xây dựng",
+    ),
+    Column("ended_on", "Ngày rời cụm", "Left on", ("ngay roi cum", "roi cum", "left on", "ended on"), False, None),
+    Column("employees", "Số lao động", "Employees", ("so lao dong", "lao dong", "employees", "workers"), False, 45),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+HEADER_KEYS = {}
+for _column in COLUMNS:
+    for _alias in (header_key(_column.vi), header_key(_column.en), *_column.aliases):
+        HEADER_KEYS.setdefault(_alias, _column.key)
+
+DATE_COLUMNS = ("approval_date", "lease_start", "lease_end", "ended_on")
+# The model field each column fills, per model.
+TENANT_FIELDS = {
+    "tenant_name": "name",
+    "tax_code": "tax_code",
+    "is_fdi": "is_fdi",
+    "country": "country",
+    "sector": "sector",
+}
+PROJECT_FIELDS = {
+    "project_name": "name",
+    "land_ha": "land_ha",
+    "approval_number": "approval_number",
+    "approval_date": "approval_date",
+    "lease_start": "lease_start",
+    "lease_end": "lease_end",
+    "status": "status",
+    "ended_on": "ended_on",
+    "employees": "employees",
+}
+# Where a service's error about a model field is reported when that field's own column is absent.
+FALLBACK_COLUMNS = {"ended_on": ("status",), "lease_start": ("approval_date", "lease_end"), "tenant": ("tax_code",)}
+
+STATUS_LABELS = {
+    ProjectStatus.REGISTERED: ("Đã đăng ký", "Registered"),
+    ProjectStatus.BUILDING: ("Đang xây dựng", "Building"),
+    ProjectStatus.OPERATING: ("Đang hoạt động", "Operating"),
+    ProjectStatus.STOPPED: ("Ngừng hoạt động", "Stopped"),
+    ProjectStatus.LEFT: ("Đã rời cụm", "Left the cluster"),
+}
+STATUS_WORDS = {
+    ProjectStatus.REGISTERED: ("dang ky", "moi dang ky", "da cap phep"),
+    ProjectStatus.BUILDING: ("xay dung", "dang trien khai", "dang xay dung nha xuong", "under construction"),
+    ProjectStatus.OPERATING: ("hoat dong", "da hoat dong", "dang san xuat", "in operation"),
+    ProjectStatus.STOPPED: ("tam ngung", "tam dung", "dung hoat dong", "da ngung", "ngung san xuat", "stopped"),
+    ProjectStatus.LEFT: ("roi cum", "da roi", "left", "da chuyen di"),
+}
+YES_WORDS = {"co", "c", "yes", "y", "1", "true", "x", "fdi", "dung"}
+NO_WORDS = {"khong", "k", "no", "n", "0", "false", "trong nuoc", "domestic"}
+COUNTRY_NAMES = {
+    "viet nam": "VN",
+    "vietnam": "VN",
+    "han quoc": "KR",
+    "korea": "KR",
+    "south korea": "KR",
+    "nhat ban": "JP",
+    "japan": "JP",
+    "trung quoc": "CN",
+    "china": "CN",
+    "dai loan": "TW",
+    "taiwan": "TW",
+    "singapore": "SG",
+    "hong kong": "HK",
+    "hoa ky": "US",
+    "my": "US",
+    "usa": "US",
+    "united states": "US",
+    "thai lan": "TH",
+    "thailand": "TH",
+    "malaysia": "MY",
+    "duc": "DE",
+    "germany": "DE",
+    "phap": "FR",
+    "france": "FR",
+    "anh": "GB",
+    "united kingdom": "GB",
+    "an do": "IN",
+    "india": "IN",
+}
+EXAMPLE_PREFIXES = ("vi du", "example")
+TOTAL_WORDS = {"tong", "tong cong", "cong", "total", "sum"}
+
+
+def status_label(value: str, language: str | None = None) -> str:
+    vi, en = STATUS_LABELS.get(value, (value, value))
+    return en if (language or translation.get_language() or "vi").startswith("en") else vi
+
+
+def column_header(column: Column, language: str | None = None) -> str:
+    return column.en if (language or translation.get_language() or "vi").startswith("en") else column.vi
+
+
+def _status_lookup() -> dict[str, str]:
+    lookup = {}
+    for value, words in STATUS_WORDS.items():
+        names = (value, *STATUS_LABELS[value], str(ProjectStatus(value).label), *words)
+        for name in names:
+            lookup.setdefault(header_key(name), value)
+    return lookup
+
+
+# --- 1. refusing hostile files before parsing --------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def inspect_upload(filename: str, data: bytes) -> str:
+    """'xlsx' or 'csv' for a file that is safe to parse; UploadRefused otherwise."""
+    limit = settings.ICIS_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise UploadRefused(
+            _("The file is %(size)s; the largest file accepted is %(limit)s.")
+            % {"size": _megabytes(len(data)), "limit": _megabytes(limit)}
+        )
+    if not data:
+        raise UploadRefused(_("The file is empty."))
+    if data.startswith(OLE_MAGIC):
+        raise UploadRefused(
+            _(
+                "This is a password-protected (encrypted) workbook or an old Excel 97–2003 (.xls) file. Remove the "
+                "password, or save it as an Excel workbook (.xlsx), and upload it again."
+            )
+        )
+    if data.startswith(ZIP_MAGICS):
+        _inspect_xlsx(data)
+        return "xlsx"
+    if PurePath(filename or "").suffix.lower() in (".csv", ".txt"):
+        _inspect_csv(data)
+        return "csv"
+    raise UploadRefused(
+        _("This file is not a spreadsheet ICIS can read. Upload an Excel workbook (.xlsx) or a CSV file (UTF-8).")
+    )
+
+
+def _not_a_workbook() -> UploadRefused:
+    return UploadRefused(
+        _(
+            "This file is not an Excel workbook (.xlsx), or it is damaged. Open it in Excel and save it as "
+            "“Excel Workbook (.xlsx)”."
+        )
+    )
+
+
+def _inspect_xlsx(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise _not_a_workbook() from None
+    with archive:
+        if len(infos) > MAX_ENTRIES:
+            raise UploadRefused(
+                _(
+                    "The file holds %(count)s parts, more than the %(limit)s a workbook may have: it looks like a zip "
+                    "bomb and was not opened."
+                )
+                % {"count": len(infos), "limit": MAX_ENTRIES}
+            )
+        inflated = sum(info.file_size for info in infos)
+        packed = sum(info.compress_size for info in infos)
+        if inflated > MAX_INFLATED_BYTES:
+            raise UploadRefused(
+                _(
+                    "The file would unpack to %(size)s, more than the %(limit)s allowed: it looks like a zip bomb and "
+                    "was not opened."
+                )
+                % {"size": _megabytes(inflated), "limit": _megabytes(MAX_INFLATED_BYTES)}
+            )
+        too_packed = inflated > RATIO_MIN_BYTES and inflated > MAX_RATIO * max(packed, 1)
+        for info in infos:
+            if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                too_packed = True
+        if too_packed:
+            raise UploadRefused(
+                _(
+                    "The file is compressed more than %(ratio)s times, far more than a real workbook: it looks like a "
+                    "zip bomb and was not opened."
+                )
+                % {"ratio": MAX_RATIO}
+            )
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise UploadRefused(_("Parts of this file are encrypted. Remove the password and upload it again."))
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise _not_a_workbook()
+        names = {info.filename for info in infos}
+        _refuse_active_content([name.lower() for name in names])
+        if "[Content_Types].xml" not in names:
+            raise _not_a_workbook()
+        for info in infos:
+            _refuse_unsafe_xml(archive, info)
+        _check_content_types(archive.read("[Content_Types].xml"))
+        for info in infos:
+            if info.filename.lower().endswith(".rels"):
+                _refuse_external_relationships(archive.read(info))
+
+
+def _refuse_active_content(names: list[str]) -> None:
+    macros = _(
+        "This workbook contains macros or ActiveX controls (%(part)s), which ICIS does not accept. Save it as "
+        "“Excel Workbook (.xlsx)”, without macros, and upload it again."
+    )
+    for name in names:
+        parts = name.split("/")
+        if (
+            "vbaproject" in name
+            or "vbadata" in name
+            or any(p in ("macrosheets", "dialogsheets", "activex") for p in parts)
+        ):
+            raise UploadRefused(macros % {"part": name})
+        if name.endswith(".bin") and not name.startswith("xl/printersettings/"):
+            raise UploadRefused(macros % {"part": name})
+        if "embeddings" in parts:
+            raise UploadRefused(
+                _(
+                    "This workbook contains embedded objects (%(part)s), which ICIS does not accept. Copy the table "
+                    "into a new workbook and upload that."
+                )
+                % {"part": name}
+            )
+        if "externallinks" in parts or name in ("xl/connections.xml",) or "querytables" in parts:
+            raise UploadRefused(
+                _(
+                    "This workbook links to other files or data sources (%(part)s). Paste the values in instead of the "
+                    "links (Data → Edit Links → Break Link) and upload it again."
+                )
+                % {"part": name}
+            )
+
+
+def _refuse_unsafe_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """No part of a workbook needs a DTD; one is how XML entity bombs and external entities get in.
+    A DTD must come before the root element, so reading up to the first element is enough."""
+    name = info.filename.lower()
+    if name.endswith((".xml", ".rels")):
+        try:
+            with archive.open(info) as stream:
+                for _event in SafeElementTree.iterparse(stream, events=("start",), forbid_dtd=True):
+                    break
+        except DefusedXmlException:
+            raise UploadRefused(
+                _(
+                    "The part %(part)s of this file declares a DTD or XML entities, which a real workbook never does; "
+                    "it was not opened."
+                )
+                % {"part": info.filename}
+            ) from None
+        except (SafeElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError, EOFError):
+            raise _not_a_workbook() from None
+    elif name.endswith(".vml"):
+        with archive.open(info) as stream:
+            head = stream.read(64 * 1024).lower()
+        if b"<!doctype" in head or b"<!entity" in head:
+            raise UploadRefused(
+                _(
+                    "The part %(part)s of this file declares a DTD or XML entities, which a real workbook never does; "
+                    "it was not opened."
+                )
+                % {"part": info.filename}
+            )
+
+
+def _check_content_types(xml: bytes) -> None:
+    root = SafeElementTree.fromstring(xml, forbid_dtd=True)
+    types = [(node.get("ContentType") or "") for node in root]
+    lowered = [value.lower() for value in types]
+    for value in lowered:
+        if any(marker in value for marker in MACRO_MARKERS):
+            raise UploadRefused(
+                _(
+                    "This workbook contains macros or ActiveX controls (%(part)s), which ICIS does not accept. Save it "
+                    "as “Excel Workbook (.xlsx)”, without macros, and upload it again."
+                )
+                % {"part": value}
+            )
+    if not any(value in WORKBOOK_TYPES for value in types):
+        raise _not_a_workbook()
+
+
+def _refuse_external_relationships(xml: bytes) -> None:
+    root = SafeElementTree.fromstring(xml, forbid_dtd=True)
+    for node in root:
+        kind = (node.get("Type") or "").rsplit("/", 1)[-1]
+        if (node.get("TargetMode") or "").lower() == "external" and kind != "hyperlink":
+            raise UploadRefused(
+                _(
+                    "This workbook links to other files or data sources (%(part)s). Paste the values in instead of the "
+                    "links (Data → Edit Links → Break Link) and upload it again."
+                )
+                % {"part": node.get("Target") or kind}
+            )
+
+
+def _inspect_csv(data: bytes) -> None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UploadRefused(
+            _(
+                "This file is in UTF-16 (Excel's “Unicode Text”). In Excel, use Save As → “CSV UTF-8 (Comma "
+                "delimited)”, or upload the .xlsx workbook."
+            )
+        )
+    if b"\x00" in data:
+        raise UploadRefused(
+            _("This file is not a text (CSV) file. Upload an Excel workbook (.xlsx) or a CSV file (UTF-8).")
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadRefused(
+            _(
+                "This CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel, use Save As → "
+                "“CSV UTF-8 (Comma delimited)”, or upload the .xlsx workbook."
+            )
+        ) from None
+    limit = settings.ICIS_IMPORT_MAX_ROWS
+    lines = sum(1 for line in text.splitlines() if line.strip(" \t,;"))
+    if lines > limit + HEADER_SEARCH_ROWS:
+        raise UploadRefused(
+            _(
+                "The file has %(lines)s lines; at most %(limit)s rows can be imported at once. Split it into smaller "
+                "files."
+            )
+            % {"lines": lines, "limit": limit}
+        )
+
+
+# --- 2. reading the table ------------------------------------------------------------------------------------
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int
+    columns: dict[str, tuple[str, str, int]]  # key → (letter, header as written, index)
+    rows: list[tuple[int, list]] = field(default_factory=list)  # (row number as Excel shows it, cell values)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (letter, header) of unknown columns
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _match_header(values, sheet: str, number: int) -> Table | None:
+    found, ignored, duplicate = {}, [], []
+    for index, value in enumerate(values):
+        if _blank(value):
+            continue
+        key = HEADER_KEYS.get(header_key(value))
+        letter = column_letter(index)
+        if key is None:
+            ignored.append((letter, str(value).strip()))
+        elif key in found:
+            duplicate.append((key, letter))
+        else:
+            found[key] = (letter, str(value).strip(), index)
+    if len(found) < 3 or not ({"tenant_name", "tax_code"} & found.keys()):
+        return None
+    if duplicate:
+        key, letter = duplicate[0]
+        raise FileProblem(
+            _("Columns %(first)s and %(second)s both hold “%(meaning)s”; keep one of them.")
+            % {"first": found[key][0], "second": letter, "meaning": column_header(COLUMN_BY_KEY[key])},
+            sheet=sheet,
+            row=number,
+        )
+    missing = [c for c in COLUMNS if c.required and c.key not in found]
+    if missing:
+        raise FileProblem(
+            _("The header row lacks the required column(s) %(missing)s. Use the headers of the template.")
+            % {"missing": ", ".join(f"“{c.vi}” ({c.en})" for c in missing)},
+            sheet=sheet,
+            row=number,
+        )
+    return Table(sheet=sheet, header_row=number, columns=found, ignored=ignored)
+
+
+def _too_many_rows(sheet: str) -> FileProblem:
+    return FileProblem(
+        _("The sheet has more than %(limit)s rows; split it into smaller files.")
+        % {"limit": settings.ICIS_IMPORT_MAX_ROWS},
+        sheet=sheet,
+    )
+
+
+def _collect(rows, sheet: str) -> Table | None:
+    """The first header row within the first rows, then the non-blank rows under it."""
+    limit = settings.ICIS_IMPORT_MAX_ROWS
+    table = None
+    for number, values in rows:
+        values = list(values)
+        if table is None:
+            if number > HEADER_SEARCH_ROWS:
+                return None
+            table = _match_header(values, sheet, number)
+            continue
+        if all(_blank(value) for value in values):
+            continue
+        if len(table.rows) >= limit:
+            raise _too_many_rows(sheet)
+        table.rows.append((number, values))
+    return table
+
+
+def _no_header() -> FileProblem:
+    names = ", ".join(f"“{column.vi}” / “{column.en}”" for column in COLUMNS if column.required)
+    return FileProblem(
+        _(
+            "No sheet has a header row ICIS recognises within its first %(rows)s rows. The header needs at least "
+            "%(names)s; download the template to see every column."
+        )
+        % {"rows": HEADER_SEARCH_ROWS, "names": names}
+    )
+
+
+def read_table(kind: str, data: bytes, filename: str = "") -> Table:
+    if kind == "csv":
+        return _read_csv(data, filename)
+    return _read_xlsx(data)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Exception:  # openpyxl raises many kinds on damaged files; the file is refused either way
+        logger.info("tenant import: workbook could not be opened", exc_info=True)
+        raise FileProblem(
+            _(
+                "The workbook could not be read. Open it in Excel, save it as “Excel Workbook (.xlsx)” and upload it "
+                "again."
+            )
+        ) from None
+    try:
+        for sheet in workbook.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue  # hidden sheets are not what the user sees, so not what they mean to import
+            rows = enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1)
+            table = _collect(rows, sheet.title)
+            if table is not None:
+                return table
+    finally:
+        workbook.close()
+    raise _no_header()
+
+
+def _read_csv(data: bytes, filename: str) -> Table:
+    text = data.decode("utf-8-sig")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    sheet = PurePath(filename or "CSV").stem
+    try:
+        table = _collect(((number, row[:MAX_COLUMNS]) for number, row in enumerate(reader, start=1)), sheet)
+    except csv.Error as error:
+        raise FileProblem(_("The CSV file could not be read: %(error)s") % {"error": error}, sheet=sheet) from None
+    if table is None:
+        raise _no_header()
+    return table
+
+
+# --- cell values ------------------------------------------------------------------------------------------------
+
+
+class CellError(Exception):
+    pass
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def parse_decimal(value) -> Decimal | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool) or isinstance(value, (datetime.date, datetime.datetime)):
+        raise CellError(_("'%(value)s' is not a number.") % {"value": _text(value)})
+    if _is_number(value):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        rounded = number.quantize(Decimal("0.0001")) if number.is_finite() else number
+        # Spreadsheet arithmetic leaves float noise (0.1 + 0.2); drop it, keep real extra digits.
+        return rounded if number.is_finite() and abs(number - rounded) < Decimal("1e-9") else number
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        grouping = "." if decimal_mark == "," else ","
+        text = text.replace(grouping, "").replace(decimal_mark, ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")  # Vietnamese decimal comma: 1,5 ha
+    elif text.count(",") > 1 or text.count(".") > 1:
+        text = text.replace(",", "").replace(".", "")  # 1.234.567
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("'%(value)s' is not a number.") % {"value": str(value).strip()}) from None
+    if not number.is_finite():
+        raise CellError(_("'%(value)s' is not a number.") % {"value": str(value).strip()})
+    return number
+
+
+def parse_whole(value) -> int | None:
+    if _blank(value):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}([.,\s]\d{3})+\s*", value):
+        value = re.sub(r"\D", "", value)  # 1.200 employees
+    number = parse_decimal(value)
+    if number != number.to_integral_value():
+        raise CellError(_("'%(value)s' is not a whole number.") % {"value": _text(value)})
+    return int(number)
+
+
+DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(value) -> datetime.date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if _is_number(value) and 1 <= value < 2958466:
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()  # a date cell without a date format: Excel's day number
+    text = _text(value)
+    text = text.split(" ")[0] if re.match(r"^\S+ 00:00(:00)?$", text) else text
+    match = DATE_DMY.match(text)
+    parts = None
+    if match:
+        parts = int(match[3]), int(match[2]), int(match[1])
+    elif match := DATE_ISO.match(text):
+        parts = int(match[1]), int(match[2]), int(match[3])
+    try:
+        if parts:
+            return datetime.date(*parts)
+    except ValueError:
+        pass
+    raise CellError(_("'%(value)s' is not a date: write it as dd/mm/yyyy, e.g. 15/03/2024.") % {"value": text})
+
+
+def parse_yes_no(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if _blank(value):
+        return False
+    word = header_key(_text(value))
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise CellError(_("'%(value)s' is not yes or no: write có/không, yes/no or 1/0.") % {"value": _text(value)})
+
+
+def parse_tax_code(value) -> str:
+    text = _text(value).replace(" ", "")
+    if text and not re.fullmatch(r"\d{10}(-\d{3})?", text):
+        message = _("'%(value)s' is not a tax code: 10 digits, or 10 digits-3 digits for a branch.") % {"value": text}
+        if _is_number(value) and len(text) < 10:
+            message += " " + _(
+                "The cell holds a number, so a leading zero may have been dropped: format the column "
+                "as Text and type the code again."
+            )
+        raise CellError(message)
+    return text
+
+
+def parse_country(value) -> str:
+    text = _text(value)
+    return COUNTRY_NAMES.get(header_key(text), text.upper())
+
+
+def parse_status(value, lookup) -> str:
+    if _blank(value):
+        return ProjectStatus.REGISTERED
+    found = lookup.get(header_key(_text(value)))
+    if found is None:
+        labels = ", ".join(f"{vi} / {en}" for vi, en in STATUS_LABELS.values())
+        raise CellError(
+            _("'%(value)s' is not a project status: use one of %(labels)s.") % {"value": _text(value), "labels": labels}
+        )
+    return found
+
+
+# --- 3. running the rows through the services -------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    preview: list[dict] = field(default_factory=list)
+    total_rows: int = 0
+    valid_rows: int = 0
+
+
+def problem_at(sheet: str = "", row: int | None = None, message: str = "", column: str = "", header: str = "") -> dict:
+    return {"sheet": sheet, "row": row, "column": column, "header": header, "message": str(message)}
+
+
+def describe(problem: dict) -> str:
+    """'Sheet 'Danh sách', row 7, column B (Mã số thuế): message' — as much of the place as is known."""
+    place = {
+        "sheet": problem.get("sheet") or "",
+        "row": problem.get("row"),
+        "column": problem.get("column") or "",
+        "header": problem.get("header") or "",
+        "message": problem.get("message") or "",
+    }
+    if place["column"]:
+        return _("Sheet '%(sheet)s', row %(row)s, column %(column)s (%(header)s): %(message)s") % place
+    if place["row"]:
+        return _("Sheet '%(sheet)s', row %(row)s: %(message)s") % place
+    if place["sheet"]:
+        return _("Sheet '%(sheet)s': %(message)s") % place
+    return place["message"]
+
+
+class _Run:
+    def __init__(self, *, cluster: Cluster, actor, table: Table, outcome: Outcome, report):
+        self.cluster, self.actor, self.table, self.outcome, self.report = cluster, actor, table, outcome, report
+        self.status_lookup = _status_lookup()
+        self.names_by_tax_code: dict[str, tuple[int, str]] = {}
+        self.new_tenants: set[str] = set()
+        self.existing_tenants: set[str] = set()
+        self.land = Decimal(0)
+        self.projects = 0
+        self.skipped = 0
+
+    # Errors ----------------------------------------------------------------------------------------------
+    def problem(self, row: int | None, key: str | None, message: str, *, warning=False) -> None:
+        letter, header = "", ""
+        if key and key in self.table.columns:
+            letter, header = self.table.columns[key][0], self.table.columns[key][1]
+        target = self.outcome.warnings if warning else self.outcome.errors
+        if len(target) < MAX_ERRORS:
+            target.append(problem_at(self.table.sheet, row, message, letter, header))
+        elif len(target) == MAX_ERRORS:
+            target.append(problem_at(self.table.sheet, None, _("More problems were found; correct these first.")))
+
+    def service_errors(self, row: int, error: ValidationError, fields: dict, raw: dict) -> None:
+        by_field = {model_field: key for key, model_field in fields.items()}
+        items = error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
+        for model_field, messages in items:
+            key = by_field.get(model_field)
+            if key is None or key not in self.table.columns:
+                key = next((k for k in FALLBACK_COLUMNS.get(model_field, ()) if k in self.table.columns), key)
+            for message in messages:
+                value = _text(raw.get(key)) if key else ""
+                shown = message if not value or value in message else f"'{value}': {message}"
+                self.problem(row, key, shown)
+
+    # Rows -------------------------------------------------------------------------------------------------
+    def cells(self, values: list) -> dict:
+        return {
+            key: (values[index] if index < len(values) else None)
+            for key, (_letter, _header, index) in self.table.columns.items()
+        }
+
+    def parse(self, number: int, raw: dict) -> tuple[dict, dict] | None:
+        """The row's values for Tenant and TenantProject, each cell checked by its model field; None
+        (and the errors recorded) if any cell is wrong."""
+        tenant, project, ok = {}, {}, True
+        parsers = {
+            "tax_code": parse_tax_code,
+            "is_fdi": parse_yes_no,
+            "country": parse_country,
+            "sector": lambda v: _text(v).upper().replace(" ", ""),
+            "land_ha": parse_decimal,
+            "employees": parse_whole,
+            "status": lambda v: parse_status(v, self.status_lookup),
+            **{key: parse_date for key in DATE_COLUMNS},
+        }
+        for key in self.table.columns:
+            value = raw[key]
+            column = COLUMN_BY_KEY[key]
+            try:
+                if column.required and _blank(value):
+                    raise CellError(_("This cell is required."))
+                parsed = parsers.get(key, _text)(value)
+                if key == "country" and not parsed:
+                    continue  # the model's default (VN)
+                if key in TENANT_FIELDS:
+                    model, fields, target = Tenant, TENANT_FIELDS, tenant
+                else:
+                    model, fields, target = TenantProject, PROJECT_FIELDS, project
+                target[fields[key]] = model._meta.get_field(fields[key]).clean(parsed, None)
+            except CellError as error:
+                self.problem(number, key, str(error))
+                ok = False
+            except ValidationError as error:
+                text = _text(value)
+                for message in error.messages:
+                    self.problem(number, key, f"'{text}': {message}" if text else message)
+                ok = False
+        return (tenant, project) if ok else None
+
+    def skip_reason(self, raw: dict) -> str | None:
+        name = header_key(_text(raw.get("tenant_name")))
+        if name.startswith(EXAMPLE_PREFIXES):
+            return _("the template's example row was skipped.")
+        if name in TOTAL_WORDS and _blank(raw.get("tax_code")):
+            return _("a total row was skipped.")
+        return None
+
+    def import_row(self, number: int, values: list) -> bool:
+        raw = self.cells(values)
+        reason = self.skip_reason(raw)
+        if reason:
+            self.skipped += 1
+            self.problem(number, None, reason, warning=True)
+            return True
+        parsed = self.parse(number, raw)
+        if parsed is None:
+            return False
+        tenant_data, project_data = parsed
+        tax_code = tenant_data["tax_code"]
+        earlier = self.names_by_tax_code.get(tax_code)
+        if earlier and fold(earlier[1]) != fold(tenant_data["name"]):
+            self.problem(
+                number,
+                "tenant_name",
+                _("Tax code %(tax_code)s is given to “%(other)s” in row %(row)s; one tax code is one tenant.")
+                % {"tax_code": tax_code, "other": earlier[1], "row": earlier[0]},
+            )
+            return False
+        self.names_by_tax_code.setdefault(tax_code, (number, tenant_data["name"]))
+        stage, fields = "tenant", TENANT_FIELDS
+        try:
+            with transaction.atomic():
+                tenant = Tenant.objects.filter(tax_code=tax_code).first()
+                if tenant is None:
+                    tenant = services.tenant_create(data=tenant_data, actor=self.actor)
+                    new = True
+                else:
+                    new = tax_code in self.new_tenants
+                    if not new and fold(tenant.name) != fold(tenant_data["name"]):
+                        message = _(
+                            "Tax code %(tax_code)s is already registered to “%(name)s”; that tenant is used and "
+                            "the name in the file is ignored."
+                        ) % {"tax_code": tax_code, "name": tenant.name}
+                        self.problem(number, "tenant_name", message, warning=True)
+                stage, fields = "project", PROJECT_FIELDS
+                self.refuse_duplicate(tenant, project_data)
+                project = services.project_create(
+                    data={**project_data, "cluster": self.cluster, "tenant": tenant}, actor=self.actor
+                )
+        except ValidationError as error:
+            self.service_errors(number, error, fields, raw)
+            return False
+        except DatabaseError:
+            logger.warning("tenant import: database refused row %s", number, exc_info=True)
+            self.problem(number, None, _("The database refused this row (%(stage)s).") % {"stage": stage})
+            return False
+        (self.new_tenants if new else self.existing_tenants).add(tax_code)
+        self.projects += 1
+        self.land += project.land_ha
+        if len(self.outcome.preview) < PREVIEW_ROWS:
+            self.outcome.preview.append(
+                {
+                    "row": number,
+                    "tenant": tenant.name,
+                    "tax_code": tenant.tax_code,
+                    "new_tenant": new,
+                    "is_fdi": tenant.is_fdi,
+                    "project": project.name,
+                    "land_ha": str(project.land_ha),
+                    "approval_number": project.approval_number,
+                    "approval_date": _day(project.approval_date),
+                    "lease_start": _day(project.lease_start),
+                    "lease_end": _day(project.lease_end),
+                    "status": project.status,
+                    "status_label": status_label(project.status),
+                    "employees": project.employees,
+                }
+            )
+        return True
+
+    def refuse_duplicate(self, tenant: Tenant, project: dict) -> None:
+        if tenant.pk is None:
+            return
+        same = TenantProject.objects.filter(cluster=self.cluster, tenant=tenant).exclude(status=ProjectStatus.LEFT)
+        number = project.get("approval_number") or ""
+        same = (
+            same.filter(approval_number=number)
+            if number
+            else same.filter(approval_number="", name=project.get("name") or "")
+        )
+        existing = same.first()
+        if existing is not None:
+            field_name = "approval_number" if number else "name"
+            message = _(
+                "This project is already registered in cluster %(cluster)s for tax code %(tax_code)s "
+                "(%(land)s ha). An import only adds new projects; change existing ones on the project's page, or "
+                "give this one its own project name or approval number."
+            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": services._ha(existing.land_ha)}
+            raise ValidationError({field_name: ValidationError(message, code="duplicate")})
+
+
+def _day(value: datetime.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _land_taken(cluster: Cluster) -> Decimal:
+    return services.active_projects(cluster.pk).aggregate(total=Sum("land_ha"))["total"] or Decimal(0)
+
+
+def run(record: TenantImport, *, commit: bool, report=None) -> Outcome:
+    """Check (commit=False, always rolled back) or import (commit=True, kept only if every row went in)."""
+    report = report or (lambda percent: None)
+    outcome = Outcome()
+    report(2)
+    try:
+        table = read_table(record.file_kind, bytes(record.content), record.filename)
+    except FileProblem as problem:
+        outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
+        return outcome
+    outcome.total_rows = len(table.rows)
+    if table.ignored:
+        ignored = ", ".join(f"{letter} ({header})" for letter, header in table.ignored)
+        message = _("These columns are not imported: %(columns)s.") % {"columns": ignored}
+        outcome.warnings.append(problem_at(table.sheet, table.header_row, message))
+    if not table.rows:
+        message = _("There are no rows under the header row %(row)s.") % {"row": table.header_row}
+        outcome.errors.append(problem_at(table.sheet, None, message))
+        return outcome
+    report(10)
+    with acting(record.created_by, channel.IMPORT), transaction.atomic():
+        cluster = Cluster.objects.get(pk=record.cluster_id)
+        if cluster.industrial_land_ha is None:
+            message = _(
+                "Cluster %(cluster)s has no industrial land recorded; record it (from the detailed plan) before "
+                "importing tenant projects."
+            ) % {"cluster": cluster.name}
+            outcome.errors.append(problem_at(table.sheet, None, message))
+            return outcome
+        left_before = cluster.industrial_land_ha - _land_taken(cluster)
+        state = _Run(cluster=cluster, actor=record.created_by, table=table, outcome=outcome, report=report)
+        total = len(table.rows)
+        for done, (number, values) in enumerate(table.rows, start=1):
+            if state.import_row(number, values):
+                outcome.valid_rows += 1
+            if done % PROGRESS_EVERY == 0:
+                report(10 + int(89 * done / total))
+        if not state.projects and not outcome.errors:
+            message = _("The file has no tenant project to import (only skipped rows).")
+            outcome.errors.append(problem_at(table.sheet, None, message))
+        ha = services._ha
+        outcome.summary = {
+            "rows": total,
+            "projects": state.projects,
+            "skipped": state.skipped,
+            "new_tenants": len(state.new_tenants),
+            "existing_tenants": len(state.existing_tenants),
+            "land_ha": ha(state.land),
+            "industrial_land_ha": ha(cluster.industrial_land_ha),
+            "land_left_before_ha": ha(left_before),
+            "land_left_after_ha": ha(left_before - state.land),
+            "sheet": table.sheet,
+            "header_row": table.header_row,
+        }
+        if outcome.errors or not commit:
+            transaction.set_rollback(True)
+    return outcome
+
+
+# --- 4. background processing and progress --------------------------------------------------------------------
+
+
+def progress_key(import_id: int) -> str:
+    return f"icis:tenancy:import:{import_id}:progress"
+
+
+def live_progress(import_id: int) -> int | None:
+    """The running import's progress, when the process running it shares this cache."""
+    return cache.get(progress_key(import_id))
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def process(import_id: int, *, commit: bool) -> TenantImport:
+    """Check or import one upload and store the outcome on its record."""
+    record = TenantImport.objects.select_related("cluster", "created_by").get(pk=import_id)
+    Status = TenantImport.Status
+
+    def report(percent: int) -> None:
+        cache.set(progress_key(import_id), percent, timeout=3600)
+
+    with translation.override(record.language or settings.LANGUAGE_CODE):
+        try:
+            outcome = run(record, commit=commit, report=report)
+        except Exception:
+            logger.exception("tenant import %s failed", import_id)
+            message = _(
+                "The file could not be processed because of an internal error; nothing was written. The error "
+                "has been logged."
+            )
+            outcome = Outcome(errors=[problem_at(message=message)])
+            status = Status.FAILED
+        else:
+            status = Status.INVALID if outcome.errors else (Status.IMPORTED if commit else Status.VALID)
+    record.status = status
+    record.progress = 100
+    record.errors, record.warnings = outcome.errors, outcome.warnings
+    record.summary, record.preview = outcome.summary, outcome.preview
+    record.total_rows, record.valid_rows = outcome.total_rows, outcome.valid_rows
+    record.imported_at = timezone.now() if status == Status.IMPORTED else None
+    record.save(
+        update_fields=[
+            "status",
+            "progress",
+            "errors",
+            "warnings",
+            "summary",
+            "preview",
+            "total_rows",
+            "valid_rows",
+            "imported_at",
+            "updated_at",
+        ]
+    )
+    cache.delete(progress_key(import_id))
+    return record
+
+
+# At most two imports at a time per process: each holds a transaction (and, on SQLite, the write lock).
+_slots = threading.BoundedSemaphore(2)
+
+
+def _work(import_id: int, commit: bool) -> None:
+    try:
+        with _slots:
+            process(import_id, commit=commit)
+    except Exception:
+        logger.exception("tenant import %s: worker failed", import_id)
+    finally:
+        connections.close_all()  # this thread's connections; Django only closes request threads' own
+
+
+def start(record: TenantImport, *, commit: bool) -> None:
+    """Check or import `record` in a background thread once the current transaction commits
+    (synchronously when ICIS_IMPORT_SYNC, as in tests: a thread cannot see a test's transaction)."""
+    cache.set(progress_key(record.pk), 0, timeout=3600)
+    if settings.ICIS_IMPORT_SYNC:
+        process(record.pk, commit=commit)
+        return
+    thread = threading.Thread(target=_work, args=(record.pk, commit), name=f"tenant-import-{record.pk}", daemon=True)
+    transaction.on_commit(thread.start)

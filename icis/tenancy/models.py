@@ -1,0 +1,324 @@
+"""Tenants (secondary investors), their projects in clusters, and the Circular 14 submissions."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from icis.accounts.models import Organisation
+from icis.clusters.models import Cluster
+from icis.core.audit import history
+from icis.core.concurrency import Versioned
+from icis.core.models import TimeStamped
+from icis.core.scoping import ScopedQuerySet
+from icis.core.text import search_words
+
+from .choices import ProjectStatus, ReportForm, SubmissionStatus
+
+TAX_CODE = RegexValidator(
+    r"^\d{10}(-\d{3})?$",
+    _("A Vietnamese tax code (MST) is 10 digits, or 10 digits, a hyphen and 3 digits for a branch."),
+    code="tax_code",
+)
+VSIC = RegexValidator(
+    r"^[A-U]?\d{2,5}$",
+    _("A VSIC code is a section letter A–U (optional) and 2 to 5 digits, e.g. C2599."),
+    code="vsic",
+)
+COUNTRY = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO country code, e.g. VN, KR, JP."), code="country")
+HECTARES = {"max_digits": 10, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class TenantQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        projects = TenantProject.objects.restrict(user, action).values("tenant_id")
+        own = models.Q(organisation_id=user.organisation_id) if user.organisation_id else models.Q(pk__in=[])
+        return models.Q(pk__in=projects) | own
+
+
+class Tenant(Versioned, TimeStamped):
+    """A secondary investor: a firm that leases land in one or more clusters."""
+
+    name = models.CharField(_("name"), max_length=255)
+    tax_code = models.CharField(_("tax code (MST)"), max_length=14, unique=True, validators=[TAX_CODE])
+    is_fdi = models.BooleanField(_("foreign-invested (FDI)"), default=False)
+    country = models.CharField(_("country"), max_length=2, default="VN", validators=[COUNTRY])
+    sector = models.CharField(_("sector (VSIC code)"), max_length=6, blank=True, validators=[VSIC])
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation (for its users)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tenant",
+    )
+    search_text = models.TextField(editable=False, blank=True)
+
+    history = history()
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+
+    def __str__(self):
+        return f"{self.name} ({self.tax_code})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_words(self.name, self.tax_code)
+        super().save(*args, **kwargs)
+
+
+class TenantProjectQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        reach = models.Q(cluster__in=Cluster.objects.restrict(user, action))
+        if user.organisation_id:
+            reach |= models.Q(tenant__organisation_id=user.organisation_id)
+        return reach
+
+
+class TenantProject(Versioned, TimeStamped):
+    """A tenant's project in a cluster: the industrial land it leases or holds an approval for."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="tenant_projects"
+    )
+    tenant = models.ForeignKey(Tenant, verbose_name=_("tenant"), on_delete=models.PROTECT, related_name="projects")
+    name = models.CharField(_("project name"), max_length=255, blank=True)
+    land_ha = models.DecimalField(_("industrial land (ha)"), **HECTARES)
+    approval_number = models.CharField(_("approval / certificate number"), max_length=64, blank=True)
+    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    lease_start = models.DateField(_("lease start"), null=True, blank=True)
+    lease_end = models.DateField(_("lease end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.REGISTERED
+    )
+    ended_on = models.DateField(
+        _("left on"), null=True, blank=True, help_text=_("When the tenant left or the lease was ended early.")
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative (not real data)"), default=False, editable=False)
+
+    history = history()
+    objects = TenantProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "tenant__name", "id"]
+        verbose_name = _("tenant project")
+        verbose_name_plural = _("tenant projects")
+        indexes = [
+            # occupancy of one cluster as of a date
+            models.Index(fields=["cluster", "lease_start"], name="tenancy_project_cluster_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(land_ha__gt=0), name="tenancy_project_land_positive"),
+            models.CheckConstraint(
+                condition=models.Q(lease_end__isnull=True)
+                | models.Q(lease_start__isnull=True)
+                | models.Q(lease_end__gt=models.F("lease_start")),
+                name="tenancy_project_lease_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tenant.name} — {self.cluster.name} ({self.land_ha} ha)"
+
+    def clean(self):
+        errors = {}
+        if self.lease_start and self.lease_end and self.lease_end <= self.lease_start:
+            errors["lease_end"] = _("The lease must end after it starts.")
+        if not (self.lease_start or self.approval_date):
+            errors["lease_start"] = _(
+                "Give the lease start or the approval date: occupancy counts land from one of them."
+            )
+        if self.status == ProjectStatus.LEFT and not self.ended_on:
+            errors["ended_on"] = _("Say when the tenant left.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def counts_from(self):
+        """The day the land starts counting as occupied: the lease or the approval, whichever is first."""
+        dates = [d for d in (self.lease_start, self.approval_date) if d]
+        return min(dates) if dates else None
+
+
+class LandClearance(TimeStamped):
+    """How much of a cluster's industrial land had been cleared by a date (some provinces report
+    occupancy over cleared land while clearance is incomplete)."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="land_clearances"
+    )
+    as_of = models.DateField(_("as of"))
+    cleared_industrial_land_ha = models.DecimalField(_("cleared industrial land (ha)"), **HECTARES)
+    source = models.ForeignKey(
+        "documents.Document", verbose_name=_("source document"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    history = history()
+
+    class Meta:
+        ordering = ["cluster", "-as_of"]
+        verbose_name = _("land clearance figure")
+        verbose_name_plural = _("land clearance figures")
+
+    def __str__(self):
+        return f"{self.cluster}: {self.cleared_industrial_land_ha} ha ({self.as_of:%d/%m/%Y})"
+
+
+class SubmissionQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        """Form 02 with the cluster; Form 01 with its tenant, and with the authorities over the
+        cluster, but not with the cluster's investor (the tenants report to the commune, not to it)."""
+        clusters = Cluster.objects.restrict(user, action)
+        reach = models.Q(form=ReportForm.FORM_02, cluster__in=clusters)
+        if user.organisation_id:
+            reach |= models.Q(form=ReportForm.FORM_01, tenant_project__tenant__organisation_id=user.organisation_id)
+            clusters = clusters.exclude(investor_id=user.organisation_id)
+        return reach | models.Q(form=ReportForm.FORM_01, cluster__in=clusters)
+
+
+class Submission(Versioned, TimeStamped):
+    """A Circular 14 periodic report: Form 01 from a tenant project or Form 02 from an investor."""
+
+    form = models.CharField(_("form"), max_length=2, choices=ReportForm.choices)
+    period = models.CharField(_("period"), max_length=7, help_text=_("e.g. 2026-H1 or 2026-Y"))
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    tenant_project = models.ForeignKey(
+        TenantProject,
+        verbose_name=_("tenant project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT, editable=False
+    )
+    data = models.JSONField(_("figures"), default=dict, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    history = history()
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "form", "cluster", "id"]
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        permissions = [("review_submission", _("Can accept or return periodic reports"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "period", "tenant_project"],
+                condition=models.Q(form="01"),
+                name="tenancy_one_form01_per_project_period",
+            ),
+            models.UniqueConstraint(
+                fields=["form", "period", "cluster"],
+                condition=models.Q(form="02"),
+                name="tenancy_one_form02_per_cluster_period",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(form="01") & models.Q(tenant_project__isnull=False))
+                | (models.Q(form="02") & models.Q(tenant_project__isnull=True)),
+                name="tenancy_form01_has_project",
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.tenant_project.tenant.name if self.tenant_project_id else self.cluster.name
+        return f"{self.get_form_display()} {self.period}: {subject}"
+
+
+class TenantImportQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        return models.Q(created_by=user)
+
+
+class TenantImport(TimeStamped):
+    """An uploaded tenant list on its way into the registry: checked by a dry run through the real
+    services (rolled back), previewed, then imported all or nothing (`imports.py`)."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        INVALID = "invalid", _("Errors found")
+        VALID = "valid", _("Ready to import")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    file_kind = models.CharField(_("file type"), max_length=4)
+    # The upload itself (at most ICIS_IMPORT_MAX_BYTES), kept in the database rather than under
+    # MEDIA_ROOT so that it is never served and the import reads exactly what was checked.
+    content = models.BinaryField(_("file"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    language = models.CharField(_("language of the messages"), max_length=8, default="vi")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(_("rows without errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    preview = models.JSONField(_("preview rows"), default=list, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = TenantImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tenant list import")
+        verbose_name_plural = _("tenant list imports")
+
+    def __str__(self):
+        return f"{self.filename} → {self.cluster_id} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def status_colour(self) -> str:
+        """The Bootstrap colour of the status badge."""
+        return {
+            self.Status.INVALID: "danger",
+            self.Status.FAILED: "danger",
+            self.Status.VALID: "primary",
+            self.Status.IMPORTED: "success",
+            self.Status.DISCARDED: "secondary",
+        }.get(self.status, "info")

@@ -1,0 +1,65 @@
+"""Circular 14/2024 reporting periods: half-year 15/12–14/06, annual 15/12–14/12, and the deadlines."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+CODE = re.compile(r"^(?P<year>\d{4})-(?P<kind>H1|Y)$")
+# Deadlines (day, month) per form for the half-year and the annual report.
+DEADLINES = {
+    "01": ((20, 6), (20, 12)),
+    "02": ((20, 6), (20, 12)),
+    "03": ((25, 6), (25, 12)),
+    "04": ((30, 6), (31, 12)),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    year: int
+    kind: str  # "H1" or "Y"
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year - 1, 12, 15)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year, 6, 14) if self.kind == "H1" else datetime.date(self.year, 12, 14)
+
+    def deadline(self, form: str) -> datetime.date:
+        half, annual = DEADLINES[form]
+        day, month = half if self.kind == "H1" else annual
+        return datetime.date(self.year, month, day)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "H1":
+            return _("first half of %(year)s") % {"year": self.year}
+        return _("year %(year)s") % {"year": self.year}
+
+    def __str__(self):
+        return self.code
+
+
+def parse(code: str) -> Period:
+    match = CODE.match((code or "").strip())
+    if not match or not 2000 <= int(match["year"]) <= 2100:
+        raise ValueError(
+            _("'%(code)s' is not a reporting period; write YYYY-H1 (half year) or YYYY-Y (whole year), e.g. 2026-H1.")
+            % {"code": code}
+        )
+    return Period(code=match.group(0), year=int(match["year"]), kind=match["kind"])
+
+
+def latest_closed(today: datetime.date) -> Period:
+    """The most recent period that has ended by `today`."""
+    year = today.year
+    if today > datetime.date(year, 12, 14):
+        return parse(f"{year}-Y")
+    if today > datetime.date(year, 6, 14):
+        return parse(f"{year}-H1")
+    return parse(f"{year - 1}-Y")

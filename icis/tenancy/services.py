@@ -1,0 +1,225 @@
+"""Writes with rules: tenants, tenant projects (land within the cluster's industrial land) and the
+Circular 14 submission workflow (draft → submitted → returned → resubmitted → accepted)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from icis.clusters.models import Cluster
+from icis.clusters.services import field_error
+from icis.core.concurrency import check_version
+
+from . import periods, report_forms
+from .choices import SUBMISSION_TRANSITIONS, ProjectStatus, ReportForm, SubmissionStatus
+from .models import Submission, Tenant, TenantProject
+
+TENANT_FIELDS = ("name", "tax_code", "is_fdi", "country", "sector", "contact_name", "phone", "email", "organisation")
+PROJECT_FIELDS = (
+    "cluster",
+    "tenant",
+    "name",
+    "land_ha",
+    "approval_number",
+    "approval_date",
+    "lease_start",
+    "lease_end",
+    "status",
+    "ended_on",
+    "employees",
+)
+
+
+def _save(obj, actor):
+    obj.full_clean()
+    obj._history_user = actor
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def tenant_create(*, data: dict, actor) -> Tenant:
+    return _save(Tenant(**{k: v for k, v in data.items() if k in TENANT_FIELDS}), actor)
+
+
+@transaction.atomic
+def tenant_update(*, tenant: Tenant, data: dict, actor, expected_version: int | None = None) -> Tenant:
+    current = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    check_version(current, expected_version)
+    for key, value in data.items():
+        if key in TENANT_FIELDS:
+            setattr(current, key, value)
+    current.version += 1
+    return _save(current, actor)
+
+
+def active_projects(cluster_id: int, *, exclude_pk=None):
+    """Projects holding land now (not left): what the industrial land must accommodate."""
+    projects = TenantProject.objects.filter(cluster_id=cluster_id).exclude(status=ProjectStatus.LEFT)
+    return projects.exclude(pk=exclude_pk) if exclude_pk else projects
+
+
+def _check_land(project: TenantProject) -> None:
+    if project.status == ProjectStatus.LEFT:
+        return
+    # Lock the cluster row so two projects cannot both take the last hectares.
+    cluster = Cluster.objects.select_for_update().get(pk=project.cluster_id)
+    if cluster.industrial_land_ha is None:
+        raise field_error(
+            "cluster",
+            _(
+                "Cluster %(cluster)s has no industrial land recorded; record it (from the detailed plan) before "
+                "adding tenant projects."
+            )
+            % {"cluster": cluster.name},
+            "no_industrial_land",
+        )
+    taken = active_projects(cluster.pk, exclude_pk=project.pk).aggregate(total=Sum("land_ha"))["total"] or Decimal(0)
+    left = cluster.industrial_land_ha - taken
+    if project.land_ha > left:
+        raise field_error(
+            "land_ha",
+            _(
+                "Only %(left)s ha of industrial land is left in cluster %(cluster)s (%(taken)s of %(total)s ha already "
+                "taken); this project asks for %(asked)s ha."
+            )
+            % {
+                "left": _ha(left),
+                "cluster": cluster.name,
+                "taken": _ha(taken),
+                "total": _ha(cluster.industrial_land_ha),
+                "asked": _ha(project.land_ha),
+            },
+            "exceeds_industrial_land",
+        )
+
+
+def _ha(value) -> str:
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
+@transaction.atomic
+def project_create(*, data: dict, actor, illustrative: bool = False) -> TenantProject:
+    project = TenantProject(**{k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    project.is_illustrative = illustrative
+    project.full_clean()
+    _check_land(project)
+    return _save(project, actor)
+
+
+@transaction.atomic
+def project_update(*, project: TenantProject, data: dict, actor, expected_version: int | None = None) -> TenantProject:
+    current = TenantProject.objects.select_for_update().get(pk=project.pk)
+    check_version(current, expected_version)
+    for key, value in data.items():
+        if key in PROJECT_FIELDS:
+            setattr(current, key, value)
+    current.full_clean()
+    _check_land(current)
+    current.version += 1
+    return _save(current, actor)
+
+
+# --- Circular 14 submissions -------------------------------------------------------------------------
+
+
+def _subject_filter(form: str, cluster, tenant_project) -> Q:
+    if form == ReportForm.FORM_01:
+        return Q(tenant_project=tenant_project)
+    return Q(cluster=cluster)
+
+
+@transaction.atomic
+def submission_save(
+    *, form: str, period: str, actor, data: dict, cluster=None, tenant_project=None, expected_version: int | None = None
+) -> Submission:
+    """Create or update a draft (or a returned report being corrected)."""
+    if form not in ReportForm.values:
+        raise field_error("form", _("Unknown form '%(form)s'; use 01 or 02.") % {"form": form}, "invalid")
+    try:
+        parsed = periods.parse(period)
+    except ValueError as error:
+        raise field_error("period", str(error), "invalid") from None
+    if form == ReportForm.FORM_01:
+        if tenant_project is None:
+            raise field_error("tenant_project", _("Form 01 is filed for a tenant project."), "required")
+        cluster = tenant_project.cluster
+    elif cluster is None:
+        raise field_error("cluster", _("Form 02 is filed for a cluster."), "required")
+    clean, errors = report_forms.clean_figures(form, data)
+    if errors:
+        raise ValidationError(
+            {f"data.{key}": ValidationError(message, code="invalid") for key, message in errors.items()}
+        )
+    existing = (
+        Submission.objects.select_for_update()
+        .filter(_subject_filter(form, cluster, tenant_project), form=form, period=parsed.code)
+        .first()
+    )
+    if existing is None:
+        submission = Submission(form=form, period=parsed.code, cluster=cluster, tenant_project=tenant_project)
+    else:
+        submission = existing
+        check_version(submission, expected_version)
+        if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+            raise field_error(
+                "status",
+                _("This report is %(status)s; it can no longer be edited.")
+                % {"status": submission.get_status_display()},
+                "locked",
+            )
+        submission.version += 1
+    submission.data = clean
+    return _save(submission, actor)
+
+
+def _move(submission: Submission, to: str, actor) -> Submission:
+    if to not in SUBMISSION_TRANSITIONS[submission.status]:
+        allowed = ", ".join(SUBMISSION_TRANSITIONS[submission.status]) or _("none")
+        raise field_error(
+            "status",
+            _("A report that is %(status)s cannot become %(to)s. Allowed: %(allowed)s.")
+            % {"status": submission.status, "to": to, "allowed": allowed},
+            "transition_not_allowed",
+        )
+    submission.status = to
+    submission.version += 1
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, actor) -> Submission:
+    current = Submission.objects.select_for_update().get(pk=submission.pk)
+    gaps = report_forms.missing(current.form, current.data)
+    if gaps:
+        raise field_error(
+            "data",
+            _("Fill in every figure before submitting; missing: %(keys)s.") % {"keys": ", ".join(gaps)},
+            "incomplete",
+        )
+    _move(current, SubmissionStatus.SUBMITTED, actor)
+    current.submitted_at, current.submitted_by = timezone.now(), actor
+    return _save(current, actor)
+
+
+@transaction.atomic
+def submission_return(*, submission: Submission, reason: str, actor) -> Submission:
+    if not (reason or "").strip():
+        raise field_error("reason", _("Say what must be corrected."), "required")
+    current = Submission.objects.select_for_update().get(pk=submission.pk)
+    _move(current, SubmissionStatus.RETURNED, actor)
+    current.return_reason = reason.strip()
+    current.reviewed_at, current.reviewed_by = timezone.now(), actor
+    return _save(current, actor)
+
+
+@transaction.atomic
+def submission_accept(*, submission: Submission, actor) -> Submission:
+    current = Submission.objects.select_for_update().get(pk=submission.pk)
+    _move(current, SubmissionStatus.ACCEPTED, actor)
+    current.reviewed_at, current.reviewed_by = timezone.now(), actor
+    return _save(current, actor)

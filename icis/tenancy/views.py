@@ -1,0 +1,265 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from icis.clusters.forms import AsOfForm, apply_errors
+from icis.clusters.models import Cluster
+from icis.core.views import FilteredListView, ScopedObjectMixin
+
+from . import periods, report_forms, selectors, services
+from .choices import ReportForm, SubmissionStatus
+from .filtersets import SubmissionFilterSet, TenantProjectFilterSet
+from .forms import FiguresForm, NewReportForm, ReturnForm, TenantForm, TenantProjectForm
+from .models import Submission, Tenant, TenantProject
+
+GROUPS = [("cluster", "cluster"), ("commune", "commune"), ("legacy_district", "legacy district"), ("city", "city")]
+
+
+class OccupancyView(LoginRequiredMixin, TemplateView):
+    """Occupancy by cluster, commune, legacy district or city-wide, now or on a date."""
+
+    template_name = "tenancy/occupancy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = AsOfForm(self.request.GET if self.request.GET.get("date") else None)
+        day = form.cleaned_data["date"] if form.is_bound and form.is_valid() else timezone.localdate()
+        group_by = self.request.GET.get("group_by", "cluster")
+        if group_by not in dict(GROUPS):
+            group_by = "cluster"
+        context.update(
+            form=form,
+            day=day,
+            group_by=group_by,
+            rows=selectors.occupancy_table(
+                clusters=Cluster.objects.restrict(self.request.user), group_by=group_by, as_of=day
+            ),
+            total=selectors.occupancy_table(
+                clusters=Cluster.objects.restrict(self.request.user), group_by="city", as_of=day
+            ),
+        )
+        return context
+
+
+class ProjectListView(LoginRequiredMixin, FilteredListView):
+    template_name = "tenancy/project_list.html"
+    filterset_class = TenantProjectFilterSet
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return TenantProject.objects.restrict(self.request.user).select_related("tenant", "cluster")
+
+
+class ProjectFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+    template_name = "tenancy/project_form.html"
+    form_class = TenantProjectForm
+    scope_action = "change"
+
+    def get_scoped_queryset(self):
+        return TenantProject.objects.all()
+
+    def get_permission_required(self):
+        return ["tenancy.change_tenantproject" if self.object else "tenancy.add_tenantproject"]
+
+    def get_initial(self):
+        return {"cluster": self.request.GET.get("cluster")} if not self.object else {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "project": self.object}
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if self.object:
+                project = services.project_update(
+                    project=self.object,
+                    data=data,
+                    actor=self.request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            else:
+                project = services.project_create(data=data, actor=self.request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Tenant project saved."))
+        return redirect(f"/tenancy/projects/?cluster={project.cluster_id}")
+
+
+class TenantFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+    template_name = "tenancy/tenant_form.html"
+    form_class = TenantForm
+    scope_action = "change"
+
+    def get_scoped_queryset(self):
+        return Tenant.objects.all()
+
+    def get_permission_required(self):
+        return ["tenancy.change_tenant" if self.object else "tenancy.add_tenant"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "tenant": self.object}
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if self.object:
+                services.tenant_update(
+                    tenant=self.object,
+                    data=data,
+                    actor=self.request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            else:
+                services.tenant_create(data=data, actor=self.request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Tenant saved."))
+        return redirect(self.request.GET.get("next") or "/tenancy/projects/new/")
+
+
+class SubmissionListView(LoginRequiredMixin, FilteredListView):
+    """Periodic reports, with the ones overdue for the chosen period."""
+
+    template_name = "tenancy/submission_list.html"
+    filterset_class = SubmissionFilterSet
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return Submission.objects.restrict(self.request.user).select_related("cluster", "tenant_project__tenant")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            period = periods.parse(self.request.GET.get("period", ""))
+        except ValueError:
+            period = periods.latest_closed(timezone.localdate())
+        clusters = Cluster.objects.restrict(self.request.user)
+        context.update(
+            period=period,
+            overdue_01=selectors.overdue(form=ReportForm.FORM_01, period=period, clusters=clusters),
+            overdue_02=selectors.overdue(form=ReportForm.FORM_02, period=period, clusters=clusters),
+            deadline_01=period.deadline("01"),
+            deadline_02=period.deadline("02"),
+        )
+        return context
+
+
+class SubmissionNewView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    template_name = "tenancy/submission_new.html"
+    form_class = NewReportForm
+    permission_required = "tenancy.add_submission"
+
+    def get_initial(self):
+        return {"period": periods.latest_closed(timezone.localdate()).code, **self.request.GET.dict()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            submission = services.submission_save(
+                form=data["form"],
+                period=data["period"],
+                cluster=data["cluster"],
+                tenant_project=data["tenant_project"],
+                data={},
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        return redirect("tenancy:submission_detail", pk=submission.pk)
+
+
+class SubmissionDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
+    """One report: its figures (editable while draft or returned), and its review."""
+
+    template_name = "tenancy/submission_detail.html"
+
+    def get_scoped_queryset(self):
+        return Submission.objects.select_related("cluster", "tenant_project__tenant")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        submission = self.object
+        editable = submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) and (
+            self.request.user.has_perm("tenancy.change_submission")
+        )
+        figures = kwargs.get("figures") or FiguresForm(
+            initial={k: v for k, v in submission.data.items()}, form_code=submission.form
+        )
+        rows = [{"figure": f, "value": submission.data.get(f.key)} for f in report_forms.FORMS[submission.form]]
+        context.update(
+            submission=submission,
+            figures=figures,
+            rows=rows,
+            editable=editable,
+            can_review=self.request.user.has_perm("tenancy.review_submission")
+            and submission.status == SubmissionStatus.SUBMITTED,
+            return_form=kwargs.get("return_form") or ReturnForm(),
+            period=periods.parse(submission.period),
+            occupancy=selectors.reported_vs_computed(submission),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        submission, action = self.object, request.POST.get("action")
+        try:
+            if action in ("save", "submit"):
+                if not request.user.has_perm("tenancy.change_submission"):
+                    return self.handle_no_permission()
+                figures = FiguresForm(request.POST, form_code=submission.form)
+                figures.is_valid()
+                submission = services.submission_save(
+                    form=submission.form,
+                    period=submission.period,
+                    cluster=submission.cluster,
+                    tenant_project=submission.tenant_project,
+                    actor=request.user,
+                    data={k: v for k, v in figures.cleaned_data.items() if v not in (None, "")},
+                    expected_version=int(request.POST.get("version") or submission.version),
+                )
+                if action == "submit":
+                    services.submission_submit(submission=submission, actor=request.user)
+                    messages.success(request, _("Report submitted to the Department of Industry and Trade."))
+                else:
+                    messages.success(request, _("Draft saved."))
+            elif action in ("accept", "return"):
+                if not request.user.has_perm("tenancy.review_submission"):
+                    return self.handle_no_permission()
+                if action == "accept":
+                    services.submission_accept(submission=submission, actor=request.user)
+                    messages.success(request, _("Report accepted."))
+                else:
+                    reason = request.POST.get("reason", "")
+                    services.submission_return(submission=submission, reason=reason, actor=request.user)
+                    messages.success(request, _("Report returned to the sender."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            figures = FiguresForm(request.POST, form_code=submission.form) if action in ("save", "submit") else None
+            if figures is not None:
+                apply_errors(figures, _strip_data_prefix(error))
+            return_form = ReturnForm(request.POST) if action == "return" else None
+            if return_form is not None:
+                return_form.is_valid()
+            return self.render_to_response(self.get_context_data(figures=figures, return_form=return_form))
+        return redirect("tenancy:submission_detail", pk=self.object.pk)
+
+
+def _strip_data_prefix(error: ValidationError) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({key.removeprefix("data."): value for key, value in error.error_dict.items()})
