@@ -40,7 +40,10 @@ READ = (*READ, *CONSTRUCTION_READ)
 # Tenants and Circular 14 reports (icis.tenancy).
 TENANCY_READ = ("tenancy.view_tenant", "tenancy.view_tenantproject", "tenancy.view_submission")
 TENANCY_WRITE = (
-    "tenancy.add_tenant", "tenancy.change_tenant", "tenancy.add_tenantproject", "tenancy.change_tenantproject",
+    "tenancy.add_tenant",
+    "tenancy.change_tenant",
+    "tenancy.add_tenantproject",
+    "tenancy.change_tenantproject",
 )
 REPORTING = ("tenancy.add_submission", "tenancy.change_submission")
 # Circular 14 Forms 03/04 (icis.reporting): Form 04 for the whole province, Form 03 for a commune in scope.

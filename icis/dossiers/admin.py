@@ -64,8 +64,14 @@ class DossierAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Applicant)
 class ApplicantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["organisation", "dossier", "infrastructure_score", "environment_score", "capacity_score",
-                    "financial_score"]
+    list_display = [
+        "organisation",
+        "dossier",
+        "infrastructure_score",
+        "environment_score",
+        "capacity_score",
+        "financial_score",
+    ]
     readonly_fields = [f.name for f in Applicant._meta.concrete_fields]
 
     def has_add_permission(self, request):

@@ -50,8 +50,8 @@ STEP_STATE_COLOURS = {
 
 
 class SelectionOutcome(models.TextChoices):
-    WINNER = "winner", _("Winner")
-    TIE = "tie", _("Tie: needs the council chair's decision")
+    WINNER = "winner", _("Selected")
+    TIE = "tie", _("Tie")
     NO_QUALIFIED = "no_qualified", _("No qualified applicant")
-    NO_APPLICANTS = "no_applicants", _("No applicant recorded")
+    NO_APPLICANTS = "no_applicants", _("No applicant")
     INCOMPLETE = "incomplete", _("Scoring incomplete")

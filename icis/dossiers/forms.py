@@ -145,7 +145,12 @@ class StepForm(forms.Form):
 
 def _score(label):
     return forms.DecimalField(
-        label=label, required=False, min_value=0, max_digits=5, decimal_places=2, localize=True,
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
         widget=forms.TextInput(attrs=SCORE_ATTRS),
     )
 

@@ -76,6 +76,11 @@ class Step:
     def document_type_labels(self) -> str:
         return ", ".join(str(DocumentType(value).label) for value in self.document_types)
 
+    @property
+    def other_document_type_labels(self) -> str:
+        """The other types accepted besides the expected one."""
+        return ", ".join(str(DocumentType(value).label).lower() for value in self.document_types[1:])
+
     def __str__(self):
         return f"{self.number}. {self.title}"
 

@@ -74,8 +74,10 @@ class WorkingDayOverride(TimeStamped):
     def clean(self):
         if self.date and self.date.weekday() < 5:
             raise ValidationError(
-                {"date": _("%(date)s is a weekday: only a Saturday or Sunday can be made a working day.")
-                 % {"date": self.date.strftime("%d/%m/%Y")}}
+                {
+                    "date": _("%(date)s is a weekday: only a Saturday or Sunday can be made a working day.")
+                    % {"date": self.date.strftime("%d/%m/%Y")}
+                }
             )
 
 
@@ -309,9 +311,7 @@ class Applicant(Versioned, TimeStamped):
     The row keeps the maxima of the scheme it was scored under, so the database itself refuses a
     score out of range whatever scheme applies."""
 
-    dossier = models.ForeignKey(
-        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="applicants"
-    )
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="applicants")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="dossier_applications"
     )
@@ -349,7 +349,8 @@ class Applicant(Versioned, TimeStamped):
         errors = {}
         for field in self.SCORE_FIELDS:
             value, cap = getattr(self, f"{field}_score"), getattr(self, f"{field}_max")
-            if value is not None and cap is not None and not (0 <= value <= cap):
+            # Below 0 is the field's own validator; above the scheme's maximum is checked here.
+            if value is not None and cap is not None and value > cap:
                 errors[f"{field}_score"] = ValidationError(
                     _("%(label)s is scored from 0 to %(max)s; %(value)s is out of range.")
                     % {"label": self._meta.get_field(f"{field}_score").verbose_name, "max": cap, "value": value},

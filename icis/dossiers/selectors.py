@@ -193,9 +193,7 @@ def with_states(dossiers, *, today=None, calendar: WorkingCalendar | None = None
 
 
 def overdue_ids(dossiers: QuerySet[Dossier], *, today=None) -> list[int]:
-    open_ones = dossiers.filter(outcome="").prefetch_related(
-        Prefetch("steps", queryset=DossierStep.objects.select_related("document").order_by("step", "id"))
-    )
+    open_ones = dossier_list().filter(pk__in=dossiers.filter(outcome="").values("pk"))
     return [dossier.pk for dossier in with_states(open_ones, today=today) if dossier.state.is_overdue]
 
 
@@ -221,9 +219,7 @@ def selection_result(dossier: Dossier, *, ignore_chair: bool = False) -> dict:
     applicants = list(dossier.applicants.all())
     for applicant in applicants:
         applicant.rank = None
-    scored = sorted(
-        (a for a in applicants if a.is_scored), key=lambda a: (-a.total, a.organisation.name.casefold())
-    )
+    scored = sorted((a for a in applicants if a.is_scored), key=lambda a: (-a.total, a.organisation.name.casefold()))
     for applicant in scored:
         applicant.rank = 1 + sum(1 for other in scored if other.total > applicant.total)
     unscored = [a for a in applicants if not a.is_scored]
@@ -254,7 +250,7 @@ def selection_result(dossier: Dossier, *, ignore_chair: bool = False) -> dict:
         best = scored[0].total
         result.update(
             outcome=SelectionOutcome.NO_QUALIFIED,
-            message=_("No qualified applicant: nobody reaches %(pass)s points (highest: %(best)s).")
+            message=_("Nobody reaches %(pass)s points (highest: %(best)s).")
             % {"pass": _points(pass_mark), "best": _points(best)},
         )
         return result
@@ -291,4 +287,3 @@ def _points(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value.normalize():f}"
-

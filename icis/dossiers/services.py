@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,9 +103,7 @@ def dossier_open(
                 "duplicate",
             )
     _check_not_future(opened_on, "opened_on")
-    dossier = Dossier(
-        cluster=cluster, kind=kind, expansion=expansion, opened_on=opened_on, note=note, opened_by=actor
-    )
+    dossier = Dossier(cluster=cluster, kind=kind, expansion=expansion, opened_on=opened_on, note=note, opened_by=actor)
     dossier.full_clean()
     dossier._history_user = actor
     dossier.save()
@@ -212,9 +210,11 @@ def where_it_stands(current: int, head: DossierStep | None) -> str:
     if current == ladder.LAST_STEP:
         return f"{text} {_('The ladder is complete: there is no next step.')}"
     following = ladder.step(current + 1)
-    return f"{text} " + _(
-        "The next valid step is %(number)s (%(title)s), proved by a document of type “%(type)s”."
-    ) % {"number": following.number, "title": following.title, "type": following.document_type_label}
+    return f"{text} " + _("The next valid step is %(number)s (%(title)s), proved by a document of type “%(type)s”.") % {
+        "number": following.number,
+        "title": following.title,
+        "type": following.document_type_label,
+    }
 
 
 def _check_document(dossier: Dossier, step: ladder.Step, document: Document, actor) -> None:
@@ -322,9 +322,7 @@ def dossier_step_record(
     `skip_reason`. Step 10 moves the cluster or the expansion to established.
     """
     if not 1 <= step <= ladder.LAST_STEP:
-        raise field_error(
-            "step", _("The ladder has steps 1 to %(last)s.") % {"last": ladder.LAST_STEP}, "invalid"
-        )
+        raise field_error("step", _("The ladder has steps 1 to %(last)s.") % {"last": ladder.LAST_STEP}, "invalid")
     rung = ladder.step(step)
     _require(actor, "dossiers.add_dossierstep", _("Your role may not record dossier steps."))
     if actor is not None and not actor.has_perm(RECORD_ANY_STEP) and step not in ladder.COMMUNE_STEPS:
@@ -378,8 +376,10 @@ def dossier_step_record(
         skipped = ", ".join(str(n) for n in range(current + 1, step))
         raise field_error(
             "skip_reason",
-            _("Step %(step)s jumps over step(s) %(skipped)s: say why they are skipped (e.g. an older dossier not "
-              "digitised).")
+            _(
+                "Step %(step)s jumps over step(s) %(skipped)s: say why they are skipped (e.g. an older dossier not "
+                "digitised)."
+            )
             % {"step": step, "skipped": skipped}
             + " "
             + where_it_stands(current, heads.get(current)),
@@ -399,9 +399,7 @@ def dossier_step_record(
     _check_document(current_dossier, rung, document, actor)
     on = on or document.issued_on
     if on is None:
-        raise field_error(
-            "date", _("The document has no date issued: give the date the step was reached."), "required"
-        )
+        raise field_error("date", _("The document has no date issued: give the date the step was reached."), "required")
     _check_not_future(on, "date")
     if amends is None and current and step > 1 and on < heads[current].date:
         raise field_error(
@@ -545,4 +543,3 @@ def holidays_load(*, payload: dict | None = None, dry_run: bool = False) -> dict
             override_model=WorkingDayOverride,
             dry_run=dry_run,
         )
-

@@ -269,4 +269,3 @@ class ApplicantScoreView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequir
             return self.form_invalid(form)
         messages.success(self.request, _("Scores saved."))
         return redirect("dossiers:dossier_detail", pk=self.object.dossier_id)
-

@@ -1,6 +1,7 @@
 """One set of list parameters per list, shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,13 +15,24 @@ from .choices import (
     ViolationKind,
     ViolationStatus,
 )
-from .models import Sample, TenantConnection, Violation, WastewaterPlant
+from .models import MonitoringRequirement, Sample, TenantConnection, Violation, WastewaterPlant
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number within the database's integer range (else 400, not a server error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class PlantFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=PlantStatus.choices, label=_("Status"))
-    cluster = django_filters.NumberFilter(field_name="cluster_links__cluster_id", label=_("Cluster"))
+    cluster = IdFilter(field_name="cluster_links__cluster_id", label=_("Cluster"))
     receiving_class = django_filters.ChoiceFilter(choices=ReceivingClass.choices, label=_("Receiving water class"))
     continuous_monitoring = django_filters.BooleanFilter(label=_("Automatic continuous monitoring"))
 
@@ -50,8 +62,8 @@ class SampleFilterSet(django_filters.FilterSet):
 class ViolationFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ViolationStatus.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=ViolationKind.choices, label=_("Kind"))
-    plant = django_filters.NumberFilter(field_name="plant_id", label=_("Plant"))
-    cluster = django_filters.NumberFilter(method="in_cluster", label=_("Cluster"))
+    plant = IdFilter(field_name="plant_id", label=_("Plant"))
+    cluster = IdFilter(method="in_cluster", label=_("Cluster"))
     overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Past its deadline and not closed"))
 
     class Meta:
@@ -67,11 +79,19 @@ class ViolationFilterSet(django_filters.FilterSet):
 
 
 class ConnectionFilterSet(django_filters.FilterSet):
-    plant = django_filters.NumberFilter(field_name="plant_id", label=_("Plant"))
-    cluster = django_filters.NumberFilter(field_name="tenant_project__cluster_id", label=_("Cluster"))
+    plant = IdFilter(field_name="plant_id", label=_("Plant"))
+    cluster = IdFilter(field_name="tenant_project__cluster_id", label=_("Cluster"))
     kind = django_filters.ChoiceFilter(choices=ConnectionKind.choices, label=_("Treatment"))
     current = django_filters.BooleanFilter(field_name="until", lookup_expr="isnull", label=_("Current"))
 
     class Meta:
         model = TenantConnection
         fields = ["plant", "cluster", "kind", "current"]
+
+
+class RequirementFilterSet(django_filters.FilterSet):
+    plant = IdFilter(field_name="plant_id", label=_("Plant"))
+
+    class Meta:
+        model = MonitoringRequirement
+        fields = ["plant"]

@@ -39,6 +39,8 @@ class PlantForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
+    field_order = ["name", "clusters", "status", "status_date", "capacity_m3_day", "technology"]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clusters"].queryset = Cluster.objects.restrict(user, "change")

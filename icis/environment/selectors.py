@@ -79,8 +79,11 @@ def sample_cutoff(day: datetime.date, months: int, grace_days: int) -> datetime.
     """The earliest date a sample may bear to still count on `day`: the start of the latest period
     whose deadline (end + grace days) has passed. The same rule as the missing-report check."""
     start, end = period_containing(day, months)
-    while end + datetime.timedelta(days=grace_days) >= day:
-        start, end = period_containing(start - datetime.timedelta(days=1), months)
+    try:
+        while end + datetime.timedelta(days=grace_days) >= day:
+            start, end = period_containing(start - datetime.timedelta(days=1), months)
+    except OverflowError:  # before year 1: nothing can be that old
+        return datetime.date.min
     return start
 
 
@@ -185,7 +188,13 @@ class ClusterRow:
 
 
 def cluster_rows(
-    clusters: QuerySet, plants: QuerySet, day: datetime.date, catalogue=None, *, current: bool = False
+    clusters: QuerySet,
+    plants: QuerySet,
+    day: datetime.date,
+    catalogue=None,
+    *,
+    current: bool = False,
+    standings: dict[int, Standing] | None = None,
 ) -> list[ClusterRow]:
     """Each cluster of `clusters` in the registry on `day`, with the standings of the plants serving it.
 
@@ -203,8 +212,9 @@ def cluster_rows(
         "cluster_id", "plant_id"
     ):
         links[cluster_id].append(plant_id)
-    wanted = {plant_id for ids in links.values() for plant_id in ids}
-    standings = plant_standings(plants.filter(pk__in=wanted), day, catalogue)
+    if standings is None:
+        wanted = {plant_id for ids in links.values() for plant_id in ids}
+        standings = plant_standings(plants.filter(pk__in=wanted), day, catalogue)
     for row in rows:
         row.plants = [standings[p] for p in links[row.cluster.pk] if p in standings]
     return rows
@@ -231,8 +241,10 @@ def environment_overview(*, user, as_of: datetime.date | None = None) -> dict:
     day = as_of or timezone.localdate()
     catalogue = Catalogue.load()
     plants = WastewaterPlant.objects.restrict(user)
-    rows = cluster_rows(Cluster.objects.restrict(user), plants, day, catalogue, current=as_of is None)
     standings = plant_standings(plants, day, catalogue)
+    rows = cluster_rows(
+        Cluster.objects.restrict(user), plants, day, catalogue, current=as_of is None, standings=standings
+    )
     since = new_cluster_since()
     operating = [r for r in rows if r.status == ClusterStatus.OPERATING]
     new = [r for r in rows if r.established_on and since <= r.established_on <= day and r.status in ESTABLISHED_STATES]

@@ -387,6 +387,9 @@ def _reading_parts(key: str, raw) -> tuple[object, str, str, list[tuple[str, str
     elif number < 0 or abs(number) >= MAX_VALUE:
         problems.append((f"values.{key}", _("The value must be between 0 and 10¹¹."), "out_of_range"))
         number = None
+    elif number != number.quantize(SIX_DECIMALS, rounding=ROUND_HALF_UP):
+        problems.append((f"values.{key}", _("Give the value with at most 6 decimals."), "too_precise"))
+        number = None
     return number, unit, qualifier, problems
 
 

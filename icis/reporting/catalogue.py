@@ -9,13 +9,23 @@ submission (docs/reports.md).
 
 from dataclasses import dataclass
 
-# What a figure was computed from (the API's `source`).
+from django.utils.translation import gettext_lazy as _
+
+# What a figure was computed from (the API's `source`), and how the preview page names it.
 REGISTRY = "registry"
 FORM_01 = "accepted Form 01 submissions"
 FORM_02 = "accepted Form 02 submissions"
 MILESTONES = "construction milestones"
 OCCUPANCY = "computed occupancy"
 TENANT_PROJECTS = "tenant projects"
+SOURCE_LABELS = {
+    REGISTRY: _("from the cluster registry"),
+    FORM_01: _("from the accepted Forms 01"),
+    FORM_02: _("from the accepted Forms 02"),
+    MILESTONES: _("from the construction milestones"),
+    OCCUPANCY: _("computed occupancy (Decree 32 Art 2.7)"),
+    TENANT_PROJECTS: _("from the tenant projects"),
+}
 
 # Units: (Vietnamese, English).
 CLUSTERS = ("Cụm", "clusters")

@@ -60,6 +60,10 @@ class Indicator:
     def is_sub_item(self) -> bool:
         return "." in self.number
 
+    @property
+    def source_label(self) -> str:
+        return str(catalogue.SOURCE_LABELS[self.source])
+
 
 @dataclass
 class AreaReport:

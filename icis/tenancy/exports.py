@@ -244,8 +244,7 @@ def template_bytes(language: str | None = None) -> bytes:
     )
     sheet["A2"].comment = Comment(note, "ICIS")
     sheet.freeze_panes = "A2"
-    for row in range(3, 1003):  # tax codes as text, so Excel keeps the leading zero
-        sheet.cell(row=row, column=2).number_format = "@"
+    sheet.column_dimensions["B"].number_format = "@"  # tax codes as text, so Excel keeps the leading zero
     statuses = ",".join(status_label(value, language) for value in STATUS_LABELS)
     for key, formula in (
         ("is_fdi", '"có,không,yes,no"' if not english else '"yes,no,có,không"'),

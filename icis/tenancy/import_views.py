@@ -178,6 +178,7 @@ class ImportDetailView(ImportMixin, TemplateView):
             "can_recheck": record.status in (Status.INVALID, Status.FAILED) or is_stale(record),
             "can_discard": record.status in (Status.VALID, Status.INVALID, Status.FAILED),
             "preview_more": max(record.summary.get("projects", 0) - len(record.preview), 0),
+            "rows_with_problems": len({error["row"] for error in record.errors if error.get("row")}),
         }
 
 
@@ -186,6 +187,9 @@ class ImportProgressView(ImportMixin, View):
 
     def get(self, request, pk):
         record = self.get_record()
+        # Polling is not activity: do not refresh the idle timer, and do not write the session (on
+        # SQLite that write would wait for the import's transaction to end).
+        request.session.modified = False
         return JsonResponse(
             {
                 "status": record.status,

@@ -259,6 +259,16 @@ PROJECT_FIELDS = {
 }
 # Where a service's error about a model field is reported when that field's own column is absent.
 FALLBACK_COLUMNS = {"ended_on": ("status",), "lease_start": ("approval_date", "lease_end"), "tenant": ("tax_code",)}
+# The cells a service's error about a model field depends on: when one of them could not be read, the
+# error may only be an echo of that, so it is left out.
+DEPENDS_ON = {
+    "lease_start": ("lease_start", "approval_date"),
+    "lease_end": ("lease_start", "lease_end"),
+    "ended_on": ("status", "ended_on"),
+    "tenant": ("tax_code",),
+    "name": ("tenant_name", "project_name"),
+    "approval_number": ("approval_number", "project_name"),
+}
 
 STATUS_LABELS = {
     ProjectStatus.REGISTERED: ("Đã đăng ký", "Registered"),
@@ -778,7 +788,9 @@ def parse_date(value) -> datetime.date | None:
     if _is_number(value) and 1 <= value < 2958466:
         from openpyxl.utils.datetime import from_excel
 
-        return from_excel(value).date()  # a date cell without a date format: Excel's day number
+        day = from_excel(value).date()  # a date cell without a date format: Excel's day number
+        if 1950 <= day.year <= 2200:  # anything else is a number typed in the wrong column
+            return day
     text = _text(value)
     text = text.split(" ")[0] if re.match(r"^\S+ 00:00(:00)?$", text) else text
     match = DATE_DMY.match(text)
@@ -873,6 +885,10 @@ def describe(problem: dict) -> str:
     return place["message"]
 
 
+class _RowRejected(Exception):
+    pass
+
+
 class _Run:
     def __init__(self, *, cluster: Cluster, actor, table: Table, outcome: Outcome, report):
         self.cluster, self.actor, self.table, self.outcome, self.report = cluster, actor, table, outcome, report
@@ -883,6 +899,7 @@ class _Run:
         self.land = Decimal(0)
         self.projects = 0
         self.skipped = 0
+        self.visibility: dict[int, bool] = {}
 
     # Errors ----------------------------------------------------------------------------------------------
     def problem(self, row: int | None, key: str | None, message: str, *, warning=False) -> None:
@@ -895,11 +912,19 @@ class _Run:
         elif len(target) == MAX_ERRORS:
             target.append(problem_at(self.table.sheet, None, _("More problems were found; correct these first.")))
 
-    def service_errors(self, row: int, error: ValidationError, fields: dict, raw: dict) -> None:
+    def service_errors(self, row: int, error: ValidationError, fields: dict, raw: dict, failed: set) -> None:
         by_field = {model_field: key for key, model_field in fields.items()}
         items = error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
         for model_field, messages in items:
             key = by_field.get(model_field)
+            if model_field in DEPENDS_ON:
+                depends = set(DEPENDS_ON[model_field])
+            elif key:
+                depends = {key}
+            else:
+                depends = failed  # a whole-row error: trusted only when every cell could be read
+            if failed & depends:
+                continue
             if key is None or key not in self.table.columns:
                 key = next((k for k in FALLBACK_COLUMNS.get(model_field, ()) if k in self.table.columns), key)
             for message in messages:
@@ -914,10 +939,10 @@ class _Run:
             for key, (_letter, _header, index) in self.table.columns.items()
         }
 
-    def parse(self, number: int, raw: dict) -> tuple[dict, dict] | None:
-        """The row's values for Tenant and TenantProject, each cell checked by its model field; None
-        (and the errors recorded) if any cell is wrong."""
-        tenant, project, ok = {}, {}, True
+    def parse(self, number: int, raw: dict) -> tuple[dict, dict, set]:
+        """The row's values for Tenant and TenantProject, each cell checked by its model field, and the
+        columns whose cells could not be read (their errors recorded)."""
+        tenant, project, failed = {}, {}, set()
         parsers = {
             "tax_code": parse_tax_code,
             "is_fdi": parse_yes_no,
@@ -944,13 +969,13 @@ class _Run:
                 target[fields[key]] = model._meta.get_field(fields[key]).clean(parsed, None)
             except CellError as error:
                 self.problem(number, key, str(error))
-                ok = False
+                failed.add(key)
             except ValidationError as error:
                 text = _text(value)
                 for message in error.messages:
                     self.problem(number, key, f"'{text}': {message}" if text else message)
-                ok = False
-        return (tenant, project) if ok else None
+                failed.add(key)
+        return tenant, project, failed
 
     def skip_reason(self, raw: dict) -> str | None:
         name = header_key(_text(raw.get("tenant_name")))
@@ -967,13 +992,12 @@ class _Run:
             self.skipped += 1
             self.problem(number, None, reason, warning=True)
             return True
-        parsed = self.parse(number, raw)
-        if parsed is None:
-            return False
-        tenant_data, project_data = parsed
+        tenant_data, project_data, failed = self.parse(number, raw)
+        if "tax_code" in failed:
+            return False  # without the tenant there is nothing more to check
         tax_code = tenant_data["tax_code"]
         earlier = self.names_by_tax_code.get(tax_code)
-        if earlier and fold(earlier[1]) != fold(tenant_data["name"]):
+        if earlier and "tenant_name" not in failed and fold(earlier[1]) != fold(tenant_data["name"]):
             self.problem(
                 number,
                 "tenant_name",
@@ -981,7 +1005,8 @@ class _Run:
                 % {"tax_code": tax_code, "other": earlier[1], "row": earlier[0]},
             )
             return False
-        self.names_by_tax_code.setdefault(tax_code, (number, tenant_data["name"]))
+        if "tenant_name" not in failed:
+            self.names_by_tax_code.setdefault(tax_code, (number, tenant_data["name"]))
         stage, fields = "tenant", TENANT_FIELDS
         try:
             with transaction.atomic():
@@ -991,19 +1016,21 @@ class _Run:
                     new = True
                 else:
                     new = tax_code in self.new_tenants
-                    if not new and fold(tenant.name) != fold(tenant_data["name"]):
-                        message = _(
-                            "Tax code %(tax_code)s is already registered to “%(name)s”; that tenant is used and "
-                            "the name in the file is ignored."
-                        ) % {"tax_code": tax_code, "name": tenant.name}
-                        self.problem(number, "tenant_name", message, warning=True)
+                    if not new and "tenant_name" not in failed and fold(tenant.name) != fold(tenant_data["name"]):
+                        self.name_differs(number, tenant, tenant_data["name"])
                 stage, fields = "project", PROJECT_FIELDS
                 self.refuse_duplicate(tenant, project_data)
                 project = services.project_create(
                     data={**project_data, "cluster": self.cluster, "tenant": tenant}, actor=self.actor
                 )
+                if failed:
+                    # The services ran on the readable cells to find the row's other errors; the
+                    # row itself is wrong, so undo it.
+                    raise _RowRejected
+        except _RowRejected:
+            return False
         except ValidationError as error:
-            self.service_errors(number, error, fields, raw)
+            self.service_errors(number, error, fields, raw, failed)
             return False
         except DatabaseError:
             logger.warning("tenant import: database refused row %s", number, exc_info=True)
@@ -1016,7 +1043,7 @@ class _Run:
             self.outcome.preview.append(
                 {
                     "row": number,
-                    "tenant": tenant.name,
+                    "tenant": tenant.name if new or self.visible(tenant) else tenant_data.get("name", ""),
                     "tax_code": tenant.tax_code,
                     "new_tenant": new,
                     "is_fdi": tenant.is_fdi,
@@ -1032,6 +1059,25 @@ class _Run:
                 }
             )
         return True
+
+    def visible(self, tenant: Tenant) -> bool:
+        """Whether the importing user may see this tenant (a tax code may belong to a firm elsewhere)."""
+        if tenant.pk not in self.visibility:
+            self.visibility[tenant.pk] = Tenant.objects.restrict(self.actor).filter(pk=tenant.pk).exists()
+        return self.visibility[tenant.pk]
+
+    def name_differs(self, number: int, tenant: Tenant, name: str) -> None:
+        if self.visible(tenant):
+            message = _(
+                "Tax code %(tax_code)s is already registered to “%(name)s”; that tenant is used and the name in the "
+                "file is ignored."
+            ) % {"tax_code": tenant.tax_code, "name": tenant.name}
+        else:
+            message = _(
+                "Tax code %(tax_code)s is already registered under another name; that tenant is used and the name "
+                "in the file is ignored."
+            ) % {"tax_code": tenant.tax_code}
+        self.problem(number, "tenant_name", message, warning=True)
 
     def refuse_duplicate(self, tenant: Tenant, project: dict) -> None:
         if tenant.pk is None:
@@ -1050,12 +1096,18 @@ class _Run:
                 "This project is already registered in cluster %(cluster)s for tax code %(tax_code)s "
                 "(%(land)s ha). An import only adds new projects; change existing ones on the project's page, or "
                 "give this one its own project name or approval number."
-            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": services._ha(existing.land_ha)}
+            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": _ha(existing.land_ha)}
             raise ValidationError({field_name: ValidationError(message, code="duplicate")})
 
 
 def _day(value: datetime.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _ha(value) -> str:
+    """Hectares as the model holds them (4 decimals); SQLite sums decimals as floats, so round first."""
+    rounded = Decimal(value).quantize(Decimal("0.0001"))
+    return services._ha(rounded if rounded else Decimal(0))  # no "-0" from float noise
 
 
 def _land_taken(cluster: Cluster) -> Decimal:
@@ -1102,7 +1154,7 @@ def run(record: TenantImport, *, commit: bool, report=None) -> Outcome:
         if not state.projects and not outcome.errors:
             message = _("The file has no tenant project to import (only skipped rows).")
             outcome.errors.append(problem_at(table.sheet, None, message))
-        ha = services._ha
+        ha = _ha
         outcome.summary = {
             "rows": total,
             "projects": state.projects,

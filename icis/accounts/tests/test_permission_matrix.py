@@ -141,12 +141,13 @@ def test_lists_never_leak_out_of_scope_rows(world, persona):
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
 def test_document_lists_show_only_documents_of_reachable_clusters_and_general_ones(world, persona):
     user = world["users"][persona]
-    numbers = {row["number"] for row in api_client_for(user).get("/api/documents/").json()["results"]}
     docs = world["docs"]
+    mine = {d.number for d in docs.values()}  # other general documents (e.g. decrees loaded by migrations) aside
+    numbers = {row["number"] for row in api_client_for(user).get("/api/documents/").json()["results"]} & mine
     if is_unrestricted(user):
         assert numbers == {d.number for d in docs.values()}
     elif _in_scope(persona, "a"):
         assert numbers == {docs["a"].number, docs["general"].number}
     else:
         assert numbers == {docs["general"].number}
-    assert set(Document.objects.restrict(user).values_list("number", flat=True)) == numbers
+    assert set(Document.objects.restrict(user).values_list("number", flat=True)) & mine == numbers

@@ -164,6 +164,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["complete_on", "outcome", "closed_on", "version"]
+        validators = []  # one live dossier per cluster or expansion: the service says so in words
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -120,10 +120,14 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def applicant_scores(self, request, pk=None, applicant_id=None):
         """Change an applicant's scores (or note). Send the ETag you read as If-Match to avoid overwriting."""
         dossier = self.get_object()
-        applicant = get_object_or_404(Applicant.objects.select_related("scheme", "organisation"), dossier=dossier, pk=applicant_id)
+        applicant = get_object_or_404(
+            Applicant.objects.select_related("scheme", "organisation"), dossier=dossier, pk=applicant_id
+        )
         if_match = request.headers.get("If-Match")
         if if_match is not None and if_match.strip() != "*" and if_match.strip() != etag_for(applicant):
-            raise PreconditionFailed(f"If-Match {if_match} is stale: the applicant is now at ETag {etag_for(applicant)}.")
+            raise PreconditionFailed(
+                f"If-Match {if_match} is stale: the applicant is now at ETag {etag_for(applicant)}."
+            )
         payload = ApplicantSerializer(applicant, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -150,7 +154,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         payload = ChairDecisionSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        applicant = Applicant.objects.filter(dossier=dossier, pk=data["applicant"]).select_related("organisation").first()
+        applicant = (
+            Applicant.objects.filter(dossier=dossier, pk=data["applicant"]).select_related("organisation").first()
+        )
         if applicant is None:
             raise serializers.ValidationError({"applicant": ["No such applicant in this dossier."]})
         services.dossier_chair_decide(

@@ -1,13 +1,14 @@
 """Every database gets the shipped working-day calendar (2024–2026) and the Decree 32/2024 scoring scheme.
 
 Data, not code: `manage.py load_holidays` reloads the calendar file (idempotent); the scheme is edited
-or superseded in the administration. The history rows are written here too, since historical models
-do not record themselves.
+or superseded in the administration. The history rows are written here too, signed by the inactive
+`system` account as commands sign theirs, since historical models do not record themselves.
 """
 
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import migrations
 from django.utils import timezone
 
@@ -25,7 +26,16 @@ DECREE_32 = {
 }
 
 
+def _system(apps):
+    user_model = apps.get_model("accounts", "User")
+    user, _created = user_model.objects.get_or_create(
+        username="system", defaults={"is_active": False, "password": make_password(None)}
+    )
+    return user
+
+
 def _historian(apps, model_name):
+    system = _system(apps)
     historical = apps.get_model("dossiers", f"Historical{model_name}")
     model = apps.get_model("dossiers", model_name)
     fields = [f.attname for f in model._meta.concrete_fields]
@@ -36,6 +46,7 @@ def _historian(apps, model_name):
             history_date=timezone.now(),
             history_type="+",
             history_change_reason="migration dossiers.0002",
+            history_user_id=system.pk,
             history_channel="command",
         )
 

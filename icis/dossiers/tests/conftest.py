@@ -73,11 +73,11 @@ def doc(doc_type: str, on: datetime.date, *, issuer="UBND", cluster=None, number
     return document
 
 
-def record(dossier, step, on, actor, **kwargs):
-    """Record `step` with a fresh document of the type the ladder expects, dated `on`."""
+def record(dossier, step, issued, actor, **kwargs):
+    """Record `step` with a fresh document of the type the ladder expects, issued on `issued`."""
     kind = kwargs.pop("doc_type", ladder.step(step).document_type)
     return services.dossier_step_record(
-        dossier=dossier, step=step, document=doc(kind, on, cluster=dossier.cluster), actor=actor, **kwargs
+        dossier=dossier, step=step, document=doc(kind, issued, cluster=dossier.cluster), actor=actor, **kwargs
     )
 
 
@@ -119,4 +119,3 @@ def commune_official(db, hanoi):
 @pytest.fixture
 def other_commune_official(db, hanoi):
     return person("phu-nghia", roles.COMMUNE_OFFICIAL, communes=["10030"])
-

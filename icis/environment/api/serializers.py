@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
@@ -486,6 +487,11 @@ class EnvironmentSummarySerializer(serializers.Serializer):
 
 class AsOfQuery(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text="YYYY-MM-DD (default today)")
+
+    def validate_as_of(self, value):
+        if not datetime.date(1900, 1, 1) <= value <= datetime.date(2999, 12, 31):
+            raise serializers.ValidationError("Give a date between 1900-01-01 and 2999-12-31.")
+        return value
 
 
 class UnconnectedTenantSerializer(serializers.ModelSerializer):

@@ -15,7 +15,13 @@ from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
 
 from .. import selectors, services
 from ..compliance import Catalogue
-from ..filtersets import ConnectionFilterSet, PlantFilterSet, SampleFilterSet, ViolationFilterSet
+from ..filtersets import (
+    ConnectionFilterSet,
+    PlantFilterSet,
+    RequirementFilterSet,
+    SampleFilterSet,
+    ViolationFilterSet,
+)
 from ..models import (
     MonitoringRequirement,
     Parameter,
@@ -241,7 +247,7 @@ class RequirementViewSet(
     """Periodic monitoring reports a plant owes (e.g. every 3 months, 30 days' grace)."""
 
     serializer_class = RequirementSerializer
-    filterset_fields = ["plant"]
+    filterset_class = RequirementFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_base_queryset(self):

@@ -49,5 +49,15 @@ def plain(value):
 
 
 @register.filter
+def outcome_colour(outcome):
+    return OUTCOME_COLOURS.get(outcome, "#6c757d")
+
+
+@register.filter
+def outcome_label(outcome):
+    return Outcome(outcome).label if outcome in Outcome.values else outcome
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None

@@ -195,6 +195,7 @@ def test_a_bad_file_reports_every_error_with_sheet_row_and_column_and_writes_not
         ["Thuê ngược", "0107777777", *good[2:9], "01/01/2030", "01/01/2020", *good[11:]],  # row 7: a service rule
         ["", "0108888888", *good[2:]],  # row 8: no name
         ["Số lao động", "0109999999", *good[2:12], "nhiều"],  # row 9
+        ["Hai lỗi", "0101010101", *good[2:9], "01/01/2030", "01/01/2020", "đang bay", 3],  # row 10: cell and rule
     ]
     record = checked(en, cluster, xlsx(rows))
     assert record.status == TenantImport.Status.INVALID
@@ -211,6 +212,8 @@ def test_a_bad_file_reports_every_error_with_sheet_row_and_column_and_writes_not
         "Sheet 'Danh sách', row 7, column K (Ngày kết thúc thuê): '01/01/2020': The lease must end after it starts.",
         "Sheet 'Danh sách', row 8, column A (Tên doanh nghiệp): This cell is required.",
         "Sheet 'Danh sách', row 9, column M (Số lao động): 'nhiều' is not a number.",
+        "Sheet 'Danh sách', row 10, column K (Ngày kết thúc thuê): '01/01/2020': The lease must end after it starts.",
+        "Sheet 'Danh sách', row 10, column L (Tình trạng): 'đang bay' is not a project status",
     ]
     for message in expected:
         assert any(text.startswith(message) for text in found), (message, found)
@@ -219,6 +222,7 @@ def test_a_bad_file_reports_every_error_with_sheet_row_and_column_and_writes_not
 
     page = en.get(reverse("tenancy:import_detail", args=[record.pk])).content.decode()
     assert 'id="error-table"' in page and "is not a tax code" in page and 'id="commit-form"' not in page
+    assert "9 rows read; 8 with problems." in page
     # It cannot be committed, and the errors download as CSV.
     en.post(reverse("tenancy:import_commit", args=[record.pk]))
     record.refresh_from_db()
@@ -498,3 +502,38 @@ def test_without_sync_the_check_runs_in_a_background_thread(settings, client, ha
         time.sleep(0.1)
     assert record.status == TenantImport.Status.VALID, record.errors
     assert counts() == (0, 0)
+
+
+def test_the_upload_is_protected_against_cross_site_requests(cluster, boss):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(boss)
+    response = upload(client, cluster, xlsx(GOOD_ROWS))
+    assert response.status_code == 403 and TenantImport.objects.count() == 0
+
+
+def test_an_existing_tenant_is_reused_and_a_different_name_is_only_a_note(en, cluster, boss):
+    services.tenant_create(data={"name": "Tên Đăng Ký", "tax_code": "0101234567"}, actor=boss)
+    record = checked(en, cluster, xlsx(GOOD_ROWS[:1]))
+    assert record.status == TenantImport.Status.VALID
+    assert record.summary["existing_tenants"] == 1 and record.summary["new_tenants"] == 0
+    assert "already registered to “Tên Đăng Ký”" in record.warnings[0]["message"]
+
+
+def test_an_investor_is_not_told_the_name_of_a_tenant_outside_its_scope(client, cluster, hanoi, boss):
+    elsewhere = make_cluster(name="Cụm nơi khác", area_ha=10, industrial_land_ha=Decimal(10))
+    tenant = services.tenant_create(data={"name": "Bí Mật", "tax_code": "0101234567"}, actor=boss)
+    services.project_create(
+        data={"cluster": elsewhere, "tenant": tenant, "land_ha": Decimal(1), "lease_start": datetime.date(2024, 1, 1)},
+        actor=boss,
+    )
+    organisation = Organisation.objects.create(name="Chủ đầu tư", kind="investor")
+    cluster.investor = organisation
+    cluster.save()
+    client.force_login(person("investor", roles.INVESTOR, organisation=organisation))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    record = checked(client, cluster, xlsx(GOOD_ROWS[:1]))
+    assert record.status == TenantImport.Status.VALID
+    assert "under another name" in record.warnings[0]["message"]
+    assert "Bí Mật" not in str(record.warnings) and "Bí Mật" not in str(record.preview)
