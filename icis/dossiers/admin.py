@@ -55,7 +55,8 @@ class DossierAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["cluster", "kind", "opened_on", "outcome", "closed_on"]
     list_filter = ["kind", "outcome"]
     search_fields = ["cluster__name", "cluster__code"]
-    readonly_fields = ["cluster", "kind", "expansion", "outcome", "closed_on", "chair_choice", "version"]
+    # Dates drive the legal deadlines and have rules (services): only the note is edited here.
+    readonly_fields = [f.name for f in Dossier._meta.concrete_fields if f.name not in ("id", "note")]
     inlines = [StepInline]
 
     def has_add_permission(self, request):

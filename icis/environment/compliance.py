@@ -340,6 +340,8 @@ def propose_factors(plant, bands) -> dict:
         if band.factor == "kf" and flow is not None and _within(band, flow):
             result.update(kf=band.value, kf_basis=_band_text(band, flow, "m³/day"))
     kind = plant.receiving_body_kind
+    if not kind:
+        result["kq_basis"] = _("record the receiving water's kind (river, lake, coastal) to propose Kq")
     measure, unit = None, ""
     if kind == "river":
         measure, unit = plant.receiving_flow_m3_s, "m³/s"

@@ -109,7 +109,9 @@ class Standing:
             "compliant": _("latest outlet sample compliant"),
             "exceeded": _("latest outlet sample exceeds a limit"),
             "indeterminate": _("latest outlet sample cannot be judged"),
-            "no_sample": _("no outlet sample since %(date)s"),
+            "no_sample": _("no periodic outlet sample since %(date)s")
+            if self.sample
+            else _("no periodic outlet sample recorded"),
             "not_built": _("not built"),
             "suspended": _("suspended"),
         }

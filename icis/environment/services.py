@@ -804,8 +804,10 @@ def reports_check(*, actor, today: datetime.date | None = None, dry_run: bool = 
             try:
                 with transaction.atomic():
                     item["violation"] = _save(violation, actor)
-            except IntegrityError:  # another run opened it meanwhile
-                found.pop()
+            except (IntegrityError, ValidationError):
+                if not Violation.objects.filter(requirement=requirement, period_start=start).exists():
+                    raise
+                found.pop()  # another run opened it meanwhile
     return found
 
 

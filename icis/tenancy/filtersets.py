@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.models import ID_MAX
 from icis.core.text import word_starts
 
 from .choices import ProjectStatus, ReportForm, SubmissionStatus
@@ -22,8 +23,8 @@ class TenantFilterSet(django_filters.FilterSet):
 
 
 class TenantProjectFilterSet(django_filters.FilterSet):
-    cluster = django_filters.NumberFilter(label=_("Cluster"))
-    tenant = django_filters.NumberFilter(label=_("Tenant"))
+    cluster = django_filters.NumberFilter(min_value=1, max_value=ID_MAX, label=_("Cluster"))
+    tenant = django_filters.NumberFilter(min_value=1, max_value=ID_MAX, label=_("Tenant"))
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
 
     class Meta:
@@ -35,7 +36,7 @@ class SubmissionFilterSet(django_filters.FilterSet):
     form = django_filters.ChoiceFilter(choices=ReportForm.choices, label=_("Form"))
     period = django_filters.CharFilter(label=_("Period"))
     status = django_filters.MultipleChoiceFilter(choices=SubmissionStatus.choices, label=_("Status"))
-    cluster = django_filters.NumberFilter(label=_("Cluster"))
+    cluster = django_filters.NumberFilter(min_value=1, max_value=ID_MAX, label=_("Cluster"))
 
     class Meta:
         model = Submission

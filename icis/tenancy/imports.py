@@ -427,6 +427,10 @@ def _inspect_xlsx(data: bytes) -> None:
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise _not_a_workbook()
         names = {info.filename for info in infos}
+        if any(name.lower().endswith("workbook.bin") for name in names):
+            raise UploadRefused(
+                _("This is an Excel binary workbook (.xlsb). Save it as “Excel Workbook (.xlsx)” and upload it again.")
+            )
         _refuse_active_content([name.lower() for name in names])
         if "[Content_Types].xml" not in names:
             raise _not_a_workbook()
@@ -1107,7 +1111,7 @@ def _day(value: datetime.date | None) -> str:
 def _ha(value) -> str:
     """Hectares as the model holds them (4 decimals); SQLite sums decimals as floats, so round first."""
     rounded = Decimal(value).quantize(Decimal("0.0001"))
-    return services._ha(rounded if rounded else Decimal(0))  # no "-0" from float noise
+    return services.ha_text(rounded if rounded else Decimal(0))  # no "-0" from float noise
 
 
 def _land_taken(cluster: Cluster) -> Decimal:

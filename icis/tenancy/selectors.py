@@ -15,6 +15,12 @@ from .choices import ReportForm, SubmissionStatus
 from .models import LandClearance, Submission, TenantProject
 
 TWO_PLACES = Decimal("0.01")
+FOUR_PLACES = Decimal("0.0001")
+
+
+def hectares(value) -> Decimal:
+    """A sum of hectares as the 4-decimal figure it is (SQLite sums decimals as floats)."""
+    return Decimal(str(value or 0)).quantize(FOUR_PLACES)
 
 
 def rate(occupied, land) -> Decimal | None:
@@ -39,7 +45,7 @@ def occupied_by_cluster(cluster_ids, day: datetime.date) -> dict[int, Decimal]:
         .annotate(total=Sum("land_ha"))
         .order_by()
     )
-    return {row["cluster_id"]: row["total"] for row in rows}
+    return {row["cluster_id"]: hectares(row["total"]) for row in rows}
 
 
 def cleared_by_cluster(cluster_ids, day: datetime.date) -> dict[int, Decimal]:

@@ -16,6 +16,7 @@ from icis.core.concurrency import check_version
 from . import periods, report_forms
 from .choices import SUBMISSION_TRANSITIONS, ProjectStatus, ReportForm, SubmissionStatus
 from .models import Submission, Tenant, TenantProject
+from .selectors import hectares
 
 TENANT_FIELDS = ("name", "tax_code", "is_fdi", "country", "sector", "contact_name", "phone", "email", "organisation")
 PROJECT_FIELDS = (
@@ -33,8 +34,9 @@ PROJECT_FIELDS = (
 )
 
 
-def _save(obj, actor):
-    obj.full_clean()
+def _save(obj, actor, *, validated: bool = False):
+    if not validated:
+        obj.full_clean()
     obj._history_user = actor
     obj.save()
     return obj
@@ -77,7 +79,7 @@ def _check_land(project: TenantProject) -> None:
             % {"cluster": cluster.name},
             "no_industrial_land",
         )
-    taken = active_projects(cluster.pk, exclude_pk=project.pk).aggregate(total=Sum("land_ha"))["total"] or Decimal(0)
+    taken = hectares(active_projects(cluster.pk, exclude_pk=project.pk).aggregate(total=Sum("land_ha"))["total"])
     left = cluster.industrial_land_ha - taken
     if project.land_ha > left:
         raise field_error(
@@ -87,17 +89,17 @@ def _check_land(project: TenantProject) -> None:
                 "taken); this project asks for %(asked)s ha."
             )
             % {
-                "left": _ha(left),
+                "left": ha_text(left),
                 "cluster": cluster.name,
-                "taken": _ha(taken),
-                "total": _ha(cluster.industrial_land_ha),
-                "asked": _ha(project.land_ha),
+                "taken": ha_text(taken),
+                "total": ha_text(cluster.industrial_land_ha),
+                "asked": ha_text(project.land_ha),
             },
             "exceeds_industrial_land",
         )
 
 
-def _ha(value) -> str:
+def ha_text(value) -> str:
     text = format(Decimal(value).normalize(), "f")
     return text
 
@@ -108,7 +110,7 @@ def project_create(*, data: dict, actor, illustrative: bool = False) -> TenantPr
     project.is_illustrative = illustrative
     project.full_clean()
     _check_land(project)
-    return _save(project, actor)
+    return _save(project, actor, validated=True)
 
 
 @transaction.atomic

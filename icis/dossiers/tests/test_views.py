@@ -200,3 +200,20 @@ def test_completing_and_closing_from_the_page(page, dossier, boss):
     dossier.refresh_from_db()
     assert dossier.outcome == "withdrawn"
     assert 'id="step-form"' not in page.get(url).content.decode()
+
+
+def test_the_administration_shows_the_calendar_and_dossiers_read_only(page, dossier, boss):
+    from icis.dossiers.models import PublicHoliday
+
+    climb(dossier, boss, 2)
+    holiday = PublicHoliday.objects.first()
+    for url in (
+        "/admin/dossiers/publicholiday/",
+        f"/admin/dossiers/publicholiday/{holiday.pk}/change/",
+        "/admin/dossiers/workingdayoverride/",
+        "/admin/dossiers/scoringscheme/",
+        "/admin/dossiers/dossier/",
+        f"/admin/dossiers/dossier/{dossier.pk}/change/",
+        "/admin/dossiers/applicant/",
+    ):
+        assert page.get(url).status_code == 200, url

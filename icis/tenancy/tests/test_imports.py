@@ -375,6 +375,9 @@ def hostile_files():
         "XML entity bomb": (
             "laughs.xlsx", rezip(good, replace={"xl/worksheets/sheet1.xml": LAUGHS}), "declares a DTD",
         ),
+        "Excel binary workbook": (
+            "ds.xlsb", zip_of({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.bin": b"\x00"}), "(.xlsb)",
+        ),
         "not a spreadsheet (PDF)": ("report.xlsx", b"%PDF-1.7\n" + b"x" * 100, "not a spreadsheet"),
         "not a workbook (a zip of something else)": (
             "doc.xlsx", zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}),
