@@ -1,3 +1,5 @@
+from django.middleware.locale import LocaleMiddleware
+
 from . import channel
 
 
@@ -33,3 +35,14 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         return response
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages are Vietnamese unless the user chose English (the language switch sets a cookie); the
+    browser's Accept-Language is ignored for pages, so an English-language browser in a government
+    office still gets Vietnamese. API clients keep choosing with Accept-Language."""
+
+    def process_request(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)

@@ -130,3 +130,13 @@ def test_the_language_cookie_alone_switches_the_dashboard_to_english(page):
     page.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = page.get("/").content.decode()
     assert "Industrial clusters: overview" in html
+
+
+def test_pages_are_vietnamese_even_for_an_english_browser_but_the_api_follows_accept_language(page):
+    html = page.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    response = api.get("/api/clusters/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401 and "credentials" in response.json()["detail"]
