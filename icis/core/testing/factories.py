@@ -129,3 +129,13 @@ def person(username, role=None, *, organisation=None, communes=(), password="a-l
     for code in communes:
         Scope.objects.create(user=user, commune_id=code)
     return user
+
+
+def english(settings):
+    """Run a test in English: its messages and pages (for test modules whose assertions quote
+    the English source strings; the product itself is Vietnamese-first)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

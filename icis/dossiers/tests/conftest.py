@@ -8,7 +8,7 @@ import pytest
 
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster, person
+from icis.core.testing.factories import english, make_cluster, person
 from icis.documents.models import Document
 from icis.dossiers import ladder, services
 from icis.dossiers.calendar import WorkingCalendar
@@ -119,3 +119,9 @@ def commune_official(db, hanoi):
 @pytest.fixture
 def other_commune_official(db, hanoi):
     return person("phu-nghia", roles.COMMUNE_OFFICIAL, communes=["10030"])
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests quote the English source messages."""
+    yield from english(settings)
