@@ -3,11 +3,15 @@
 import datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from icis.clusters.choices import IN_PLAN_STATES, STATUS_COLOURS, ClusterStatus
 from icis.clusters.models import Cluster
 from icis.clusters.selectors import status_summary
-from icis.planning.selectors import current_plan
+from icis.environment.selectors import open_violations
+from icis.planning.models import AnnualPlan
+from icis.planning.selectors import current_plan, plan_progress
+from icis.tenancy.selectors import occupancy_table
 
 
 def registry_summary(*, user, as_of: datetime.date | None = None) -> dict:
@@ -40,3 +44,18 @@ def status_rows(summary: dict) -> list[dict]:
 def needing_verification(*, user, limit: int = 12):
     queryset = Cluster.objects.restrict(user).filter(needs_verification=True).select_related("legacy_district")
     return queryset.count(), list(queryset[:limit])
+
+
+def at_a_glance(*, user) -> dict:
+    """What a city leader reads first: this year's plan against its targets, city-wide occupancy and
+    open environmental violations, each computed live over the clusters the user reaches."""
+    today = timezone.localdate()
+    clusters = Cluster.objects.restrict(user)
+    plan = AnnualPlan.objects.filter(year__lte=today.year).prefetch_related("targets").order_by("-year").first()
+    city = occupancy_table(clusters=clusters, group_by="city", as_of=today)
+    return {
+        "annual_plan": plan,
+        "targets": plan_progress(plan, as_of=today, clusters=clusters) if plan else [],
+        "occupancy": city[0] if city else None,
+        "open_violations": open_violations(user).count(),
+    }

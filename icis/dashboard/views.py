@@ -17,5 +17,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             plan=summary["plan"],
             verify_count=verify_count,
             verify_sample=verify_sample,
+            glance=selectors.at_a_glance(user=self.request.user),
         )
         return context
