@@ -5,12 +5,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from icis.core.views import safe_next
 
 from . import services
 
@@ -29,8 +30,7 @@ class _OtpView(LoginRequiredMixin, FormView):
     form_class = OtpForm
 
     def next_url(self):
-        target = self.request.GET.get("next") or "/"
-        return target if url_has_allowed_host_and_scheme(target, {self.request.get_host()}) else "/"
+        return safe_next(self.request)
 
 
 class OtpVerifyView(_OtpView):

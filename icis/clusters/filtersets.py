@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from icis.core.text import word_starts
+from icis.core.filters import WordStartsFilter
 from icis.geo.models import Commune, LegacyDistrict
 
 from .choices import ClusterKind, ClusterStatus, CommuneBasis
@@ -18,7 +18,7 @@ class CodeChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class ClusterFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = WordStartsFilter(label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=ClusterStatus.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=ClusterKind.choices, label=_("Kind"))
     legacy_district = django_filters.ModelChoiceFilter(
@@ -66,9 +66,4 @@ class ClusterFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("cluster_id"))
 
     def noop(self, queryset, name, value):
-        return queryset
-
-    def search(self, queryset, name, value):
-        for start in word_starts(value):
-            queryset = queryset.filter(search_text__contains=start)
         return queryset

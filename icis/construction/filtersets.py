@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from icis.core.text import word_starts
+from icis.core.filters import WordStartsFilter
 
 from .choices import MilestoneKind, ObstacleCategory, ObstacleStatus, ReportStatus
 from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
@@ -33,7 +33,7 @@ class ProgressReportFilterSet(django_filters.FilterSet):
 
 
 class ObstacleFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = WordStartsFilter(search_field="cluster__search_text", label=_("Search"))
     cluster = IdFilter(field_name="cluster_id", label=_("Cluster"))
     status = django_filters.MultipleChoiceFilter(choices=ObstacleStatus.choices, label=_("Status"))
     category = django_filters.MultipleChoiceFilter(choices=ObstacleCategory.choices, label=_("Category"))
@@ -55,11 +55,6 @@ class ObstacleFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
-
-    def search(self, queryset, name, value):
-        for start in word_starts(value):
-            queryset = queryset.filter(cluster__search_text__contains=start)
-        return queryset
 
 
 class PlannedVisitFilterSet(django_filters.FilterSet):

@@ -1,5 +1,6 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.generic import ListView
 
@@ -69,3 +70,10 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return _api_error(request, 500, "Server error. It has been logged.")
     return defaults.server_error(request)
+
+
+def safe_next(request, default: str = "/") -> str:
+    """The `next` parameter when it points inside this site, otherwise `default` (no open redirect)."""
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return target if target and allowed else default

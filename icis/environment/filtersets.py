@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.filters import WordStartsFilter
+
 from .choices import (
     ConnectionKind,
     PlantStatus,
@@ -41,7 +43,12 @@ class PlantFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "cluster", "receiving_class", "continuous_monitoring"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(receiving_water_body__icontains=value))
+        by_cluster = WordStartsFilter(search_field="cluster_links__cluster__search_text").filter(
+            self.queryset.model.objects.all(), value
+        )
+        return queryset.filter(
+            Q(name__icontains=value) | Q(receiving_water_body__icontains=value) | Q(pk__in=by_cluster.values("pk"))
+        )
 
     @property
     def qs(self):

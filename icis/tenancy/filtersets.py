@@ -1,25 +1,20 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.filters import WordStartsFilter
 from icis.core.models import ID_MAX
-from icis.core.text import word_starts
 
 from .choices import ProjectStatus, ReportForm, SubmissionStatus
 from .models import Submission, Tenant, TenantProject
 
 
 class TenantFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = WordStartsFilter(label=_("Search"))
     is_fdi = django_filters.BooleanFilter(label=_("FDI"))
 
     class Meta:
         model = Tenant
         fields = ["q", "is_fdi"]
-
-    def search(self, queryset, name, value):
-        for start in word_starts(value):
-            queryset = queryset.filter(search_text__contains=start)
-        return queryset
 
 
 class TenantProjectFilterSet(django_filters.FilterSet):

@@ -8,7 +8,7 @@ from django.views.generic import FormView, TemplateView
 
 from icis.clusters.forms import AsOfForm, apply_errors
 from icis.clusters.models import Cluster
-from icis.core.views import FilteredListView, ScopedObjectMixin
+from icis.core.views import FilteredListView, ScopedObjectMixin, safe_next
 
 from . import periods, report_forms, selectors, services
 from .choices import ReportForm, SubmissionStatus
@@ -126,7 +126,7 @@ class TenantFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMi
             apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Tenant saved."))
-        return redirect(self.request.GET.get("next") or "/tenancy/projects/new/")
+        return redirect(safe_next(self.request, "/tenancy/projects/new/"))
 
 
 class SubmissionListView(LoginRequiredMixin, FilteredListView):

@@ -72,3 +72,12 @@ def test_report_pages_draft_submit_return_accept(client, cluster20, boss):
     submission.refresh_from_db()
     assert submission.status == "accepted"
     assert client.get("/tenancy/reports/", {"period": "2026-H1"}).status_code == 200
+
+
+def test_tenant_form_never_redirects_off_site(page, cluster20):
+    data = {"name": "Cty", "tax_code": "0101234599", "country": "VN"}
+    response = page.post("/tenancy/tenants/new/?next=https://evil.example/", data)
+    assert response.status_code == 302 and response["Location"] == "/tenancy/projects/new/"
+    data["tax_code"] = "0101234598"
+    inside = page.post("/tenancy/tenants/new/?next=/tenancy/projects/new/%3Fcluster%3D1", data)
+    assert inside["Location"] == "/tenancy/projects/new/?cluster=1"
