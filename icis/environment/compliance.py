@@ -52,6 +52,7 @@ class Verdict:
     c: Decimal | None = None  # the table's value before Kq × Kf
     multiplied: bool = False
     reason: str = ""
+    factors_assumed: bool = False  # Cmax used the strictest Kq/Kf: the plant's own are not recorded
 
     @property
     def compliant(self) -> bool | None:
@@ -70,18 +71,25 @@ class Verdict:
             "compliant": self.compliant,
             "outcome": self.outcome,
             "reason": self.reason,
+            "factors_assumed": self.factors_assumed,
         }
 
 
 @dataclass
 class Judgement:
-    """A whole sample, judged: the regulation and column used, the factors, a verdict per parameter."""
+    """A whole sample, judged: the regulation and column used, the factors, a verdict per parameter.
+
+    `kq`/`kf` are the factors used; `factors_assumed` when the plant's own are not recorded and the
+    strictest of the regulation were used instead. `not_judged`: values of parameters the catalogue
+    does not list, kept as reported."""
 
     regulation: object | None
     column: str
     kq: Decimal | None
     kf: Decimal | None
     verdicts: list[Verdict] = field(default_factory=list)
+    factors_assumed: bool = False
+    not_judged: list[dict] = field(default_factory=list)
 
     @property
     def outcome(self) -> str:
@@ -131,12 +139,24 @@ class Catalogue:
                 self._limits[(regulation.pk, limit.parameter_id, limit.column)].append(limit)
         for rows in self._limits.values():
             rows.sort(key=lambda row: row.flow_above)
+        self._gaps = {
+            (regulation.pk, gap.get("parameter"), gap.get("column"))
+            for regulation in self.regulations
+            for gap in (getattr(regulation, "gaps", None) or [])
+            if isinstance(gap, dict)
+        }
+        self._strictest = {}
+        for regulation in self.regulations:
+            bands = list(regulation.factor_bands.all())
+            self._strictest[regulation.pk] = tuple(
+                min((band.value for band in bands if band.factor == factor), default=None) for factor in ("kq", "kf")
+            )
 
     @classmethod
     def load(cls) -> "Catalogue":
         from .models import Parameter, Regulation
 
-        return cls(Parameter.objects.all(), Regulation.objects.prefetch_related("limits"))
+        return cls(Parameter.objects.all(), Regulation.objects.prefetch_related("limits", "factor_bands"))
 
     # --- parameters and units ---
 
@@ -183,6 +203,16 @@ class Catalogue:
     def limit_for(self, regulation, parameter, column: str, flow: Decimal | None):
         """(limit row, "", "") or (None, why not, the outcome that follows: not regulated or indeterminate)."""
         rows = self._limits.get((regulation.pk, parameter.pk, column), [])
+        if not rows and (regulation.pk, parameter.code, column) in self._gaps:
+            message = _(
+                "The value of %(parameter)s in column %(column)s of %(regulation)s could not be sourced and is not "
+                "loaded: it cannot be judged."
+            )
+            return (
+                None,
+                Outcome.INDETERMINATE,
+                message % {"regulation": regulation.code, "parameter": parameter.code, "column": column},
+            )
         if not rows:
             message = _("%(regulation)s sets no limit for %(parameter)s in column %(column)s.")
             return (
@@ -218,8 +248,27 @@ class Catalogue:
 
     # --- verdicts ---
 
+    def factors(self, plant, regulation) -> tuple[Decimal | None, Decimal | None, bool]:
+        """(Kq, Kf, assumed): the plant's recorded factors; where one is blank, the smallest of the
+        regulation's bands (the strictest it allows), and `assumed` says so."""
+        if plant.kq is not None and plant.kf is not None:
+            return plant.kq, plant.kf, False
+        strictest_kq, strictest_kf = self._strictest.get(regulation.pk, (None, None)) if regulation else (None, None)
+        kq = plant.kq if plant.kq is not None else strictest_kq
+        kf = plant.kf if plant.kf is not None else strictest_kf
+        return kq, kf, kq is not None and kf is not None
+
     def judge_value(
-        self, *, parameter, value: Decimal, qualifier: str, limit, kq, kf, point: str = SamplePoint.OUTLET
+        self,
+        *,
+        parameter,
+        value: Decimal,
+        qualifier: str,
+        limit,
+        kq,
+        kf,
+        point: str = SamplePoint.OUTLET,
+        factors_assumed: bool = False,
     ) -> Verdict:
         """One value (canonical unit; for "<" the detection limit) against one limit row."""
         unit = parameter.unit
@@ -235,6 +284,7 @@ class Catalogue:
                 % {"unit": limit.unit, "parameter": parameter.code},
             )
         common = {**base, "c": c, "multiplied": limit.multiplied}
+        note = ""
         if limit.multiplied and c is not None:
             if kq is None or kf is None:
                 return Verdict(
@@ -244,40 +294,50 @@ class Catalogue:
                     reason=_("Kq and Kf are not recorded for this plant: Cmax = C × Kq × Kf cannot be computed."),
                 )
             high = c * kq * kf
+            if factors_assumed:
+                common["factors_assumed"] = True
+                note = _(
+                    "Factors not set: Kq or Kf is not recorded for this plant, so Cmax uses the strictest factors the "
+                    "regulation allows (Kq %(kq)s, Kf %(kf)s)."
+                ) % {"kq": plain(kq), "kf": plain(kf)}
         else:
             high = c
         common.update(limit=high, limit_min=low)
+
+        def verdict(outcome: str, reason: str = "") -> Verdict:
+            return Verdict(**common, outcome=outcome, reason=" ".join(part for part in (reason, note) if part))
+
         if point != SamplePoint.OUTLET:
-            return Verdict(**common, outcome=Outcome.NOT_ASSESSED, reason=_("Limits apply to the outlet."))
+            return verdict(Outcome.NOT_ASSESSED, _("Limits apply to the outlet."))
         if qualifier == Qualifier.BELOW_DETECTION:
             # The true value is somewhere below the detection limit.
             if low is not None and value <= low:
-                return Verdict(
-                    **common,
-                    outcome=Outcome.EXCEEDED,
-                    reason=_("Below the detection limit, itself at or below the minimum allowed."),
-                )
+                reason = _("Below the detection limit, itself at or below the minimum allowed.")
+                return verdict(Outcome.EXCEEDED, reason)
             if high is not None and value > high:
-                return Verdict(
-                    **common,
-                    outcome=Outcome.INDETERMINATE,
-                    reason=_("The detection limit is above the limit: the result cannot show compliance."),
-                )
+                reason = _("The detection limit is above the limit: the result cannot show compliance.")
+                return verdict(Outcome.INDETERMINATE, reason)
             if low is not None:
-                return Verdict(
-                    **common,
-                    outcome=Outcome.INDETERMINATE,
-                    reason=_("Below the detection limit, which is above the minimum allowed."),
-                )
-            return Verdict(**common, outcome=Outcome.COMPLIANT, reason=_("Below the detection limit."))
+                reason = _("Below the detection limit, which is above the minimum allowed.")
+                return verdict(Outcome.INDETERMINATE, reason)
+            return verdict(Outcome.COMPLIANT, _("Below the detection limit."))
         if (low is not None and value < low) or (high is not None and value > high):
-            return Verdict(**common, outcome=Outcome.EXCEEDED)
-        return Verdict(**common, outcome=Outcome.COMPLIANT)
+            return verdict(Outcome.EXCEEDED)
+        return verdict(Outcome.COMPLIANT)
 
-    def judge(self, *, plant, day, point: str, values) -> Judgement:
-        """Judge `values` — (parameter, value in the canonical unit, qualifier) — for `plant` on `day`."""
+    def judge(self, *, plant, day, point: str, values, not_judged=()) -> Judgement:
+        """Judge `values` — (parameter, value in the canonical unit, qualifier) — for `plant` on `day`;
+        `not_judged` (values of parameters the catalogue does not list) are carried along as they are."""
         regulation = self.regulation_for(plant, day)
-        judgement = Judgement(regulation=regulation, column=plant.receiving_class, kq=plant.kq, kf=plant.kf)
+        kq, kf, assumed = self.factors(plant, regulation)
+        judgement = Judgement(
+            regulation=regulation,
+            column=plant.receiving_class,
+            kq=kq,
+            kf=kf,
+            factors_assumed=assumed,
+            not_judged=[dict(item) for item in not_judged],
+        )
         for parameter, value, qualifier in values:
             base = {"parameter": parameter.code, "value": value, "qualifier": qualifier, "unit": parameter.unit}
             if value is None:
@@ -308,9 +368,10 @@ class Catalogue:
                     value=value,
                     qualifier=qualifier,
                     limit=limit,
-                    kq=plant.kq,
-                    kf=plant.kf,
+                    kq=kq,
+                    kf=kf,
                     point=point,
+                    factors_assumed=assumed,
                 )
             )
         return judgement
@@ -326,7 +387,13 @@ class Catalogue:
             except UnknownUnit:
                 value = None
             rows.append((parameter, value, row.qualifier))
-        return self.judge(plant=plant or sample.plant, day=sample.sampled_on, point=sample.point, values=rows)
+        return self.judge(
+            plant=plant or sample.plant,
+            day=sample.sampled_on,
+            point=sample.point,
+            values=rows,
+            not_judged=sample.other_values or (),
+        )
 
 
 def propose_factors(plant, bands) -> dict:

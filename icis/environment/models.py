@@ -84,6 +84,12 @@ class Regulation(TimeStamped):
     formula = models.CharField(_("formula"), max_length=200, blank=True)
     source = models.TextField(_("source"), blank=True, help_text=_("The legal text and where the table was read."))
     notes = models.TextField(_("notes"), blank=True)
+    gaps = models.JSONField(
+        _("cells not loaded"),
+        default=list,
+        blank=True,
+        help_text=_("Cells of the table whose value could not be sourced: [{parameter, column, notes}]."),
+    )
     loaded_from = models.CharField(_("loaded from file"), max_length=255, blank=True, editable=False)
     loaded_sha256 = models.CharField(_("file SHA-256"), max_length=64, blank=True, editable=False)
 
@@ -557,6 +563,13 @@ class Sample(TimeStamped):
         Document, verbose_name=_("result document"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Results for parameters the catalogue does not list: kept as reported, shown as not judged.
+    other_values = models.JSONField(
+        _("values not judged"),
+        default=list,
+        blank=True,
+        help_text=_("Parameters the regulation has no limit for: [{parameter, value, qualifier, unit}] as reported."),
+    )
 
     history = history()
     objects = PlantChildQuerySet.as_manager()
@@ -647,6 +660,11 @@ class Violation(Versioned, TimeStamped):
         Regulation, verbose_name=_("regulation"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     description = models.TextField(_("description"))
+    factors_assumed = models.BooleanField(
+        _("factors not set"),
+        default=False,
+        help_text=_("Kq or Kf was not recorded: the limit used the strictest factors the regulation allows."),
+    )
     detected_on = models.DateField(_("detected on"))
     deadline = models.DateField(_("deadline"))
     corrected_on = models.DateField(_("corrected on"), null=True, blank=True, editable=False)

@@ -6,8 +6,13 @@
                 "columns": {"A": "...", "B": "..."}, "formula", "source", "notes"},
  "parameters": [{"code", "name_vi", "name_en", "unit", "unit_aliases": {"µg/l": 0.001}, "code_aliases": []}],
  "limits": [{"parameter", "column", "value" | "max", "min", "unit", "multiplied", "flow_above", "flow_up_to", "notes"}],
- "factor_bands": [{"factor": "kq"|"kf", "water_body_kind", "above", "up_to", "when_unknown", "value", "notes"}]}
+ "factor_bands": [{"factor": "kq"|"kf", "water_body_kind", "above", "up_to", "when_unknown", "value", "notes"}],
+ "gaps": [{"parameter", "column", "notes"}]}
 ```
+
+`gaps` names cells the regulation has but whose value could not be sourced: a value judged against
+such a cell is "cannot be judged", never "no limit". The smallest Kq and Kf of `factor_bands` are the
+strictest factors, used for plants whose own factors are not recorded.
 
 Loading is an upsert of the regulation (by code), its parameters (by code) and its limits (by
 parameter, column and flow band); limits and bands the file no longer lists are removed. The same
@@ -186,6 +191,20 @@ def validate(payload, *, known_parameters: dict | None = None) -> dict:
             }
         )
 
+    gaps = []
+    for index, item in enumerate(payload.get("gaps") or []):
+        where = f"gaps[{index}]"
+        if not isinstance(item, dict) or str(item.get("parameter") or "") not in catalogue:
+            problems.append(f"{where}: an object naming a listed parameter")
+            continue
+        if item.get("column") not in COLUMNS:
+            problems.append(f"{where}: column must be one of {', '.join(COLUMNS)} (got {item.get('column')!r})")
+            continue
+        if (item["parameter"], item["column"]) in {(row["parameter"], row["column"]) for row in limits}:
+            problems.append(f"{where}: {item['parameter']} column {item['column']} has a limit and cannot be a gap")
+            continue
+        gaps.append({"parameter": item["parameter"], "column": item["column"], "notes": str(item.get("notes") or "")})
+
     bands = []
     for index, item in enumerate(payload.get("factor_bands") or []):
         where = f"factor_bands[{index}]"
@@ -209,7 +228,7 @@ def validate(payload, *, known_parameters: dict | None = None) -> dict:
         )
     if problems:
         raise RegulationFileError(problems)
-    return {"regulation": regulation, "parameters": parameters, "limits": limits, "factor_bands": bands}
+    return {"regulation": regulation, "parameters": parameters, "limits": limits, "factor_bands": bands, "gaps": gaps}
 
 
 def apply(content: dict, *, Regulation, Parameter, Limit, FactorBand, loaded_from: str = "", sha256: str = "") -> dict:
@@ -219,6 +238,8 @@ def apply(content: dict, *, Regulation, Parameter, Limit, FactorBand, loaded_fro
     if not created:
         for key, value in head.items():
             setattr(regulation, key, value)
+    if _has_field(Regulation, "gaps"):  # historical models before migration 0003 lack it
+        regulation.gaps = content.get("gaps", [])
     regulation.loaded_from = loaded_from[:255]
     regulation.loaded_sha256 = sha256
     regulation.save()
@@ -266,6 +287,10 @@ def apply(content: dict, *, Regulation, Parameter, Limit, FactorBand, loaded_fro
         counts["bands"] += 1
     counts["regulation"] = regulation
     return counts
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
 
 
 def known_parameters(Parameter) -> dict:

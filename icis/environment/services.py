@@ -34,7 +34,7 @@ from .choices import (
     ViolationKind,
     ViolationStatus,
 )
-from .compliance import Catalogue, Judgement, UnknownUnit, plain, to_decimal
+from .compliance import Catalogue, Judgement, UnknownUnit, code_key, plain, to_decimal
 from .models import (
     FactorBand,
     Limit,
@@ -88,6 +88,8 @@ CONNECTION_FIELDS = (
 REQUIREMENT_FIELDS = ("plant", "frequency_months", "grace_days", "starts_on", "ends_on", "basis", "notes")
 MAX_VALUE = 10**11
 SIX_DECIMALS = Decimal("0.000001")
+MAX_CODE = 64  # a parameter code the catalogue does not list, kept as given
+MAX_UNIT = 32
 
 
 def _fmt(day: datetime.date) -> str:
@@ -393,8 +395,10 @@ def _reading_parts(key: str, raw) -> tuple[object, str, str, list[tuple[str, str
     return number, unit, qualifier, problems
 
 
-def parse_readings(values, catalogue: Catalogue) -> list[Reading]:
-    """Check every given value; refuse (naming them) unknown parameters, units and non-numbers."""
+def parse_values(values, catalogue: Catalogue) -> tuple[list[Reading], list[dict]]:
+    """Check every given value: (readings of listed parameters, values of parameters the catalogue does
+    not list — kept as reported, not judged). Refuses, naming them, unknown units of listed parameters,
+    non-numbers and duplicates; nothing is partly accepted."""
     if isinstance(values, list):  # [{"parameter": "COD", "value": 80, ...}]
         if not all(isinstance(item, dict) and "parameter" in item for item in values):
             raise field_error("values", _('Give a list of objects, each with "parameter" and "value".'), "invalid")
@@ -406,12 +410,13 @@ def parse_readings(values, catalogue: Catalogue) -> list[Reading]:
     if not pairs:
         raise field_error("values", _("Give at least one value."), "required")
     errors: dict[str, list[ValidationError]] = {}
-    unknown = []
-    readings, seen = [], {}
+    readings, others, seen = [], [], {}
     for key, raw in pairs:
         parameter = catalogue.parameter(key)
         if parameter is None:
-            unknown.append(key)
+            other = _other_value(key, raw, seen, errors)
+            if other is not None:
+                others.append(other)
             continue
         if parameter.code in seen:
             errors.setdefault(f"values.{key}", []).append(
@@ -440,18 +445,43 @@ def parse_readings(values, catalogue: Catalogue) -> list[Reading]:
             )
             continue
         readings.append(Reading(parameter, number, unit or parameter.unit, qualifier, canonical))
-    if unknown:
-        known = ", ".join(p.code for p in catalogue.parameters)
-        for key in unknown:
-            errors.setdefault(f"values.{key}", []).append(
-                ValidationError(
-                    _("Unknown parameter '%(code)s'. Known parameters: %(known)s.") % {"code": key, "known": known},
-                    code="unknown_parameter",
-                )
-            )
     if errors:
         raise ValidationError(errors)
-    return readings
+    return readings, others
+
+
+def _other_value(key: str, raw, seen: dict, errors: dict) -> dict | None:
+    """A value of a parameter the catalogue does not list, checked like any other (a number, or "<"
+    and the detection limit) and kept as reported; None (and `errors` filled) if it is wrong."""
+    code = key.strip()
+    if not code or len(code) > MAX_CODE or not code.isprintable():
+        message = _("Give the parameter's code as printable text of at most %(n)s characters.") % {"n": MAX_CODE}
+        errors.setdefault(f"values.{key}", []).append(ValidationError(message, code="invalid"))
+        return None
+    if code_key(code) in seen:
+        message = _("%(code)s is given twice (as %(first)s and %(second)s).") % {
+            "code": code,
+            "first": seen[code_key(code)],
+            "second": key,
+        }
+        errors.setdefault(f"values.{key}", []).append(ValidationError(message, code="duplicate"))
+        return None
+    seen[code_key(code)] = key
+    number, unit, qualifier, problems = _reading_parts(key, raw)
+    unit = unit.strip()
+    if len(unit) > MAX_UNIT or not unit.isprintable():
+        message = _("Give the unit as printable text of at most %(n)s characters.") % {"n": MAX_UNIT}
+        problems.append((f"values.{key}.unit", message, "invalid"))
+    for field, message, error_code in problems:
+        errors.setdefault(field, []).append(ValidationError(message, code=error_code))
+    if problems:
+        return None
+    return {"parameter": code, "value": str(plain(number)), "qualifier": qualifier, "unit": unit}
+
+
+def parse_readings(values, catalogue: Catalogue) -> list[Reading]:
+    """The readings of listed parameters only (see `parse_values`)."""
+    return parse_values(values, catalogue)[0]
 
 
 def _write_values(sample: Sample, readings: list[Reading], actor) -> None:
@@ -473,7 +503,20 @@ def _judge(sample: Sample, readings: list[Reading], catalogue: Catalogue) -> Jud
         day=sample.sampled_on,
         point=sample.point,
         values=[(r.parameter, r.canonical, r.qualifier) for r in readings],
+        not_judged=sample.other_values or (),
     )
+
+
+def _merge_other_values(sample: Sample, others: list[dict], actor) -> None:
+    """Add or replace (by code) the values not judged; a re-import changes nothing."""
+    if not others:
+        return
+    new = {code_key(item["parameter"]): item for item in others}
+    kept = [item for item in sample.other_values or [] if code_key(item.get("parameter")) not in new]
+    merged = kept + list(new.values())
+    if merged != (sample.other_values or []):
+        sample.other_values = merged
+        _save(sample, actor)
 
 
 def _stored(value):
@@ -513,7 +556,15 @@ def _open_exceedances(sample: Sample, judgement: Judgement, catalogue: Catalogue
                 "bound": bound,
                 "regulation": judgement.regulation.code if judgement.regulation else "—",
                 "column": judgement.column,
-            },
+            }
+            + (
+                " "
+                + _("Factors not set: judged with the strictest factors the regulation allows (Kq %(kq)s, Kf %(kf)s).")
+                % {"kq": plain(judgement.kq), "kf": plain(judgement.kf)}
+                if verdict.factors_assumed
+                else ""
+            ),
+            factors_assumed=verdict.factors_assumed,
             detected_on=today,
             deadline=today + datetime.timedelta(days=settings.ICIS_VIOLATION_DEADLINE_DAYS),
         )
@@ -536,14 +587,24 @@ def sample_record(
     catalogue: Catalogue | None = None,
 ) -> tuple[Sample, Judgement, list[Violation]]:
     """Record a sample, judge it against the regulation in force on its date, open a violation per
-    outlet exceedance. Refuses (nothing written) unknown parameters, units and non-numbers."""
+    outlet exceedance. Values of parameters the catalogue does not list are kept and listed as not
+    judged. Refuses (nothing written) unknown units, non-numbers and duplicates."""
     catalogue = catalogue or Catalogue.load()
     _not_future(sampled_on, "sampled_on")
     if point not in SamplePoint.values:
         raise field_error("point", _("The point is inlet or outlet."), "invalid")
-    readings = parse_readings(values, catalogue)
+    readings, others = parse_values(values, catalogue)
     sample = _save(
-        Sample(plant=plant, sampled_on=sampled_on, point=point, origin=origin, lab=lab, document=document, notes=notes),
+        Sample(
+            plant=plant,
+            sampled_on=sampled_on,
+            point=point,
+            origin=origin,
+            lab=lab,
+            document=document,
+            notes=notes,
+            other_values=others,
+        ),
         actor,
     )
     _write_values(sample, readings, actor)
@@ -647,7 +708,7 @@ def continuous_import(*, plant: WastewaterPlant, content: bytes, actor) -> dict:
     Importing the same file again changes nothing (values are replaced, violations not repeated)."""
     catalogue = Catalogue.load()
     rows = read_continuous_csv(content)
-    problems, by_day, seen = [], {}, set()
+    problems, by_day, seen, others_by_day = [], {}, set(), {}
     today = timezone.localdate()
     for row in rows:
         day = _csv_date(row["date"])
@@ -662,13 +723,23 @@ def continuous_import(*, plant: WastewaterPlant, content: bytes, actor) -> dict:
         if row.get("qualifier") == "<" and not raw.startswith("<"):
             raw = "<" + raw
         try:
-            (reading,) = parse_readings({row["parameter"]: {"unit": row["unit"], **_split(raw)}}, catalogue)
+            readings, others = parse_values({row["parameter"]: {"unit": row["unit"], **_split(raw)}}, catalogue)
         except ValidationError as error:
             for errors in error.error_dict.values():
                 for item in errors:
                     column = CSV_FIELD_BY_CODE.get(item.code, "value")
                     problems.extend({"row": row["row"], "field": column, "message": m} for m in item.messages)
             continue
+        if others:  # a parameter the catalogue does not list: kept, not judged
+            key = (day, code_key(others[0]["parameter"]))
+            if key in seen:
+                message = _("%(code)s is given twice for this date.") % {"code": others[0]["parameter"]}
+                problems.append({"row": row["row"], "field": "parameter", "message": message})
+                continue
+            seen.add(key)
+            others_by_day.setdefault(day, []).extend(others)
+            continue
+        (reading,) = readings
         key = (day, reading.parameter.code)
         if key in seen:
             message = _("%(code)s is given twice for this date.") % {"code": key[1]}
@@ -678,13 +749,17 @@ def continuous_import(*, plant: WastewaterPlant, content: bytes, actor) -> dict:
         by_day.setdefault(day, []).append(reading)
     if problems:
         raise ImportRefused(problems)
-    summary = {"days": len(by_day), "values": len(seen), "samples_created": 0, "samples_updated": 0}
-    summary["violations_opened"] = 0
-    for day, readings in sorted(by_day.items()):
+    not_judged = sum(len(items) for items in others_by_day.values())
+    days = sorted(set(by_day) | set(others_by_day))
+    summary = {"days": len(days), "values": len(seen) - not_judged, "values_not_judged": not_judged}
+    summary.update(samples_created=0, samples_updated=0, violations_opened=0)
+    for day in days:
+        readings = by_day.get(day, [])
         sample, created = Sample.objects.get_or_create(
             plant=plant, sampled_on=day, point=SamplePoint.OUTLET, origin=SampleOrigin.CONTINUOUS
         )
         summary["samples_created" if created else "samples_updated"] += 1
+        _merge_other_values(sample, others_by_day.get(day, []), actor)
         _write_values(sample, readings, actor)
         judgement = _judge(sample, readings, catalogue)
         summary["violations_opened"] += len(_open_exceedances(sample, judgement, catalogue, actor))

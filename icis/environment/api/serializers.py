@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -168,6 +169,19 @@ class VerdictSerializer(serializers.Serializer):
     compliant = serializers.BooleanField(allow_null=True, help_text="null: cannot be judged, or not judged")
     outcome = serializers.CharField()
     reason = serializers.CharField(allow_blank=True)
+    factors_assumed = serializers.BooleanField(
+        help_text="true: Kq or Kf is not set for the plant; Cmax used the strictest factors the regulation allows"
+    )
+
+
+class NotJudgedSerializer(serializers.Serializer):
+    """A value of a parameter the regulation has no limit for: kept as reported, not judged."""
+
+    parameter = serializers.CharField()
+    value = serializers.CharField(help_text="As reported; for qualifier '<', the detection limit")
+    qualifier = serializers.CharField(allow_blank=True)
+    unit = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField()
 
 
 class SampleValueSerializer(serializers.ModelSerializer):
@@ -184,8 +198,10 @@ class SampleSerializer(serializers.ModelSerializer):
     column = serializers.SerializerMethodField()
     kq = serializers.SerializerMethodField()
     kf = serializers.SerializerMethodField()
+    factors_assumed = serializers.SerializerMethodField()
     outcome = serializers.SerializerMethodField()
     compliance = serializers.SerializerMethodField()
+    not_judged = serializers.SerializerMethodField()
     violations = serializers.SerializerMethodField()
 
     class Meta:
@@ -204,8 +220,10 @@ class SampleSerializer(serializers.ModelSerializer):
             "column",
             "kq",
             "kf",
+            "factors_assumed",
             "outcome",
             "compliance",
+            "not_judged",
             "violations",
             "created_at",
         ]
@@ -233,6 +251,16 @@ class SampleSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_kf(self, obj):
         return self._judgement(obj).kf
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_factors_assumed(self, obj):
+        """Factors not set: the plant's Kq or Kf is blank, so the strictest the regulation allows were used."""
+        return self._judgement(obj).factors_assumed
+
+    @extend_schema_field(NotJudgedSerializer(many=True))
+    def get_not_judged(self, obj):
+        reason = gettext("not judged: no limit in the regulation")
+        return [{**item, "reason": reason} for item in self._judgement(obj).not_judged]
 
     @extend_schema_field(serializers.CharField())
     def get_outcome(self, obj):
@@ -268,6 +296,7 @@ class ImportResultSerializer(serializers.Serializer):
     values = serializers.IntegerField()
     samples_created = serializers.IntegerField()
     samples_updated = serializers.IntegerField()
+    values_not_judged = serializers.IntegerField(help_text="Values of parameters the regulation has no limit for")
     violations_opened = serializers.IntegerField()
 
 
@@ -296,6 +325,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "unit",
             "regulation",
             "description",
+            "factors_assumed",
             "detected_on",
             "deadline",
             "corrected_on",

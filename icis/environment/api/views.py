@@ -135,7 +135,9 @@ class PlantViewSet(
         responses={201: SampleSerializer},
         summary="Record a sample; answers with compliance per parameter (limit, value, compliant)",
         description="Judged against the regulation version in force on `sampled_on` and the plant's column. "
-        "Unknown parameters, units and non-numbers are refused (400, each named); nothing is written then. "
+        "Values of parameters the regulation has no limit for are kept and listed under `not_judged`; unknown "
+        "units, non-numbers and duplicates are refused (400, each named) and nothing is written then. A plant "
+        "whose Kq or Kf is blank is judged with the strictest factors the regulation allows (`factors_assumed`). "
         "An exceedance at the outlet opens a violation.",
     ),
 )

@@ -7,7 +7,7 @@ import pytest
 
 from icis.environment.choices import Outcome
 from icis.environment.compliance import Catalogue, propose_factors
-from icis.environment.models import FactorBand, Limit, WastewaterPlant
+from icis.environment.models import FactorBand, Limit, Regulation, WastewaterPlant
 
 from .factories import day
 
@@ -41,9 +41,37 @@ def judge(p, values, *, on="2026-03-01", point="outlet"):
 def test_the_data_migration_loaded_qcvn_40_2011_columns_a_and_b():
     cod = Limit.objects.get(regulation__code="QCVN 40:2011/BTNMT", parameter__code="COD", column="A")
     assert (cod.value, cod.unit, cod.multiplied) == (Decimal("75"), "mg/l", True)
-    assert Limit.objects.filter(regulation__code="QCVN 40:2011/BTNMT").count() == 40
     coliform = Limit.objects.get(parameter__code="COLIFORM", column="B")
     assert coliform.multiplied is False and "⚠" in coliform.notes
+
+
+def test_all_33_rows_of_table_1_are_loaded_and_the_unsourced_cells_are_named_gaps():
+    regulation = Regulation.objects.get(code="QCVN 40:2011/BTNMT")
+    limits = Limit.objects.filter(regulation=regulation)
+    assert limits.values("parameter").distinct().count() == 33
+    assert limits.count() == 59  # 33 rows × 2 columns, less 7 column-A cells not sourced
+    gaps = {(gap["parameter"], gap["column"]) for gap in regulation.gaps}
+    assert gaps == {(code, "A") for code in ("CL", "CL_RES", "OCP", "OPP", "PCB", "GROSS_ALPHA", "GROSS_BETA")}
+    rows = {(row.parameter.code, row.column): row for row in limits.select_related("parameter")}
+    assert (rows["CN", "A"].value, rows["CN", "B"].value) == (Decimal("0.07"), Decimal("0.1"))
+    assert (rows["PHENOL", "A"].value, rows["PHENOL", "B"].value) == (Decimal("0.1"), Decimal("0.5"))
+    assert rows["CR3", "B"].value == Decimal("1") and rows["Mn", "A"].value == Decimal("0.5")
+    assert rows["GROSS_ALPHA", "B"].multiplied is False and rows["CN", "A"].multiplied is True
+
+
+def test_cyanide_and_phenol_are_judged():
+    verdicts, judgement = judge(plant("A", "0.9", "1.0"), [("CN", "0.05"), ("Phenol", "0.2")])
+    assert verdicts["CN"].limit == Decimal("0.063") and verdicts["CN"].outcome == Outcome.COMPLIANT
+    assert verdicts["PHENOL"].limit == Decimal("0.09") and verdicts["PHENOL"].outcome == Outcome.EXCEEDED
+    assert judgement.outcome == Outcome.EXCEEDED
+
+
+def test_a_cell_that_could_not_be_sourced_cannot_be_judged_rather_than_having_no_limit():
+    verdicts, _ = judge(plant("A"), [("CL_RES", 1)])
+    assert verdicts["CL_RES"].outcome == Outcome.INDETERMINATE
+    assert "could not be sourced" in verdicts["CL_RES"].reason
+    verdicts, _ = judge(plant("B"), [("CL_RES", 1)])
+    assert verdicts["CL_RES"].outcome == Outcome.COMPLIANT
 
 
 def test_cod_80_is_non_compliant_against_67_5_for_column_a_kq_0_9_kf_1_0():
@@ -111,12 +139,27 @@ def test_below_the_detection_limit_against_a_range():
     assert verdicts["pH"].outcome == Outcome.INDETERMINATE  # could be 6.5 or 4
 
 
-def test_without_kq_and_kf_multiplied_limits_cannot_be_judged_but_ranges_can():
-    verdicts, judgement = judge(plant(kq=None, kf=None), [("COD", 10), ("pH", 7)])
-    assert verdicts["COD"].outcome == Outcome.INDETERMINATE
-    assert "Kq" in verdicts["COD"].reason
-    assert verdicts["pH"].outcome == Outcome.COMPLIANT
-    assert judgement.outcome == Outcome.INDETERMINATE
+def test_blank_factors_are_replaced_by_the_strictest_of_the_regulation_and_flagged():
+    verdicts, judgement = judge(plant("B", kq=None, kf=None), [("COD", 320), ("BOD5", "85.5"), ("pH", 7)])
+    assert (judgement.kq, judgement.kf, judgement.factors_assumed) == (Decimal("0.6"), Decimal("0.9"), True)
+    assert verdicts["COD"].limit == Decimal("81")  # 150 × 0.6 × 0.9: the smallest Kq and Kf of the bands
+    assert verdicts["COD"].outcome == Outcome.EXCEEDED and verdicts["COD"].factors_assumed
+    assert verdicts["BOD5"].limit == Decimal("27") and verdicts["BOD5"].outcome == Outcome.EXCEEDED
+    assert "Factors not set" in verdicts["COD"].reason
+    assert verdicts["pH"].factors_assumed is False and verdicts["pH"].outcome == Outcome.COMPLIANT
+    assert judgement.outcome == Outcome.EXCEEDED
+
+
+def test_one_blank_factor_keeps_the_recorded_one():
+    verdicts, judgement = judge(plant("B", kq="1.1", kf=None), [("COD", 100)])
+    assert (judgement.kq, judgement.kf, judgement.factors_assumed) == (Decimal("1.1"), Decimal("0.9"), True)
+    assert verdicts["COD"].limit == Decimal("148.5") and verdicts["COD"].outcome == Outcome.COMPLIANT
+
+
+def test_recorded_factors_are_not_flagged():
+    verdicts, judgement = judge(plant("B", "1.0", "1.0"), [("COD", 100)])
+    assert judgement.factors_assumed is False and verdicts["COD"].factors_assumed is False
+    assert verdicts["COD"].reason == ""
 
 
 def test_the_worst_verdict_is_the_sample_verdict():

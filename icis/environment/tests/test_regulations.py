@@ -100,7 +100,34 @@ def test_a_dry_run_writes_nothing(boss):
 def test_the_shipped_qcvn_40_2011_file_reloads_cleanly(boss):
     out = StringIO()
     call_command("load_qcvn", str(regulations.QCVN_40_2011), stdout=out)
-    assert "40 limits (0 removed), 15 Kq/Kf bands" in out.getvalue()
+    assert "33 parameters, 59 limits (0 removed), 15 Kq/Kf bands" in out.getvalue()
+
+
+def test_without_bands_blank_factors_still_cannot_be_judged(boss, tmp_path):
+    payload = json.loads(FIXTURE_2025.read_text(encoding="utf-8"))
+    payload["regulation"]["code"] = "NO-BANDS"
+    for row in payload["limits"]:
+        row["multiplied"] = "min" not in row
+    path = tmp_path / "no-bands.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    call_command("load_qcvn", str(path), stdout=StringIO())
+    blank = plant(flow="100")
+    blank.kq = blank.kf = None
+    catalogue = Catalogue.load()
+    judgement = catalogue.judge(
+        plant=blank, day=day("2026-01-01"), point="outlet", values=[(catalogue.parameter("COD"), Decimal(45), "")]
+    )
+    assert judgement.regulation.code == "NO-BANDS" and judgement.factors_assumed is False
+    assert judgement.verdicts[0].outcome == Outcome.INDETERMINATE
+
+
+def test_a_gap_must_name_a_listed_parameter_and_a_cell_without_a_limit(tmp_path):
+    payload = json.loads(regulations.QCVN_40_2011.read_text(encoding="utf-8"))
+    payload["gaps"] += [{"parameter": "NOPE", "column": "A"}, {"parameter": "COD", "column": "A"}]
+    with pytest.raises(regulations.RegulationFileError) as error:
+        regulations.validate(payload)
+    assert any("gaps[7]" in problem for problem in error.value.problems)
+    assert any("COD column A has a limit" in problem for problem in error.value.problems)
 
 
 def test_a_wrong_file_is_refused_with_every_problem_named(tmp_path):
