@@ -126,10 +126,16 @@ class Catalogue:
     def __init__(self, parameters, regulations):
         self.parameters = list(parameters)
         self.by_id = {p.pk: p for p in self.parameters}
-        self._codes: dict[str, object] = {}
-        for parameter in self.parameters:  # aliases first, so that a real code always wins
+        aliases: dict[str, object] = {}
+        for parameter in self.parameters:
             for alias in parameter.code_aliases or ():
-                self._codes.setdefault(code_key(alias), parameter)
+                aliases.setdefault(code_key(alias), parameter)
+        # Weakest first: the names laboratories write ("Tổng xianua"), then other codes; a real code always wins.
+        self._codes: dict[str, object] = {}
+        for parameter in self.parameters:
+            for name in (parameter.name_vi, parameter.name_en):
+                self._codes.setdefault(code_key(name), parameter)
+        self._codes.update(aliases)
         for parameter in self.parameters:
             self._codes[code_key(parameter.code)] = parameter
         self.regulations = sorted(regulations, key=lambda r: (r.effective_from, r.pk), reverse=True)

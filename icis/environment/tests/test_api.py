@@ -79,19 +79,78 @@ def test_values_may_be_objects_with_unit_and_qualifier(api, hanoi):
     assert compliance["Hg"]["qualifier"] == "<" and compliance["Hg"]["compliant"] is True
 
 
-def test_unknown_parameters_and_units_get_a_400_naming_them_and_nothing_is_written(api, hanoi):
+def test_unknown_units_and_non_numbers_get_a_400_naming_them_and_nothing_is_written(api, hanoi):
     plant = make_plant(make_cluster(status=ClusterStatus.OPERATING, status_date=day("2015-01-01")))
     response = api.post(
         f"/api/wwtps/{plant.pk}/samples/",
-        {"sampled_on": "2026-03-10", "values": {"COD": {"value": 80, "unit": "ppb"}, "Dioxin": 1, "pH": 7}},
+        {"sampled_on": "2026-03-10", "values": {"COD": {"value": 80, "unit": "ppb"}, "Dioxin": "x", "pH": 7}},
         format="json",
     )
     assert response.status_code == 400
     body = response.json()
     fields = {(e["field"], e["code"]) for e in body["errors"]}
-    assert fields == {("values.COD.unit", "unknown_unit"), ("values.Dioxin", "unknown_parameter")}
-    assert "Dioxin" in body["detail"] and "ppb" in body["detail"]
+    assert fields == {("values.COD.unit", "unknown_unit"), ("values.Dioxin", "invalid")}
+    assert "ppb" in body["detail"]
     assert not Sample.objects.exists() and not Violation.objects.exists()
+
+
+def test_an_unknown_parameter_is_kept_and_listed_as_not_judged_while_the_rest_is_judged(api, hanoi):
+    plant = make_plant(make_cluster(status=ClusterStatus.OPERATING, status_date=day("2015-01-01")))
+    response = api.post(
+        f"/api/wwtps/{plant.pk}/samples/",
+        {"sampled_on": "2026-03-10", "values": {"COD": 80, "Dioxin": {"value": 0.5, "unit": "ng/l"}, "CN": 0.05}},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert set(body["compliance"]) == {"COD", "CN"}
+    assert body["compliance"]["CN"]["compliant"] is True and body["compliance"]["COD"]["compliant"] is False
+    assert body["not_judged"] == [
+        {
+            "parameter": "Dioxin",
+            "value": "0.5",
+            "qualifier": "",
+            "unit": "ng/l",
+            "reason": "not judged: no limit in the regulation",
+        }
+    ]
+    assert body["outcome"] == "exceeded" and len(body["violations"]) == 1
+    listed = api.get(f"/api/wwtps/{plant.pk}/samples/{body['id']}/").json()
+    assert listed["not_judged"][0]["parameter"] == "Dioxin"
+
+
+def test_a_sample_with_cyanide_and_phenol_is_judged_on_them_through_the_api(api, hanoi):
+    plant = make_plant(make_cluster(status=ClusterStatus.OPERATING, status_date=day("2015-01-01")))
+    response = api.post(
+        f"/api/wwtps/{plant.pk}/samples/",
+        {"sampled_on": "2026-03-10", "values": {"CN": 0.08, "Phenol": 0.05}},
+        format="json",
+    )
+    compliance = response.json()["compliance"]
+    assert (compliance["CN"]["limit"], compliance["CN"]["compliant"]) == (0.063, False)
+    assert (compliance["PHENOL"]["limit"], compliance["PHENOL"]["compliant"]) == (0.09, True)
+
+
+def test_blank_factors_through_the_api_judge_with_the_strictest_and_flag_it(api, hanoi):
+    cluster = make_cluster(status=ClusterStatus.OPERATING, status_date=day("2015-01-01"))
+    created = api.post(
+        "/api/wwtps/",
+        {"clusters": [cluster.pk], "capacity_m3_day": 800, "status": "operating", "receiving_class": "B"},
+        format="json",
+    ).json()
+    assert (created["kq"], created["kf"]) == (None, None)
+    response = api.post(
+        f"/api/wwtps/{created['id']}/samples/",
+        {"sampled_on": "2026-03-10", "values": {"COD": 320, "BOD5": 85.5}},
+        format="json",
+    )
+    body = response.json()
+    assert (body["kq"], body["kf"], body["factors_assumed"]) == (0.6, 0.9, True)
+    assert body["compliance"]["COD"]["limit"] == 81 and body["compliance"]["COD"]["factors_assumed"] is True
+    assert body["compliance"]["BOD5"]["compliant"] is False and len(body["violations"]) == 2
+    violations = api.get(f"/api/environment/violations/?plant={created['id']}").json()["results"]
+    assert {v["parameter"] for v in violations} == {"COD", "BOD5"}
+    assert all(v["factors_assumed"] and "Factors not set" in v["description"] for v in violations)
 
 
 def test_the_status_changes_only_through_the_transition(api, hanoi):
@@ -119,13 +178,21 @@ def test_a_stale_if_match_gets_412(api, hanoi):
 
 def test_continuous_import_answers_with_errors_by_row(api, hanoi):
     plant = make_plant(make_cluster(status=ClusterStatus.OPERATING, status_date=day("2015-01-01")))
-    bad = SimpleUploadedFile("d.csv", b"date,parameter,value,unit\n2026-03-01,COD,1,mg/l\n2026-03-02,XYZ,1,mg/l\n")
+    bad = SimpleUploadedFile("d.csv", b"date,parameter,value,unit\n2026-03-01,COD,1,mg/l\n2026-03-02,COD,1,ppb\n")
     response = api.post(f"/api/wwtps/{plant.pk}/continuous-import/", {"file": bad}, format="multipart")
     assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "rows[3].parameter"
-    good = SimpleUploadedFile("d.csv", b"date,parameter,value,unit\n2026-03-01,COD,1,mg/l\n")
+    assert response.json()["errors"][0]["field"] == "rows[3].unit"
+    good = SimpleUploadedFile(
+        "d.csv",
+        b"date,parameter,value,unit\n2026-03-01,COD,1,mg/l\n2026-03-01,Phenol,0.6,mg/l\n2026-03-01,XYZ,1,mg/l\n",
+    )
     response = api.post(f"/api/wwtps/{plant.pk}/continuous-import/", {"file": good}, format="multipart")
-    assert response.status_code == 201 and response.json()["days"] == 1
+    assert response.status_code == 201
+    assert (response.json()["days"], response.json()["values"], response.json()["values_not_judged"]) == (1, 2, 1)
+    assert response.json()["violations_opened"] == 1  # total phenol 0.6 > 0.45
+    (listed,) = api.get(f"/api/wwtps/{plant.pk}/samples/").json()["results"]
+    assert [item["parameter"] for item in listed["not_judged"]] == ["XYZ"]
+    assert set(listed["compliance"]) == {"COD", "PHENOL"}
 
 
 def test_violations_are_listed_and_closed_through_the_api(api, hanoi, boss):
@@ -139,7 +206,7 @@ def test_violations_are_listed_and_closed_through_the_api(api, hanoi, boss):
 
 def test_regulations_and_parameters_are_readable(api):
     regulations = api.get("/api/environment/regulations/").json()["results"]
-    assert regulations[0]["code"] == "QCVN 40:2011/BTNMT" and len(regulations[0]["limits"]) == 40
+    assert regulations[0]["code"] == "QCVN 40:2011/BTNMT" and len(regulations[0]["limits"]) == 59
     codes = [p["code"] for p in api.get("/api/environment/parameters/").json()]
     assert "COD" in codes and "COLIFORM" in codes
 

@@ -137,7 +137,7 @@ def _queries(call):
 def test_the_summary_needs_the_same_few_queries_whatever_the_number_of_plants(hanoi, boss, n):
     _world(n)
     count = _queries(lambda: selectors.environment_overview(user=boss, as_of=day("2026-03-15")))
-    assert count <= 12, count
+    assert count <= 13, count  # 13: the catalogue also reads the Kq/Kf bands (strictest factors)
 
 
 @pytest.mark.parametrize("n", [2, 6])

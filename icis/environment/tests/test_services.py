@@ -17,6 +17,7 @@ from icis.environment.choices import (
     ViolationKind,
     ViolationStatus,
 )
+from icis.environment.compliance import Catalogue
 from icis.environment.models import PlantStatusChange, Sample, SampleValue, TenantConnection, Violation
 from icis.tenancy import services as tenancy_services
 from icis.tenancy.choices import ProjectStatus
@@ -70,15 +71,67 @@ def test_values_may_carry_units_and_qualifiers(plant):
     assert judgement.outcome == Outcome.COMPLIANT and violations == []
 
 
-def test_unknown_parameters_and_units_are_refused_by_name_and_nothing_is_written(plant):
+def test_unknown_units_and_non_numbers_are_refused_by_name_and_nothing_is_written(plant):
     with pytest.raises(ValidationError) as error:
-        sample(plant, "2026-03-10", {"COD": {"value": 3, "unit": "ppb"}, "Unobtainium": 1, "pH": "high", "TSS": 20})
+        sample(
+            plant,
+            "2026-03-10",
+            {"COD": {"value": 3, "unit": "ppb"}, "Unobtainium": "lots", "pH": "high", "TSS": 20, " ": 1},
+        )
     errors = error.value.message_dict
-    assert "Unknown parameter 'Unobtainium'" in errors["values.Unobtainium"][0]
     assert "Unknown unit 'ppb' for COD" in errors["values.COD.unit"][0]
     assert "mg/l" in errors["values.COD.unit"][0]
-    assert "values.pH" in errors
+    assert "values.pH" in errors and "Give a number" in errors["values.Unobtainium"][0]
+    assert "printable text" in errors["values. "][0]
     assert not Sample.objects.exists() and not SampleValue.objects.exists()
+
+
+def test_a_sample_with_an_unknown_parameter_keeps_and_judges_the_rest_and_lists_it(plant):
+    recorded, judgement, violations = sample(
+        plant, "2026-03-10", {"COD": 80, "Dioxin": {"value": "0.5", "unit": "ng/l"}, "pH": 7, "Benzen": "<0.01"}
+    )
+    assert recorded.other_values == [
+        {"parameter": "Dioxin", "value": "0.5", "qualifier": "", "unit": "ng/l"},
+        {"parameter": "Benzen", "value": "0.01", "qualifier": "<", "unit": ""},
+    ]
+    assert sorted(recorded.values.values_list("parameter__code", flat=True)) == ["COD", "pH"]
+    assert {v.parameter: v.outcome for v in judgement.verdicts} == {"COD": "exceeded", "pH": "compliant"}
+    assert [item["parameter"] for item in judgement.not_judged] == ["Dioxin", "Benzen"]
+    assert judgement.outcome == Outcome.EXCEEDED and [v.parameter.code for v in violations] == ["COD"]
+    # Read back, the stored sample is judged the same and still lists them.
+    again = Catalogue.load().judge_sample(Sample.objects.get(pk=recorded.pk))
+    assert [item["parameter"] for item in again.not_judged] == ["Dioxin", "Benzen"]
+
+
+def test_an_unknown_parameter_given_twice_is_refused(plant):
+    with pytest.raises(ValidationError, match="given twice"):
+        sample(plant, "2026-03-10", [{"parameter": "Dioxin", "value": 1}, {"parameter": "dioxin", "value": 2}])
+
+
+def test_a_sample_with_cyanide_and_phenol_is_judged_on_them(plant):
+    _, judgement, violations = sample(plant, "2026-03-10", {"Tổng xianua": "0.05", "PHENOL": "0.2"})
+    verdicts = {v.parameter: v for v in judgement.verdicts}
+    assert verdicts["CN"].outcome == Outcome.COMPLIANT and verdicts["CN"].limit == Decimal("0.063")
+    assert verdicts["PHENOL"].outcome == Outcome.EXCEEDED
+    assert [(v.parameter.code, v.limit) for v in violations] == [("PHENOL", Decimal("0.09"))]
+
+
+def test_cod_320_and_bod5_85_5_at_a_plant_with_blank_factors_are_violations_flagged_factors_not_set(hanoi, boss):
+    blank = make_plant(operating_cluster(), receiving_class="B", kq=None, kf=None, since="2024-01-01")
+    _, judgement, violations = sample(blank, "2026-03-10", {"COD": 320, "BOD5": "85.5"})
+    assert judgement.factors_assumed and judgement.outcome == Outcome.EXCEEDED
+    by_code = {v.parameter.code: v for v in violations}
+    assert set(by_code) == {"COD", "BOD5"}
+    assert (by_code["COD"].measured, by_code["COD"].limit) == (Decimal("320"), Decimal("81"))
+    assert (by_code["BOD5"].measured, by_code["BOD5"].limit) == (Decimal("85.5"), Decimal("27"))
+    for violation in violations:
+        assert violation.factors_assumed is True
+        assert "Factors not set" in violation.description and "Kq 0.6, Kf 0.9" in violation.description
+
+
+def test_a_plant_with_its_factors_opens_violations_not_flagged(plant):
+    _, _, violations = sample(plant, "2026-03-10", {"COD": 320})
+    assert violations[0].factors_assumed is False and "Factors not set" not in violations[0].description
 
 
 def test_a_parameter_given_twice_under_two_names_is_refused(plant):
@@ -253,7 +306,14 @@ GOOD = "date,parameter,value,unit\n2026-03-01,COD,62,mg/l\n2026-03-01,pH,7.4,\n2
 
 def test_daily_values_become_one_outlet_sample_per_day_and_exceedances_open_violations(plant, boss):
     summary = services.continuous_import(plant=plant, content=GOOD.encode(), actor=boss)
-    assert summary == {"days": 2, "values": 3, "samples_created": 2, "samples_updated": 0, "violations_opened": 1}
+    assert summary == {
+        "days": 2,
+        "values": 3,
+        "values_not_judged": 0,
+        "samples_created": 2,
+        "samples_updated": 0,
+        "violations_opened": 1,
+    }
     assert Sample.objects.filter(origin=SampleOrigin.CONTINUOUS).count() == 2
     again = services.continuous_import(plant=plant, content=GOOD.encode(), actor=boss)
     assert again["samples_created"] == 0 and again["violations_opened"] == 0
@@ -265,16 +325,37 @@ def test_every_wrong_row_is_reported_and_nothing_is_written(plant, boss):
         "date,parameter,value,unit\n"
         "2026-03-01,COD,62,mg/l\n"
         "31/02/2026,COD,1,mg/l\n"
-        "2026-03-02,XYZ,1,mg/l\n"
+        "2026-03-02,XYZ,abc,mg/l\n"
         "2026-03-02,COD,1,ppb\n"
         "2026-03-03,COD,abc,mg/l\n"
         "2026-03-01,COD,63,mg/l\n"
+        "2026-03-03,XYZ,1,mg/l\n"
+        "2026-03-03,xyz,2,mg/l\n"
     )
     with pytest.raises(services.ImportRefused) as refused:
         services.continuous_import(plant=plant, content=content.encode(), actor=boss)
     found = {(r["row"], r["field"]) for r in refused.value.rows}
-    assert found == {(3, "date"), (4, "parameter"), (5, "unit"), (6, "value"), (7, "parameter")}
+    assert found == {(3, "date"), (4, "value"), (5, "unit"), (6, "value"), (7, "parameter"), (9, "parameter")}
     assert not Sample.objects.exists()
+
+
+def test_an_imported_unknown_parameter_is_kept_and_listed_and_the_rest_is_judged(plant, boss):
+    content = (
+        "date,parameter,value,unit\n"
+        "2026-03-01,COD,90,mg/l\n2026-03-01,CN,0.05,mg/l\n2026-03-01,Dioxin,0.4,ng/l\n2026-03-02,Dioxin,0.3,ng/l\n"
+    )
+    summary = services.continuous_import(plant=plant, content=content.encode(), actor=boss)
+    assert (summary["days"], summary["values"], summary["values_not_judged"]) == (2, 2, 2)
+    assert summary["violations_opened"] == 1
+    first = Sample.objects.get(sampled_on=day("2026-03-01"))
+    assert first.other_values == [{"parameter": "Dioxin", "value": "0.4", "qualifier": "", "unit": "ng/l"}]
+    judgement = Catalogue.load().judge_sample(first)
+    assert {v.parameter: v.outcome for v in judgement.verdicts} == {"COD": "exceeded", "CN": "compliant"}
+    assert Sample.objects.get(sampled_on=day("2026-03-02")).values.count() == 0
+    again = services.continuous_import(plant=plant, content=content.encode(), actor=boss)
+    assert again["samples_created"] == 0 and again["violations_opened"] == 0
+    first.refresh_from_db()
+    assert len(first.other_values) == 1
 
 
 def test_semicolons_decimal_commas_dd_mm_yyyy_and_a_bom_are_accepted(plant, boss):

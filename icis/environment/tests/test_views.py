@@ -89,7 +89,7 @@ def test_a_plant_is_created_on_the_page(page, hanoi):
 
 def test_the_import_page_lists_errors_by_row(page, plant):
     url = f"/environment/plants/{plant.pk}/import/"
-    upload = SimpleUploadedFile("x.csv", b"date,parameter,value,unit\n2026-03-01,XYZ,1,mg/l\n")
+    upload = SimpleUploadedFile("x.csv", b"date,parameter,value,unit\n2026-03-01,COD,1,ppb\n")
     response = page.post(url, {"file": upload})
     assert response.status_code == 200
     assert response.context["row_errors"][0]["row"] == 2
