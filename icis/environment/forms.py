@@ -80,6 +80,13 @@ class SampleForm(forms.Form):
     point = forms.ChoiceField(label=_("Point"), choices=SamplePoint.choices, initial=SamplePoint.OUTLET)
     lab = forms.CharField(label=_("Laboratory"), required=False, max_length=200)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    other = forms.CharField(
+        label=_("Other parameters (not in the regulation's table)"),
+        required=False,
+        max_length=5000,
+        help_text=_("One per line: parameter; result; unit. They are kept and shown as not judged."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, parameters, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,19 +112,45 @@ class SampleForm(forms.Form):
     def rows(self):
         return [(p, self[f"v_{p.code}"], self[f"u_{p.code}"]) for p in self.parameter_rows]
 
-    def values(self) -> dict:
-        result = {}
-        for parameter in self.parameter_rows:
-            raw = (self.cleaned_data.get(f"v_{parameter.code}") or "").strip()
+    def values(self) -> list[dict]:
+        """The filled rows and the "other parameters" lines, as the service takes them (a parameter given
+        twice is refused there, naming it)."""
+        lines = [
+            (p.code, self.cleaned_data.get(f"v_{p.code}"), self.cleaned_data.get(f"u_{p.code}"))
+            for p in self.parameter_rows
+        ]
+        result = []
+        for code, raw, unit in [*lines, *self.other_lines]:
+            raw = (raw or "").strip()
             if not raw:
                 continue
-            unit = (self.cleaned_data.get(f"u_{parameter.code}") or "").strip()
             below = raw.startswith("<")
-            item = {"value": raw[1:].strip() if below else raw.replace(",", "."), "unit": unit}
+            item = {
+                "parameter": code,
+                "value": raw[1:].strip() if below else raw.replace(",", "."),
+                "unit": (unit or "").strip(),
+            }
             if below:
                 item["qualifier"] = "<"
-            result[parameter.code] = item
+            result.append(item)
         return result
+
+    def clean_other(self):
+        text = self.cleaned_data.get("other") or ""
+        self.other_lines, problems = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [cell.strip() for cell in line.split(";")]
+            if len(cells) not in (2, 3) or not cells[0] or not cells[1]:
+                problems.append(
+                    _('Line %(n)s: write "parameter; result; unit", e.g. "Dioxin; 0,5; ng/l".') % {"n": number}
+                )
+                continue
+            self.other_lines.append((cells[0], cells[1], cells[2] if len(cells) == 3 else ""))
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
 
 
 class ContinuousImportForm(forms.Form):

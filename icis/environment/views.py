@@ -83,10 +83,13 @@ class PlantDetailView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
         standing = selectors.plant_standings(WastewaterPlant.objects.filter(pk=plant.pk), today, catalogue).get(
             plant.pk
         )
+        regulation = catalogue.regulation_for(plant, today)
+        kq, kf, assumed = catalogue.factors(plant, regulation)
         context.update(
             plant=plant,
             standing=standing,
-            regulation=catalogue.regulation_for(plant, today),
+            regulation=regulation,
+            factors={"kq": kq, "kf": kf, "not_set": plant.kq is None or plant.kf is None, "assumed": assumed},
             samples=selectors.recent_samples(plant, catalogue=catalogue),
             chart=selectors.plant_chart(plant, catalogue=catalogue),
             violations=plant.violations.select_related("parameter").order_by("-detected_on", "-id")[:50],
@@ -223,6 +226,8 @@ class SampleCreateView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequired
                 target = (
                     f"v_{code}" if code and f"v_{code}" in form.fields else (field if field in form.fields else None)
                 )
+                if target is None and code:  # a parameter the table lacks, typed under "other parameters"
+                    target = "other"
                 for item in errors:
                     form.add_error(target, item.messages)
             if not hasattr(error, "error_dict"):

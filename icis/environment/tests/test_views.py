@@ -127,3 +127,32 @@ def test_an_investor_does_not_reach_another_investors_plant_page(world, boss):
     assert client.get(f"/environment/plants/{own.pk}/samples/new/").status_code == 200
     assert client.get(f"/environment/plants/{own.pk}/edit/").status_code == 403
     assert json.loads(client.get("/api/wwtps/").content)["count"] == 1
+
+
+def test_blank_factors_are_flagged_on_the_plant_page_the_sample_and_the_violation(page, hanoi, boss):
+    cluster = make_cluster(name="Cụm thiếu hệ số", status=ClusterStatus.OPERATING, status_date=day("2015-01-01"))
+    blank = make_plant(cluster, name="Trạm thiếu hệ số", receiving_class="B", kq=None, kf=None)
+    sample(blank, "2026-03-10", {"COD": 320, "BOD5": "85.5"})
+    html = page.get(f"/environment/plants/{blank.pk}/").content.decode()
+    assert 'id="factors-not-set"' in html and "strictest factors the regulation allows (Kq 0.6, Kf 0.9)" in html
+    assert html.count("factors-not-set") >= 4  # the facts, the sample and both violations
+    violation = Violation.objects.filter(plant=blank).first()
+    html = page.get(f"/environment/violations/{violation.pk}/").content.decode()
+    assert 'id="factors-not-set"' in html and "Factors not set" in html
+
+
+def test_a_sample_entered_on_the_page_keeps_other_parameters_and_shows_them_not_judged(page, plant):
+    url = f"/environment/plants/{plant.pk}/samples/new/"
+    bad = page.post(url, {"sampled_on": "11/03/2026", "point": "outlet", "v_COD": "60", "other": "Dioxin 0,5"})
+    assert bad.status_code == 200 and "Line 1" in str(bad.context["form"].errors["other"])
+    wrong = page.post(url, {"sampled_on": "11/03/2026", "point": "outlet", "other": "Dioxin; lots; ng/l"})
+    assert wrong.status_code == 200 and "Give a number" in str(wrong.context["form"].errors["other"])
+    good = page.post(
+        url, {"sampled_on": "11/03/2026", "point": "outlet", "v_COD": "60", "other": "Dioxin; 0,5; ng/l\nCN; 0.01"}
+    )
+    assert good.status_code == 302
+    latest = Sample.objects.filter(plant=plant).order_by("-id").first()
+    assert latest.other_values == [{"parameter": "Dioxin", "value": "0.5", "qualifier": "", "unit": "ng/l"}]
+    assert {v.parameter.code for v in latest.values.all()} == {"COD", "CN"}
+    html = page.get(f"/environment/plants/{plant.pk}/").content.decode()
+    assert "Dioxin" in html and "not judged: no limit in the regulation" in html
