@@ -108,6 +108,7 @@ def test_a_violation_is_closed_on_its_page(page, plant):
 def test_the_regulation_page_shows_the_loaded_table(page):
     html = page.get("/environment/regulations/").content.decode()
     assert "QCVN 40:2011/BTNMT" in html and "⚠" in html
+    assert "could not be sourced" in html and "CL_RES (column A)" in html
 
 
 def test_the_connection_page_renders(page, plant):
