@@ -90,6 +90,7 @@ MAX_VALUE = 10**11
 SIX_DECIMALS = Decimal("0.000001")
 MAX_CODE = 64  # a parameter code the catalogue does not list, kept as given
 MAX_UNIT = 32
+MAX_OTHER_VALUES = 100
 
 
 def _fmt(day: datetime.date) -> str:
@@ -445,6 +446,9 @@ def parse_values(values, catalogue: Catalogue) -> tuple[list[Reading], list[dict
             )
             continue
         readings.append(Reading(parameter, number, unit or parameter.unit, qualifier, canonical))
+    if len(others) > MAX_OTHER_VALUES:
+        message = _("At most %(n)s parameters outside the regulation's table per sample.") % {"n": MAX_OTHER_VALUES}
+        errors.setdefault("values", []).append(ValidationError(message, code="too_many"))
     if errors:
         raise ValidationError(errors)
     return readings, others

@@ -103,6 +103,12 @@ def test_a_sample_with_an_unknown_parameter_keeps_and_judges_the_rest_and_lists_
     assert [item["parameter"] for item in again.not_judged] == ["Dioxin", "Benzen"]
 
 
+def test_more_than_100_unknown_parameters_in_one_sample_are_refused(plant):
+    with pytest.raises(ValidationError, match="At most 100 parameters"):
+        sample(plant, "2026-03-10", {f"X{n}": 1 for n in range(101)})
+    assert not Sample.objects.exists()
+
+
 def test_an_unknown_parameter_given_twice_is_refused(plant):
     with pytest.raises(ValidationError, match="given twice"):
         sample(plant, "2026-03-10", [{"parameter": "Dioxin", "value": 1}, {"parameter": "dioxin", "value": 2}])
