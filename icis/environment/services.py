@@ -460,7 +460,7 @@ def _other_value(key: str, raw, seen: dict, errors: dict) -> dict | None:
     code = key.strip()
     if not code or len(code) > MAX_CODE or not code.isprintable():
         message = _("Give the parameter's code as printable text of at most %(n)s characters.") % {"n": MAX_CODE}
-        errors.setdefault(f"values.{key}", []).append(ValidationError(message, code="invalid"))
+        errors.setdefault(f"values.{key}", []).append(ValidationError(message, code="invalid_parameter"))
         return None
     if code_key(code) in seen:
         message = _("%(code)s is given twice (as %(first)s and %(second)s).") % {
@@ -475,7 +475,7 @@ def _other_value(key: str, raw, seen: dict, errors: dict) -> dict | None:
     unit = unit.strip()
     if len(unit) > MAX_UNIT or not unit.isprintable():
         message = _("Give the unit as printable text of at most %(n)s characters.") % {"n": MAX_UNIT}
-        problems.append((f"values.{key}.unit", message, "invalid"))
+        problems.append((f"values.{key}.unit", message, "invalid_unit"))
     for field, message, error_code in problems:
         errors.setdefault(field, []).append(ValidationError(message, code=error_code))
     if problems:
@@ -619,7 +619,12 @@ def sample_record(
 # --- Continuous monitoring import ---------------------------------------------------------------------
 
 CSV_COLUMNS = ("date", "parameter", "value", "unit")
-CSV_FIELD_BY_CODE = {"unknown_parameter": "parameter", "duplicate": "parameter", "unknown_unit": "unit"}
+CSV_FIELD_BY_CODE = {
+    "invalid_parameter": "parameter",
+    "duplicate": "parameter",
+    "unknown_unit": "unit",
+    "invalid_unit": "unit",
+}
 
 
 class ImportRefused(ValidationError):

@@ -337,11 +337,22 @@ def test_every_wrong_row_is_reported_and_nothing_is_written(plant, boss):
         "2026-03-01,COD,63,mg/l\n"
         "2026-03-03,XYZ,1,mg/l\n"
         "2026-03-03,xyz,2,mg/l\n"
+        "2026-03-03,,2,mg/l\n"
+        "2026-03-03,Dioxin,2," + "n" * 40 + "\n"
     )
     with pytest.raises(services.ImportRefused) as refused:
         services.continuous_import(plant=plant, content=content.encode(), actor=boss)
     found = {(r["row"], r["field"]) for r in refused.value.rows}
-    assert found == {(3, "date"), (4, "value"), (5, "unit"), (6, "value"), (7, "parameter"), (9, "parameter")}
+    assert found == {
+        (3, "date"),
+        (4, "value"),
+        (5, "unit"),
+        (6, "value"),
+        (7, "parameter"),
+        (9, "parameter"),
+        (10, "parameter"),
+        (11, "unit"),
+    }
     assert not Sample.objects.exists()
 
 
