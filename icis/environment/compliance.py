@@ -393,12 +393,24 @@ class Catalogue:
             except UnknownUnit:
                 value = None
             rows.append((parameter, value, row.qualifier))
+        not_judged = []
+        for item in sample.other_values or ():
+            # A parameter the catalogue has listed since the value was recorded is judged now.
+            parameter = self.parameter(item.get("parameter")) if isinstance(item, dict) else None
+            if parameter is None or parameter.pk in {row[0].pk for row in rows}:
+                not_judged.append(item)
+                continue
+            try:
+                value = self.to_canonical(parameter, to_decimal(item.get("value")), item.get("unit"))
+            except UnknownUnit:
+                value = None
+            rows.append((parameter, value, item.get("qualifier") or ""))
         return self.judge(
             plant=plant or sample.plant,
             day=sample.sampled_on,
             point=sample.point,
             values=rows,
-            not_judged=sample.other_values or (),
+            not_judged=not_judged,
         )
 
 

@@ -1,4 +1,5 @@
 import datetime
+import json
 from decimal import Decimal
 from io import StringIO
 
@@ -22,7 +23,7 @@ from icis.environment.models import PlantStatusChange, Sample, SampleValue, Tena
 from icis.tenancy import services as tenancy_services
 from icis.tenancy.choices import ProjectStatus
 
-from .factories import day, make_plant, operating_cluster, sample
+from .factories import FIXTURE_2025, day, make_plant, operating_cluster, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,21 @@ def test_more_than_100_unknown_parameters_in_one_sample_are_refused(plant):
     with pytest.raises(ValidationError, match="At most 100 parameters"):
         sample(plant, "2026-03-10", {f"X{n}": 1 for n in range(101)})
     assert not Sample.objects.exists()
+
+
+def test_a_kept_value_is_judged_once_the_catalogue_lists_its_parameter(plant, boss, tmp_path):
+    recorded, _, _ = sample(plant, "2026-03-10", {"COD": 10, "Dioxin": {"value": "0.5", "unit": "ng/l"}})
+    payload = json.loads(FIXTURE_2025.read_text(encoding="utf-8"))
+    payload["regulation"].update(code="TEST-DIOXIN", effective_from="2030-01-01")
+    payload["parameters"] = [{"code": "DIOXIN", "name_vi": "Dioxin", "name_en": "Dioxin", "unit": "ng/l"}]
+    payload["limits"] = [{"parameter": "DIOXIN", "column": "A", "value": 0.1, "unit": "ng/l", "multiplied": False}]
+    path = tmp_path / "dioxin.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    services.regulation_load(path=path, actor=boss)
+    judgement = Catalogue.load().judge_sample(Sample.objects.get(pk=recorded.pk))
+    assert judgement.not_judged == []
+    # QCVN 40:2011 (in force on the sample date) has no dioxin limit: listed, and now said so.
+    assert {v.parameter: v.outcome for v in judgement.verdicts}["DIOXIN"] == Outcome.NOT_REGULATED
 
 
 def test_an_unknown_parameter_given_twice_is_refused(plant):
