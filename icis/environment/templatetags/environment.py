@@ -6,6 +6,7 @@ from django.utils import formats
 from .. import selectors
 from ..choices import OUTCOME_COLOURS, Outcome, ViolationStatus
 from ..compliance import plain as plain_decimal
+from ..compliance import to_decimal
 from ..models import Violation
 
 register = template.Library()
@@ -45,6 +46,11 @@ def plain(value):
     """A measured value as people write it: no trailing zeros, locale separator, "—" if none."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str):  # a value kept as reported (parameters outside the table)
+        number = to_decimal(value)
+        if number is None:
+            return value
+        value = number
     return formats.number_format(plain_decimal(value), use_l10n=True)
 
 
