@@ -1,7 +1,6 @@
 """Every write to the registry that has rules: page, API, commands and imports all call these."""
 
 import datetime
-from decimal import Decimal
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.documents.models import Document
 from icis.geo.models import Commune
@@ -180,9 +180,7 @@ def cluster_update(
         raise ValidationError(
             {f: ValidationError(_("This field cannot be changed here."), code="read_only") for f in sorted(unknown)}
         )
-    changed = {field: value for field, value in data.items() if _differs(getattr(current, field), value)}
-    for field, value in changed.items():
-        setattr(current, field, value)
+    changed = apply_changes(current, data)
     if changed:
         current.full_clean()
         current.version += 1
@@ -200,18 +198,6 @@ def cluster_update(
         Cluster.objects.filter(pk=current.pk).update(version=models.F("version") + 1)
         current.refresh_from_db(fields=["version"])
     return current
-
-
-def _differs(old, new) -> bool:
-    """Whether a submitted value changes the stored one (2 == 2.00 for areas; '' vs None for text)."""
-    if isinstance(old, Decimal) and new is not None and not isinstance(new, Decimal):
-        try:
-            new = Decimal(str(new))
-        except (ArithmeticError, ValueError):
-            return True
-    if isinstance(old, models.Model) or isinstance(new, models.Model):
-        return getattr(old, "pk", old) != getattr(new, "pk", new)
-    return old != new
 
 
 def _check_legal(current: Cluster, data: dict, *, communes, legacy_communes, actor) -> None:

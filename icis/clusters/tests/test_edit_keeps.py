@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django import forms
 from django.urls import reverse
 
 from icis.accounts import roles
@@ -11,26 +10,10 @@ from icis.clusters import selectors
 from icis.clusters.choices import CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, Sector
 from icis.core.testing.factories import make_cluster, person
+from icis.core.testing.forms import browser_post
 from icis.geo.models import LegacyCommune
 
 pytestmark = pytest.mark.django_db
-
-
-def browser_post(form) -> dict:
-    """What a browser sends back for an untouched form: disabled fields left out, unchecked boxes absent."""
-    data = {}
-    for name, field in form.fields.items():
-        if field.disabled:
-            continue
-        value = form[name].value()
-        if isinstance(field.widget, forms.CheckboxInput):
-            if value:
-                data[name] = "on"
-        elif isinstance(field, forms.ModelMultipleChoiceField):
-            data[name] = [str(v) for v in (value or [])]
-        else:
-            data[name] = "" if value is None else form[name].field.widget.format_value(value) or ""
-    return data
 
 
 def snapshot(cluster: Cluster) -> dict:
@@ -49,12 +32,13 @@ def snapshot(cluster: Cluster) -> dict:
 @pytest.fixture
 def suggested_cluster(hanoi):
     cluster = make_cluster(
-        name="Phú Xuyên mở rộng", communes=[], area_ha=20, industrial_land_ha=14, notes="cũ", latitude="20.7", longitude="105.9"
+        name="Phú Xuyên mở rộng", area_ha=20, industrial_land_ha=14, notes="cũ", latitude="20.7", longitude="105.9"
     )
     ClusterCommune.objects.create(cluster=cluster, commune_id="10273", basis=CommuneBasis.SUGGESTED)
     ClusterCommune.objects.create(cluster=cluster, commune_id="10183", basis=CommuneBasis.STATED)
     cluster.legacy_communes.set(LegacyCommune.objects.all()[:1])
-    cluster.sectors.set([Sector.objects.create(code="c25", name_vi="Sản xuất sản phẩm từ kim loại", name_en="Metal products")])
+    metal = Sector.objects.create(code="c25", name_vi="Sản xuất sản phẩm từ kim loại", name_en="Metal products")
+    cluster.sectors.set([metal])
     return cluster
 
 
