@@ -26,7 +26,9 @@ class AuditRow:
 
 
 def audited_models() -> list:
-    return sorted(registered_models.values(), key=lambda model: model._meta.label)
+    """Models with their own history table (not the link tables simple-history tracks for a model's m2m fields)."""
+    models = [model for model in registered_models.values() if hasattr(model, "history")]
+    return sorted(models, key=lambda model: model._meta.label)
 
 
 def _history_rows(model, *, user_id, since, until, object_id, limit) -> list[AuditRow]:

@@ -143,7 +143,8 @@ class Cluster(Versioned, TimeStamped):
     sort_name = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
 
     sources = GenericRelation(Source)
-    history = history()
+    # Links are facts too: who added or removed a legacy commune, a sector or a document, and when.
+    history = history(m2m_fields=["legacy_communes", "sectors", "documents"])
     objects = ClusterQuerySet.as_manager()
 
     class Meta:

@@ -11,7 +11,7 @@ from icis.geo.models import LegacyCommune, strip_unit_type
 from icis.geo.selectors import sole_successor
 
 from .choices import ClusterStatus
-from .models import Cluster, StatusChange
+from .models import Cluster, ClusterCommune, StatusChange
 
 
 def cluster_list() -> QuerySet[Cluster]:
@@ -126,7 +126,36 @@ def cluster_history(cluster: Cluster) -> list[dict]:
                 "changes": [{"field": c["field"], "old": _plain(c["old"]), "new": _plain(c["new"])} for c in changes],
             }
         )
+    entries.extend(_commune_link_entries(cluster))
     entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
+def _commune_link_entries(cluster: Cluster) -> list[dict]:
+    """Communes are links with a basis (stated / suggested): each add, removal or promotion, with who and when."""
+    rows = ClusterCommune.history.filter(cluster_id=cluster.pk).select_related("history_user")
+    entries = []
+    for record in rows.order_by("history_date", "history_id"):
+        label = f"{record.commune_id} ({record.basis})"
+        if record.history_type == "+":
+            old, new = None, label
+        elif record.history_type == "-":
+            old, new = label, None
+        else:
+            previous = record.prev_record
+            if previous is None or previous.basis == record.basis:
+                continue
+            old, new = f"{previous.commune_id} ({previous.basis})", label
+        entries.append(
+            {
+                "type": "change",
+                "at": record.history_date,
+                "user": record.history_user.username if record.history_user else None,
+                "via": record.history_channel,
+                "action": "update",
+                "changes": [{"field": "communes", "old": old, "new": new}],
+            }
+        )
     return entries
 
 

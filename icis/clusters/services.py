@@ -4,10 +4,11 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.documents.models import Document
 from icis.geo.models import Commune
@@ -80,17 +81,37 @@ def _check_date(effective_on: datetime.date, field: str = "date") -> None:
         )
 
 
-def _set_communes(cluster: Cluster, communes: Iterable[Commune], basis: str) -> None:
+def _set_communes(cluster: Cluster, communes: Iterable[Commune], basis: str) -> bool:
+    """Make the cluster's links of this basis exactly `communes`; returns whether anything changed.
+
+    Links of the other basis are kept: saving the stated communes never drops a suggestion (a
+    commune official's scope may rest on it). A suggested commune that is now stated is promoted.
+    """
     wanted = {c.code: c for c in communes}
-    ClusterCommune.objects.filter(cluster=cluster).exclude(commune_id__in=wanted).delete()
-    present = dict(ClusterCommune.objects.filter(cluster=cluster).values_list("commune_id", "basis"))
+    changed = False
+    for link in ClusterCommune.objects.filter(cluster=cluster, basis=basis).exclude(commune_id__in=wanted):
+        link.delete()
+        changed = True
+    present = {link.commune_id: link for link in ClusterCommune.objects.filter(cluster=cluster)}
     for code in wanted:
-        if code not in present:
+        link = present.get(code)
+        if link is None:
             ClusterCommune.objects.create(cluster=cluster, commune_id=code, basis=basis)
-        elif present[code] != basis:
-            link = ClusterCommune.objects.get(cluster=cluster, commune_id=code)
+            changed = True
+        elif link.basis != basis:
             link.basis = basis
             link.save()
+            changed = True
+    return changed
+
+
+def _set_links(manager, wanted: Iterable) -> bool:
+    """Set a many-to-many link only if it differs, so an unchanged form writes no history."""
+    wanted_ids = {obj.pk for obj in wanted}
+    if set(manager.values_list("pk", flat=True)) == wanted_ids:
+        return False
+    manager.set(list(wanted))
+    return True
 
 
 @transaction.atomic
@@ -159,18 +180,23 @@ def cluster_update(
         raise ValidationError(
             {f: ValidationError(_("This field cannot be changed here."), code="read_only") for f in sorted(unknown)}
         )
-    for field, value in data.items():
-        setattr(current, field, value)
-    current.full_clean()
-    current.version += 1
-    current._history_user = actor
-    current.save()
+    changed = apply_changes(current, data)
+    if changed:
+        current.full_clean()
+        current.version += 1
+        current._history_user = actor
+        current.save()
+    links_changed = False
     if communes is not None:
-        _set_communes(current, communes, CommuneBasis.STATED)
+        links_changed |= _set_communes(current, communes, CommuneBasis.STATED)
     if legacy_communes is not None:
-        current.legacy_communes.set(legacy_communes)
+        links_changed |= _set_links(current.legacy_communes, legacy_communes)
     if sectors is not None:
-        current.sectors.set(sectors)
+        links_changed |= _set_links(current.sectors, sectors)
+    if links_changed and not changed:
+        # A link-only edit still makes the record newer: other open forms must reload.
+        Cluster.objects.filter(pk=current.pk).update(version=models.F("version") + 1)
+        current.refresh_from_db(fields=["version"])
     return current
 
 

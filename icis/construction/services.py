@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
 from icis.clusters.services import field_error
+from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 
 from .choices import OBSTACLE_TRANSITIONS, Component, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
@@ -304,12 +305,17 @@ def milestone_set(
             planned_in = cluster.establishment_decision
     else:
         check_version(milestone, expected_version)
+    values = {
+        "planned_on": planned_on,
+        "actual_on": actual_on,
+        "planned_in": planned_in,
+        "evidence": evidence,
+        "notes": notes or "",
+    }
+    if not apply_changes(milestone, values) and milestone.pk:
+        return milestone
+    if milestone.pk:
         milestone.version += 1
-    milestone.planned_on = planned_on
-    milestone.actual_on = actual_on
-    milestone.planned_in = planned_in
-    milestone.evidence = evidence
-    milestone.notes = notes or ""
     milestone.full_clean(validate_constraints=False)
     milestone._history_user = actor
     milestone.save()
@@ -382,6 +388,8 @@ def obstacle_update(
     if current.status == ObstacleStatus.RESOLVED and not current.resolution.strip():
         raise field_error("resolution", _("Say how the obstacle was resolved."), "required")
     current.full_clean(validate_constraints=False)
+    if unchanged(current):
+        return current
     current.version += 1
     current._history_user = actor
     current.save()
@@ -457,6 +465,8 @@ def planned_visit_update(
     current.due_on = due_on
     if notes is not None:
         current.notes = notes
+    if unchanged(current):
+        return current
     current.version += 1
     current._history_user = actor
     current.save()

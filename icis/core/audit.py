@@ -24,9 +24,9 @@ class ChannelTracked(models.Model):
         abstract = True
 
 
-def history() -> HistoricalRecords:
-    """The history manager every domain model uses."""
-    return HistoricalRecords(bases=[ChannelTracked], cascade_delete_history=False)
+def history(*, m2m_fields=()) -> HistoricalRecords:
+    """The history manager every domain model uses; `m2m_fields` also records changes of those links."""
+    return HistoricalRecords(bases=[ChannelTracked], cascade_delete_history=False, m2m_fields=list(m2m_fields))
 
 
 @receiver(pre_create_historical_record)

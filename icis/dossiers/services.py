@@ -12,6 +12,7 @@ from icis.clusters import services as cluster_services
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
 from icis.clusters.models import Cluster, ClusterExpansion
 from icis.clusters.services import field_error
+from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 from icis.documents import services as document_services
 from icis.documents.models import Document
@@ -492,6 +493,8 @@ def applicant_score(
     if note is not None:
         current.note = note
     current.full_clean()
+    if unchanged(current):
+        return current
     current.version += 1
     current._history_user = actor
     current.save()

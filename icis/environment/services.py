@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from icis.clusters.services import field_error
 from icis.core import channel
 from icis.core.audit import acting
+from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 from icis.documents.models import Document
 
@@ -146,7 +147,8 @@ def _set_phases(plant: WastewaterPlant, phases: list[dict]) -> None:
             if key in item:
                 setattr(phase, key, item[key])
         phase.full_clean()
-        phase.save()
+        if not unchanged(phase):
+            phase.save()
         keep.add(phase.pk)
     for stale in PlantPhase.objects.filter(plant=plant).exclude(pk__in=keep):
         stale.delete()
@@ -208,8 +210,9 @@ def plant_update(
     check_version(current, expected_version)
     for key, value in _pick(data, PLANT_FIELDS).items():
         setattr(current, key, value)
-    current.version += 1
-    _save(current, actor)
+    if not unchanged(current):
+        current.version += 1
+        _save(current, actor)
     if clusters is not None:
         _set_clusters(current, clusters)
     if phases is not None:
@@ -315,6 +318,8 @@ def connection_update(
         setattr(current, key, value)
     current.full_clean(validate_constraints=False)
     _check_connection(current)
+    if unchanged(current):
+        return current
     current.version += 1
     return _save(current, actor)
 
@@ -333,6 +338,8 @@ def requirement_update(
     for key, value in _pick(data, REQUIREMENT_FIELDS).items():
         if key != "plant":
             setattr(current, key, value)
+    if unchanged(current):
+        return current
     current.version += 1
     return _save(current, actor)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
 from icis.clusters.services import field_error
+from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 
 from . import periods, report_forms
@@ -54,6 +55,8 @@ def tenant_update(*, tenant: Tenant, data: dict, actor, expected_version: int | 
     for key, value in data.items():
         if key in TENANT_FIELDS:
             setattr(current, key, value)
+    if unchanged(current):
+        return current
     current.version += 1
     return _save(current, actor)
 
@@ -122,6 +125,8 @@ def project_update(*, project: TenantProject, data: dict, actor, expected_versio
             setattr(current, key, value)
     current.full_clean()
     _check_land(current)
+    if unchanged(current):
+        return current
     current.version += 1
     return _save(current, actor)
 
@@ -174,8 +179,11 @@ def submission_save(
                 % {"status": submission.get_status_display()},
                 "locked",
             )
-        submission.version += 1
     submission.data = clean
+    if unchanged(submission):
+        return submission
+    if existing is not None:
+        submission.version += 1
     return _save(submission, actor)
 
 

@@ -124,13 +124,16 @@ class PlantSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         for key in ("status", "status_date"):
-            if key in validated_data:
+            # Echoing the current value back (a GET body sent as it was) is no change; another value is.
+            if key in validated_data and validated_data[key] != getattr(
+                instance, {"status_date": "status_since"}.get(key, key)
+            ):
                 raise serializers.ValidationError(
                     {key: ["The status changes only through POST /api/wwtps/{id}/transition/."]}
                 )
         return services.plant_update(
             plant=instance,
-            data={k: v for k, v in validated_data.items() if k not in ("clusters", "phases")},
+            data={k: v for k, v in validated_data.items() if k not in ("clusters", "phases", "status", "status_date")},
             clusters=validated_data.get("clusters"),
             phases=validated_data.get("phases"),
             actor=_user(self),
