@@ -35,6 +35,13 @@ class ClusterForm(forms.ModelForm):
     )
     sectors = forms.ModelMultipleChoiceField(queryset=Sector.objects.all(), required=False, label=_("Sectors"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_warnings = forms.BooleanField(
+        required=False,
+        label=_("Save despite the warnings"),
+        help_text=_(
+            "Only after checking the figures against their documents: a legacy cluster may break today's rules."
+        ),
+    )
 
     class Meta:
         model = Cluster
@@ -103,6 +110,7 @@ class ClusterForm(forms.ModelForm):
             "communes": self.cleaned_data["communes"],
             "legacy_communes": self.cleaned_data["legacy_communes"],
             "sectors": self.cleaned_data["sectors"],
+            "confirmed": self.cleaned_data.get("confirm_warnings", False),
         }
 
 

@@ -164,12 +164,6 @@ class Cluster(Versioned, TimeStamped):
             models.CheckConstraint(
                 condition=models.Q(industrial_land_ha__gte=0), name="clusters_industrial_land_not_negative"
             ),
-            models.CheckConstraint(
-                condition=models.Q(industrial_land_ha__isnull=True)
-                | models.Q(area_ha__isnull=True)
-                | models.Q(industrial_land_ha__lte=models.F("area_ha")),
-                name="clusters_industrial_land_within_area",
-            ),
             models.CheckConstraint(condition=models.Q(status__in=ClusterStatus.values), name="clusters_status_known"),
         ]
 
@@ -177,11 +171,9 @@ class Cluster(Versioned, TimeStamped):
         return self.name
 
     def clean(self):
+        # Industrial land above the area is a plausibility warning (clusters/plausibility.py), not a refusal:
+        # the two figures can come from different documents, and a person decides which one is wrong.
         errors = {}
-        if self.industrial_land_ha is not None and self.area_ha is not None and self.industrial_land_ha > self.area_ha:
-            errors["industrial_land_ha"] = _(
-                "Industrial land (%(land)s ha) cannot exceed the cluster's area (%(area)s ha)."
-            ) % {"land": self.industrial_land_ha, "area": self.area_ha}
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = _(
                 "Give both latitude and longitude, or neither."

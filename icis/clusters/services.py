@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.documents.models import Document
 from icis.geo.models import Commune
 
+from . import plausibility
 from .choices import ALLOWED_TRANSITIONS, ClusterStatus, CommuneBasis
 from .models import Cluster, ClusterCommune, ClusterExpansion, StatusChange
 
@@ -128,11 +130,13 @@ def cluster_create(
     legacy_communes: Iterable = (),
     sectors: Iterable = (),
     is_synthetic: bool = False,
+    confirmed: bool = True,
 ) -> Cluster:
     """Register a cluster in the state the evidence shows, dated when that state began.
 
     `status_date` None means no source dates it; the cluster then counts in today's figures but
-    not in any "as of" figure.
+    not in any "as of" figure. Interactive callers pass the person's `confirmed` (figures that break a
+    rule of Decree 32 are saved only once seen: see `plausibility`); imports and commands record them.
     """
     if status not in ClusterStatus.values:
         raise field_error("status", _("Unknown status '%(status)s'.") % {"status": status}, "invalid")
@@ -143,6 +147,8 @@ def cluster_create(
     cluster.status_since = status_date
     cluster.is_synthetic = is_synthetic
     cluster.full_clean()
+    communes = list(communes)
+    _check_plausible(cluster, communes, confirmed=confirmed)
     cluster._history_user = actor
     cluster.save()
     _set_communes(cluster, communes, commune_basis)
@@ -170,8 +176,10 @@ def cluster_update(
     communes: Iterable[Commune] | None = None,
     legacy_communes: Iterable | None = None,
     sectors: Iterable | None = None,
+    confirmed: bool = True,
 ) -> Cluster:
-    """Change a cluster's own fields (never its status). Refuses a stale edit."""
+    """Change a cluster's own fields (never its status). Refuses a stale edit. An edit that touches a
+    figure breaking a rule of Decree 32 needs `confirmed` (see `cluster_create`)."""
     current = Cluster.objects.select_for_update().get(pk=cluster.pk)
     check_version(current, expected_version)
     _check_legal(current, data, communes=communes, legacy_communes=legacy_communes, actor=actor)
@@ -181,6 +189,10 @@ def cluster_update(
             {f: ValidationError(_("This field cannot be changed here."), code="read_only") for f in sorted(unknown)}
         )
     changed = apply_changes(current, data)
+    if PLAUSIBILITY_FIELDS & set(changed) or communes is not None:
+        wanted = list(communes) if communes is not None else None
+        _check_plausible(current, wanted, confirmed=confirmed or not (PLAUSIBILITY_FIELDS & set(changed)))
+        communes = wanted
     if changed:
         current.full_clean()
         current.version += 1
@@ -198,6 +210,31 @@ def cluster_update(
         Cluster.objects.filter(pk=current.pk).update(version=models.F("version") + 1)
         current.refresh_from_db(fields=["version"])
     return current
+
+
+PLAUSIBILITY_FIELDS = {"area_ha", "industrial_land_ha", "kind"}
+CONFIRM_HINT = gettext_noop(
+    "Check the figure against its document; to keep it, tick “Save despite the warnings” (API: confirm_warnings)."
+)
+
+
+def _check_plausible(cluster: Cluster, communes, *, confirmed: bool) -> None:
+    """Refuse unconfirmed figures that break a rule, naming it; confirmed ones are kept on the instance
+    (`plausibility_warnings`) for the page to show."""
+    if communes is None:
+        communes = list(cluster.communes.all()) if cluster.pk else []
+    found = plausibility.warnings_for(cluster, communes)
+    cluster.plausibility_warnings = found
+    if found and not confirmed:
+        raise ValidationError(
+            {
+                w.field: ValidationError(
+                    f"{w.message} {_(CONFIRM_HINT)}",
+                    code=w.code,
+                )
+                for w in found
+            }
+        )
 
 
 def _check_legal(current: Cluster, data: dict, *, communes, legacy_communes, actor) -> None:

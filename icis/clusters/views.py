@@ -8,7 +8,7 @@ from django.views.generic import DetailView, FormView
 
 from icis.core.views import FilteredListView, ScopedObjectMixin
 
-from . import selectors, services
+from . import plausibility, selectors, services
 from .choices import STATUS_COLOURS, ClusterStatus
 from .filtersets import ClusterFilterSet
 from .forms import AsOfForm, ClusterForm, TransitionForm, apply_errors
@@ -39,6 +39,9 @@ class ClusterDetailView(LoginRequiredMixin, DetailView):
             history=selectors.cluster_history(cluster),
             allowed_next=[(s, ClusterStatus(s).label) for s in services.allowed_next(cluster.status)],
             status_colours=STATUS_COLOURS,
+            plausibility_warnings=plausibility.warnings_for(
+                cluster, [link.commune for link in cluster.commune_links.all()]
+            ),
         )
         return context
 
@@ -80,6 +83,8 @@ class ClusterFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
+        for warning in getattr(cluster, "plausibility_warnings", ()):
+            messages.warning(self.request, warning.message)
         return redirect("clusters:cluster_detail", pk=cluster.pk)
 
 

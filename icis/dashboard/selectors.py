@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from icis.clusters import plausibility
 from icis.clusters.choices import IN_PLAN_STATES, STATUS_COLOURS, ClusterStatus
 from icis.clusters.models import Cluster
 from icis.clusters.selectors import status_summary
@@ -44,6 +45,16 @@ def status_rows(summary: dict) -> list[dict]:
 def needing_verification(*, user, limit: int = 12):
     queryset = Cluster.objects.restrict(user).filter(needs_verification=True).select_related("legacy_district")
     return queryset.count(), list(queryset[:limit])
+
+
+def implausible_figures(*, user, limit: int = 8) -> tuple[int, list[dict]]:
+    """Clusters whose stored figures break a rule of Decree 32, each with the rules named, for verification."""
+    queryset = plausibility.implausible(Cluster.objects.restrict(user)).prefetch_related("commune_links__commune")
+    rows = []
+    for cluster in queryset.order_by("sort_name", "code")[:limit]:
+        communes = [link.commune for link in cluster.commune_links.all()]
+        rows.append({"cluster": cluster, "warnings": plausibility.warnings_for(cluster, communes)})
+    return queryset.count(), rows
 
 
 def at_a_glance(*, user) -> dict:

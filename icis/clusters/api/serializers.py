@@ -8,7 +8,7 @@ from icis.documents.api.serializers import SourceSerializer
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 
-from .. import services
+from .. import plausibility, services
 from ..choices import ClusterStatus, CommuneBasis
 from ..models import Cluster, ClusterExpansion, Sector, StatusChange
 
@@ -38,6 +38,13 @@ class ClusterSerializer(serializers.ModelSerializer):
         max_digits=10, decimal_places=4, min_value=0, required=False, allow_null=True
     )
     sources = SourceSerializer(many=True, read_only=True)
+    confirm_warnings = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Save figures that break a rule of Decree 32 (see `warnings`) after checking them.",
+    )
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = Cluster
@@ -68,6 +75,8 @@ class ClusterSerializer(serializers.ModelSerializer):
             "needs_verification",
             "verification_note",
             "notes",
+            "warnings",
+            "confirm_warnings",
             "is_synthetic",
             "version",
             "sources",
@@ -87,6 +96,16 @@ class ClusterSerializer(serializers.ModelSerializer):
     def get_suggested_communes(self, obj):
         return self._links(obj, CommuneBasis.SUGGESTED)
 
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.DictField(child=serializers.CharField()),
+            help_text="Rules of Decree 32 the stored figures break: code, field, message naming the rule.",
+        )
+    )
+    def get_warnings(self, obj):
+        communes = [link.commune for link in obj.commune_links.all()]
+        return [w.as_dict() for w in plausibility.warnings_for(obj, communes)]
+
     def to_internal_value(self, data):
         validated = super().to_internal_value(data)
         if isinstance(data, dict) and "communes" in data:
@@ -95,6 +114,7 @@ class ClusterSerializer(serializers.ModelSerializer):
 
     def _split(self, validated):
         relations = {key: validated.pop(key) for key in ("communes", "legacy_communes", "sectors") if key in validated}
+        relations["confirmed"] = validated.pop("confirm_warnings", False)
         return validated, relations
 
     def create(self, validated_data):

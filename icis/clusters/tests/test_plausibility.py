@@ -1,0 +1,71 @@
+"""Plausibility, not silence: figures breaking a rule of Decree 32 are saved only once confirmed, with
+the rule named; the dashboard lists them for verification."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from icis.clusters.choices import ClusterKind
+from icis.clusters.models import Cluster
+from icis.core.testing.factories import make_cluster
+from icis.core.testing.forms import browser_post
+
+pytestmark = pytest.mark.django_db
+
+
+def edit(page, cluster, **changes):
+    url = reverse("clusters:cluster_edit", args=[cluster.pk])
+    data = browser_post(page.get(url).context["form"])
+    data.update(changes)
+    return page.post(url, data)
+
+
+def test_an_area_above_75_ha_needs_confirmation_and_names_the_rule(page, hanoi):
+    cluster = make_cluster(area_ha=50)
+    refused = edit(page, cluster, area_ha="80")
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Điều 2 khoản 1" in html and "75 ha" in html
+    assert Cluster.objects.get(pk=cluster.pk).area_ha == 50
+
+    saved = edit(page, cluster, area_ha="80", confirm_warnings="on")
+    assert saved.status_code == 302
+    assert Cluster.objects.get(pk=cluster.pk).area_ha == 80
+    shown = page.get(saved["Location"]).content.decode()
+    assert "Điều 2 khoản 1" in shown
+
+
+def test_craft_village_clusters_have_a_5_ha_floor(page, hanoi):
+    cluster = make_cluster(area_ha=20, kind=ClusterKind.CRAFT_VILLAGE)
+    assert edit(page, cluster, area_ha="6").status_code == 302
+    assert edit(page, cluster, area_ha="4.99").status_code == 200
+    general = make_cluster(area_ha=20)
+    assert edit(page, general, area_ha="6").status_code == 200
+
+
+def test_industrial_land_above_area_is_a_confirmed_warning_not_a_refusal(api, hanoi):
+    cluster = make_cluster(area_ha=20, industrial_land_ha=14)
+    url = f"/api/clusters/{cluster.pk}/"
+    refused = api.patch(url, {"industrial_land_ha": "25"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["code"] == "industrial_land_above_area"
+    assert "Điều 2 khoản 6" in refused.json()["errors"][0]["message"]
+    saved = api.patch(url, {"industrial_land_ha": "25", "confirm_warnings": True}, format="json")
+    assert saved.status_code == 200
+    assert [w["code"] for w in saved.json()["warnings"]] == ["industrial_land_above_area"]
+    assert Cluster.objects.get(pk=cluster.pk).industrial_land_ha == Decimal("25")
+
+
+def test_a_legacy_figure_does_not_block_unrelated_edits(page, hanoi):
+    cluster = make_cluster(area_ha=120)  # recorded before the decree, kept (Art 35.1)
+    assert edit(page, cluster, notes="ghi chú").status_code == 302
+    assert Cluster.objects.get(pk=cluster.pk).notes == "ghi chú"
+
+
+def test_the_dashboard_lists_figures_that_break_a_rule(page, hanoi):
+    big = make_cluster(name="Cụm rất rộng", area_ha=120)
+    make_cluster(name="Cụm bình thường", area_ha=30, industrial_land_ha=20)
+    html = page.get("/").content.decode()
+    assert 'id="implausible-count">1<' in html
+    assert reverse("clusters:cluster_detail", args=[big.pk]) in html.split('id="implausible"')[1]
