@@ -96,13 +96,17 @@ def test_transition_refuses_future_date_date_before_current_and_missing_reason(h
     assert Cluster.objects.get(pk=cluster.pk).status == ClusterStatus.PLANNED
 
 
-def test_update_refuses_industrial_land_above_area_and_writes_nothing(hanoi, boss):
+def test_update_refuses_unconfirmed_industrial_land_above_area_and_writes_nothing(hanoi, boss):
     cluster = make_cluster(area_ha=10)
     with pytest.raises(ValidationError) as caught:
-        services.cluster_update(cluster=cluster, data={"industrial_land_ha": Decimal("12")}, actor=boss)
+        services.cluster_update(
+            cluster=cluster, data={"industrial_land_ha": Decimal("12")}, actor=boss, confirmed=False
+        )
     assert "industrial_land_ha" in caught.value.message_dict
     cluster.refresh_from_db()
     assert cluster.industrial_land_ha is None and cluster.version == 1
+    saved = services.cluster_update(cluster=cluster, data={"industrial_land_ha": Decimal("12")}, actor=boss)
+    assert [w.code for w in saved.plausibility_warnings] == ["industrial_land_above_area"]
 
 
 def test_update_refuses_a_stale_version(hanoi, boss):
