@@ -18,3 +18,15 @@ def tenancy_panel(context, cluster):
         "project_count": projects.count(),
         "perms": context.get("perms"),
     }
+
+
+@register.filter
+def sent_late(submission) -> bool:
+    """A Form 01/02 sent on or after the day Circular 14 names after "trước ngày" (before)."""
+    return bool(selectors.sent_late(submission))
+
+
+@register.filter
+def deadline(period, form: str):
+    """The day Circular 14 names after "trước ngày" for `form` in `period`."""
+    return period.deadline(form)
