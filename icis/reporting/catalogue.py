@@ -92,7 +92,9 @@ ITEMS = (  # Biểu 04; Biểu 03 differs where FORM_03_WORDING says
         PLAN,
     ),
     Item("3", "II", "Số lượng cụm công nghiệp đã thành lập", "Clusters established", CLUSTERS, REGISTRY),
-    Item("4", "II", "Tổng diện tích các cụm công nghiệp đã thành lập", "Area of the established clusters", HA, REGISTRY),
+    Item(
+        "4", "II", "Tổng diện tích các cụm công nghiệp đã thành lập", "Area of the established clusters", HA, REGISTRY
+    ),
     Item(
         "5",
         "II",
@@ -357,9 +359,7 @@ FORM_03_ITEMS = tuple(
 )
 # Biểu 03 items 1–2: the plan in force gives the province's totals only, so a commune's come from the
 # registry's clusters of the plan located in it.
-FORM_03_ITEMS = tuple(
-    replace(item, source=REGISTRY) if item.number in ("1", "2") else item for item in FORM_03_ITEMS
-)
+FORM_03_ITEMS = tuple(replace(item, source=REGISTRY) if item.number in ("1", "2") else item for item in FORM_03_ITEMS)
 
 NUMBERS = tuple(item.number for item in ITEMS)
 BY_NUMBER = {item.number: item for item in ITEMS}

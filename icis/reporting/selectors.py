@@ -319,7 +319,10 @@ def _compute(
     doc = (plan.document.number if plan.document_id else plan.name) if plan is not None else ""
     if form == "04":
         if plan is None:
-            gap = ("Chưa có phương án phát triển cụm công nghiệp đang có hiệu lực trong ICIS", "No plan in force in ICIS")
+            gap = (
+                "Chưa có phương án phát triển cụm công nghiệp đang có hiệu lực trong ICIS",
+                "No plan in force in ICIS",
+            )
             values["1"] = (None, *gap)
             values["2"] = (None, *gap)
         else:
@@ -379,7 +382,8 @@ def _compute(
         "16.2",
         op_unestablished,
         (
-            f"{len(flagged_empty)} cụm ghi là hoạt động khi chưa thành lập nhưng chưa có dự án nào trong sổ: không tính",
+            f"{len(flagged_empty)} cụm ghi là hoạt động khi chưa thành lập nhưng chưa có dự án nào trong sổ: "
+            "không tính",
             f"{len(flagged_empty)} cluster(s) flagged as operating without establishment have no tenant project "
             "recorded: not counted",
         )
@@ -559,7 +563,7 @@ def form03_communes(user, *, province_code: str | None = None) -> QuerySet:
 
 
 def _lower_first(name: str) -> str:
-    """"Thành phố Hà Nội" → "thành phố Hà Nội", as it reads after "Ủy ban nhân dân" or "Sở Công Thương"."""
+    """ "Thành phố Hà Nội" → "thành phố Hà Nội", as it reads after "Ủy ban nhân dân" or "Sở Công Thương"."""
     return name[:1].lower() + name[1:]
 
 

@@ -1,8 +1,7 @@
 import datetime
-
-import pytest
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
