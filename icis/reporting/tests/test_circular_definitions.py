@@ -14,12 +14,15 @@ from icis.clusters import selectors as cluster_selectors
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
+from icis.core.testing.law import law_items, squeeze
+from icis.reporting import catalogue
 from icis.reporting.selectors import area_report, form_03_04
 from icis.tenancy import periods
 from icis.tenancy import services as tenancy_services
 from icis.tenancy.choices import ProjectStatus
 
 from .registry import EXPECTED_04, lifecycle
+from .test_signed_wording import rendered_text, sheet_rows, signed
 
 H1 = periods.parse("2026-H1")
 d = datetime.date
@@ -128,3 +131,12 @@ def test_hanoi_demo_form_04_reads_the_plan_and_counts_a_building_cluster_once_it
     assert new["17"] == old["17"] + 16
     assert new["18"] == old["18"] + 5
     assert new["19"] != old["19"] and new["19"] is not None
+
+    # The demo's files carry the signed wording, every label compared with the law text.
+    block = signed("04")
+    rows = {row[0]: row for row in sheet_rows(after) if row[0]}
+    laid_out = squeeze(rendered_text(after))
+    for number, (label, unit) in law_items(block).items():
+        assert (rows[number][1], rows[number][2]) == (label, unit), number
+        assert squeeze(label) in laid_out, number
+    assert squeeze(catalogue.FORM_04.signer) in laid_out and rows["1"][3] == 159
