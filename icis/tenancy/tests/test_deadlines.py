@@ -109,3 +109,12 @@ def test_the_english_page_shows_the_signed_wording_with_a_gloss():
         assert figure.label == "Doanh thu của dự án trong kỳ báo cáo (Revenue)"
     with translation.override("vi"):
         assert figure.label == "Doanh thu của dự án trong kỳ báo cáo"
+
+
+def test_the_report_page_heads_the_form_in_the_signed_wording_with_the_deadline(client, cluster20, boss):
+    draft = services.submission_save(form="02", period="2026-H1", cluster=cluster20, data=FORM_02, actor=boss)
+    client.force_login(boss)
+    page = client.get(f"/tenancy/reports/{draft.pk}/").content.decode()
+    assert "Biểu số 02. Tình hình hoạt động của dự án đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp" in page
+    assert "Kỳ này: Trước ngày 20/06/2026" in page
+    assert report_forms.TEXT_02.deadlines in page
