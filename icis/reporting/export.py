@@ -18,7 +18,8 @@ from .selectors import AreaReport
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_CONTENT_TYPE = "application/pdf"
 FONT = "Times New Roman"
-WIDTHS = (7, 60, 11, 14, 42)  # STT | Chỉ tiêu | Đơn vị tính | Số liệu | Ghi chú
+WIDTHS = (7, 60, 11, 16, 42)  # TT | Chỉ tiêu | Đơn vị tính | Kết quả | Ghi chú
+COLUMN_CSS = ("stt", "", "unit", "value", "note")
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -31,28 +32,36 @@ def filename(report: AreaReport, extension: str) -> str:
 
 
 def header_lines(report: AreaReport) -> dict:
-    """The wording above and below the table, shared by the XLSX, the PDF and the preview."""
+    """The wording above and below the table, shared by the XLSX, the PDF and the preview: the signed
+    wording of Appendix I, with the sender, recipients, period and deadline filled in."""
+    text = report.text
     return {
         "form_name": f"Biểu số {report.form}",
-        "basis": catalogue.FORM_BASIS,
-        "deadline": f"Ngày nhận báo cáo: {report.deadline:%d/%m/%Y}",
-        "reporting_unit": f"Đơn vị báo cáo: {report.reporting_unit}",
-        "recipients": f"Đơn vị nhận báo cáo: {report.recipients}",
-        "title": catalogue.FORM_TITLE,
-        "area": f"TRÊN ĐỊA BÀN {report.area_name.upper()}",
+        "title": f"Biểu số {report.form}. {text.title}",
+        "basis": catalogue.BASIS,
+        "reporting_unit": f"{catalogue.SENDER}: {report.reporting_unit}",
+        "sender_basis": catalogue.COMMUNE_BASIS if report.form == "03" else "",
+        "recipients": f"{catalogue.RECIPIENTS}: {report.recipients}",
         "period": (
-            f"Kỳ báo cáo: {report.period_label_vi} (số liệu từ ngày {report.period.start:%d/%m/%Y} "
+            f"{catalogue.PERIOD}: {report.period_label_vi} (số liệu từ ngày {report.period.start:%d/%m/%Y} "
             f"đến ngày {report.period.end:%d/%m/%Y})"
         ),
+        "deadlines": text.deadlines,
+        "deadline": f"Kỳ này: {report.deadline_text}",
         "generated": (
             f"Số liệu tính đến ngày {report.as_of:%d/%m/%Y}, tổng hợp bởi ICIS ngày {report.generated_on:%d/%m/%Y} "
-            "từ sổ đăng ký CCN, các mốc xây dựng, dự án thứ cấp và các Biểu 01, 02 đã được chấp nhận."
+            "từ phương án phát triển cụm công nghiệp, sổ đăng ký cụm công nghiệp, các mốc xây dựng, dự án đầu tư "
+            "trong cụm, sổ trạm xử lý nước thải và các Biểu 01, 02 đã được chấp nhận."
         ),
-        "place_date": "......., ngày ..... tháng ..... năm .........",
-        "preparer": catalogue.PREPARER,
-        "preparer_hint": catalogue.PREPARER_HINT,
-        "head": catalogue.HEAD,
-        "head_hint": catalogue.HEAD_HINT,
+        "place_date": text.place_date,
+        "signer": text.signer,
+        "signer_hint": text.signer_hint,
+        "footnote": text.footnote,
+        "columns": [
+            {"vi": vi, "en": en, "css": css}
+            for vi, en, css in zip(catalogue.COLUMNS, catalogue.COLUMNS_EN, COLUMN_CSS, strict=True)
+        ],
+        "column_numbers": catalogue.COLUMN_NUMBERS,
     }
 
 
@@ -93,30 +102,43 @@ def xlsx_bytes(report: AreaReport) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = f"Bieu {report.form}"
-    workbook.properties.title = f"{lines['form_name']} — {report.period_label_vi}"
+    workbook.properties.title = f"{lines['title']} — {report.period_label_vi}"
     workbook.properties.creator = "ICIS"
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
 
-    _merged(ws, 1, 1, 2, lines["form_name"], bold=True)
-    _merged(ws, 1, 4, 5, safe_cell(lines["reporting_unit"]), size=11)
-    _merged(ws, 2, 1, 2, lines["basis"], italic=True, size=10)
-    _merged(ws, 2, 4, 5, safe_cell(lines["recipients"]), size=11)
-    _merged(ws, 3, 1, 2, lines["deadline"], italic=True, size=10)
-    ws.row_dimensions[2].height = 30
-    _merged(ws, 5, 1, 5, lines["title"], bold=True, size=14, align="center")
-    _merged(ws, 6, 1, 5, safe_cell(lines["area"]), bold=True, size=13, align="center")
-    _merged(ws, 7, 1, 5, lines["period"], italic=True, align="center")
+    row = 1
+    _merged(ws, row, 1, 5, lines["title"], bold=True, size=13, align="center")
+    ws.row_dimensions[row].height = 34
+    row += 1
+    _merged(ws, row, 1, 5, lines["basis"], italic=True, size=10, align="center")
+    row += 1
+    _merged(ws, row, 1, 5, safe_cell(lines["reporting_unit"]))
+    if lines["sender_basis"]:
+        row += 1
+        _merged(ws, row, 1, 5, lines["sender_basis"], italic=True, size=10)
+        ws.row_dimensions[row].height = 28
+    row += 1
+    _merged(ws, row, 1, 5, safe_cell(lines["recipients"]))
+    ws.row_dimensions[row].height = 30
+    row += 1
+    _merged(ws, row, 1, 5, lines["period"])
+    row += 1
+    _merged(ws, row, 1, 5, lines["deadlines"], italic=True, size=11)
+    ws.row_dimensions[row].height = 30
+    row += 1
+    _merged(ws, row, 1, 5, lines["deadline"], bold=True, size=11)
 
-    header = 9
+    header = row + 2
     for column, title in enumerate(catalogue.COLUMNS, start=1):
         _cell(ws, header, column, title, bold=True, align="center", border=True, fill=HEADER_FILL)
-    for column, title in enumerate(("A", "B", "C", "1", "2"), start=1):
+    ws.row_dimensions[header].height = 30
+    for column, title in enumerate(catalogue.COLUMN_NUMBERS, start=1):
         _cell(ws, header + 1, column, title, italic=True, size=10, align="center", border=True)
     row = header + 2
     for section, indicators in report.sections:
         _cell(ws, row, 1, section.code, bold=True, align="center", border=True, fill=SECTION_FILL)
-        _cell(ws, row, 2, section.label.upper(), bold=True, border=True, fill=SECTION_FILL)
+        _cell(ws, row, 2, section.label, bold=True, border=True, fill=SECTION_FILL)
         for column in (3, 4, 5):
             _cell(ws, row, column, None, border=True, fill=SECTION_FILL)
         row += 1
@@ -150,13 +172,15 @@ def xlsx_bytes(report: AreaReport) -> bytes:
     _merged(ws, row, 1, 5, lines["generated"], italic=True, size=10)
     ws.row_dimensions[row].height = 28
     row += 2
-    _merged(ws, row, 4, 5, lines["place_date"], italic=True, align="center")
+    _merged(ws, row, 3, 5, lines["place_date"], italic=True, align="center")
     row += 1
-    _cell(ws, row, 2, catalogue.PREPARER, bold=True, align="center")
-    _merged(ws, row, 4, 5, catalogue.HEAD, bold=True, align="center")
+    _merged(ws, row, 3, 5, lines["signer"], bold=True, align="center")
     row += 1
-    _cell(ws, row, 2, catalogue.PREPARER_HINT, italic=True, size=10, align="center")
-    _merged(ws, row, 4, 5, catalogue.HEAD_HINT, italic=True, size=10, align="center")
+    _merged(ws, row, 3, 5, lines["signer_hint"], italic=True, size=10, align="center")
+    if lines["footnote"]:
+        row += 4
+        _merged(ws, row, 1, 5, lines["footnote"], italic=True, size=10)
+        ws.row_dimensions[row].height = 28
 
     ws.freeze_panes = ws.cell(row=header + 2, column=1)
     ws.print_title_rows = f"{header}:{header + 1}"
@@ -175,8 +199,12 @@ def xlsx_bytes(report: AreaReport) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_html(report: AreaReport) -> str:
+    """The HTML WeasyPrint turns into the PDF: the preview's form body on A4."""
+    return render_to_string("reporting/form_document.html", {"report": report, "lines": header_lines(report)})
+
+
 def pdf_bytes(report: AreaReport) -> bytes:
     import weasyprint  # imported here: it needs the system's Pango, and only this output uses it
 
-    html = render_to_string("reporting/form_document.html", {"report": report, "lines": header_lines(report)})
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=pdf_html(report)).write_pdf()

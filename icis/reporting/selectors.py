@@ -1,10 +1,11 @@
-"""Biểu 03 (one commune) and Biểu 04 (the province) of Circular 14/2024: the 27 cumulative indicators,
-computed from the registry, the construction milestones, the tenant projects and the accepted
-Forms 01 and 02, as of the last day of the reporting period.
+"""Biểu 03 (one commune) and Biểu 04 (the province) of Circular 14/2024: the 27 cumulative indicators
+as the circular defines them, as of the last day of the reporting period, computed from the
+development plan in force, the registry, the construction milestones, the tenant projects, the
+wastewater plant register and the accepted Forms 01 and 02.
 
 Every figure is computed over a queryset of clusters the caller has already restricted to the user's
-scope (Biểu 04: the province; Biểu 03: the clusters a source places in the commune). Five queries
-whatever the number of clusters; Biểu 04 adds two for the development plan and its sources.
+scope (Biểu 04: the province; Biểu 03: the clusters a source places in the commune). The number of
+queries does not grow with the number of clusters.
 """
 
 import datetime
@@ -22,6 +23,8 @@ from icis.clusters.models import Cluster, ClusterCommune, StatusChange
 from icis.construction.choices import MilestoneKind
 from icis.construction.models import Milestone
 from icis.core.scoping import is_unrestricted
+from icis.environment import selectors as environment
+from icis.environment.models import WastewaterPlant
 from icis.geo.models import Commune, Province
 from icis.planning.selectors import current_plan
 from icis.tenancy import periods
@@ -72,7 +75,7 @@ class AreaReport:
     form: str  # "03" or "04"
     period: periods.Period
     area_name: str
-    reporting_unit: str
+    reporting_unit: str  # the sender, filled in ("Sở Công Thương thành phố Hà Nội")
     recipients: str
     indicators: list[Indicator]
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (Vietnamese, English)
@@ -80,12 +83,21 @@ class AreaReport:
     generated_on: datetime.date = field(default_factory=timezone.localdate)
 
     @property
+    def text(self) -> catalogue.FormText:
+        return catalogue.TEXTS[self.form]
+
+    @property
     def as_of(self) -> datetime.date:
         return self.period.end
 
     @property
     def deadline(self) -> datetime.date:
+        """The day the circular names after "trước ngày": the report is due before it."""
         return self.period.deadline(self.form)
+
+    @property
+    def deadline_text(self) -> str:
+        return self.period.deadline_text(self.form)
 
     @property
     def period_label_vi(self) -> str:
@@ -163,6 +175,7 @@ def _cluster_rows(clusters: QuerySet, period: periods.Period) -> list[dict]:
         )
         .values(
             "pk",
+            "name",
             "kind",
             "area_ha",
             "planned_area_ha",
@@ -201,28 +214,79 @@ def _sum(figures: list[dict], key: str) -> tuple[Decimal, int]:
     return sum(values, ZERO), len(figures) - len(values)
 
 
-def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[list[Indicator], list[tuple[str, str]]]:
+def _wastewater_items(clusters: QuerySet, plants: QuerySet, day: datetime.date) -> dict[int, tuple[int, int]]:
+    """Form 02 items 13–14 of each cluster on `day` as the environment module judges them from the plant
+    register and the outlet samples: (built or being built, meets the standard), 1 or 0.
+
+    `current=True` only makes the environment module keep every cluster of `clusters` (the caller has
+    already decided which clusters existed on the day); the plants' status and samples are as of `day`.
+    """
+    rows = environment.cluster_rows(clusters, plants, day, current=True)
+    return {row.cluster.pk: (row.item_13, row.item_14) for row in rows}
+
+
+def _employees_note(tenants, investors) -> tuple[str, str]:
+    (people01, got01, owed01), (people02, got02, owed02) = tenants, investors
+    return (
+        "Gồm lao động của các dự án đầu tư sản xuất kinh doanh (Biểu 01, chỉ tiêu 3: "
+        f"{vi_number(people01)} người, từ {got01} Biểu 01 đã được chấp nhận, phải báo cáo: {owed01}) và của "
+        f"chủ đầu tư xây dựng hạ tầng kỹ thuật (Biểu 02, chỉ tiêu 11: {vi_number(people02)} người, từ {got02} "
+        f"Biểu 02 đã được chấp nhận, phải báo cáo: {owed02})",
+        f"Employees of the tenant projects (Form 01 item 3: {people01}, from {got01} accepted Form 01 report(s), "
+        f"{owed01} expected) and of the infrastructure investors (Form 02 item 11: {people02}, from {got02} "
+        f"accepted Form 02 report(s), {owed02} expected)",
+    )
+
+
+def _wastewater_note(number: str, members, disagree, form02_count: int, day) -> tuple[str, str]:
+    """What items 26–27 count, and where the accepted Forms 02 answer otherwise (the other source)."""
+    form02_item = "13" if number == "26" else "14"
+    vi = f"Theo sổ trạm xử lý nước thải và kết quả quan trắc nước thải đầu ra đến ngày {_dmy(day)}"
+    en = f"From the wastewater plant register and outlet samples as of {_dmy(day)}"
+    if disagree:
+        listed_vi = "; ".join(f"{name}: Biểu 02 ghi {said}, sổ trạm XLNT: {ours}" for name, said, ours in disagree)
+        listed_en = "; ".join(f"{name}: Form 02 says {said}, plant register {ours}" for name, said, ours in disagree)
+        vi += (
+            f". Biểu 02 (chỉ tiêu {form02_item}) đã được chấp nhận ghi khác: {listed_vi}; "
+            f"tổng theo Biểu 02: {form02_count} cụm"
+        )
+        en += (
+            f". Accepted Forms 02 (item {form02_item}) disagree: {listed_en}; "
+            f"total by the Forms 02: {form02_count} cluster(s)"
+        )
+    return vi, en
+
+
+def _compute(
+    *, form: str, period: periods.Period, clusters: QuerySet, plan=None, plants: QuerySet | None = None
+) -> tuple[list[Indicator], list[tuple[str, str]]]:
     day = period.end
     rows = [r for r in _cluster_rows(clusters, period) if r["status"] is not None]
+    live = [r for r in rows if r["status"] not in GONE]
     cluster_ids = clusters.values("pk")
 
     in_plan = [r for r in rows if r["status"] in IN_PLAN_STATES]
     established = [r for r in rows if r["status"] in ESTABLISHED_STATES and not r["operating_without_establishment"]]
+    established_ids = {r["pk"] for r in established}
     new = [r for r in rows if r["new_in_period"]]
     enterprise = [r for r in established if r["investor__kind"] == OrganisationKind.INVESTOR]
     detailed = [r for r in established if r["detailed_plan"]]
     project = [r for r in established if r["project_approved"]]
-    op_established = [r for r in established if r["status"] == ClusterStatus.OPERATING]
-    op_unestablished = [r for r in rows if r["operating_without_establishment"] and r["status"] not in GONE]
-    operating = op_established + op_unestablished
+
+    # Section III: a cluster "đã hoạt động" is one with tenant projects ("đã có dự án đầu tư trong
+    # cụm"): a project holding land on D (leased or approved, not ended), whatever the cluster's status.
+    occupied = occupied_by_cluster(cluster_ids, day)
+    operating = [r for r in live if r["pk"] in occupied]
+    op_established = [r for r in operating if r["pk"] in established_ids]
+    op_unestablished = [r for r in operating if r["pk"] not in established_ids]
     craft = [r for r in operating if r["kind"] == ClusterKind.CRAFT_VILLAGE]
     specialised = [r for r in operating if r["kind"] == ClusterKind.SPECIALISED]
+    flagged_empty = [r for r in live if r["operating_without_establishment"] and r["pk"] not in occupied]
 
-    # Occupancy (Decree 32 Art 2.7) of the operating clusters on the period's last day.
-    occupied = occupied_by_cluster(cluster_ids, day)
+    # Occupancy (Decree 32 Art 2.7) on D: item 18 over every cluster, item 19 over those in operation.
     with_land = [r for r in operating if r["industrial_land_ha"]]
     land = sum((r["industrial_land_ha"] for r in with_land), ZERO)
-    leased = sum((occupied.get(r["pk"], ZERO) for r in operating), ZERO)
+    leased = sum((occupied.get(r["pk"], ZERO) for r in live), ZERO)
     leased_on_land = sum((occupied.get(r["pk"], ZERO) for r in with_land), ZERO)
     cluster_rates = [rate(occupied.get(r["pk"], ZERO), r["industrial_land_ha"]) for r in with_land]
 
@@ -239,6 +303,8 @@ def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[
     form01 = [data for _cluster, data in _submission_figures(ReportForm.FORM_01, period, clusters)]
     form02 = dict(_submission_figures(ReportForm.FORM_02, period, clusters))
     owe_form02 = len([r for r in established if r["investor_id"]])
+    plants = WastewaterPlant.objects.all() if plants is None else plants
+    wastewater = _wastewater_items(clusters.filter(pk__in=[r["pk"] for r in live]), plants, day)
 
     values: dict[str, tuple] = {}  # number -> (value, note_vi, note_en)
 
@@ -247,10 +313,38 @@ def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[
         total, missing = _area(members)
         values[area_number] = (total, *_unknown_area_note(missing))
 
-    values["1"] = (len(in_plan), "", "")
     planned = [r["planned_area_ha"] if r["planned_area_ha"] is not None else r["area_ha"] for r in in_plan]
     known = [a for a in planned if a is not None]
-    values["2"] = (sum(known, ZERO).quantize(TWO_PLACES), *_unknown_area_note(len(planned) - len(known)))
+    registry_area = sum(known, ZERO).quantize(TWO_PLACES)
+    doc = (plan.document.number if plan.document_id else plan.name) if plan is not None else ""
+    if form == "04":
+        if plan is None:
+            gap = (
+                "Chưa có phương án phát triển cụm công nghiệp đang có hiệu lực trong ICIS",
+                "No plan in force in ICIS",
+            )
+            values["1"] = (None, *gap)
+            values["2"] = (None, *gap)
+        else:
+            values["1"] = (
+                plan.cluster_count,
+                f"Theo {doc}; sổ đăng ký ICIS có {len(in_plan)} cụm thuộc phương án",
+                f"As {doc} states; the ICIS registry holds {len(in_plan)} of the plan's clusters",
+            )
+            values["2"] = (
+                _dec(plan.area_ha).quantize(TWO_PLACES),
+                f"Theo {doc}; các cụm trong sổ đăng ký ICIS: {vi_number(registry_area, 2)} ha",
+                f"As {doc} states; the clusters in the ICIS registry: {registry_area} ha",
+            )
+    else:
+        source_vi = f" ({doc})" if doc else ""
+        values["1"] = (
+            len(in_plan),
+            f"Các cụm thuộc phương án phát triển cụm công nghiệp{source_vi} trên địa bàn, theo sổ đăng ký ICIS; "
+            "phương án chỉ nêu tổng số toàn tỉnh",
+            "The plan's clusters located here, as the ICIS registry holds them; the plan gives province totals only",
+        )
+        values["2"] = (registry_area, *_unknown_area_note(len(planned) - len(known)))
     count_and_area("3", "4", established)
     count_and_area("5", "6", new)
     count_and_area("7", "8", enterprise)
@@ -272,9 +366,30 @@ def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[
     for number, key in (("13", "approved_investment_bn_vnd"), ("14", "disbursed_bn_vnd")):
         total, _left_out = _sum(list(form02.values()), key)
         values[number] = (total.quantize(TWO_PLACES), *_coverage_note(len(form02), owe_form02, "02"))
-    count_and_area("15", "16", operating)
+    count_and_area(
+        "15",
+        "16",
+        operating,
+        (
+            "Cụm đã có dự án đầu tư thuê đất hoặc được chấp thuận đầu tư tại ngày cuối kỳ, không phân biệt trạng thái",
+            "Clusters with a tenant project holding land (lease or investment approval) on the period's last day, "
+            "whatever their status",
+        ),
+    )
     count_and_area("15.1", "16.1", op_established)
-    count_and_area("15.2", "16.2", op_unestablished)
+    count_and_area(
+        "15.2",
+        "16.2",
+        op_unestablished,
+        (
+            f"{len(flagged_empty)} cụm ghi là hoạt động khi chưa thành lập nhưng chưa có dự án nào trong sổ: "
+            "không tính",
+            f"{len(flagged_empty)} cluster(s) flagged as operating without establishment have no tenant project "
+            "recorded: not counted",
+        )
+        if flagged_empty
+        else ("", ""),
+    )
     count_and_area("15.3", "16.3", craft)
     count_and_area("15.4", "16.4", specialised)
     no_land = len(operating) - len(with_land)
@@ -288,17 +403,20 @@ def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[
     )
     values["18"] = (
         leased.quantize(TWO_PLACES),
-        "Đất thuê, thuê lại hoặc đã có chủ trương đầu tư/GCNĐKĐT",
-        "Land leased, sub-leased or covered by an investment approval or certificate",
+        "Đất thuê, thuê lại hoặc đã có chủ trương đầu tư/GCNĐKĐT (khoản 7 Điều 2 Nghị định 32/2024/NĐ-CP), "
+        "tại mọi cụm công nghiệp",
+        "Land leased, sub-leased or covered by an investment approval or certificate (Decree 32 Art 2.7), "
+        "in every cluster",
     )
     mean = (sum(cluster_rates, ZERO) / len(cluster_rates)).quantize(TWO_PLACES) if cluster_rates else None
     values["19"] = (
         rate(leased_on_land, land),
         *(
             (
-                f"Bình quân theo diện tích (mục 18 / mục 17); trung bình cộng tỷ lệ của {len(cluster_rates)} cụm: "
-                f"{vi_number(mean, 2)}%",
-                f"Land-weighted (item 18 / item 17); simple mean of the {len(cluster_rates)} clusters' rates: {mean}%",
+                f"Bình quân theo diện tích (đất đã cho thuê của các cụm ở mục 17 / mục 17); trung bình cộng tỷ lệ "
+                f"của {len(cluster_rates)} cụm: {vi_number(mean, 2)}%",
+                f"Land-weighted (leased land of the item 17 clusters / item 17); simple mean of the "
+                f"{len(cluster_rates)} clusters' rates: {mean}%",
             )
             if mean is not None
             else ("", "")
@@ -315,14 +433,27 @@ def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[
     for number, key in (("23", "revenue_bn_vnd"), ("24", "budget_paid_bn_vnd")):
         total, _left_out = _sum(form01, key)
         values[number] = (total.quantize(TWO_PLACES), *coverage01)
-    employees, _left_out = _sum(form01, "employees")
-    values["25"] = (int(employees), *coverage01)
-    coverage02 = _coverage_note(len(form02), owe_form02, "02")
-    values["26"] = (sum(1 for data in form02.values() if data.get("wwtp_built") == 1), *coverage02)
-    values["27"] = (sum(1 for data in form02.values() if data.get("wwtp_compliant") == 1), *coverage02)
+    tenant_people, _left_out = _sum(form01, "employees")
+    investor_people, _left_out = _sum(list(form02.values()), "employees")
+    values["25"] = (
+        int(tenant_people + investor_people),
+        *_employees_note(
+            (int(tenant_people), len(form01), projects["owe_form01"]), (int(investor_people), len(form02), owe_form02)
+        ),
+    )
+    names = {r["pk"]: r["name"] for r in live}
+    for number, index, key in (("26", 0, "wwtp_built"), ("27", 1, "wwtp_compliant")):
+        members = [pk for pk in names if wastewater.get(pk, (0, 0))[index] == 1]
+        disagree = sorted(
+            (names[pk], data[key], wastewater.get(pk, (0, 0))[index])
+            for pk, data in form02.items()
+            if pk in names and data.get(key) is not None and data[key] != wastewater.get(pk, (0, 0))[index]
+        )
+        form02_count = sum(1 for pk, data in form02.items() if pk in names and data.get(key) == 1)
+        values[number] = (len(members), *_wastewater_note(number, members, disagree, form02_count, day))
 
     indicators = []
-    for item in catalogue.ITEMS:
+    for item in catalogue.items(form):
         value, note, note_en = values[item.number]
         indicators.append(
             Indicator(
@@ -338,15 +469,8 @@ def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[
                 note_en=note_en,
             )
         )
-    if plan is not None:
-        doc = plan.document.number if plan.document_id else plan.name
-        first, second = indicators[0], indicators[1]
-        first.plan_value, second.plan_value = plan.cluster_count, plan.area_ha
-        first.note = f"Phương án phát triển CCN ({doc}): {plan.cluster_count} cụm; sổ đăng ký ICIS: {first.value} cụm"
-        first.note_en = f"Development plan ({doc}): {plan.cluster_count} clusters; ICIS registry: {first.value}"
-        plan_area = vi_number(plan.area_ha, 2)
-        second.note = "; ".join(filter(None, [f"Phương án phát triển CCN ({doc}): {plan_area} ha", second.note]))
-        second.note_en = "; ".join(filter(None, [f"Development plan ({doc}): {plan.area_ha} ha", second.note_en]))
+    if form == "04" and plan is not None:
+        indicators[0].plan_value, indicators[1].plan_value = plan.cluster_count, plan.area_ha
 
     remarks = []
     undated = sum(1 for r in rows if r["undated"])
@@ -362,55 +486,49 @@ def _compute(*, period: periods.Period, clusters: QuerySet, plan=None) -> tuple[
     return indicators, remarks
 
 
-def form_03_04(*, period: periods.Period, clusters: QuerySet, communes: Iterable | None = None) -> list[Indicator]:
+def form_03_04(
+    *, period: periods.Period, clusters: QuerySet, communes: Iterable | None = None, plants: QuerySet | None = None
+) -> list[Indicator]:
     """The 27 indicators (with 15.1–15.4 and 16.1–16.4) over `clusters` as of `period.end`.
 
     `clusters` is already restricted to the user's scope; `communes` (GSO codes or Commune objects)
     narrows it to the clusters a source places in those communes (Biểu 03). Without communes it is
-    Biểu 04 and items 1–2 carry the province's development-plan figures beside the registry's.
+    Biểu 04, whose items 1–2 are the development plan's totals. `plants`: the wastewater plants the
+    user may see (default all).
 
-    D = the period's last day; "status" = the cluster's status on D (see `_cluster_rows`); "est." = item 3.
+    D = the period's last day; "status" = the cluster's status on D (see `_cluster_rows`); "est." = item 3;
+    "live" = in the registry on D, not revoked or removed; "in operation" = live with a tenant project
+    holding land on D (the circular's "đã có dự án đầu tư trong cụm").
 
     | item | formula | source |
     | --- | --- | --- |
-    | 1 | clusters whose status is in the plan (planned, established … operating) | registry |
-    | 2 | Σ planned area of item 1 (the area where no planned area is recorded) | registry |
-    | 3 | status established, under construction, infrastructure complete or operating, and not | registry |
-    |   | flagged "operating without establishment" | |
+    | 1–2 | Biểu 04: the plan in force (cluster count, area); Biểu 03: the registry's clusters of the plan | plan |
+    | 3 | status established … operating, and not flagged "operating without establishment" | registry |
     | 4 | Σ area of item 3 | registry |
-    | 5 | clusters with a change to established dated in [period start, D] | registry |
-    | 6 | Σ area of item 5 | registry |
-    | 7 | est. clusters whose investor organisation is of kind "infrastructure investor" | registry |
-    | 8 | Σ area of item 7 | registry |
-    | 9 | est. clusters with "detailed 1/500 plan approved" reached on or before D | milestones |
-    | 10 | Σ area of item 9 | milestones |
-    | 11 | est. clusters with "infrastructure project approved" reached on or before D | milestones |
-    | 12 | Σ area of item 11 | milestones |
-    | 13 | Σ Form 02 item 1 (approved infrastructure investment), the period's accepted Forms 02 | Form 02 |
-    | 14 | Σ Form 02 item 2 (cumulative disbursed), the same reports | Form 02 |
-    | 15 | 15.1 + 15.2 | registry |
-    | 15.1 | est. clusters whose status is operating | registry |
-    | 15.2 | clusters flagged "operating without establishment", not revoked or removed | registry |
-    | 15.3 | item 15 clusters of kind craft village | registry |
-    | 15.4 | item 15 clusters of kind specialised | registry |
-    | 16, 16.x | Σ area of 15, 15.1–15.4 | registry |
+    | 5–6 | clusters with a change to established dated in [period start, D]; Σ their area | registry |
+    | 7–8 | est. clusters whose investor organisation is of kind "infrastructure investor"; Σ area | registry |
+    | 9–10 | est. clusters with "detailed 1/500 plan approved" reached on or before D; Σ area | milestones |
+    | 11–12 | est. clusters with "infrastructure project approved" reached on or before D; Σ area | milestones |
+    | 13–14 | Σ Form 02 items 1 and 2, the period's accepted Forms 02 | Form 02 |
+    | 15 | clusters in operation = 15.1 + 15.2 | tenant projects |
+    | 15.1 / 15.2 | item 15 clusters that are / are not est. | tenant projects |
+    | 15.3 / 15.4 | item 15 clusters of kind craft village / specialised | tenant projects |
+    | 16, 16.x | Σ area of 15, 15.1–15.4 | tenant projects |
     | 17 | Σ industrial land of item 15 | registry |
-    | 18 | Σ land of the tenant projects occupying on D (Decree 32 Art 2.7) in item 15 clusters | occupancy |
+    | 18 | Σ land of the tenant projects occupying on D (Decree 32 Art 2.7) in every live cluster | occupancy |
     | 19 | occupied land of item 15 clusters that have industrial land ÷ that land × 100 | occupancy |
-    | 20 | tenant projects occupying land on D (leased or approved, not ended, not left) | projects |
-    | 21 | item 20 projects of FDI tenants | projects |
-    | 22 | item 20 projects whose status is operating | projects |
-    | 23 | Σ Form 01 item 1 (revenue), the period's accepted Forms 01 | Form 01 |
-    | 24 | Σ Form 01 item 2 (state-budget payments), the same reports | Form 01 |
-    | 25 | Σ Form 01 item 3 (employees), the same reports | Form 01 |
-    | 26 | the period's accepted Forms 02 with item 13 (WWTP built or under construction) = 1 | Form 02 |
-    | 27 | the period's accepted Forms 02 with item 14 (WWTP meets the standard) = 1 | Form 02 |
+    | 20–22 | tenant projects occupying land on D; of FDI tenants; whose status is operating | projects |
+    | 23–24 | Σ Form 01 items 1 and 2, the period's accepted Forms 01 | Form 01 |
+    | 25 | Σ Form 01 item 3 (tenants' employees) + Σ Form 02 item 11 (investors' employees) | Forms 01, 02 |
+    | 26–27 | live clusters whose plants the environment module finds built or building / meeting the | plants |
+    |       | standard on D; the note lists the accepted Forms 02 (items 13–14) that say otherwise | |
 
     Areas are the registry's current figures (areas are not dated); statuses and milestones are as of D.
     """
     clusters = _in_communes(clusters, communes)
-    plan = current_plan(settings.ICIS_PROVINCE_CODE) if communes is None else None
-    indicators, _remarks = _compute(period=period, clusters=clusters, plan=plan)
+    form = "04" if communes is None else "03"
+    plan = current_plan(settings.ICIS_PROVINCE_CODE)
+    indicators, _remarks = _compute(form=form, period=period, clusters=clusters, plan=plan, plants=plants)
     return indicators
 
 
@@ -444,10 +562,37 @@ def form03_communes(user, *, province_code: str | None = None) -> QuerySet:
     )
 
 
+def _lower_first(name: str) -> str:
+    """ "Thành phố Hà Nội" → "thành phố Hà Nội", as it reads after "Ủy ban nhân dân" or "Sở Công Thương"."""
+    return name[:1].lower() + name[1:]
+
+
+def parties(form: str, province: Province, commune: Commune | None = None) -> tuple[str, str]:
+    """Who sends the form and who receives it, in the signed wording filled in for the deploying province.
+
+    Biểu 04: "Đơn vị gửi báo cáo: Sở Công Thương", "Đơn vị nhận báo cáo: Ủy ban nhân dân cấp tỉnh, Bộ
+    Công Thương (Cục Công Thương địa phương)". Biểu 03 is sent by the commune People's Committee, which
+    does the district's reporting since Decree 139/2025 Art 6, to the province and its DoIT. Taken from the
+    province's registry data for now; this is the one place to switch to the province settings.
+    """
+    province_name = _lower_first(province.name)
+    if form == "03":
+        return (
+            f"Ủy ban nhân dân {_lower_first(commune.name)}",
+            f"Ủy ban nhân dân {province_name}, Sở Công Thương {province_name}",
+        )
+    return (
+        f"Sở Công Thương {province_name}",
+        f"Ủy ban nhân dân {province_name}, Bộ Công Thương (Cục Công Thương địa phương)",
+    )
+
+
 def area_report(*, form: str, period: periods.Period, user, commune: Commune | None = None) -> AreaReport:
     """Biểu 04 (commune None) for the province, or Biểu 03 for `commune`, over what `user` reaches."""
     clusters = report_clusters(user)
+    plants = WastewaterPlant.objects.restrict(user)
     province = Province.objects.get(code=settings.ICIS_PROVINCE_CODE)
+    plan = current_plan(province.code)
     remarks = []
     if form == "03":
         suggested = ClusterCommune.objects.filter(
@@ -463,24 +608,15 @@ def area_report(*, form: str, period: periods.Period, user, commune: Commune | N
                     "not counted.",
                 )
             )
-        indicators, more = _compute(period=period, clusters=clusters)
-        return AreaReport(
-            form="03",
-            period=period,
-            area_name=commune.name,
-            reporting_unit=f"UBND {commune.name}",
-            recipients=f"UBND {province.name}; Sở Công Thương",
-            indicators=indicators,
-            remarks=remarks + more,
-            commune=commune,
-        )
-    indicators, more = _compute(period=period, clusters=clusters, plan=current_plan(province.code))
+    indicators, more = _compute(form=form, period=period, clusters=clusters, plan=plan, plants=plants)
+    sender, recipients = parties(form, province, commune if form == "03" else None)
     return AreaReport(
-        form="04",
+        form=form,
         period=period,
-        area_name=province.name,
-        reporting_unit=f"Sở Công Thương {province.name}",
-        recipients=f"Bộ Công Thương; UBND {province.name}",
+        area_name=commune.name if form == "03" else province.name,
+        reporting_unit=sender,
+        recipients=recipients,
         indicators=indicators,
         remarks=remarks + more,
+        commune=commune if form == "03" else None,
     )

@@ -1,4 +1,9 @@
-"""Circular 14/2024 reporting periods: half-year 15/12–14/06, annual 15/12–14/12, and the deadlines."""
+"""Circular 14/2024 reporting periods: half-year 15/12–14/06, annual 15/12–14/12, and the deadlines.
+
+Circular 14 Art 3.3 words every deadline as "trước ngày …" (before the day): a report is on time only
+if it is sent on an earlier day. `deadline()` returns the day the circular names; a report sent on it
+or later is late (`is_late`), and an unsent report is overdue from that day on.
+"""
 
 import datetime
 import re
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 CODE = re.compile(r"^(?P<year>\d{4})-(?P<kind>H1|Y)$")
-# Deadlines (day, month) per form for the half-year and the annual report.
+# The day named after "trước ngày" (day, month) per form, half-year and annual (Circular 14 Art 3.3).
 DEADLINES = {
     "01": ((20, 6), (20, 12)),
     "02": ((20, 6), (20, 12)),
@@ -31,9 +36,21 @@ class Period:
         return datetime.date(self.year, 6, 14) if self.kind == "H1" else datetime.date(self.year, 12, 14)
 
     def deadline(self, form: str) -> datetime.date:
+        """The day the circular names after "trước ngày": the report must be sent before it."""
         half, annual = DEADLINES[form]
         day, month = half if self.kind == "H1" else annual
         return datetime.date(self.year, month, day)
+
+    def last_day_on_time(self, form: str) -> datetime.date:
+        return self.deadline(form) - datetime.timedelta(days=1)
+
+    def is_late(self, form: str, sent_on: datetime.date) -> bool:
+        """Sent on the named day or after it: late, since the circular says "trước ngày" (before)."""
+        return sent_on >= self.deadline(form)
+
+    def deadline_text(self, form: str) -> str:
+        """The deadline as the form prints it, in the circular's words: "Trước ngày 20/06/2026"."""
+        return f"Trước ngày {self.deadline(form):%d/%m/%Y}"
 
     @property
     def label(self) -> str:

@@ -1,49 +1,225 @@
-"""The figures of Circular 14's Forms 01 and 02, as data: label, unit, type and limits."""
+"""Circular 14's Forms 01 and 02 (Appendix I, Biểu số 01 and 02) as data: the form's wording, and
+each figure's signed label, unit, type and limits.
+
+The Vietnamese strings are the signed text, word for word (`../shared/law/TT-14-2024-...txt`); a test
+compares them with it. The English beside each is a gloss for the English UI, never printed alone.
+"""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+
+def _with_gloss(vietnamese: str, english) -> str:
+    """The signed Vietnamese wording, with the English gloss beside it when the UI is English."""
+    if english and (get_language() or "").startswith("en"):
+        return f"{vietnamese} ({english})"
+    return vietnamese
 
 
 @dataclass(frozen=True)
 class Figure:
     key: str
     number: str
-    label: object
-    unit: object
+    label_vi: str  # the signed wording
+    unit_vi: str  # the signed unit ("" for none)
+    label_en: object = ""
     kind: str = "decimal"  # decimal, int, flag
     maximum: Decimal | None = None
 
+    @property
+    def label(self) -> str:
+        return _with_gloss(self.label_vi, self.label_en)
 
-BN = gettext_lazy("VND bn")
-M = gettext_lazy("VND m/person/month")
-HA = gettext_lazy("ha")
-PEOPLE = gettext_lazy("people")
-PROJECTS = gettext_lazy("projects")
+    @property
+    def unit(self) -> str:
+        return self.unit_vi
+
+
+@dataclass(frozen=True)
+class FormText:
+    """The wording around a form's table, as Appendix I prints it."""
+
+    code: str
+    title: str
+    sender: str
+    recipients: str
+    period: str
+    deadlines: str
+    signer: str
+    signer_hint: str
+    place_date: str = "…, ngày … tháng … năm …"
+    footnote: str = ""
+
+
+BN = "Tỷ đồng"
+M = "Triệu đồng/người/tháng"
+HA = "ha"
+PEOPLE = "Người"
+PROJECTS = "Dự án"
+WORKS = "Công trình"
+COLUMNS = ("TT", "Chỉ tiêu", "Đơn vị tính", "Kết quả", "Ghi chú")
+COLUMN_NUMBERS = ("(1)", "(2)", "(3)", "(4)", "(5)")
+SIGNER = "NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT CỦA ĐƠN VỊ BÁO CÁO"
+SIGNER_HINT = "(Chữ ký, họ và tên, chức danh, dấu)"
+
+TEXT_01 = FormText(
+    code="01",
+    title="Tình hình hoạt động của dự án đầu tư trong cụm công nghiệp",
+    sender="Tổ chức, cá nhân đầu tư sản xuất kinh doanh trong cụm công nghiệp",
+    recipients="Cơ quan thống kê cấp huyện, Ủy ban nhân dân cấp huyện",
+    period="6 tháng/năm",
+    deadlines="(Thời hạn gửi báo cáo: Báo cáo 6 tháng gửi trước ngày 20 tháng 6 hằng năm; "
+    "Báo cáo năm gửi trước ngày 20 tháng 12 hằng năm)",
+    signer=SIGNER,
+    signer_hint=SIGNER_HINT,
+)
+TEXT_02 = FormText(
+    code="02",
+    title="Tình hình hoạt động của dự án đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp",
+    sender="Chủ đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp",
+    recipients="Cơ quan thống kê cấp huyện, Ủy ban nhân dân cấp huyện, Sở Công Thương",
+    period="6 tháng/năm",
+    deadlines=TEXT_01.deadlines,
+    signer=SIGNER,
+    signer_hint=SIGNER_HINT,
+)
+TEXTS = {"01": TEXT_01, "02": TEXT_02}
 
 FORM_01 = (
-    Figure("revenue_bn_vnd", "1", gettext_lazy("Revenue"), BN),
-    Figure("budget_paid_bn_vnd", "2", gettext_lazy("Payments to the state budget"), BN),
-    Figure("employees", "3", gettext_lazy("Employees with labour contracts"), PEOPLE, "int"),
-    Figure("avg_income_m_vnd", "4", gettext_lazy("Average income"), M),
+    Figure("revenue_bn_vnd", "1", "Doanh thu của dự án trong kỳ báo cáo", BN, gettext_lazy("Revenue")),
+    Figure(
+        "budget_paid_bn_vnd",
+        "2",
+        "Số nộp ngân sách nhà nước của dự án trong kỳ báo cáo",
+        BN,
+        gettext_lazy("Payments to the state budget"),
+    ),
+    Figure(
+        "employees",
+        "3",
+        "Tổng số lao động (có hợp đồng lao động) làm việc tại dự án trong kỳ báo cáo",
+        PEOPLE,
+        gettext_lazy("Employees with labour contracts"),
+        "int",
+    ),
+    Figure(
+        "avg_income_m_vnd",
+        "4",
+        "Thu nhập bình quân người lao động của dự án trong kỳ báo cáo",
+        M,
+        gettext_lazy("Average income"),
+    ),
 )
 FORM_02 = (
-    Figure("approved_investment_bn_vnd", "1", gettext_lazy("Total approved infrastructure investment"), BN),
-    Figure("disbursed_bn_vnd", "2", gettext_lazy("Cumulative disbursed"), BN),
-    Figure("land_ready_ha", "3", gettext_lazy("Industrial land ready to lease"), HA),
-    Figure("land_leased_ha", "4", gettext_lazy("Industrial land leased"), HA),
-    Figure("occupancy_percent", "5", gettext_lazy("Occupancy"), "%", maximum=Decimal("100")),
-    Figure("projects_leased", "6", gettext_lazy("Tenant projects that leased land"), PROJECTS, "int"),
-    Figure("projects_fdi", "7", gettext_lazy("of which FDI"), PROJECTS, "int"),
-    Figure("projects_operating", "8", gettext_lazy("Tenant projects operating"), PROJECTS, "int"),
-    Figure("revenue_bn_vnd", "9", gettext_lazy("Investor revenue"), BN),
-    Figure("budget_paid_bn_vnd", "10", gettext_lazy("Investor payments to the state budget"), BN),
-    Figure("employees", "11", gettext_lazy("Investor employees"), PEOPLE, "int"),
-    Figure("avg_income_m_vnd", "12", gettext_lazy("Average income"), M),
-    Figure("wwtp_built", "13", gettext_lazy("Central wastewater plant built or under construction (1/0)"), "", "flag"),
-    Figure("wwtp_compliant", "14", gettext_lazy("Central wastewater plant meets the standard (1/0)"), "", "flag"),
+    Figure(
+        "approved_investment_bn_vnd",
+        "1",
+        "Tổng mức đầu tư xây dựng hạ tầng kỹ thuật theo dự án đã được duyệt",
+        BN,
+        gettext_lazy("Total approved infrastructure investment"),
+    ),
+    Figure(
+        "disbursed_bn_vnd",
+        "2",
+        "Tổng vốn đã đầu tư xây dựng hạ tầng kỹ thuật (tổng vốn lũy kế đã thanh toán)",
+        BN,
+        gettext_lazy("Cumulative disbursed"),
+    ),
+    Figure(
+        "land_ready_ha",
+        "3",
+        "Diện tích đất công nghiệp của dự án đã xây dựng hạ tầng kỹ thuật (đủ điều kiện cho thuê)",
+        HA,
+        gettext_lazy("Industrial land ready to lease"),
+    ),
+    Figure(
+        "land_leased_ha",
+        "4",
+        "Diện tích đất công nghiệp của dự án đã cho thuê",
+        HA,
+        gettext_lazy("Industrial land leased"),
+    ),
+    Figure(
+        "occupancy_percent",
+        "5",
+        "Tỉ lệ lấp đầy của cụm công nghiệp",
+        "%",
+        gettext_lazy("Occupancy"),
+        maximum=Decimal("100"),
+    ),
+    Figure(
+        "projects_leased",
+        "6",
+        "Tổng số dự án đầu tư sản xuất kinh doanh đã thuê đất trong cụm công nghiệp",
+        PROJECTS,
+        gettext_lazy("Tenant projects that leased land"),
+        "int",
+    ),
+    Figure(
+        "projects_fdi",
+        "7",
+        "Số dự án đầu tư sản xuất kinh doanh có vốn đầu tư nước ngoài",
+        PROJECTS,
+        gettext_lazy("of which FDI"),
+        "int",
+    ),
+    Figure(
+        "projects_operating",
+        "8",
+        "Số dự án đầu tư sản xuất kinh doanh đang hoạt động trong cụm công nghiệp",
+        PROJECTS,
+        gettext_lazy("Tenant projects operating"),
+        "int",
+    ),
+    Figure(
+        "revenue_bn_vnd",
+        "9",
+        "Doanh thu của dự án đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp trong kỳ báo cáo",
+        BN,
+        gettext_lazy("Investor revenue"),
+    ),
+    Figure(
+        "budget_paid_bn_vnd",
+        "10",
+        "Số nộp Ngân sách nhà nước của dự án đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp trong kỳ báo cáo",
+        BN,
+        gettext_lazy("Investor payments to the state budget"),
+    ),
+    Figure(
+        "employees",
+        "11",
+        "Tổng số lao động (có hợp đồng lao động) làm việc tại dự án đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp",
+        PEOPLE,
+        gettext_lazy("Investor employees"),
+        "int",
+    ),
+    Figure(
+        "avg_income_m_vnd",
+        "12",
+        "Thu nhập bình quân người lao động của dự án đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp trong kỳ báo cáo",
+        M,
+        gettext_lazy("Average income"),
+    ),
+    Figure(
+        "wwtp_built",
+        "13",
+        "Cụm công nghiệp đã hoặc đang đầu tư hệ thống xử lý nước thải tập trung (đã hoặc đang đầu tư ghi 1, "
+        "chưa đầu tư ghi 0)",
+        WORKS,
+        gettext_lazy("Central wastewater plant built or under construction (1/0)"),
+        "flag",
+    ),
+    Figure(
+        "wwtp_compliant",
+        "14",
+        "Cụm công nghiệp có hệ thống xử lý nước thải tập trung đạt tiêu chuẩn môi trường (có ghi 1, không ghi 0)",
+        WORKS,
+        gettext_lazy("Central wastewater plant meets the standard (1/0)"),
+        "flag",
+    ),
 )
 FORMS = {"01": FORM_01, "02": FORM_02}
 

@@ -141,9 +141,10 @@ def expected_submitters(form: str, period: periods.Period, clusters):
 
 
 def overdue(*, form: str, period: periods.Period, clusters, today: datetime.date | None = None) -> list:
-    """Expected reports not submitted (or returned and not resubmitted) once the deadline has passed."""
+    """Expected reports not submitted (or returned and not resubmitted) from the deadline day on:
+    Circular 14 says "trước ngày 20 tháng 6", so on 20/06 an unsent report is already late."""
     today = today or timezone.localdate()
-    if today <= period.deadline(form):
+    if today < period.deadline(form):
         return []
     done = Submission.objects.filter(
         form=form, period=period.code, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED]
@@ -153,6 +154,15 @@ def overdue(*, form: str, period: periods.Period, clusters, today: datetime.date
         return [p for p in expected_submitters(form, period, clusters) if p.pk not in filed]
     filed = set(done.values_list("cluster_id", flat=True))
     return [c for c in expected_submitters(form, period, clusters) if c.pk not in filed]
+
+
+def sent_late(submission: Submission) -> bool | None:
+    """Whether a Form 01/02 was sent on or after the day the circular names after "trước ngày" (None:
+    not sent yet). The day is the local date of its latest submission."""
+    if submission.submitted_at is None:
+        return None
+    period = periods.parse(submission.period)
+    return period.is_late(submission.form, timezone.localdate(submission.submitted_at))
 
 
 def reported_vs_computed(submission: Submission, *, tolerance: Decimal = Decimal("1.00")) -> dict | None:

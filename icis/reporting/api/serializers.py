@@ -23,25 +23,31 @@ class Form03QuerySerializer(ReportQuerySerializer):
 
 class IndicatorSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="As numbered on the form: 1–27, with 15.1–15.4 and 16.1–16.4")
-    label = serializers.CharField(help_text="The indicator as the form words it (Vietnamese)")
-    label_en = serializers.CharField()
+    label = serializers.CharField(help_text="The indicator in the signed wording of Circular 14 Appendix I")
+    label_en = serializers.CharField(help_text="An English gloss of `label`")
     unit = serializers.CharField(help_text="Cụm, ha, Tỷ đồng, %, Dự án or Người")
     unit_en = serializers.CharField()
     value = serializers.FloatField(allow_null=True, help_text="Counts are integers; null when it cannot be computed")
     source = serializers.ChoiceField(
         choices=[
+            "development plan",
             "registry",
             "construction milestones",
             "computed occupancy",
             "tenant projects",
             "accepted Form 01 submissions",
             "accepted Form 02 submissions",
-        ]
+            "accepted Form 01 and Form 02 submissions",
+            "wastewater plant register",
+        ],
+        help_text="What the figure is computed from; items 26–27 name the other source's answer in `note` "
+        "where the two disagree",
     )
     note = serializers.CharField(allow_blank=True, help_text="The form's notes column (Vietnamese)")
     note_en = serializers.CharField(allow_blank=True)
     plan_value = serializers.FloatField(
-        allow_null=True, help_text="Items 1–2 of Form 04: the development plan's headline figure"
+        allow_null=True,
+        help_text="Items 1–2 of Form 04: the development plan's figure (also their `value`); null elsewhere",
     )
 
 
@@ -50,7 +56,9 @@ class AreaReportSerializer(serializers.Serializer):
     period = serializers.CharField()
     period_start = serializers.DateField()
     as_of = serializers.DateField(help_text="The period's last day: every figure is as of this date")
-    deadline = serializers.DateField()
+    deadline = serializers.DateField(
+        help_text='The day the circular names after "trước ngày": the report is due before it'
+    )
     area = serializers.CharField()
     commune = serializers.CharField(allow_null=True)
     reporting_unit = serializers.CharField()

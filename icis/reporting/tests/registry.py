@@ -24,6 +24,12 @@ building from 2025-01-01 (yes), P3 4 ha registered from 2026-07-01 (no, later); 
 approval 2023-05-01, no lease (yes), P5 2 ha left on 2026-01-01 (no); C: P6 5 ha FDI registered from
 2026-02-01 (yes); F: P7 2 ha operating from 2016-01-01 (yes).
 
+Wastewater plants: one serving B, under construction since 2025-01-01 (built or being built, not
+meeting the standard); none for A, whose Form 02 says it has a compliant plant.
+
+Section III counts the clusters with a tenant project holding land on D (A, B, C, F), whatever their
+status; items 1–2 of Biểu 04 are the plan's totals (159 clusters, 3,204.31 ha).
+
 Accepted 2026-H1 reports: Form 02 of A (120.5 / 100.25 bn, WWTP 1/1) and B (30 / 10.5, WWTP 1/0);
 Form 01 of P1 (revenue 50.5, budget 5.25, 120 people) and P4 (20, 2, 30). Not counted: C's Form 02
 and P2's Form 01 (submitted, not accepted), A's Form 02 and P1's Form 01 for 2025-Y (another period).
@@ -39,6 +45,8 @@ from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterKind, ClusterStatus, CommuneBasis
 from icis.construction import services as construction_services
 from icis.construction.choices import MilestoneKind
+from icis.environment.choices import PlantStatus
+from icis.environment.tests.factories import make_plant
 from icis.geo.models import Commune, Province
 from icis.planning.models import DevelopmentPlan
 from icis.tenancy import services as tenancy_services
@@ -59,8 +67,8 @@ PATHS = {
 }
 
 EXPECTED_04 = {
-    "1": 7,
-    "2": Decimal("185.00"),
+    "1": 159,
+    "2": Decimal("3204.31"),
     "3": 3,
     "4": Decimal("100.00"),
     "5": 1,
@@ -73,27 +81,27 @@ EXPECTED_04 = {
     "12": Decimal("50.00"),
     "13": Decimal("150.50"),
     "14": Decimal("110.75"),
-    "15": 3,
-    "15.1": 2,
+    "15": 4,
+    "15.1": 3,
     "15.2": 1,
     "15.3": 2,
     "15.4": 1,
-    "16": Decimal("82.00"),
-    "16.1": Decimal("70.00"),
+    "16": Decimal("112.00"),
+    "16.1": Decimal("100.00"),
     "16.2": Decimal("12.00"),
     "16.3": Decimal("32.00"),
     "16.4": Decimal("50.00"),
-    "17": Decimal("65.00"),
-    "18": Decimal("21.00"),
-    "19": Decimal("32.31"),
+    "17": Decimal("89.00"),
+    "18": Decimal("26.00"),
+    "19": Decimal("29.21"),
     "20": 5,
     "21": 2,
     "22": 3,
     "23": Decimal("70.50"),
     "24": Decimal("7.25"),
-    "25": 150,
-    "26": 2,
-    "27": 1,
+    "25": 170,
+    "26": 1,
+    "27": 0,
 }
 EXPECTED_03 = {  # Xã Phú Xuyên (10273): A, B, D (H is only suggested, J not yet registered, S synthetic)
     "1": 3,
@@ -128,9 +136,9 @@ EXPECTED_03 = {  # Xã Phú Xuyên (10273): A, B, D (H is only suggested, J not 
     "22": 2,
     "23": Decimal("70.50"),
     "24": Decimal("7.25"),
-    "25": 150,
-    "26": 2,
-    "27": 1,
+    "25": 170,
+    "26": 1,
+    "27": 0,
 }
 
 FORM_02 = {
@@ -334,6 +342,8 @@ def registry(hanoi, boss):
         "P6": project(c["C"], t1, 5, ProjectStatus.REGISTERED, lease_start=d(2026, 2, 1)),
         "P7": project(c["F"], t3, 2, ProjectStatus.OPERATING, lease_start=d(2016, 1, 1)),
     }
+
+    make_plant(c["B"], status=PlantStatus.UNDER_CONSTRUCTION, since="2025-01-01", actor=boss, name="Trạm XLNT B")
 
     wwtp = {"wwtp_built": 1, "wwtp_compliant": 1}
     file_report(

@@ -14,18 +14,25 @@ from .registry import EXPECTED_04
 H1 = periods.parse("2026-H1")
 
 
+def sheet_cells(report):
+    sheet = load_workbook(io.BytesIO(export.xlsx_bytes(report))).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
 def test_xlsx_is_laid_out_like_the_official_form(registry, boss):
     report = area_report(form="04", period=H1, user=boss)
-    sheet = load_workbook(io.BytesIO(export.xlsx_bytes(report))).active
-    cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    cells = sheet_cells(report)
     text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in cells)
-    assert "Biểu số 04" in text
-    assert catalogue.FORM_TITLE in text
-    assert "TRÊN ĐỊA BÀN THÀNH PHỐ HÀ NỘI" in text
+    assert "Biểu số 04. Tổng hợp tình hình cụm công nghiệp trên địa bàn cấp tỉnh" in text
+    assert catalogue.BASIS in text
     assert "Kỳ báo cáo: 6 tháng đầu năm 2026 (số liệu từ ngày 15/12/2025 đến ngày 14/06/2026)" in text
-    assert "Đơn vị báo cáo: Sở Công Thương Thành phố Hà Nội" in text
-    assert ("STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú") in [tuple(row) for row in cells]
-    assert "Người lập biểu" in text and "Thủ trưởng đơn vị" in text
+    assert "Đơn vị gửi báo cáo: Sở Công Thương thành phố Hà Nội" in text
+    assert "Đơn vị nhận báo cáo: Ủy ban nhân dân thành phố Hà Nội, Bộ Công Thương (Cục Công Thương địa phương)" in text
+    assert "Kỳ này: Trước ngày 30/06/2026" in text
+    assert list(catalogue.COLUMNS) in cells
+    assert list(catalogue.COLUMN_NUMBERS) in cells
+    assert "GIÁM ĐỐC SỞ CÔNG THƯƠNG" in text and "(Chữ ký, họ và tên, dấu)" in text
+    assert "Người lập biểu" not in text and "Ngày nhận báo cáo" not in text
     rows = {row[0]: row for row in cells if row[0] in EXPECTED_04}
     assert set(rows) == set(EXPECTED_04)
     for number, expected in EXPECTED_04.items():
@@ -33,6 +40,20 @@ def test_xlsx_is_laid_out_like_the_official_form(registry, boss):
         assert rows[number][1] == catalogue.BY_NUMBER[number].label
         assert rows[number][2] == catalogue.BY_NUMBER[number].unit[0]
     assert [row[0] for row in cells if row[0] in ("I", "II", "III")] == ["I", "II", "III"]
+
+
+def test_form_03_is_made_by_the_commune_and_signed_for_its_peoples_committee(registry, boss):
+    from icis.geo.models import Commune
+
+    report = area_report(form="03", period=H1, user=boss, commune=Commune.objects.get(code="10273"))
+    text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in sheet_cells(report))
+    assert "Biểu số 03. Tổng hợp tình hình cụm công nghiệp trên địa bàn cấp huyện" in text
+    assert "Đơn vị gửi báo cáo: Ủy ban nhân dân xã Phú Xuyên" in text
+    assert "Điều 6 Nghị định số 139/2025/NĐ-CP" in text
+    assert "Đơn vị nhận báo cáo: Ủy ban nhân dân thành phố Hà Nội, Sở Công Thương thành phố Hà Nội" in text
+    assert "TM. ỦY BAN NHÂN DÂN" in text and "GIÁM ĐỐC" not in text
+    assert "Kỳ này: Trước ngày 25/06/2026" in text
+    assert catalogue.FORM_03.footnote in text
 
 
 def test_xlsx_prints_on_a4_with_the_header_repeated(registry, boss):

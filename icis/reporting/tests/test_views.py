@@ -10,7 +10,8 @@ def test_form_04_page_previews_the_form(registry, page):
     response = page.get("/reports/form-04/", {"period": "2026-H1"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "BÁO CÁO TÌNH HÌNH QUẢN LÝ, PHÁT TRIỂN CỤM CÔNG NGHIỆP" in html
+    assert "Biểu số 04. Tổng hợp tình hình cụm công nghiệp trên địa bàn cấp tỉnh" in html
+    assert "Kỳ này: Trước ngày 30/06/2026" in html
     assert 'data-number="15.4"' in html and 'data-number="27"' in html
     assert "format=xlsx" in html and "format=pdf" in html
     report = response.context["report"]

@@ -160,7 +160,8 @@ class OverdueQuery(serializers.Serializer):
 
 
 class OverdueView(APIView):
-    """Reports still owed after their deadline for a period and form."""
+    """Reports still owed for a period and form, from the deadline day on: Circular 14 says "trước ngày"
+    (before the day), so on `deadline` itself an unsent report is already overdue."""
 
     permission_classes = [IsAuthenticated]
 

@@ -112,7 +112,7 @@ def test_an_incomplete_report_cannot_be_submitted(cluster20, boss):
     assert caught.value.error_dict["data"][0].code == "incomplete"
 
 
-def test_overdue_lists_who_has_not_filed_after_the_deadline(cluster20, tenant, boss):
+def test_overdue_lists_who_has_not_filed_from_the_deadline_day_on(cluster20, tenant, boss):
     from icis.clusters.models import Cluster
 
     p = project(cluster20, tenant, 5, boss)
@@ -122,8 +122,8 @@ def test_overdue_lists_who_has_not_filed_after_the_deadline(cluster20, tenant, b
     cluster20.save()
     period = periods.parse("2026-H1")
     clusters = Cluster.objects.all()
-    assert selectors.overdue(form="02", period=period, clusters=clusters, today=datetime.date(2026, 6, 20)) == []
-    late = selectors.overdue(form="02", period=period, clusters=clusters, today=datetime.date(2026, 6, 21))
+    assert selectors.overdue(form="02", period=period, clusters=clusters, today=datetime.date(2026, 6, 19)) == []
+    late = selectors.overdue(form="02", period=period, clusters=clusters, today=datetime.date(2026, 6, 20))
     assert [c.pk for c in late] == [cluster20.pk]
     assert [
         x.pk for x in selectors.overdue(form="01", period=period, clusters=clusters, today=datetime.date(2026, 7, 1))
