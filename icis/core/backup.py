@@ -211,7 +211,13 @@ def backup(path: Path, *, using: str = DEFAULT_DB_ALIAS, storage=None) -> dict:
     }
     snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
-        with tarfile.open(partial, "w:gz") as archive, transaction.atomic(using=using):
+        # Password hashes, sessions and two-factor secrets are inside: readable by the owner only.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w:gz") as archive,
+            transaction.atomic(using=using),
+        ):
             if snapshot:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

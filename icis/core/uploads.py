@@ -29,9 +29,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 PHOTO = "photo"  # site photos: JPEG, PNG, WebP
@@ -331,9 +331,9 @@ def check_bytes(data: bytes, name: str, kind: str = DOCUMENT) -> Checked:
     return Checked(kind=found, content=content)
 
 
-def sanitize(upload, kind: str = DOCUMENT) -> Checked:
+def sanitize(upload, kind: str = DOCUMENT, name: str | None = None) -> Checked:
     """Check an uploaded file object; raises ValidationError (code `bad_file`) with the reason."""
-    name = PurePath(getattr(upload, "name", "") or "").name
+    name = PurePath(name or getattr(upload, "name", "") or "").name
     limit = settings.ICIS_UPLOAD_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
@@ -367,8 +367,18 @@ class UploadValidator:
         return isinstance(other, UploadValidator) and other.kind == self.kind
 
 
+class CheckedFieldFile(FieldFile):
+    """`instance.file.save(name, content)` writes to storage before the model's pre_save: check it here too."""
+
+    def save(self, name, content, save=True):
+        checked = sanitize(content, self.field.kind, name=name)
+        super().save(name, ContentFile(checked.content), save)
+
+
 class UploadField(models.FileField):
     """A FileField whose uploads pass `sanitize`; what is stored is the checked content (images re-encoded)."""
+
+    attr_class = CheckedFieldFile
 
     def __init__(self, *args, kind: str = DOCUMENT, **kwargs):
         self.kind = kind
@@ -387,6 +397,3 @@ class UploadField(models.FileField):
             checked = getattr(file, "_icis_checked", None) or sanitize(file.file, self.kind)
             file.file = ContentFile(checked.content, name=file.name)
         return super().pre_save(model_instance, add)
-
-
-UploadField.description = gettext_lazy("Checked upload")

@@ -117,6 +117,7 @@ def test_the_manifest_names_migrations_version_and_checksums(system, tmp_path):
     with tarfile.open(archive, "r:gz") as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
         names = tar.getnames()
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes and sessions are inside
     assert manifest["format"] == "icis-backup/1"
     assert "clusters.0001_initial" in manifest["migrations"]
     assert manifest["app_version"]

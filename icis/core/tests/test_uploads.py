@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import resolve
@@ -199,6 +200,14 @@ def test_a_plain_save_cannot_store_an_unchecked_file(hanoi):
     with pytest.raises(ValidationError), transaction.atomic():
         document.save()
     assert not Document.objects.filter(number="1/QĐ").exists()
+
+
+@pytest.mark.django_db
+def test_field_file_save_is_checked_too(hanoi):
+    document = Document.objects.create(doc_type="decision", number="2/QĐ", year=2024, issuer="UBND")
+    with pytest.raises(ValidationError, match="x.html is not an accepted file type"):
+        document.file.save("x.html", ContentFile(HTML))
+    assert not Document.objects.get(pk=document.pk).file
 
 
 @pytest.mark.django_db
