@@ -241,3 +241,17 @@ def test_an_existing_backup_is_never_overwritten(system, tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", output=str(archive), stdout=io.StringIO())
     assert archive.read_bytes() == b"precious"
+
+
+def test_loading_a_scope_from_a_fixture_records_no_scope_event(hanoi):
+    """loaddata replays rows (raw=True): no scope was granted, so no audit event, and no crash."""
+    from django.core import serializers
+
+    official = person("official", COMMUNE_OFFICIAL, communes=["10273"])
+    data = serializers.serialize("json", Scope.objects.filter(user=official))
+    Scope.objects.filter(user=official).delete()
+    events = AuditEvent.objects.count()
+    for item in serializers.deserialize("json", data):
+        item.save()
+    assert Scope.objects.filter(user=official).count() == 1
+    assert AuditEvent.objects.count() == events
