@@ -177,6 +177,14 @@ def test_the_size_limit_comes_first(en, settings):
         uploads.sanitize(SimpleUploadedFile("big.pdf", files.pdf() + b"%" * 2000))
 
 
+def test_every_stored_file_field_is_checked():
+    from django.apps import apps
+    from django.db import models
+
+    fields = [f for m in apps.get_models() for f in m._meta.concrete_fields if isinstance(f, models.FileField)]
+    assert fields and all(isinstance(f, uploads.UploadField) for f in fields), fields
+
+
 # --- every save path: forms, admin, services, plain save() ---------------------------------------------------------
 
 

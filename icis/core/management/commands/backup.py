@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
 from icis.core.backup import BackupError, backup
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} already exists; choose another --output (a backup is never overwritten)")
         try:
             manifest = backup(path)
-        except (BackupError, OSError) as error:
+        except (BackupError, OSError, DatabaseError) as error:
             raise CommandError(f"Backup failed, nothing written: {error}") from None
         rows = sum(meta["rows"] for meta in manifest["tables"].values())
         self.stdout.write(

@@ -4,6 +4,7 @@ docs/operations.md."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from icis.core.backup import BackupError, restore
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             manifest = restore(path, dry_run=dry_run)
         except BackupError as error:
             raise CommandError(f"Restore refused, nothing changed: {error}") from None
+        except (DatabaseError, OSError) as error:
+            raise CommandError(f"Restore failed and was rolled back, nothing changed: {error}") from None
         rows = sum(meta["rows"] for meta in manifest["tables"].values())
         verb = "would restore" if dry_run else "restored"
         self.stdout.write(
