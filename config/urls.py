@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -8,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from icis.accounts.api.views import TokenView
 from icis.clusters.api.views import ClusterViewSet
 from icis.construction.api import urls as construction_api
+from icis.core.media import media_file
 from icis.dashboard.api.views import SummaryView
 from icis.documents.api.views import DocumentViewSet
 from icis.dossiers.api import urls as dossiers_api
@@ -59,9 +59,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include((api_urlpatterns, "api"))),
+    # Uploads only to users who may see the owning record, in development too (icis/core/media.py).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "icis.core.views.page_not_found"
 handler500 = "icis.core.views.server_error"

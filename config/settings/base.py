@@ -255,6 +255,14 @@ ICIS_BRIEFING_PLACE = env_str("ICIS_BRIEFING_PLACE", "Hà Nội")
 ICIS_IMPORT_MAX_BYTES = env_int("ICIS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 ICIS_IMPORT_MAX_ROWS = env_int("ICIS_IMPORT_MAX_ROWS", 5000)
 ICIS_IMPORT_SYNC = env_bool("ICIS_IMPORT_SYNC", False)
+# Workbooks are refused before openpyxl sees them if they would inflate beyond this, or compress more than
+# this ratio (a 4 MB file inflating to 49 MB costs ~240 MB of memory to parse); docs/security.md.
+ICIS_IMPORT_MAX_INFLATED_BYTES = env_int("ICIS_IMPORT_MAX_INFLATED_BYTES", 20 * 1024 * 1024)
+ICIS_IMPORT_MAX_RATIO = env_int("ICIS_IMPORT_MAX_RATIO", 100)
+
+# Stored uploads (documents, site photos): largest file, and the inflated limit for Word/Excel packages.
+ICIS_UPLOAD_MAX_BYTES = env_int("ICIS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+ICIS_UPLOAD_MAX_INFLATED_BYTES = env_int("ICIS_UPLOAD_MAX_INFLATED_BYTES", 100 * 1024 * 1024)
 
 # Wastewater (docs/environment.md): days to correct a violation; the sampling window when a plant has no
 # monitoring requirement; clusters established from this date need a compliant WWTP (Plan 305/KH-UBND).

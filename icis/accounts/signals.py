@@ -42,8 +42,8 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 @receiver(post_save, sender=Scope)
-def _scope_added(sender, instance, created, **kwargs):
-    if created:
+def _scope_added(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:  # loaddata (raw) replays stored rows: nothing was granted, and the user may not exist yet
         audit_record(
             action=AuditEvent.Action.SCOPE_ADDED, user=current_user(), subject=f"{instance.user.username}: {instance}"
         )

@@ -14,6 +14,7 @@ from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
+from icis.core.uploads import PHOTO, UploadField
 from icis.documents.models import Document
 
 from .choices import (
@@ -484,7 +485,7 @@ class VisitPhoto(TimeStamped):
     """A photo taken on a site visit (JPEG, PNG or WebP, at most 10 MB)."""
 
     record = models.ForeignKey(VisitRecord, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("photo"), upload_to="visits/%Y/")
+    file = UploadField(_("photo"), upload_to="visits/%Y/", kind=PHOTO)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
 
     history = history()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
 from icis.clusters.services import field_error
+from icis.core import uploads
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 
@@ -497,17 +498,10 @@ def visit_plan_approve(*, plan: VisitPlan, actor, expected_version: int | None =
     return current
 
 
-PHOTO_SIGNATURES = {
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "webp": (b"RIFF",),
-}
-
-
 def photo_problem(upload) -> str | None:
-    """Why an uploaded file is not an acceptable site photo, or None. Checks name, declared type, size and
-    the first bytes (a renamed file is refused) without decoding the image."""
+    """Why an uploaded file is not an acceptable site photo, or None. Checks name, declared type and size, then
+    the content itself (icis.core.uploads: decoded and re-encoded, so a polyglot or a renamed file is refused or
+    stored without its passenger)."""
     name = getattr(upload, "name", "") or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in PHOTO_EXTENSIONS:
@@ -517,13 +511,10 @@ def photo_problem(upload) -> str | None:
         return _("%(name)s: the file is not a JPEG, PNG or WebP image.") % {"name": name}
     if upload.size > PHOTO_MAX_BYTES:
         return _("%(name)s is larger than 10 MB.") % {"name": name}
-    upload.seek(0)
-    head = upload.read(12)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in PHOTO_SIGNATURES[extension]) or (
-        extension == "webp" and head[8:12] != b"WEBP"
-    ):
-        return _("%(name)s: the content is not a %(type)s image.") % {"name": name, "type": extension.upper()}
+    try:
+        uploads.sanitize(upload, uploads.PHOTO)
+    except ValidationError as error:
+        return error.messages[0]
     return None
 
 

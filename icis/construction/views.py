@@ -3,7 +3,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from icis.clusters.choices import ClusterStatus
 from icis.clusters.forms import apply_errors
 from icis.clusters.models import Cluster
 from icis.core.export import csv_response
+from icis.core.media import file_response
 from icis.core.views import FilteredListView, ScopedObjectMixin
 
 from . import briefing, selectors, services
@@ -482,13 +482,7 @@ class PhotoView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         photo = get_object_or_404(VisitPhoto.objects.restrict(request.user), pk=pk)
-        try:
-            handle = photo.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, filename=photo.file.name.rsplit("/", 1)[-1])
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(photo.file)
 
 
 class SummaryView(LoginRequiredMixin, TemplateView):

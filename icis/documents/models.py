@@ -15,6 +15,7 @@ from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
 from icis.core.text import search_words
+from icis.core.uploads import DOCUMENT, UploadField
 
 
 class DocumentType(models.TextChoices):
@@ -47,7 +48,13 @@ class Document(Versioned, TimeStamped):
     signer = models.CharField(_("signed by"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
-    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    file = UploadField(
+        _("file"),
+        upload_to="documents/%Y/",
+        blank=True,
+        kind=DOCUMENT,
+        help_text=_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; checked by content, not by name."),
+    )
     search_text = models.TextField(editable=False, blank=True)
 
     history = history()

@@ -43,6 +43,7 @@ from icis.clusters.models import Cluster
 from icis.core import channel
 from icis.core.audit import acting
 from icis.core.text import fold
+from icis.core.uploads import FileRefused, inspect_zip
 
 from . import services
 from .choices import ProjectStatus
@@ -52,9 +53,6 @@ logger = logging.getLogger(__name__)
 
 # Hostile-file limits. Real workbooks have a few dozen parts and compress their XML 5–30 times.
 MAX_ENTRIES = 1000
-MAX_INFLATED_BYTES = 50 * 1024 * 1024
-MAX_RATIO = 100
-RATIO_MIN_BYTES = 1024 * 1024  # the per-part ratio only matters for parts that inflate to something big
 MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10  # a title may sit above the header row
 MAX_ERRORS = 10_000
@@ -391,36 +389,15 @@ def _inspect_xlsx(data: bytes) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise _not_a_workbook() from None
     with archive:
-        if len(infos) > MAX_ENTRIES:
-            raise UploadRefused(
-                _(
-                    "The file holds %(count)s parts, more than the %(limit)s a workbook may have: it looks like a zip "
-                    "bomb and was not opened."
-                )
-                % {"count": len(infos), "limit": MAX_ENTRIES}
+        try:
+            inspect_zip(
+                archive,
+                max_inflated=settings.ICIS_IMPORT_MAX_INFLATED_BYTES,
+                max_ratio=settings.ICIS_IMPORT_MAX_RATIO,
+                max_entries=MAX_ENTRIES,
             )
-        inflated = sum(info.file_size for info in infos)
-        packed = sum(info.compress_size for info in infos)
-        if inflated > MAX_INFLATED_BYTES:
-            raise UploadRefused(
-                _(
-                    "The file would unpack to %(size)s, more than the %(limit)s allowed: it looks like a zip bomb and "
-                    "was not opened."
-                )
-                % {"size": _megabytes(inflated), "limit": _megabytes(MAX_INFLATED_BYTES)}
-            )
-        too_packed = inflated > RATIO_MIN_BYTES and inflated > MAX_RATIO * max(packed, 1)
-        for info in infos:
-            if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                too_packed = True
-        if too_packed:
-            raise UploadRefused(
-                _(
-                    "The file is compressed more than %(ratio)s times, far more than a real workbook: it looks like a "
-                    "zip bomb and was not opened."
-                )
-                % {"ratio": MAX_RATIO}
-            )
+        except FileRefused as refused:
+            raise UploadRefused(refused.message) from None
         for info in infos:
             if info.flag_bits & 0x1:
                 raise UploadRefused(_("Parts of this file are encrypted. Remove the password and upload it again."))

@@ -10,13 +10,14 @@ from icis.clusters.choices import ClusterStatus
 from icis.construction import services
 from icis.construction.choices import ObstacleStatus, ReportStatus, VisitPlanStatus
 from icis.construction.models import ComponentProgress, Obstacle, PlannedVisit, ProgressReport, VisitPhoto
+from icis.core.testing import files
 from icis.core.testing.factories import make_cluster
 
 from .factories import accepted, cluster_with_history, day
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.png()
 
 
 @pytest.fixture

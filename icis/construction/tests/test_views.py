@@ -6,11 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from icis.construction import services
 from icis.construction.choices import MilestoneKind
 from icis.construction.models import Obstacle, ProgressReport, VisitRecord
+from icis.core.testing import files
 
 from .factories import accepted, cluster_with_history, day
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.png()
 
 
 @pytest.fixture

@@ -408,6 +408,21 @@ def test_hostile_files_are_refused_before_parsing_and_nothing_is_written(en, clu
     assert TenantImport.objects.count() == 0 and counts() == (0, 0)
 
 
+def test_a_workbook_that_inflates_beyond_the_limit_is_refused_before_parsing(en, cluster, no_parsing):
+    """The probe's case: a few MB that inflate ~12 times (under the ratio limit) to more than the inflated limit,
+    which openpyxl would need hundreds of MB to parse."""
+    import random
+
+    rng = random.Random(7)
+    cells = "".join(f'<c r="A{i}"><v>{rng.randrange(100)}</v></c>' for i in range(800_000)).encode()
+    data = zip_of({"[Content_Types].xml": CONTENT_TYPES, "xl/worksheets/sheet1.xml": cells})
+    assert len(data) < 5 * 1024 * 1024 and len(cells) > 20 * 1024 * 1024 and len(cells) < 100 * len(data)
+    response = upload(en, cluster, data)
+    errors = " ".join(response.context["form"].errors["file"])
+    assert "would unpack to" in errors and "more than the 20.0 MB allowed" in errors
+    assert TenantImport.objects.count() == 0
+
+
 def test_an_oversized_upload_is_refused(en, cluster, settings, no_parsing):
     settings.ICIS_IMPORT_MAX_BYTES = 10_000
     response = upload(en, cluster, b"PK\x03\x04" + b"\x00" * 20_000)
