@@ -4,8 +4,8 @@ A job is a `Job` row (status, progress, outcome: what every app server reads) pl
 django-tasks database queue (`django_tasks_db`: what a worker picks up). `enqueue()` writes the job and,
 once the caller's transaction commits, puts `run_job` on the queue; `manage.py jobs_worker` runs it.
 
-- The handler is a function marked with `@handler`, named by its dotted path. It runs inside one
-  transaction together with the job's final "done" status, so its writes are all kept or none.
+- The handler is a function marked with `@handler`, named by its dotted path. It writes its work in one
+  transaction and calls `succeed(job, result)` inside it, so the work and "done" are kept together.
 - While it runs, a thread writes the job's progress and a heartbeat every ICIS_JOB_HEARTBEAT_SECONDS on
   its own connection. A running job silent for ICIS_JOB_STALE_SECONDS lost its worker (killed, server
   restarted): `sweep()` marks it failed with that reason, retryable. The worker sweeps every few seconds
@@ -18,6 +18,7 @@ once the caller's transaction commits, puts `run_job` on the queue; `manage.py j
 See docs/jobs.md.
 """
 
+import contextlib
 import datetime
 import functools
 import logging
@@ -147,6 +148,19 @@ class _Heartbeat(threading.Thread):
         self.done.set()
 
 
+def succeed(job: Job, result: dict | None = None) -> None:
+    """Mark the job done. A handler calls it inside the transaction that writes its work, so the work and
+    "done" are kept together or not at all; if the sweeper already gave the job up (its worker looked
+    dead), this raises JobFailed and the transaction rolls back."""
+    now = timezone.now()
+    finished = Job.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+        status=Status.SUCCEEDED, progress=100, result=result or {}, payload=b"", finished_at=now, heartbeat_at=now
+    )
+    if not finished:
+        raise JobFailed(_stopped_message(), retryable=True)
+    job.status, job.result = Status.SUCCEEDED, result or {}
+
+
 def execute(job_id: int) -> str:
     """Claim a queued job, run its handler, record the outcome; returns the final status."""
     now = timezone.now()
@@ -158,10 +172,18 @@ def execute(job_id: int) -> str:
         return ""
     job = Job.objects.select_related("created_by").get(pk=job_id)
     beat = None if settings.ICIS_JOBS_SYNC else _Heartbeat(job_id)
+    written = {"percent": 0}
 
     def progress(percent: int) -> None:
-        if beat is not None:
-            beat.percent = max(0, min(100, int(percent)))
+        if beat is None:
+            return
+        beat.percent = max(0, min(100, int(percent)))
+        if not connection.in_atomic_block and beat.percent != written["percent"]:
+            # Outside a transaction (e.g. while a file is read) the handler's own connection writes at once.
+            Job.objects.filter(pk=job_id, status=Status.RUNNING).update(
+                progress=beat.percent, heartbeat_at=timezone.now()
+            )
+            written["percent"] = beat.percent
 
     if beat is not None:
         beat.start()
@@ -169,20 +191,10 @@ def execute(job_id: int) -> str:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             try:
                 fn = _resolve(job.handler)
-                with transaction.atomic():
-                    result = fn(job, progress) or {}
-                    # Done only if the job is still ours: a sweeper that already gave up on it wins, and
-                    # then the handler's writes are rolled back with this transaction.
-                    finished = Job.objects.filter(pk=job_id, status=Status.RUNNING).update(
-                        status=Status.SUCCEEDED,
-                        progress=100,
-                        result=result,
-                        payload=b"",
-                        finished_at=timezone.now(),
-                        heartbeat_at=timezone.now(),
-                    )
-                    if not finished:
-                        raise JobFailed(_stopped_message(), retryable=True)
+                result = fn(job, progress)
+                if job.status != Status.SUCCEEDED:
+                    with transaction.atomic():
+                        succeed(job, result)
                 return Status.SUCCEEDED
             except JobFailed as failure:
                 return _fail(job, failure.message, problems=failure.problems, retryable=failure.retryable)
@@ -289,14 +301,31 @@ def sweep(*, job_ids: list[int] | None = None) -> int:
 
 def sweep_if_stale(job: Job) -> Job:
     """For pages showing one job: resolve it if its worker is gone. A database that is busy (SQLite, a
-    long job holding the write lock) leaves it for the worker's sweeper."""
-    if looks_stale(job):
-        try:
+    long job holding the write lock) leaves it for the worker's sweeper rather than keep the page waiting."""
+    if not looks_stale(job) or connection.in_atomic_block:
+        return job
+    try:
+        with _short_lock_wait():
             if sweep(job_ids=[job.pk]):
                 job.refresh_from_db()
-        except DatabaseError:
-            logger.info("job %s: could not be swept now", job.pk, exc_info=True)
+    except DatabaseError:
+        logger.info("job %s: could not be swept now", job.pk, exc_info=True)
     return job
+
+
+@contextlib.contextmanager
+def _short_lock_wait():
+    """On SQLite, wait at most 0.2 s for the write lock (a live job may hold it for a long time)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    usual = connection.connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    connection.connection.execute("PRAGMA busy_timeout = 200")
+    try:
+        yield
+    finally:
+        connection.connection.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 class Sweeper(threading.Thread):

@@ -1120,8 +1120,9 @@ def _land_taken(cluster: Cluster) -> Decimal:
     return services.active_projects(cluster.pk).aggregate(total=Sum("land_ha"))["total"] or Decimal(0)
 
 
-def run(record: TenantImport, *, commit: bool, report=None) -> Outcome:
-    """Check (commit=False, always rolled back) or import (commit=True, kept only if every row went in)."""
+def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcome:
+    """Check (commit=False, always rolled back) or import (commit=True, kept only if every row went in).
+    `keep(outcome)` runs inside the import's transaction when it is kept (to record the outcome with it)."""
     report = report or (lambda percent: None)
     outcome = Outcome()
     report(2)
@@ -1176,6 +1177,8 @@ def run(record: TenantImport, *, commit: bool, report=None) -> Outcome:
         }
         if outcome.errors or not commit:
             transaction.set_rollback(True)
+        elif keep is not None:
+            keep(outcome)
     return outcome
 
 
@@ -1186,20 +1189,33 @@ def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def process(import_id: int, *, commit: bool, report=None) -> TenantImport:
-    """Check or import one upload and store the outcome on its record (in the caller's transaction: the
-    job's, so the rows, the record and the job's status are kept or lost together)."""
+def process(import_id: int, *, commit: bool, report=None, job: Job | None = None) -> TenantImport:
+    """Check or import one upload and store the outcome on its record. An import that is kept stores it
+    (and marks its job done) in the transaction that writes the rows: all of it is kept, or none."""
     record = TenantImport.objects.select_related("cluster", "created_by").get(pk=import_id)
     Status = TenantImport.Status
+    kept = []
+
+    def keep(outcome: Outcome) -> None:
+        _store(record, outcome, Status.IMPORTED)
+        if job is not None:
+            jobs.succeed(job, {"import_id": record.pk, "status": Status.IMPORTED})
+        kept.append(True)
+
     with translation.override(record.language or settings.LANGUAGE_CODE):
-        outcome = run(record, commit=commit, report=report)
-    status = Status.INVALID if outcome.errors else (Status.IMPORTED if commit else Status.VALID)
+        outcome = run(record, commit=commit, report=report, keep=keep)
+    if not kept:
+        _store(record, outcome, Status.INVALID if outcome.errors else Status.VALID)
+    return record
+
+
+def _store(record: TenantImport, outcome: Outcome, status: str) -> None:
     record.status = status
     record.progress = 100
     record.errors, record.warnings = outcome.errors, outcome.warnings
     record.summary, record.preview = outcome.summary, outcome.preview
     record.total_rows, record.valid_rows = outcome.total_rows, outcome.valid_rows
-    record.imported_at = timezone.now() if status == Status.IMPORTED else None
+    record.imported_at = timezone.now() if status == TenantImport.Status.IMPORTED else None
     record.save(
         update_fields=[
             "status",
@@ -1214,7 +1230,6 @@ def process(import_id: int, *, commit: bool, report=None) -> TenantImport:
             "updated_at",
         ]
     )
-    return record
 
 
 def _job_failed(job: Job) -> None:
@@ -1234,7 +1249,7 @@ RUNNING = (TenantImport.Status.CHECKING, TenantImport.Status.IMPORTING)
 
 @jobs.handler(on_failure=_job_failed)
 def import_job(job: Job, progress) -> dict:
-    record = process(job.params["import_id"], commit=job.params["commit"], report=progress)
+    record = process(job.params["import_id"], commit=job.params["commit"], report=progress, job=job)
     return {"import_id": record.pk, "status": record.status}
 
 
