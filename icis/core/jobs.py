@@ -139,8 +139,10 @@ class _Heartbeat(threading.Thread):
                         heartbeat_at=timezone.now(), progress=self.percent
                     )
                 except DatabaseError:
-                    # SQLite: the job's own transaction holds the write lock until it ends.
+                    # SQLite: the job's own transaction holds the write lock until it ends. Or the
+                    # connection was lost: a new one is opened for the next beat.
                     logger.debug("job %s: heartbeat not written", self.job_id, exc_info=True)
+                    connection.close_if_unusable_or_obsolete()
         finally:
             connection.close()  # this thread's own connection
 

@@ -1122,7 +1122,7 @@ def _land_taken(cluster: Cluster) -> Decimal:
 
 def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcome:
     """Check (commit=False, always rolled back) or import (commit=True, kept only if every row went in).
-    `keep(outcome)` runs inside the import's transaction when it is kept (to record the outcome with it)."""
+    `keep(outcome)` records the outcome in the same transaction, after the rows were kept or undone."""
     report = report or (lambda percent: None)
     outcome = Outcome()
     report(2)
@@ -1141,43 +1141,46 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
         outcome.errors.append(problem_at(table.sheet, None, message))
         return outcome
     report(10)
+    # The outer transaction ends with the outcome recorded (`keep`), whether the rows were kept or undone,
+    # so no other writer (the job sweeper) comes between the two.
     with acting(record.created_by, channel.IMPORT), transaction.atomic():
-        cluster = Cluster.objects.get(pk=record.cluster_id)
-        if cluster.industrial_land_ha is None:
-            message = _(
-                "Cluster %(cluster)s has no industrial land recorded; record it (from the detailed plan) before "
-                "importing tenant projects."
-            ) % {"cluster": cluster.name}
-            outcome.errors.append(problem_at(table.sheet, None, message))
-            return outcome
-        left_before = cluster.industrial_land_ha - _land_taken(cluster)
-        state = _Run(cluster=cluster, actor=record.created_by, table=table, outcome=outcome, report=report)
-        total = len(table.rows)
-        for done, (number, values) in enumerate(table.rows, start=1):
-            if state.import_row(number, values):
-                outcome.valid_rows += 1
-            if done % PROGRESS_EVERY == 0:
-                report(10 + int(89 * done / total))
-        if not state.projects and not outcome.errors:
-            message = _("The file has no tenant project to import (only skipped rows).")
-            outcome.errors.append(problem_at(table.sheet, None, message))
-        ha = _ha
-        outcome.summary = {
-            "rows": total,
-            "projects": state.projects,
-            "skipped": state.skipped,
-            "new_tenants": len(state.new_tenants),
-            "existing_tenants": len(state.existing_tenants),
-            "land_ha": ha(state.land),
-            "industrial_land_ha": ha(cluster.industrial_land_ha),
-            "land_left_before_ha": ha(left_before),
-            "land_left_after_ha": ha(left_before - state.land),
-            "sheet": table.sheet,
-            "header_row": table.header_row,
-        }
-        if outcome.errors or not commit:
-            transaction.set_rollback(True)
-        elif keep is not None:
+        with transaction.atomic():
+            cluster = Cluster.objects.get(pk=record.cluster_id)
+            if cluster.industrial_land_ha is None:
+                message = _(
+                    "Cluster %(cluster)s has no industrial land recorded; record it (from the detailed plan) before "
+                    "importing tenant projects."
+                ) % {"cluster": cluster.name}
+                outcome.errors.append(problem_at(table.sheet, None, message))
+                return outcome
+            left_before = cluster.industrial_land_ha - _land_taken(cluster)
+            state = _Run(cluster=cluster, actor=record.created_by, table=table, outcome=outcome, report=report)
+            total = len(table.rows)
+            for done, (number, values) in enumerate(table.rows, start=1):
+                if state.import_row(number, values):
+                    outcome.valid_rows += 1
+                if done % PROGRESS_EVERY == 0:
+                    report(10 + int(89 * done / total))
+            if not state.projects and not outcome.errors:
+                message = _("The file has no tenant project to import (only skipped rows).")
+                outcome.errors.append(problem_at(table.sheet, None, message))
+            ha = _ha
+            outcome.summary = {
+                "rows": total,
+                "projects": state.projects,
+                "skipped": state.skipped,
+                "new_tenants": len(state.new_tenants),
+                "existing_tenants": len(state.existing_tenants),
+                "land_ha": ha(state.land),
+                "industrial_land_ha": ha(cluster.industrial_land_ha),
+                "land_left_before_ha": ha(left_before),
+                "land_left_after_ha": ha(left_before - state.land),
+                "sheet": table.sheet,
+                "header_row": table.header_row,
+            }
+            if outcome.errors or not commit:
+                transaction.set_rollback(True)
+        if keep is not None:
             keep(outcome)
     return outcome
 
@@ -1190,21 +1193,22 @@ def content_digest(data: bytes) -> str:
 
 
 def process(import_id: int, *, commit: bool, report=None, job: Job | None = None) -> TenantImport:
-    """Check or import one upload and store the outcome on its record. An import that is kept stores it
-    (and marks its job done) in the transaction that writes the rows: all of it is kept, or none."""
+    """Check or import one upload and store the outcome on its record, and mark its job done, in the
+    transaction that wrote the rows: the rows, the outcome and "done" are kept together, or none."""
     record = TenantImport.objects.select_related("cluster", "created_by").get(pk=import_id)
     Status = TenantImport.Status
     kept = []
 
     def keep(outcome: Outcome) -> None:
-        _store(record, outcome, Status.IMPORTED)
+        status = Status.INVALID if outcome.errors else (Status.IMPORTED if commit else Status.VALID)
+        _store(record, outcome, status)
         if job is not None:
-            jobs.succeed(job, {"import_id": record.pk, "status": Status.IMPORTED})
+            jobs.succeed(job, {"import_id": record.pk, "status": status})
         kept.append(True)
 
     with translation.override(record.language or settings.LANGUAGE_CODE):
         outcome = run(record, commit=commit, report=report, keep=keep)
-    if not kept:
+    if not kept:  # refused before any row was tried (unreadable file, no industrial land)
         _store(record, outcome, Status.INVALID if outcome.errors else Status.VALID)
     return record
 
