@@ -4,8 +4,8 @@ A job is a `Job` row (status, progress, outcome: what every app server reads) pl
 django-tasks database queue (`django_tasks_db`: what a worker picks up). `enqueue()` writes the job and,
 once the caller's transaction commits, puts `run_job` on the queue; `manage.py jobs_worker` runs it.
 
-- The handler is a function marked with `@handler`, named by its dotted path. It writes its work in one
-  transaction and calls `succeed(job, result)` inside it, so the work and "done" are kept together.
+- The handler is a function marked with `@handler`, named by its dotted path. It runs in one transaction
+  that ends by marking the job done (`succeed`), so the work and "done" are kept together or not at all.
 - While it runs, a thread writes the job's progress and a heartbeat every ICIS_JOB_HEARTBEAT_SECONDS on
   its own connection. A running job silent for ICIS_JOB_STALE_SECONDS lost its worker (killed, server
   restarted): `sweep()` marks it failed with that reason, retryable. The worker sweeps every few seconds
@@ -49,14 +49,19 @@ class JobFailed(Exception):
         self.message, self.problems, self.retryable = message, problems or [], retryable
 
 
-def handler(*, on_failure: Callable[[Job], None] | None = None):
+def handler(*, on_failure: Callable[[Job], None] | None = None, atomic: bool = True):
     """Mark a function `fn(job, progress) -> dict` as a job handler. `progress(percent)` reports how far
     it got; the dict it returns is the job's result. `on_failure(job)` runs in its own transaction
-    whenever the job ends failed, by the handler or by the sweeper (e.g. to mark the domain record)."""
+    whenever the job ends failed, by the handler or by the sweeper (e.g. to mark the domain record).
+
+    The handler runs in one transaction that also marks the job done. `atomic=False` leaves the
+    transaction to the handler (it must write in one and call `succeed` inside it): useful to read a
+    file and report progress before taking SQLite's write lock."""
 
     def mark(fn):
         fn.icis_job_handler = True
         fn.on_failure = on_failure
+        fn.atomic = atomic
         return fn
 
     return mark
@@ -89,7 +94,9 @@ def _schedule(job: Job) -> None:
         execute(job.pk)
         job.refresh_from_db()
     else:
-        transaction.on_commit(functools.partial(_send, job.pk))
+        # robust: a queue that cannot be written now must not turn the user's saved request into an error;
+        # the sweeper queues the job later.
+        transaction.on_commit(functools.partial(_send, job.pk), robust=True)
 
 
 def _send(job_id: int) -> None:
@@ -193,7 +200,10 @@ def execute(job_id: int) -> str:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             try:
                 fn = _resolve(job.handler)
-                result = fn(job, progress)
+                with transaction.atomic() if fn.atomic else contextlib.nullcontext():
+                    result = fn(job, progress)
+                    if fn.atomic:
+                        succeed(job, result)
                 if job.status != Status.SUCCEEDED:
                     with transaction.atomic():
                         succeed(job, result)
@@ -272,13 +282,20 @@ def looks_stale(job: Job, now: datetime.datetime | None = None) -> bool:
 
 def sweep(*, job_ids: list[int] | None = None) -> int:
     """Mark running jobs whose heartbeat stopped as failed (retryable) and their queue tasks too; the
-    number marked. Safe to run from any process, any number of times."""
+    number marked. Queue jobs whose enqueue was lost (the process died between commit and queueing).
+    Safe to run from any process, any number of times."""
     from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.ICIS_JOB_STALE_SECONDS)
     silent = Job.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
     if job_ids is not None:
         silent = silent.filter(pk__in=job_ids)
+    unsent = Job.objects.filter(status=Status.QUEUED, task_id="", created_at__lt=cutoff)
+    if job_ids is not None:
+        unsent = unsent.filter(pk__in=job_ids)
+    for job_id in unsent.values_list("pk", flat=True):
+        logger.warning("job %s was never put on the queue; queued now", job_id)
+        _send(job_id)  # a job sent twice still runs once: running it claims it first
     marked = 0
     for job in silent.only("pk", "handler", "language", "task_id"):
         with transaction.atomic(), translation.override(job.language or settings.LANGUAGE_CODE):
@@ -304,7 +321,7 @@ def sweep(*, job_ids: list[int] | None = None) -> int:
 def sweep_if_stale(job: Job) -> Job:
     """For pages showing one job: resolve it if its worker is gone. A database that is busy (SQLite, a
     long job holding the write lock) leaves it for the worker's sweeper rather than keep the page waiting."""
-    if not looks_stale(job) or connection.in_atomic_block:
+    if not looks_stale(job):
         return job
     try:
         with _short_lock_wait():

@@ -1,7 +1,6 @@
 """The continuous-monitoring import as a background job (icis/core/jobs.py): the page queues the file,
 a worker reads it through `services.continuous_import` (all rows or none) and the job keeps the outcome."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from icis.core import channel, jobs
@@ -19,20 +18,19 @@ def continuous_import_job(job: Job, progress) -> dict:
     plant = WastewaterPlant.objects.get(pk=job.params["plant_id"])
     progress(5)
     try:
-        with acting(job.created_by, channel.IMPORT), transaction.atomic():
+        with acting(job.created_by, channel.IMPORT):
             summary = services.continuous_import(plant=plant, content=bytes(job.payload), actor=job.created_by)
-            message = _("Imported %(values)s values over %(days)s days; %(v)s violation(s) opened.") % {
-                "values": summary["values"],
-                "days": summary["days"],
-                "v": summary["violations_opened"],
-            }
-            jobs.succeed(job, {**summary, "plant_id": plant.pk, "message": message})
     except services.ImportRefused as refused:
         raise jobs.JobFailed(
             _("The file was refused: nothing was imported. Correct every problem listed and upload it again."),
             problems=refused.rows,
         ) from None
-    return job.result
+    message = _("Imported %(values)s values over %(days)s days; %(v)s violation(s) opened.") % {
+        "values": summary["values"],
+        "days": summary["days"],
+        "v": summary["violations_opened"],
+    }
+    return {**summary, "plant_id": plant.pk, "message": message}
 
 
 def start(*, plant: WastewaterPlant, filename: str, content: bytes, actor) -> Job:

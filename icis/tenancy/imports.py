@@ -1251,7 +1251,9 @@ def _job_failed(job: Job) -> None:
 RUNNING = (TenantImport.Status.CHECKING, TenantImport.Status.IMPORTING)
 
 
-@jobs.handler(on_failure=_job_failed)
+# Not atomic as a whole: the file is read (with progress shown) before the rows' transaction takes
+# SQLite's write lock; `process` marks the job done inside that transaction.
+@jobs.handler(on_failure=_job_failed, atomic=False)
 def import_job(job: Job, progress) -> dict:
     record = process(job.params["import_id"], commit=job.params["commit"], report=progress, job=job)
     return {"import_id": record.pk, "status": record.status}
