@@ -260,6 +260,8 @@ ICIS_JOBS_SYNC = env_bool("ICIS_JOBS_SYNC", env_bool("ICIS_IMPORT_SYNC", False))
 # A running job writes a heartbeat this often; one silent for ICIS_JOB_STALE_SECONDS is marked failed.
 ICIS_JOB_HEARTBEAT_SECONDS = env_int("ICIS_JOB_HEARTBEAT_SECONDS", 5)
 ICIS_JOB_STALE_SECONDS = env_int("ICIS_JOB_STALE_SECONDS", 45)
+if not 0 < 2 * ICIS_JOB_HEARTBEAT_SECONDS < ICIS_JOB_STALE_SECONDS:
+    raise ImproperlyConfigured("ICIS_JOB_STALE_SECONDS must exceed twice ICIS_JOB_HEARTBEAT_SECONDS (both > 0)")
 
 # Tenant list import (docs/tenant-import.md): upload limits; files are checked and imported as jobs.
 ICIS_IMPORT_MAX_BYTES = env_int("ICIS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,7 +89,7 @@ class Processes:
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=tempfile.TemporaryFile("w+"),  # a file, not a pipe: a full pipe would block the worker
             text=True,
         )
         self.running.append(process)
@@ -135,12 +136,15 @@ def test_a_job_queued_by_one_web_process_is_run_by_a_worker_and_followed_from_an
 
 def test_a_worker_killed_mid_import_leaves_the_job_failed_with_its_reason_and_no_rows(processes):
     record = processes.call("upload", "100")["import"]
-    worker = processes.start_worker(per_row=0.04)
+    checker = processes.start_worker()
     assert processes.wait_for(record, "status", "!=", "checking")["status"] == "valid"
+    processes.stop_all()  # SIGTERM: a worker between jobs just stops
+    assert checker.returncode == 0
     processes.call("commit", str(record))
+    worker = processes.start_worker(per_row=0.5)  # 100 rows: 50 s
     importing = processes.wait_for(record, "job", "==", "running")
     assert importing["status"] == "importing" and importing["job"]["status"] == "running"
-    time.sleep(1.5)  # well into the rows (100 × 0.04 s)
+    time.sleep(2)  # into the rows
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     # No worker is left: the page that shows the import notices the silent job within the stale time.
