@@ -19,9 +19,16 @@ def _client():
 
 def until(import_id: str, key: str, op: str, value: str, seconds: str = "90") -> dict:
     """Wait until the import's `status` (or its job's, with key `job`) is (==) or is no longer (!=) `value`."""
+    from django.db import DatabaseError, connection
+
     deadline = time.monotonic() + float(seconds)
     while True:
-        current = state(import_id)
+        try:
+            current = state(import_id)
+        except DatabaseError:  # the test cut this process's connection too
+            connection.close()
+            time.sleep(0.3)
+            continue
         actual = current["job"]["status"] if key == "job" else current[key]
         if (actual == value) == (op == "==") or time.monotonic() > deadline:
             return current
