@@ -18,10 +18,15 @@ RUN := $(UV) run --frozen --no-sync
 
 install: .venv/.synced
 
+# The web server and, beside it, one background-job worker (imports, long reports; docs/jobs.md); the
+# worker stops when the server stops (Ctrl+C or kill).
 run: install
 	DEBUG=$${DEBUG:-1} $(RUN) python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(RUN) python manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+	@export DEBUG=$${DEBUG:-1}; \
+	$(RUN) python manage.py jobs_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(RUN) ruff check .

@@ -56,6 +56,7 @@ urlpatterns = [
     path("dossiers/", include("icis.dossiers.urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("audit/", include("icis.audit.urls")),
+    path("jobs/", include("icis.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include((api_urlpatterns, "api"))),

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "icis.core",
     "icis.accounts",
     "icis.geo",
@@ -251,10 +253,19 @@ ICIS_BRIEFING_ISSUER = env_str("ICIS_BRIEFING_ISSUER", "SỞ CÔNG THƯƠNG")
 ICIS_BRIEFING_PARENT = env_str("ICIS_BRIEFING_PARENT", "UBND THÀNH PHỐ HÀ NỘI")
 ICIS_BRIEFING_PLACE = env_str("ICIS_BRIEFING_PLACE", "Hà Nội")
 
-# Tenant list import (docs/tenant-import.md): upload limits; files are checked in a background thread.
+# Background jobs (docs/jobs.md): a queue in the database (django-tasks + django-tasks-db), run by
+# `manage.py jobs_worker`. ICIS_JOBS_SYNC=1 runs every job in the request instead (tests, one-off scripts).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+ICIS_JOBS_SYNC = env_bool("ICIS_JOBS_SYNC", env_bool("ICIS_IMPORT_SYNC", False))
+# A running job writes a heartbeat this often; one silent for ICIS_JOB_STALE_SECONDS is marked failed.
+ICIS_JOB_HEARTBEAT_SECONDS = env_int("ICIS_JOB_HEARTBEAT_SECONDS", 5)
+ICIS_JOB_STALE_SECONDS = env_int("ICIS_JOB_STALE_SECONDS", 45)
+if not 0 < 2 * ICIS_JOB_HEARTBEAT_SECONDS < ICIS_JOB_STALE_SECONDS:
+    raise ImproperlyConfigured("ICIS_JOB_STALE_SECONDS must exceed twice ICIS_JOB_HEARTBEAT_SECONDS (both > 0)")
+
+# Tenant list import (docs/tenant-import.md): upload limits; files are checked and imported as jobs.
 ICIS_IMPORT_MAX_BYTES = env_int("ICIS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 ICIS_IMPORT_MAX_ROWS = env_int("ICIS_IMPORT_MAX_ROWS", 5000)
-ICIS_IMPORT_SYNC = env_bool("ICIS_IMPORT_SYNC", False)
 # Workbooks are refused before openpyxl sees them if they would inflate beyond this, or compress more than
 # this ratio (a 4 MB file inflating to 49 MB costs ~240 MB of memory to parse); docs/security.md.
 ICIS_IMPORT_MAX_INFLATED_BYTES = env_int("ICIS_IMPORT_MAX_INFLATED_BYTES", 20 * 1024 * 1024)

@@ -16,5 +16,6 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"].pop("init_command", None)  # noqa: F405
 
-# Imports run in the request: a background thread cannot see the test's uncommitted transaction.
-ICIS_IMPORT_SYNC = True
+# Jobs run in the request: a worker cannot see the test's uncommitted transaction. The tests of the
+# queue itself (icis/core/tests/test_jobs.py) switch this off and run a real worker.
+ICIS_JOBS_SYNC = True

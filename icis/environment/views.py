@@ -10,7 +10,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from icis.clusters.forms import AsOfForm, apply_errors
 from icis.core.views import FilteredListView, ScopedObjectMixin
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .choices import OUTCOME_COLOURS, PLANT_TRANSITIONS, VIOLATION_TRANSITIONS
 from .compliance import Catalogue
 from .filtersets import ConnectionFilterSet, PlantFilterSet
@@ -264,12 +264,20 @@ class ContinuousImportView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequ
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            summary = services.continuous_import(
-                plant=self.object, content=upload.read(settings.ICIS_IMPORT_MAX_BYTES + 1), actor=self.request.user
+        job = jobs.start(
+            plant=self.object,
+            filename=upload.name,
+            content=upload.read(settings.ICIS_IMPORT_MAX_BYTES + 1),
+            actor=self.request.user,
+        )
+        if job.is_running:
+            return redirect("core:job_detail", pk=job.pk)
+        # Already finished (ICIS_JOBS_SYNC): answer at once, as before jobs.
+        if job.status == job.Status.FAILED:
+            return self.render_to_response(
+                self.get_context_data(form=form, row_errors=job.problems, job_error=job.message)
             )
-        except services.ImportRefused as refused:
-            return self.render_to_response(self.get_context_data(form=form, row_errors=refused.rows))
+        summary = job.result
         message = _("Imported %(values)s values over %(days)s days; %(v)s violation(s) opened.")
         messages.success(
             self.request,

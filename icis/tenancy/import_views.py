@@ -1,6 +1,5 @@
 """Pages for importing tenant lists (upload → check → preview → import) and exporting them."""
 
-import datetime
 from pathlib import PurePath
 
 from django import forms
@@ -19,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
 from icis.clusters.models import Cluster
+from icis.core import jobs
 from icis.core.export import csv_response
 
 from . import exports, imports
@@ -28,7 +28,6 @@ from .models import TenantImport, TenantProject
 Status = TenantImport.Status
 IMPORT_PERMISSIONS = ("tenancy.add_tenant", "tenancy.add_tenantproject")
 ERRORS_SHOWN = 500
-STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -140,23 +139,27 @@ class ImportMixin(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = IMPORT_PERMISSIONS
 
     def get_record(self) -> TenantImport:
-        queryset = TenantImport.objects.restrict(self.request.user).select_related("cluster", "created_by")
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+        queryset = TenantImport.objects.restrict(self.request.user).select_related("cluster", "created_by", "job")
+        return _refresh(get_object_or_404(queryset, pk=self.kwargs["pk"]))
+
+
+def _refresh(record: TenantImport) -> TenantImport:
+    """Resolve a run whose worker died (its job's heartbeat stopped) before showing it."""
+    if record.is_running and record.job is not None and jobs.looks_stale(record.job):
+        jobs.sweep_if_stale(record.job)
+        record.refresh_from_db()
+    return record
 
 
 def is_stale(record: TenantImport) -> bool:
-    """A check or import that stopped without finishing (the server restarted while it ran)."""
-    return (
-        record.is_running
-        and record.updated_at < timezone.now() - STALE_AFTER
-        and imports.live_progress(record.pk) is None
-    )
+    """A check or import that will not finish: no job runs it (started before imports were jobs, or its
+    job ended without updating the record)."""
+    return record.is_running and (record.job is None or not record.job.is_running)
 
 
 def _progress(record: TenantImport) -> int:
     if record.is_running:
-        live = imports.live_progress(record.pk)
-        return max(record.progress, live or 0)
+        return max(record.progress, record.job.progress if record.job else 0)
     return 100
 
 

@@ -11,8 +11,9 @@
    A check (preview) always rolls back; an import rolls back unless every row went in. Rows earlier
    in the file are in the database when a later row is checked, so the industrial-land limit counts
    them.
-4. `start` runs `process` in a background thread (or in the request when `ICIS_IMPORT_SYNC`), with
-   the progress in the cache for the page's progress bar.
+4. `start` runs `process` as a background job (`icis/core/jobs.py`; in the request when
+   `ICIS_JOBS_SYNC`); progress, outcome and a failed run's one reason are in the database, so any app
+   server shows them. A lost database connection stops the run with one error, not one per row.
 
 See docs/tenant-import.md.
 """
@@ -23,7 +24,6 @@ import hashlib
 import io
 import logging
 import re
-import threading
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -32,16 +32,16 @@ from pathlib import PurePath
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
-from icis.core import channel
+from icis.core import channel, jobs
 from icis.core.audit import acting
+from icis.core.models import Job
 from icis.core.text import fold
 from icis.core.uploads import FileRefused, inspect_zip
 
@@ -1010,6 +1010,8 @@ class _Run:
                     raise _RowRejected
         except _RowRejected:
             return False
+        except (OperationalError, InterfaceError):
+            raise  # the connection, not the row: the whole run stops with one error (icis/core/jobs.py)
         except ValidationError as error:
             self.service_errors(number, error, fields, raw, failed)
             return False
@@ -1095,8 +1097,9 @@ def _land_taken(cluster: Cluster) -> Decimal:
     return services.active_projects(cluster.pk).aggregate(total=Sum("land_ha"))["total"] or Decimal(0)
 
 
-def run(record: TenantImport, *, commit: bool, report=None) -> Outcome:
-    """Check (commit=False, always rolled back) or import (commit=True, kept only if every row went in)."""
+def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcome:
+    """Check (commit=False, always rolled back) or import (commit=True, kept only if every row went in).
+    `keep(outcome)` records the outcome in the same transaction, after the rows were kept or undone."""
     report = report or (lambda percent: None)
     outcome = Outcome()
     report(2)
@@ -1115,88 +1118,85 @@ def run(record: TenantImport, *, commit: bool, report=None) -> Outcome:
         outcome.errors.append(problem_at(table.sheet, None, message))
         return outcome
     report(10)
+    # The outer transaction ends with the outcome recorded (`keep`), whether the rows were kept or undone,
+    # so no other writer (the job sweeper) comes between the two.
     with acting(record.created_by, channel.IMPORT), transaction.atomic():
-        cluster = Cluster.objects.get(pk=record.cluster_id)
-        if cluster.industrial_land_ha is None:
-            message = _(
-                "Cluster %(cluster)s has no industrial land recorded; record it (from the detailed plan) before "
-                "importing tenant projects."
-            ) % {"cluster": cluster.name}
-            outcome.errors.append(problem_at(table.sheet, None, message))
-            return outcome
-        left_before = cluster.industrial_land_ha - _land_taken(cluster)
-        state = _Run(cluster=cluster, actor=record.created_by, table=table, outcome=outcome, report=report)
-        total = len(table.rows)
-        for done, (number, values) in enumerate(table.rows, start=1):
-            if state.import_row(number, values):
-                outcome.valid_rows += 1
-            if done % PROGRESS_EVERY == 0:
-                report(10 + int(89 * done / total))
-        if not state.projects and not outcome.errors:
-            message = _("The file has no tenant project to import (only skipped rows).")
-            outcome.errors.append(problem_at(table.sheet, None, message))
-        ha = _ha
-        outcome.summary = {
-            "rows": total,
-            "projects": state.projects,
-            "skipped": state.skipped,
-            "new_tenants": len(state.new_tenants),
-            "existing_tenants": len(state.existing_tenants),
-            "land_ha": ha(state.land),
-            "industrial_land_ha": ha(cluster.industrial_land_ha),
-            "land_left_before_ha": ha(left_before),
-            "land_left_after_ha": ha(left_before - state.land),
-            "sheet": table.sheet,
-            "header_row": table.header_row,
-        }
-        if outcome.errors or not commit:
-            transaction.set_rollback(True)
+        with transaction.atomic():
+            cluster = Cluster.objects.get(pk=record.cluster_id)
+            if cluster.industrial_land_ha is None:
+                message = _(
+                    "Cluster %(cluster)s has no industrial land recorded; record it (from the detailed plan) before "
+                    "importing tenant projects."
+                ) % {"cluster": cluster.name}
+                outcome.errors.append(problem_at(table.sheet, None, message))
+                return outcome
+            left_before = cluster.industrial_land_ha - _land_taken(cluster)
+            state = _Run(cluster=cluster, actor=record.created_by, table=table, outcome=outcome, report=report)
+            total = len(table.rows)
+            for done, (number, values) in enumerate(table.rows, start=1):
+                if state.import_row(number, values):
+                    outcome.valid_rows += 1
+                if done % PROGRESS_EVERY == 0:
+                    report(10 + int(89 * done / total))
+            if not state.projects and not outcome.errors:
+                message = _("The file has no tenant project to import (only skipped rows).")
+                outcome.errors.append(problem_at(table.sheet, None, message))
+            ha = _ha
+            outcome.summary = {
+                "rows": total,
+                "projects": state.projects,
+                "skipped": state.skipped,
+                "new_tenants": len(state.new_tenants),
+                "existing_tenants": len(state.existing_tenants),
+                "land_ha": ha(state.land),
+                "industrial_land_ha": ha(cluster.industrial_land_ha),
+                "land_left_before_ha": ha(left_before),
+                "land_left_after_ha": ha(left_before - state.land),
+                "sheet": table.sheet,
+                "header_row": table.header_row,
+            }
+            if outcome.errors or not commit:
+                transaction.set_rollback(True)
+        if keep is not None:
+            keep(outcome)
     return outcome
 
 
-# --- 4. background processing and progress --------------------------------------------------------------------
-
-
-def progress_key(import_id: int) -> str:
-    return f"icis:tenancy:import:{import_id}:progress"
-
-
-def live_progress(import_id: int) -> int | None:
-    """The running import's progress, when the process running it shares this cache."""
-    return cache.get(progress_key(import_id))
+# --- 4. running as a job, progress in the database ---------------------------------------------------------
 
 
 def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def process(import_id: int, *, commit: bool) -> TenantImport:
-    """Check or import one upload and store the outcome on its record."""
+def process(import_id: int, *, commit: bool, report=None, job: Job | None = None) -> TenantImport:
+    """Check or import one upload and store the outcome on its record, and mark its job done, in the
+    transaction that wrote the rows: the rows, the outcome and "done" are kept together, or none."""
     record = TenantImport.objects.select_related("cluster", "created_by").get(pk=import_id)
     Status = TenantImport.Status
+    kept = []
 
-    def report(percent: int) -> None:
-        cache.set(progress_key(import_id), percent, timeout=3600)
+    def keep(outcome: Outcome) -> None:
+        status = Status.INVALID if outcome.errors else (Status.IMPORTED if commit else Status.VALID)
+        _store(record, outcome, status)
+        if job is not None:
+            jobs.succeed(job, {"import_id": record.pk, "status": status})
+        kept.append(True)
 
     with translation.override(record.language or settings.LANGUAGE_CODE):
-        try:
-            outcome = run(record, commit=commit, report=report)
-        except Exception:
-            logger.exception("tenant import %s failed", import_id)
-            message = _(
-                "The file could not be processed because of an internal error; nothing was written. The error "
-                "has been logged."
-            )
-            outcome = Outcome(errors=[problem_at(message=message)])
-            status = Status.FAILED
-        else:
-            status = Status.INVALID if outcome.errors else (Status.IMPORTED if commit else Status.VALID)
+        outcome = run(record, commit=commit, report=report, keep=keep)
+    if not kept:  # refused before any row was tried (unreadable file, no industrial land)
+        _store(record, outcome, Status.INVALID if outcome.errors else Status.VALID)
+    return record
+
+
+def _store(record: TenantImport, outcome: Outcome, status: str) -> None:
     record.status = status
     record.progress = 100
     record.errors, record.warnings = outcome.errors, outcome.warnings
     record.summary, record.preview = outcome.summary, outcome.preview
     record.total_rows, record.valid_rows = outcome.total_rows, outcome.valid_rows
-    record.imported_at = timezone.now() if status == Status.IMPORTED else None
+    record.imported_at = timezone.now() if status == TenantImport.Status.IMPORTED else None
     record.save(
         update_fields=[
             "status",
@@ -1211,30 +1211,44 @@ def process(import_id: int, *, commit: bool) -> TenantImport:
             "updated_at",
         ]
     )
-    cache.delete(progress_key(import_id))
-    return record
 
 
-# At most two imports at a time per process: each holds a transaction (and, on SQLite, the write lock).
-_slots = threading.BoundedSemaphore(2)
+def _job_failed(job: Job) -> None:
+    """The job ended without an outcome (lost connection, worker killed, internal error): the record
+    says so in one error, and can be checked again."""
+    TenantImport.objects.filter(pk=job.params["import_id"], status__in=RUNNING).update(
+        status=TenantImport.Status.FAILED,
+        progress=100,
+        errors=[problem_at(message=job.message)],
+        warnings=[],
+        updated_at=timezone.now(),
+    )
 
 
-def _work(import_id: int, commit: bool) -> None:
-    try:
-        with _slots:
-            process(import_id, commit=commit)
-    except Exception:
-        logger.exception("tenant import %s: worker failed", import_id)
-    finally:
-        connections.close_all()  # this thread's connections; Django only closes request threads' own
+RUNNING = (TenantImport.Status.CHECKING, TenantImport.Status.IMPORTING)
 
 
-def start(record: TenantImport, *, commit: bool) -> None:
-    """Check or import `record` in a background thread once the current transaction commits
-    (synchronously when ICIS_IMPORT_SYNC, as in tests: a thread cannot see a test's transaction)."""
-    cache.set(progress_key(record.pk), 0, timeout=3600)
-    if settings.ICIS_IMPORT_SYNC:
-        process(record.pk, commit=commit)
-        return
-    thread = threading.Thread(target=_work, args=(record.pk, commit), name=f"tenant-import-{record.pk}", daemon=True)
-    transaction.on_commit(thread.start)
+# Not atomic as a whole: the file is read (with progress shown) before the rows' transaction takes
+# SQLite's write lock; `process` marks the job done inside that transaction.
+@jobs.handler(on_failure=_job_failed, atomic=False)
+def import_job(job: Job, progress) -> dict:
+    record = process(job.params["import_id"], commit=job.params["commit"], report=progress, job=job)
+    return {"import_id": record.pk, "status": record.status}
+
+
+def start(record: TenantImport, *, commit: bool) -> Job:
+    """Check or import `record` as a background job, queued once the current transaction commits (run in
+    the request when ICIS_JOBS_SYNC, as in tests)."""
+    label = (_("Tenant list import: %(file)s") if commit else _("Tenant list check: %(file)s")) % {
+        "file": record.filename
+    }
+    with translation.override(record.language or settings.LANGUAGE_CODE):
+        job = jobs.enqueue(
+            "icis.tenancy.imports.import_job",
+            label=label,
+            actor=record.created_by,
+            params={"import_id": record.pk, "commit": commit},
+        )
+    TenantImport.objects.filter(pk=record.pk).update(job=job)  # no other field: a synchronous run saved them
+    record.job = job
+    return job

@@ -297,6 +297,10 @@ class TenantImport(TimeStamped):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     preview = models.JSONField(_("preview rows"), default=list, blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # The latest check or import run; its progress and heartbeat live on the job (icis/core/jobs.py).
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("background job"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = TenantImportQuerySet.as_manager()
 

@@ -3,7 +3,6 @@ and write nothing, hostile files are refused before any parser sees them."""
 
 import datetime
 import io
-import time
 import zipfile
 from decimal import Decimal
 
@@ -11,10 +10,12 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from icis.accounts import roles
 from icis.accounts.models import Organisation
 from icis.core import channel
+from icis.core.models import Job
 from icis.core.testing.factories import english, make_cluster, person
 from icis.tenancy import exports, imports, services
 from icis.tenancy.models import Tenant, TenantImport, TenantProject
@@ -474,9 +475,23 @@ def test_the_progress_endpoint_answers_json(en, cluster):
 
 def test_a_running_import_page_shows_the_progress_bar_and_its_script(en, cluster):
     record = checked(en, cluster, xlsx(GOOD_ROWS))
-    TenantImport.objects.filter(pk=record.pk).update(status=TenantImport.Status.CHECKING, progress=40)
+    TenantImport.objects.filter(pk=record.pk).update(status=TenantImport.Status.CHECKING, progress=0)
+    # The progress is the job's, as its worker wrote it to the database.
+    Job.objects.filter(pk=record.job_id).update(status=Job.Status.RUNNING, progress=40, heartbeat_at=timezone.now())
     html = en.get(reverse("tenancy:import_detail", args=[record.pk])).content.decode()
     assert 'id="import-progress"' in html and "/static/icis/import-progress.js" in html and "40 %" in html
+    state = en.get(reverse("tenancy:import_progress", args=[record.pk])).json()
+    assert state["progress"] == 40 and state["running"] is True
+
+
+def test_a_running_import_whose_job_is_gone_is_shown_as_stopped_and_can_be_checked_again(en, cluster):
+    record = checked(en, cluster, xlsx(GOOD_ROWS))
+    TenantImport.objects.filter(pk=record.pk).update(status=TenantImport.Status.CHECKING, job=None)
+    html = en.get(reverse("tenancy:import_detail", args=[record.pk])).content.decode()
+    assert 'id="import-stale"' in html and 'id="import-progress"' not in html
+    en.post(reverse("tenancy:import_check", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.VALID and record.job.status == Job.Status.SUCCEEDED
     assert "<script>" not in html  # no inline script (CSP)
 
 
@@ -513,22 +528,95 @@ def test_discarding_forgets_the_file(en, cluster):
     assert counts() == (0, 0)
 
 
+# --- as jobs: the database queue, a lost connection -----------------------------------------------------
+
+
+def run_worker() -> None:
+    """A database worker in this process: it takes every task waiting in the queue, then returns."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_without_sync_the_check_runs_in_a_background_thread(settings, client, hanoi):
-    settings.ICIS_IMPORT_SYNC = False
+def test_with_the_database_queue_a_check_and_an_import_wait_for_a_worker(settings, client, hanoi):
     from icis.core.testing.factories import superuser
 
+    settings.ICIS_JOBS_SYNC = False
     client.force_login(superuser())
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     cluster = make_cluster(name="Cụm nền", area_ha=30, industrial_land_ha=Decimal("20"))
     record = checked(client, cluster, xlsx(GOOD_ROWS))
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        record.refresh_from_db()
-        if not record.is_running:
-            break
-        time.sleep(0.1)
+    assert record.status == TenantImport.Status.CHECKING and record.job.status == Job.Status.QUEUED
+    assert record.job.task_id  # on the queue, once the upload's transaction committed
+    assert 'id="import-queued"' in client.get(reverse("tenancy:import_detail", args=[record.pk])).content.decode()
+    run_worker()
+    record.refresh_from_db()
     assert record.status == TenantImport.Status.VALID, record.errors
-    assert counts() == (0, 0)
+    assert record.job.status == Job.Status.SUCCEEDED and counts() == (0, 0)
+    client.post(reverse("tenancy:import_commit", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.IMPORTING and counts() == (0, 0)
+    run_worker()
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.IMPORTED and counts() == (2, 3)
+
+
+def lose_the_connection_after(monkeypatch, rows: int) -> None:
+    """The database goes away while the import is on row `rows` + 1 (as psycopg reports it)."""
+    from django.db import OperationalError
+
+    real = services.project_create
+    calls = {"n": 0}
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] > rows:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "project_create", flaky)
+
+
+def test_an_import_cut_by_a_lost_connection_ends_with_one_error_and_can_be_retried(en, cluster, monkeypatch):
+    rows = [
+        [f"Công ty {n}", f"01012345{n:02d}", "", "", "", f"Xưởng {n}", "0.1", "", "", "01/01/2024"] for n in range(60)
+    ]
+    data = xlsx(rows, headers=HEADERS[:10])
+    record = checked(en, cluster, data)
+    assert record.status == TenantImport.Status.VALID, record.errors
+    lose_the_connection_after(monkeypatch, 30)
+    en.post(reverse("tenancy:import_commit", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.FAILED
+    assert len(record.errors) == 1 and "connection to the database was lost" in record.errors[0]["message"]
+    assert record.job.status == Job.Status.FAILED and record.job.retryable
+    assert counts() == (0, 0)  # nothing half-written
+    html = en.get(reverse("tenancy:import_detail", args=[record.pk])).content.decode()
+    assert "connection to the database was lost" in html and reverse("tenancy:import_check", args=[record.pk]) in html
+    monkeypatch.undo()
+    en.post(reverse("tenancy:import_check", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.VALID
+    en.post(reverse("tenancy:import_commit", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.IMPORTED and counts() == (60, 60)
+
+
+def test_a_check_cut_by_a_lost_connection_is_not_reported_as_bad_rows(en, cluster, monkeypatch):
+    lose_the_connection_after(monkeypatch, 1)
+    record = checked(en, cluster, xlsx(GOOD_ROWS))
+    assert record.status == TenantImport.Status.FAILED and len(record.errors) == 1
+    assert record.errors[0]["row"] is None and "connection to the database was lost" in record.errors[0]["message"]
 
 
 def test_the_upload_is_protected_against_cross_site_requests(cluster, boss):
