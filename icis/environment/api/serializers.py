@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
+from icis.core.api.serializers import ScopedRelationsMixin
 from icis.documents.models import Document
 from icis.tenancy.models import TenantProject
 
@@ -34,13 +35,6 @@ def _user(serializer):
     return serializer.context["request"].user
 
 
-class ScopedClusters(serializers.PrimaryKeyRelatedField):
-    """Cluster ids the user may act on; others are "does not exist", like out-of-scope objects."""
-
-    def get_queryset(self):
-        return Cluster.objects.restrict(self.context["request"].user, "change")
-
-
 class PlantPhaseSerializer(serializers.ModelSerializer):
     capacity_m3_day = serializers.DecimalField(**FLOW)
 
@@ -49,9 +43,11 @@ class PlantPhaseSerializer(serializers.ModelSerializer):
         fields = ["number", "capacity_m3_day", "commissioned_on", "notes"]
 
 
-class PlantSerializer(serializers.ModelSerializer):
+class PlantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     name = serializers.CharField(max_length=200, required=False, help_text="Default: from the clusters' names.")
-    clusters = ScopedClusters(many=True, help_text="Ids of the clusters the plant serves (at least one).")
+    clusters = serializers.PrimaryKeyRelatedField(
+        queryset=Cluster.objects.all(), many=True, help_text="Ids of the clusters the plant serves (at least one)."
+    )
     phases = PlantPhaseSerializer(many=True, required=False)
     status = serializers.ChoiceField(
         choices=PlantStatus.choices,
@@ -137,7 +133,7 @@ class PlantSerializer(serializers.ModelSerializer):
         )
 
 
-class PlantTransitionSerializer(serializers.Serializer):
+class PlantTransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
     to = serializers.ChoiceField(choices=PlantStatus.choices)
     date = serializers.DateField()
     reason = serializers.CharField()
@@ -247,7 +243,7 @@ class SampleSerializer(serializers.ModelSerializer):
         return [v.pk for v in obj.violations.all()]
 
 
-class SampleCreateSerializer(serializers.Serializer):
+class SampleCreateSerializer(ScopedRelationsMixin, serializers.Serializer):
     sampled_on = serializers.DateField()
     point = serializers.ChoiceField(choices=SamplePoint.choices, default=SamplePoint.OUTLET)
     lab = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -312,19 +308,9 @@ class ViolationTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ScopedTenantProjects(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return TenantProject.objects.restrict(self.context["request"].user, "change")
-
-
-class ScopedPlants(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return WastewaterPlant.objects.restrict(self.context["request"].user)
-
-
-class ConnectionSerializer(serializers.ModelSerializer):
-    tenant_project = ScopedTenantProjects()
-    plant = ScopedPlants(required=False, allow_null=True)
+class ConnectionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    tenant_project = serializers.PrimaryKeyRelatedField(queryset=TenantProject.objects.all())
+    plant = serializers.PrimaryKeyRelatedField(queryset=WastewaterPlant.objects.all(), required=False, allow_null=True)
     volume_m3_day = serializers.DecimalField(**FLOW, required=False, allow_null=True)
     own_permit = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)
 
@@ -358,8 +344,8 @@ class ConnectionSerializer(serializers.ModelSerializer):
         )
 
 
-class RequirementSerializer(serializers.ModelSerializer):
-    plant = ScopedPlants()
+class RequirementSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    plant = serializers.PrimaryKeyRelatedField(queryset=WastewaterPlant.objects.all())
 
     class Meta:
         model = MonitoringRequirement
