@@ -174,7 +174,7 @@ class SampleValueSerializer(serializers.ModelSerializer):
         fields = ["parameter", "value", "unit", "qualifier", "detection_limit"]
 
 
-class SampleSerializer(serializers.ModelSerializer):
+class SampleSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     values = SampleValueSerializer(many=True, read_only=True)
     regulation = serializers.SerializerMethodField()
     column = serializers.SerializerMethodField()
@@ -480,7 +480,7 @@ class AsOfQuery(serializers.Serializer):
         return value
 
 
-class UnconnectedTenantSerializer(serializers.ModelSerializer):
+class UnconnectedTenantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     tenant = serializers.CharField(source="tenant.name")
     cluster_name = serializers.CharField(source="cluster.name")
     status = serializers.CharField(read_only=True)
