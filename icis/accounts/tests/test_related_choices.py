@@ -35,7 +35,6 @@ from icis.tenancy import forms as tenancy_forms
 from icis.tenancy.api import serializers as tenancy_serializers
 
 from .conftest import PERSONAS
-from .linked_world import linked  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
