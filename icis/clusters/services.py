@@ -68,7 +68,7 @@ def land_in_use_register(measure: Callable[[Cluster], Decimal]) -> None:
         _LAND_IN_USE.append(measure)
 
 
-def _check_industrial_land(cluster: Cluster) -> None:
+def check_industrial_land(cluster: Cluster) -> None:
     """Industrial land never drops below the land already leased (the lease check's mirror image)."""
     used = sum((measure(cluster) for measure in _LAND_IN_USE), Decimal(0))
     if not used:
@@ -201,7 +201,7 @@ def cluster_update(
         setattr(current, field, value)
     current.full_clean()
     if current.industrial_land_ha != land_before:
-        _check_industrial_land(current)
+        check_industrial_land(current)
     current.version += 1
     current._history_user = actor
     current.save()

@@ -88,3 +88,15 @@ def test_the_edit_page_shows_the_refusal_on_the_field(page, leased):
     errors = response.context["form"].errors["industrial_land_ha"]
     assert any("8.64 ha" in message for message in errors), errors
     assert Cluster.objects.get(pk=leased.pk).industrial_land_ha == Decimal("20")
+
+
+def test_the_administration_keeps_the_floor_too(leased):
+    from django.forms.models import modelform_factory
+
+    from icis.clusters.admin import ClusterAdminForm
+
+    form_class = modelform_factory(Cluster, form=ClusterAdminForm, fields=["industrial_land_ha"])
+    form = form_class({"industrial_land_ha": "7.64"}, instance=leased)
+    assert not form.is_valid()
+    assert "8.64 ha" in form.errors["industrial_land_ha"][0]
+    assert form_class({"industrial_land_ha": "9"}, instance=leased).is_valid()
