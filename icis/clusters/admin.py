@@ -12,11 +12,8 @@ from .services import check_industrial_land
 
 
 class ClusterAdminForm(forms.ModelForm):
-    """The administration saves without the cluster service; the land floor still holds."""
-
-    class Meta:
-        model = Cluster
-        fields = "__all__"
+    """The administration saves without the cluster service; the land floor still holds. (The admin
+    builds the form for `Cluster` with its own field list.)"""
 
     def clean(self):
         data = super().clean()
