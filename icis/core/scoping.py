@@ -49,8 +49,4 @@ def choices_in_scope(queryset, user, *, keep=()):
         return queryset
     allowed = queryset.restrict(user, LINK)
     keep = [pk for pk in keep if pk is not None]
-    if keep and not allowed.query.is_empty():
-        allowed = allowed | queryset.filter(pk__in=keep)
-    elif keep:
-        allowed = queryset.filter(pk__in=keep)
-    return allowed
+    return allowed | queryset.filter(pk__in=keep) if keep else allowed
