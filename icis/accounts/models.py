@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
+from icis.core.scoping import ScopedQuerySet
 
 
 class OrganisationKind(models.TextChoices):
@@ -14,6 +16,27 @@ class OrganisationKind(models.TextChoices):
     INVESTOR = "investor", _("Infrastructure investor")
     INSPECTION = "inspection", _("Inspection team")
     OTHER = "other", _("Other")
+
+
+# Public bodies: known to every user, who may name them (e.g. as the body responsible for an obstacle).
+PUBLIC_KINDS = (
+    OrganisationKind.DOIT,
+    OrganisationKind.FINANCE,
+    OrganisationKind.PEOPLES_COMMITTEE,
+    OrganisationKind.INSPECTION,
+)
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        """Public bodies; a private organisation (an investor, a firm) only to its own users and to
+        those who reach a cluster it invests in."""
+        reach = models.Q(kind__in=PUBLIC_KINDS)
+        if user.organisation_id:
+            reach |= models.Q(pk=user.organisation_id)
+        # accounts sits below clusters: the model is looked up by name, not imported.
+        clusters = apps.get_model("clusters", "Cluster").objects.restrict(user, action)
+        return reach | models.Q(pk__in=clusters.exclude(investor__isnull=True).values("investor_id"))
 
 
 class Organisation(Versioned, TimeStamped):
@@ -26,6 +49,7 @@ class Organisation(Versioned, TimeStamped):
     notes = models.TextField(_("notes"), blank=True)
 
     history = history()
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -152,7 +152,9 @@ INVESTOR = Role(
     _("Infrastructure investor"),
     (
         *READ,
-        *TENANCY_WRITE,
+        # A firm's own record is changed by the firm or by DoIT: the investor registers a firm
+        # (add) and its leases, never edits the firm.
+        *(p for p in TENANCY_WRITE if p != "tenancy.change_tenant"),
         *REPORTING,
         "clusters.change_cluster",
         "construction.add_progressreport",
@@ -165,7 +167,9 @@ INSPECTOR = Role(
     (*READ, "accounts.city_wide", "accounts.view_organisation", "construction.add_visitrecord", *AREA_REPORTS),
 )
 
-TENANT = Role("tenant", _("Tenant (secondary investor)"), (*TENANCY_READ, *REPORTING))
+TENANT = Role(
+    "tenant", _("Tenant (secondary investor)"), (*TENANCY_READ, *REPORTING, "tenancy.change_tenant")
+)  # its own record only (the tenant scope rule)
 
 ROLES = (ADMIN, DOIT_OFFICER, CITY_LEADER, COMMUNE_OFFICIAL, INVESTOR, INSPECTOR, TENANT)
 

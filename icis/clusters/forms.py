@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
 
@@ -19,7 +20,7 @@ class OptionalJSONField(forms.JSONField):
         return "" if value is None else super().prepare_value(value)
 
 
-class ClusterForm(forms.ModelForm):
+class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
     """Edits a cluster's own fields; status is not here (see TransitionForm)."""
 
     communes = forms.ModelMultipleChoiceField(
@@ -69,7 +70,7 @@ class ClusterForm(forms.ModelForm):
         ]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if not user.has_perm("clusters.change_cluster_legal"):
             # Shown but not editable: a disabled field keeps its saved value whatever is posted.
             for name in LEGAL_FIELDS:
@@ -114,7 +115,7 @@ class ClusterForm(forms.ModelForm):
         }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(ScopedChoicesMixin, forms.Form):
     to = forms.ChoiceField(label=_("New status"), widget=forms.Select(attrs={"class": "form-select"}))
     date = forms.DateField(label=_("Date it took effect"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
@@ -126,8 +127,8 @@ class TransitionForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, cluster: Cluster, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, cluster: Cluster, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         self.fields["to"].choices = [(s, status_label(s)) for s in allowed_next(cluster.status)]
         if not self.fields["to"].choices:
             self.fields["to"].disabled = True

@@ -43,6 +43,14 @@ class Sector(models.Model):
 
 class ClusterQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
+        reach = self.authority_q(user)
+        if user.organisation_id:
+            reach |= models.Q(investor_id=user.organisation_id)
+        return reach
+
+    def authority_q(self, user):
+        """The clusters a user oversees as an official (its communes, provinces and assigned clusters),
+        as opposed to those it reaches as their investor."""
         scopes = Scope.objects.filter(user=user)
         in_communes = ClusterCommune.objects.filter(
             commune_id__in=scopes.exclude(commune__isnull=True).values("commune_id")
@@ -52,8 +60,6 @@ class ClusterQuerySet(ScopedQuerySet):
             | models.Q(province_id__in=scopes.exclude(province__isnull=True).values("province_id"))
             | models.Q(pk__in=ClusterAssignment.objects.filter(user=user).values("cluster_id"))
         )
-        if user.organisation_id:
-            reach |= models.Q(investor_id=user.organisation_id)
         return reach
 
 

@@ -1,7 +1,8 @@
 """Every write to the registry that has rules: page, API, commands and imports all call these."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -58,6 +59,42 @@ EDITABLE_FIELDS = (
     "verification_note",
     "notes",
 )
+
+
+# Land that higher apps hold in a cluster (tenancy's leases), registered from their AppConfig.ready():
+# each function gives the hectares of a cluster's industrial land in use.
+_LAND_IN_USE: list[Callable[[Cluster], Decimal]] = []
+
+
+def land_in_use_register(measure: Callable[[Cluster], Decimal]) -> None:
+    if measure not in _LAND_IN_USE:
+        _LAND_IN_USE.append(measure)
+
+
+def check_industrial_land(cluster: Cluster) -> None:
+    """Industrial land never drops below the land already leased (the lease check's mirror image)."""
+    used = sum((measure(cluster) for measure in _LAND_IN_USE), Decimal(0))
+    if not used:
+        return
+    total = cluster.industrial_land_ha
+    if total is not None and total >= used:
+        return
+    values = {"cluster": cluster.name, "taken": _ha(used), "asked": _ha(total) if total is not None else ""}
+    if total is None:
+        message = _(
+            "Tenant projects already take %(taken)s ha of industrial land in cluster %(cluster)s; the industrial "
+            "land cannot be left blank."
+        )
+    else:
+        message = _(
+            "Tenant projects already take %(taken)s ha of industrial land in cluster %(cluster)s; the industrial "
+            "land cannot drop to %(asked)s ha (at least %(taken)s ha)."
+        )
+    raise field_error("industrial_land_ha", message % values, "below_leased_land")
+
+
+def _ha(value) -> str:
+    return format(Decimal(value).normalize(), "f")
 
 
 def field_error(field: str, message: str, code: str) -> ValidationError:
@@ -188,6 +225,7 @@ def cluster_update(
         raise ValidationError(
             {f: ValidationError(_("This field cannot be changed here."), code="read_only") for f in sorted(unknown)}
         )
+    land_before = current.industrial_land_ha
     changed = apply_changes(current, data)
     if PLAUSIBILITY_FIELDS & set(changed) or communes is not None:
         wanted = list(communes) if communes is not None else None
@@ -195,6 +233,8 @@ def cluster_update(
         communes = wanted
     if changed:
         current.full_clean()
+        if current.industrial_land_ha != land_before:
+            check_industrial_land(current)
         current.version += 1
         current._history_user = actor
         current.save()

@@ -102,7 +102,7 @@ class ClusterTransitionView(LoginRequiredMixin, ScopedObjectMixin, PermissionReq
         return self.object
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cluster": self.cluster}
+        return {**super().get_form_kwargs(), "cluster": self.cluster, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cluster": self.cluster}

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
 from icis.clusters.forms import DATE_WIDGET, apply_errors  # noqa: F401  (apply_errors re-exported for views)
+from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document
 
 from .choices import Component, MilestoneKind, ObstacleCategory, ObstacleStatus
@@ -28,7 +29,7 @@ def _documents(field_label):
     return forms.ModelChoiceField(queryset=Document.objects.all(), required=False, label=field_label)
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(ScopedChoicesMixin, forms.Form):
     report_date = forms.DateField(label=_("Report date"), widget=DATE_WIDGET)
     overall_percent = forms.DecimalField(label=_("Overall physical progress (%)"), max_digits=7, decimal_places=2)
     approved_capital_vnd = forms.IntegerField(label=_("Approved infrastructure capital (VND)"), required=False)
@@ -100,7 +101,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(ScopedChoicesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
     planned_on = forms.DateField(label=_("Planned date"), required=False, widget=DATE_WIDGET)
     actual_on = forms.DateField(label=_("Actual date"), required=False, widget=DATE_WIDGET)
@@ -114,7 +115,7 @@ class MilestoneForm(forms.Form):
         _style(self)
 
 
-class ObstacleForm(forms.Form):
+class ObstacleForm(ScopedChoicesMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=ObstacleCategory.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs=TEXTAREA))
     responsible_organisation = forms.ModelChoiceField(
@@ -136,8 +137,8 @@ class ObstacleForm(forms.Form):
     resolved_on = forms.DateField(label=_("Resolved on"), required=False, widget=DATE_WIDGET)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         if not editing:
             for name in ("status", "resolution", "resolved_on"):
                 del self.fields[name]
@@ -179,9 +180,9 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class VisitRecordForm(forms.Form):
+class VisitRecordForm(ScopedChoicesMixin, forms.Form):
     planned_visit = forms.ModelChoiceField(
-        queryset=PlannedVisit.objects.none(), required=False, label=_("Planned visit")
+        queryset=PlannedVisit.objects.all(), required=False, label=_("Planned visit")
     )
     visited_on = forms.DateField(label=_("Visited on"), widget=DATE_WIDGET)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs=TEXTAREA))
@@ -190,9 +191,11 @@ class VisitRecordForm(forms.Form):
         label=_("Photos"), required=False, help_text=_("JPEG, PNG or WebP, at most 10 MB each; several at once.")
     )
 
-    def __init__(self, *args, cluster, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["planned_visit"].queryset = PlannedVisit.objects.filter(cluster=cluster).select_related("plan")
+    def __init__(self, *args, cluster, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["planned_visit"].queryset = (
+            self.fields["planned_visit"].queryset.filter(cluster=cluster).select_related("plan")
+        )
         _style(self)
 
 

@@ -92,6 +92,9 @@ class ClusterFormMixin(LoginRequiredMixin, ScopedObjectMixin, PermissionRequired
     def cluster(self):
         return self.object
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
@@ -302,7 +305,7 @@ class ObstacleEditView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequired
         return Obstacle.objects.select_related("cluster")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "editing": True}
+        return {**super().get_form_kwargs(), "editing": True, "user": self.request.user}
 
     def get_initial(self):
         o = self.object

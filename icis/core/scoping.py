@@ -25,3 +25,28 @@ class ScopedQuerySet(models.QuerySet):
     def scope_q(self, user, action: str) -> models.Q:
         """The rows a scoped (not city-wide) user reaches. Subclasses say how."""
         raise NotImplementedError(f"{self.model.__name__} has no scope rule")
+
+
+# The action of naming a row in a field of another record (a project's tenant, a report's document).
+# Models whose scope is the same for every action ignore it; a model that shows less to the users
+# who link to it than to those who own or oversee it (tenants) says here which rows may be named.
+LINK = "link"
+
+
+def choices_in_scope(queryset, user, *, keep=()):
+    """The rows of `queryset` that `user` may name in a form or request body.
+
+    Scoped models give `restrict(user, LINK)`; reference data without a scope rule (administrative
+    units, sectors) is the same for everyone and passes unchanged. `keep` holds the ids a record
+    being edited already names: keeping a value never widens anything, and an edit must not fail
+    because a value someone else set lies outside the editor's scope.
+    """
+    if queryset is None:
+        return None
+    if isinstance(queryset, models.Manager):
+        queryset = queryset.all()
+    if not isinstance(queryset, ScopedQuerySet):
+        return queryset
+    allowed = queryset.restrict(user, LINK)
+    keep = [pk for pk in keep if pk is not None]
+    return allowed | queryset.filter(pk__in=keep) if keep else allowed

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from icis.accounts.models import Organisation
 from icis.clusters.forms import DATE_WIDGET
 from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document, DocumentType
 
 from . import ladder
@@ -45,11 +46,11 @@ def documents_for(cluster: Cluster, user):
     )
 
 
-class DossierOpenForm(forms.Form):
-    cluster = forms.ModelChoiceField(queryset=Cluster.objects.none(), label=_("Cluster"))
+class DossierOpenForm(ScopedChoicesMixin, forms.Form):
+    cluster = forms.ModelChoiceField(queryset=Cluster.objects.all(), label=_("Cluster"))
     kind = forms.ChoiceField(choices=DossierKind.choices, label=_("Kind"))
     expansion = forms.ModelChoiceField(
-        queryset=ClusterExpansion.objects.none(),
+        queryset=ClusterExpansion.objects.all(),
         required=False,
         label=_("Expansion"),
         help_text=_("For an expansion dossier only."),
@@ -62,13 +63,12 @@ class DossierOpenForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = Cluster.objects.restrict(user, "change")
-        self.fields["expansion"].queryset = ClusterExpansion.objects.restrict(user, "change").select_related("cluster")
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["expansion"].queryset = self.fields["expansion"].queryset.select_related("cluster")
         _style(self)
 
 
-class StepForm(forms.Form):
+class StepForm(ScopedChoicesMixin, forms.Form):
     """Record a step with its document: one already in the register, or one entered here."""
 
     step = forms.TypedChoiceField(coerce=int, label=_("Step"))
@@ -99,7 +99,7 @@ class StepForm(forms.Form):
     NEW_DOCUMENT = {"new_doc_type": "doc_type", "new_doc_number": "number", "new_doc_date": "issued_on"}
 
     def __init__(self, *args, dossier, user, heads, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["step"].choices = [(s.number, str(s)) for s in ladder.LADDER]
         self.fields["document"].queryset = documents_for(dossier.cluster, user)
         self.fields["amends"].choices = [("", _("— nothing: a new step —"))] + [
@@ -175,18 +175,18 @@ class ScoresForm(forms.Form):
         return {f"{field}_score": self.cleaned_data.get(f"{field}_score") for field in Applicant.SCORE_FIELDS}
 
 
-class ApplicantForm(ScoresForm):
+class ApplicantForm(ScopedChoicesMixin, ScoresForm):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), label=_("Organisation"))
     field_order = ["organisation"]
 
 
-class ChairForm(forms.Form):
+class ChairForm(ScopedChoicesMixin, forms.Form):
     applicant = forms.TypedChoiceField(coerce=int, label=_("Applicant chosen by the chair"))
     note = forms.CharField(label=_("Chair's decision"), widget=forms.Textarea(attrs={"rows": 2}))
     document = DocumentChoiceField(queryset=Document.objects.none(), required=False, label=_("Document (minutes)"))
 
-    def __init__(self, *args, tied=(), dossier=None, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user, tied=(), dossier=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         self.fields["applicant"].choices = [(a.pk, a.organisation.name) for a in tied]
         if dossier is not None:
             self.fields["document"].queryset = documents_for(dossier.cluster, user)

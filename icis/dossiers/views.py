@@ -100,7 +100,7 @@ class DossierDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
         tied = self.selection["tied"]
         forms = {
             "step": StepForm(initial=step_initial, dossier=dossier, user=user, heads=heads),
-            "applicant": ApplicantForm(scheme=selectors.scheme_in_force(dossier.opened_on)),
+            "applicant": ApplicantForm(scheme=selectors.scheme_in_force(dossier.opened_on), user=user),
             "chair": ChairForm(tied=tied, dossier=dossier, user=user),
             "complete": CompleteForm(initial={"complete_on": dossier.complete_on, "version": dossier.version}),
             "close": CloseForm(),
@@ -108,7 +108,7 @@ class DossierDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
         if bound:
             kwargs = {
                 "step": {"dossier": dossier, "user": user, "heads": heads},
-                "applicant": {"scheme": selectors.scheme_in_force(dossier.opened_on)},
+                "applicant": {"scheme": selectors.scheme_in_force(dossier.opened_on), "user": user},
                 "chair": {"tied": tied, "dossier": dossier, "user": user},
             }.get(bound, {})
             forms[bound] = type(forms[bound])(data, **kwargs)

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.clusters.forms import DATE_WIDGET
 from icis.clusters.models import Cluster
+from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document
-from icis.tenancy.models import TenantProject
 
 from .choices import PLANT_TRANSITIONS, VIOLATION_TRANSITIONS, PlantStatus, SamplePoint, ViolationStatus
 from .models import MonitoringRequirement, TenantConnection, WastewaterPlant
@@ -25,8 +25,8 @@ def style(form: forms.Form) -> None:
             field.empty_label = "—"
 
 
-class PlantForm(forms.ModelForm):
-    clusters = forms.ModelMultipleChoiceField(queryset=Cluster.objects.none(), label=_("Clusters served"))
+class PlantForm(ScopedChoicesMixin, forms.ModelForm):
+    clusters = forms.ModelMultipleChoiceField(queryset=Cluster.objects.all(), label=_("Clusters served"))
     status = forms.ChoiceField(choices=PlantStatus.choices, label=_("Status"), required=False)
     status_date = forms.DateField(label=_("Status since"), widget=DATE_WIDGET, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -42,9 +42,7 @@ class PlantForm(forms.ModelForm):
     field_order = ["name", "clusters", "status", "status_date", "capacity_m3_day", "technology"]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["clusters"].queryset = Cluster.objects.restrict(user, "change")
-        self.fields["permit"].queryset = Document.objects.restrict(user)
+        super().__init__(*args, user=user, **kwargs)
         if self.instance.pk:
             del self.fields["status"], self.fields["status_date"]
             self.fields["clusters"].initial = [link.cluster_id for link in self.instance.cluster_links.all()]
@@ -60,16 +58,15 @@ class PlantForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PLANT_FIELDS if name in self.cleaned_data}
 
 
-class PlantTransitionForm(forms.Form):
+class PlantTransitionForm(ScopedChoicesMixin, forms.Form):
     to = forms.ChoiceField(label=_("New status"))
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    document = forms.ModelChoiceField(queryset=Document.objects.none(), required=False, label=_("Document"))
+    document = forms.ModelChoiceField(queryset=Document.objects.all(), required=False, label=_("Document"))
 
     def __init__(self, *args, plant, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["to"].choices = [(s, PlantStatus(s).label) for s in PLANT_TRANSITIONS.get(plant.status, ())]
-        self.fields["document"].queryset = Document.objects.restrict(user)
         style(self)
 
 
@@ -164,7 +161,7 @@ class ContinuousImportForm(forms.Form):
         style(self)
 
 
-class RequirementForm(forms.ModelForm):
+class RequirementForm(ScopedChoicesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -173,8 +170,7 @@ class RequirementForm(forms.ModelForm):
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["basis"].queryset = Document.objects.restrict(user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         style(self)
 
@@ -196,7 +192,7 @@ class ViolationTransitionForm(forms.Form):
         style(self)
 
 
-class ConnectionForm(forms.ModelForm):
+class ConnectionForm(ScopedChoicesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -220,12 +216,10 @@ class ConnectionForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tenant_project"].queryset = TenantProject.objects.restrict(user, "change").select_related(
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["tenant_project"].queryset = self.fields["tenant_project"].queryset.select_related(
             "tenant", "cluster"
         )
-        self.fields["plant"].queryset = WastewaterPlant.objects.restrict(user)
-        self.fields["own_permit"].queryset = Document.objects.restrict(user)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         style(self)
 

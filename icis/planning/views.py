@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from icis.clusters.forms import DATE_WIDGET, AsOfForm, apply_errors
 from icis.clusters.models import Cluster
+from icis.core.forms import ScopedChoicesMixin
 from icis.core.views import ScopedObjectMixin
 from icis.documents.models import Document
 
@@ -55,7 +56,7 @@ class AnnualPlanView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(ScopedChoicesMixin, forms.Form):
     to = forms.ChoiceField(label=gettext_lazy("Next step"), widget=forms.Select(attrs={"class": "form-select"}))
     on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_WIDGET)
     document = forms.ModelChoiceField(
@@ -84,7 +85,8 @@ class AmendmentView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             amendment=self.object,
-            form=kwargs.get("form") or AdvanceForm(amendment=self.object, initial={"on": timezone.localdate()}),
+            form=kwargs.get("form")
+            or AdvanceForm(amendment=self.object, user=self.request.user, initial={"on": timezone.localdate()}),
             can_advance=self.request.user.has_perm("planning.approve_plan")
             and bool(AMENDMENT_TRANSITIONS[self.object.status]),
         )
@@ -93,7 +95,7 @@ class AmendmentView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("planning.approve_plan"):
             raise PermissionDenied
-        form = AdvanceForm(request.POST, amendment=self.object)
+        form = AdvanceForm(request.POST, amendment=self.object, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -6,3 +6,10 @@ class TenancyConfig(AppConfig):
     name = "icis.tenancy"
     label = "tenancy"
     verbose_name = _("Tenants and occupancy")
+
+    def ready(self):
+        from icis.clusters.services import land_in_use_register
+
+        from .services import leased_land
+
+        land_in_use_register(leased_land)

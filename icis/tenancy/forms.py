@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from icis.clusters.forms import DATE_WIDGET
+from icis.clusters.forms import DATE_WIDGET, apply_errors
 from icis.clusters.models import Cluster
+from icis.core.forms import ScopedChoicesMixin
 
-from . import report_forms
+from . import report_forms, services
 from .models import Tenant, TenantProject
 
 
@@ -37,7 +39,16 @@ class TenantForm(forms.ModelForm):
         pass  # the service validates the model inside its transaction
 
 
-class TenantProjectForm(forms.ModelForm):
+class TenantProjectForm(ScopedChoicesMixin, forms.ModelForm):
+    """A lease. The list offers the firms already leasing in the user's clusters; any other
+    registered firm is named by its tax code (the registry is not browsable)."""
+
+    tenant_tax_code = forms.CharField(
+        label=_("or the firm's tax code (MST)"),
+        required=False,
+        max_length=14,
+        help_text=_("For a firm not in the list; register a new firm first."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -57,12 +68,29 @@ class TenantProjectForm(forms.ModelForm):
         ]
         widgets = {name: DATE_WIDGET for name in ("approval_date", "lease_start", "lease_end", "ended_on")}
 
+    field_order = ["cluster", "tenant", "tenant_tax_code"]
+
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = Cluster.objects.restrict(user, "change")
-        self.fields["tenant"].queryset = Tenant.objects.order_by("name")
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["tenant"].required = False
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         _style(self)
+
+    def clean(self):
+        data = super().clean()
+        tax_code = (data.get("tenant_tax_code") or "").strip()
+        if tax_code:
+            try:
+                tenant = services.tenant_by_tax_code(tax_code)
+            except ValidationError as error:
+                apply_errors(self, error)
+                return data
+            if data.get("tenant") not in (None, tenant):
+                self.add_error("tenant_tax_code", _("This tax code names another firm than the one chosen."))
+            data["tenant"] = tenant
+        elif not data.get("tenant") and "tenant" not in self.errors:
+            self.add_error("tenant", _("Choose the firm, or give its tax code."))
+        return data
 
     def _post_clean(self):
         pass
@@ -93,20 +121,19 @@ class ReturnForm(forms.Form):
     )
 
 
-class NewReportForm(forms.Form):
+class NewReportForm(ScopedChoicesMixin, forms.Form):
     form = forms.ChoiceField(
         label=_("Form"), choices=[("02", _("Form 02 (infrastructure investor)")), ("01", _("Form 01 (tenant project)"))]
     )
     period = forms.CharField(label=_("Period"), help_text=_("e.g. 2026-H1 or 2026-Y"))
-    cluster = forms.ModelChoiceField(queryset=Cluster.objects.none(), required=False, label=_("Cluster (Form 02)"))
+    cluster = forms.ModelChoiceField(queryset=Cluster.objects.all(), required=False, label=_("Cluster (Form 02)"))
     tenant_project = forms.ModelChoiceField(
-        queryset=TenantProject.objects.none(), required=False, label=_("Tenant project (Form 01)")
+        queryset=TenantProject.objects.all(), required=False, label=_("Tenant project (Form 01)")
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = Cluster.objects.restrict(user, "change")
-        self.fields["tenant_project"].queryset = TenantProject.objects.restrict(user, "change").select_related(
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["tenant_project"].queryset = self.fields["tenant_project"].queryset.select_related(
             "tenant", "cluster"
         )
         _style(self)

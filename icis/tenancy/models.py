@@ -13,7 +13,7 @@ from icis.clusters.models import Cluster
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
-from icis.core.scoping import ScopedQuerySet
+from icis.core.scoping import LINK, ScopedQuerySet
 from icis.core.text import search_words
 
 from .choices import ProjectStatus, ReportForm, SubmissionStatus
@@ -34,9 +34,17 @@ HECTARES = {"max_digits": 10, "decimal_places": 4, "validators": [MinValueValida
 
 class TenantQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
-        projects = TenantProject.objects.restrict(user, action).values("tenant_id")
+        """A firm's record is read and changed by its own users (and city-wide by DoIT). The officials
+        over a cluster read the records of the firms leasing in it. Linking a lease never widens
+        anything: an investor names a firm by tax code (`LINK`: those already leasing in its clusters
+        are offered by id) and sees of it only what the project shows, its name and tax code."""
         own = models.Q(organisation_id=user.organisation_id) if user.organisation_id else models.Q(pk__in=[])
-        return models.Q(pk__in=projects) | own
+        if action == LINK:
+            return own | models.Q(pk__in=TenantProject.objects.restrict(user, action).values("tenant_id"))
+        if action != "view":
+            return own
+        overseen = Cluster.objects.filter(Cluster.objects.authority_q(user))
+        return own | models.Q(pk__in=TenantProject.objects.filter(cluster__in=overseen).values("tenant_id"))
 
 
 class Tenant(Versioned, TimeStamped):
@@ -129,6 +137,10 @@ class TenantProject(Versioned, TimeStamped):
 
     def __str__(self):
         return f"{self.tenant.name} — {self.cluster.name} ({self.land_ha} ha)"
+
+    @property
+    def tenant_tax_code(self) -> str:
+        return self.tenant.tax_code
 
     def clean(self):
         errors = {}

@@ -61,6 +61,18 @@ def tenant_update(*, tenant: Tenant, data: dict, actor, expected_version: int | 
     return _save(current, actor)
 
 
+def tenant_by_tax_code(tax_code: str) -> Tenant:
+    """The registered firm with this tax code: how an investor names a firm it does not lease to yet."""
+    tenant = Tenant.objects.filter(tax_code=tax_code.strip()).first()
+    if tenant is None:
+        raise field_error(
+            "tenant_tax_code",
+            _("No firm with tax code %(tax_code)s is registered; register the firm first.") % {"tax_code": tax_code},
+            "unknown_tax_code",
+        )
+    return tenant
+
+
 def active_projects(cluster_id: int, *, exclude_pk=None):
     """Projects holding land now (not left): what the industrial land must accommodate."""
     projects = TenantProject.objects.filter(cluster_id=cluster_id).exclude(status=ProjectStatus.LEFT)
@@ -116,10 +128,34 @@ def project_create(*, data: dict, actor, illustrative: bool = False) -> TenantPr
     return _save(project, actor, validated=True)
 
 
+def leased_land(cluster: Cluster) -> Decimal:
+    """The industrial land that the cluster's tenant projects hold now (the cluster's industrial land
+    may not drop below it: registered with the cluster services in TenancyConfig.ready)."""
+    return hectares(active_projects(cluster.pk).aggregate(total=Sum("land_ha"))["total"])
+
+
+def _check_tenant_change(current: TenantProject, data: dict) -> None:
+    """A project's periodic reports are its firm's: once it has any, the firm cannot be swapped
+    (that would hand one firm's reports to another)."""
+    tenant = data.get("tenant")
+    if tenant is None or tenant.pk == current.tenant_id or not current.submissions.exists():
+        return
+    raise field_error(
+        "tenant",
+        _(
+            "This project already has periodic reports filed by %(tenant)s, so its firm cannot be changed. "
+            "Record that the firm left and add a project for the new firm."
+        )
+        % {"tenant": current.tenant.name},
+        "tenant_has_reports",
+    )
+
+
 @transaction.atomic
 def project_update(*, project: TenantProject, data: dict, actor, expected_version: int | None = None) -> TenantProject:
     current = TenantProject.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version)
+    _check_tenant_change(current, data)
     for key, value in data.items():
         if key in PROJECT_FIELDS:
             setattr(current, key, value)

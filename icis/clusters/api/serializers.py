@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from icis.accounts.models import Organisation
+from icis.core.api.serializers import ScopedRelationsMixin
 from icis.documents.api.serializers import SourceSerializer
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
@@ -13,7 +14,7 @@ from ..choices import ClusterStatus, CommuneBasis
 from ..models import Cluster, ClusterExpansion, Sector, StatusChange
 
 
-class ClusterSerializer(serializers.ModelSerializer):
+class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all(), required=False)
@@ -147,14 +148,14 @@ def _communes_from(value):
     return list(found.values())
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
     to = serializers.ChoiceField(choices=ClusterStatus.choices)
     date = serializers.DateField()
     reason = serializers.CharField()
     document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
 
     class Meta:
@@ -188,7 +189,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = serializers.ListField(child=serializers.DictField(), required=False)
 
 
-class ExpansionSerializer(serializers.ModelSerializer):
+class ExpansionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
 
     class Meta:

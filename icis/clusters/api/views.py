@@ -36,7 +36,7 @@ class ClusterViewSet(
     @action(detail=True, methods=["post"], permission_classes=[requires("clusters.transition_cluster")])
     def transition(self, request, pk=None):
         cluster = self.get_object()
-        payload = TransitionSerializer(data=request.data)
+        payload = TransitionSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         services.cluster_transition(

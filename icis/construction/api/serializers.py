@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
+from icis.core.api.serializers import ScopedRelationsMixin
 from icis.documents.models import Document
 
 from .. import services
@@ -72,7 +73,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         return {c.component: float(c.percent) for c in obj.components.all()}
 
 
-class ProgressReportSubmitSerializer(serializers.Serializer):
+class ProgressReportSubmitSerializer(ScopedRelationsMixin, serializers.Serializer):
     """A new report. Percentages 0–100; a figure lower than the last accepted report needs `decrease_reason`."""
 
     report_date = serializers.DateField()
@@ -102,7 +103,7 @@ class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     variance_days = serializers.SerializerMethodField()
     cluster = IdField(queryset=Cluster.objects.none())
@@ -166,7 +167,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return self._save(instance.cluster, instance.kind, validated_data, instance)
 
 
-class ObstacleSerializer(serializers.ModelSerializer):
+class ObstacleSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     """An obstacle. `status` changes only along the allowed moves; `resolved` needs `resolution`."""
 
     cluster = IdField(queryset=Cluster.objects.none())
@@ -242,7 +243,7 @@ class ObstacleSerializer(serializers.ModelSerializer):
         )
 
 
-class PlannedVisitSerializer(serializers.ModelSerializer):
+class PlannedVisitSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)
 
     class Meta:
@@ -290,7 +291,7 @@ class VisitPlanGenerateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class VisitRecordSerializer(serializers.ModelSerializer):
+class VisitRecordSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     cluster = IdField(queryset=Cluster.objects.none())
     planned_visit = IdField(queryset=PlannedVisit.objects.none(), required=False, allow_null=True)
     inspector = serializers.CharField(source="inspector.username", read_only=True)

@@ -82,7 +82,7 @@ class ClusterProgressReportViewSet(mixins.ListModelMixin, mixins.CreateModelMixi
 
     def create(self, request, *args, **kwargs):
         cluster = self.get_cluster()
-        payload = ProgressReportSubmitSerializer(data=request.data)
+        payload = ProgressReportSubmitSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         components = data.pop("components", None)

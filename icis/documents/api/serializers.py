@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from icis.core.api.serializers import ScopedRelationsMixin
+
 from .. import services
 from ..models import Document, Source
 
@@ -12,7 +14,7 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["id", "document", "title", "url", "published_on", "note"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     year = serializers.IntegerField(required=False, min_value=1945, max_value=2100)
     clusters = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Document._meta.get_field("clusters").related_model.objects.all()

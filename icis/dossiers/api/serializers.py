@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core.api.serializers import ScopedRelationsMixin
 from icis.documents.models import Document
 
 from .. import ladder
@@ -80,7 +81,7 @@ class RungSerializer(StepRefSerializer):
         return ProofSerializer(rung.head).data if rung.head else None
 
 
-class ApplicantSerializer(serializers.ModelSerializer):
+class ApplicantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     total = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
     qualifies = serializers.BooleanField(read_only=True, allow_null=True)
@@ -130,7 +131,7 @@ class SelectionSerializer(serializers.Serializer):
         return [applicant.pk for applicant in result["tied"]]
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class DossierSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     """A dossier with where it stands. Writable on creation: cluster, kind, expansion, opened_on, note."""
 
     cluster = serializers.PrimaryKeyRelatedField(queryset=Cluster.objects.all())
@@ -227,7 +228,7 @@ class DossierDetailSerializer(DossierSerializer):
         return SelectionSerializer(self._selection(dossier)).data
 
 
-class StepInputSerializer(serializers.Serializer):
+class StepInputSerializer(ScopedRelationsMixin, serializers.Serializer):
     step = serializers.IntegerField(min_value=1, max_value=ladder.LAST_STEP)
     document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all())
     date = serializers.DateField(required=False, allow_null=True, help_text="Default: the document's date issued.")
@@ -244,7 +245,7 @@ class StepInputSerializer(serializers.Serializer):
             self.fields["document"].queryset = Document.objects.restrict(request.user)
 
 
-class ChairDecisionSerializer(serializers.Serializer):
+class ChairDecisionSerializer(ScopedRelationsMixin, serializers.Serializer):
     applicant = serializers.IntegerField()
     note = serializers.CharField()
     document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)

@@ -94,7 +94,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def applicants(self, request, pk=None):
         """An organisation applying to be the infrastructure investor, with the council's scores if any."""
         dossier = self.get_object()
-        payload = ApplicantSerializer(data=request.data)
+        payload = ApplicantSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         applicant = services.applicant_add(
@@ -128,7 +128,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             raise PreconditionFailed(
                 f"If-Match {if_match} is stale: the applicant is now at ETag {etag_for(applicant)}."
             )
-        payload = ApplicantSerializer(applicant, data=request.data, partial=True)
+        payload = ApplicantSerializer(applicant, data=request.data, partial=True, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         updated = services.applicant_score(

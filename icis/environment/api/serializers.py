@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
+from icis.core.api.serializers import ScopedRelationsMixin
 from icis.documents.models import Document
 from icis.tenancy.models import TenantProject
 
@@ -35,13 +36,6 @@ def _user(serializer):
     return serializer.context["request"].user
 
 
-class ScopedClusters(serializers.PrimaryKeyRelatedField):
-    """Cluster ids the user may act on; others are "does not exist", like out-of-scope objects."""
-
-    def get_queryset(self):
-        return Cluster.objects.restrict(self.context["request"].user, "change")
-
-
 class PlantPhaseSerializer(serializers.ModelSerializer):
     capacity_m3_day = serializers.DecimalField(**FLOW)
 
@@ -50,9 +44,11 @@ class PlantPhaseSerializer(serializers.ModelSerializer):
         fields = ["number", "capacity_m3_day", "commissioned_on", "notes"]
 
 
-class PlantSerializer(serializers.ModelSerializer):
+class PlantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     name = serializers.CharField(max_length=200, required=False, help_text="Default: from the clusters' names.")
-    clusters = ScopedClusters(many=True, help_text="Ids of the clusters the plant serves (at least one).")
+    clusters = serializers.PrimaryKeyRelatedField(
+        queryset=Cluster.objects.all(), many=True, help_text="Ids of the clusters the plant serves (at least one)."
+    )
     phases = PlantPhaseSerializer(many=True, required=False)
     status = serializers.ChoiceField(
         choices=PlantStatus.choices,
@@ -141,7 +137,7 @@ class PlantSerializer(serializers.ModelSerializer):
         )
 
 
-class PlantTransitionSerializer(serializers.Serializer):
+class PlantTransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
     to = serializers.ChoiceField(choices=PlantStatus.choices)
     date = serializers.DateField()
     reason = serializers.CharField()
@@ -195,7 +191,7 @@ class SampleValueSerializer(serializers.ModelSerializer):
         fields = ["parameter", "value", "unit", "qualifier", "detection_limit"]
 
 
-class SampleSerializer(serializers.ModelSerializer):
+class SampleSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     values = SampleValueSerializer(many=True, read_only=True)
     regulation = serializers.SerializerMethodField()
     column = serializers.SerializerMethodField()
@@ -278,7 +274,7 @@ class SampleSerializer(serializers.ModelSerializer):
         return [v.pk for v in obj.violations.all()]
 
 
-class SampleCreateSerializer(serializers.Serializer):
+class SampleCreateSerializer(ScopedRelationsMixin, serializers.Serializer):
     sampled_on = serializers.DateField()
     point = serializers.ChoiceField(choices=SamplePoint.choices, default=SamplePoint.OUTLET)
     lab = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -345,19 +341,9 @@ class ViolationTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ScopedTenantProjects(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return TenantProject.objects.restrict(self.context["request"].user, "change")
-
-
-class ScopedPlants(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return WastewaterPlant.objects.restrict(self.context["request"].user)
-
-
-class ConnectionSerializer(serializers.ModelSerializer):
-    tenant_project = ScopedTenantProjects()
-    plant = ScopedPlants(required=False, allow_null=True)
+class ConnectionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    tenant_project = serializers.PrimaryKeyRelatedField(queryset=TenantProject.objects.all())
+    plant = serializers.PrimaryKeyRelatedField(queryset=WastewaterPlant.objects.all(), required=False, allow_null=True)
     volume_m3_day = serializers.DecimalField(**FLOW, required=False, allow_null=True)
     own_permit = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)
 
@@ -391,8 +377,8 @@ class ConnectionSerializer(serializers.ModelSerializer):
         )
 
 
-class RequirementSerializer(serializers.ModelSerializer):
-    plant = ScopedPlants()
+class RequirementSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    plant = serializers.PrimaryKeyRelatedField(queryset=WastewaterPlant.objects.all())
 
     class Meta:
         model = MonitoringRequirement
@@ -527,7 +513,7 @@ class AsOfQuery(serializers.Serializer):
         return value
 
 
-class UnconnectedTenantSerializer(serializers.ModelSerializer):
+class UnconnectedTenantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     tenant = serializers.CharField(source="tenant.name")
     cluster_name = serializers.CharField(source="cluster.name")
     status = serializers.CharField(read_only=True)

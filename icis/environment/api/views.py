@@ -77,7 +77,7 @@ class PlantViewSet(
     @action(detail=True, methods=["post"], permission_classes=[requires("environment.transition_wastewaterplant")])
     def transition(self, request, pk=None):
         plant = self.get_object()
-        payload = PlantTransitionSerializer(data=request.data)
+        payload = PlantTransitionSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         services.plant_transition(
@@ -173,7 +173,7 @@ class PlantSampleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     def create(self, request, *args, **kwargs):
         plant = self.get_plant("change")
-        payload = SampleCreateSerializer(data=request.data)
+        payload = SampleCreateSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         catalogue = Catalogue.load()

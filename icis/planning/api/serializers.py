@@ -55,6 +55,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
             "notes",
             "version",
         ]
+        read_only_fields = fields  # amendments advance through POST …/advance/ only
 
 
 class AdvanceSerializer(serializers.Serializer):

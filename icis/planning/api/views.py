@@ -55,7 +55,11 @@ class AmendmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         payload = AdvanceSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        document = get_object_or_404(Document, pk=data["document"]) if data.get("document") else None
+        document = (
+            get_object_or_404(Document.objects.restrict(request.user), pk=data["document"])
+            if data.get("document")
+            else None
+        )
         amendment = services.amendment_advance(
             amendment=self.get_object(),
             to_status=data["to"],

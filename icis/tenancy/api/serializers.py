@@ -2,13 +2,14 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from icis.clusters.models import Cluster
+from icis.core.api.serializers import ScopedRelationsMixin
 
 from .. import selectors, services
 from ..choices import ReportForm
 from ..models import Submission, Tenant, TenantProject
 
 
-class TenantSerializer(serializers.ModelSerializer):
+class TenantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Tenant
         fields = ["id", "name", "tax_code", "is_fdi", "country", "sector", "contact_name", "phone", "email", "version"]
@@ -27,18 +28,16 @@ class TenantSerializer(serializers.ModelSerializer):
         )
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related object the requesting user may act on; others are 'does not exist'."""
+class TenantProjectSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    """A lease. Name its firm by `tenant` (the id of a firm already leasing in your clusters) or by
+    `tenant_tax_code` (any registered firm); either way you see of the firm its name and tax code."""
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        return queryset.restrict(request.user, "change") if request else queryset.none()
-
-
-class TenantProjectSerializer(serializers.ModelSerializer):
-    cluster = ScopedRelatedField(queryset=Cluster.objects.all())
-    tenant = serializers.PrimaryKeyRelatedField(queryset=Tenant.objects.all())
+    cluster = serializers.PrimaryKeyRelatedField(queryset=Cluster.objects.all())
+    tenant = serializers.PrimaryKeyRelatedField(queryset=Tenant.objects.all(), required=False)
+    tenant_name = serializers.CharField(source="tenant.name", read_only=True)
+    tenant_tax_code = serializers.CharField(
+        required=False, max_length=14, help_text="The firm's tax code (MST), instead of its id."
+    )
     land_ha = serializers.DecimalField(max_digits=10, decimal_places=4, min_value=0)
 
     class Meta:
@@ -47,6 +46,8 @@ class TenantProjectSerializer(serializers.ModelSerializer):
             "id",
             "cluster",
             "tenant",
+            "tenant_name",
+            "tenant_tax_code",
             "name",
             "land_ha",
             "approval_number",
@@ -60,6 +61,21 @@ class TenantProjectSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["is_illustrative", "version"]
+
+    def validate(self, attrs):
+        tax_code = attrs.pop("tenant_tax_code", None)
+        if tax_code is not None:
+            tenant = services.tenant_by_tax_code(tax_code)
+            if attrs.get("tenant") not in (None, tenant):
+                raise serializers.ValidationError(
+                    {"tenant_tax_code": _("The tax code names another firm than `tenant`; give one of them.")}
+                )
+            attrs["tenant"] = tenant
+        if self.instance is None and "tenant" not in attrs:
+            raise serializers.ValidationError(
+                {"tenant": _("Name the firm: `tenant` (its id) or `tenant_tax_code` (its tax code).")}
+            )
+        return attrs
 
     def create(self, validated_data):
         return services.project_create(data=validated_data, actor=self.context["request"].user)
@@ -96,9 +112,11 @@ class OccupancyRowSerializer(serializers.Serializer):
     mean_cluster_rate = serializers.FloatField(allow_null=True)
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
-    cluster = ScopedRelatedField(queryset=Cluster.objects.all(), required=False, allow_null=True)
-    tenant_project = ScopedRelatedField(queryset=TenantProject.objects.all(), required=False, allow_null=True)
+class SubmissionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    cluster = serializers.PrimaryKeyRelatedField(queryset=Cluster.objects.all(), required=False, allow_null=True)
+    tenant_project = serializers.PrimaryKeyRelatedField(
+        queryset=TenantProject.objects.all(), required=False, allow_null=True
+    )
     data = serializers.JSONField()
     status = serializers.CharField(read_only=True)
     occupancy_check = serializers.SerializerMethodField()
