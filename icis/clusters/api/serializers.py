@@ -135,7 +135,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = StatusChange
