@@ -24,9 +24,12 @@ class ChannelTracked(models.Model):
         abstract = True
 
 
-def history() -> HistoricalRecords:
-    """The history manager every domain model uses."""
-    return HistoricalRecords(bases=[ChannelTracked], cascade_delete_history=False)
+HISTORY_OPTIONS = {"bases": [ChannelTracked], "cascade_delete_history": False}
+
+
+def history(**options) -> HistoricalRecords:
+    """The history manager every domain model uses (`options`: e.g. `excluded_fields`)."""
+    return HistoricalRecords(**HISTORY_OPTIONS, **options)
 
 
 @receiver(pre_create_historical_record)
