@@ -1,7 +1,10 @@
-"""Schemathesis over the whole OpenAPI schema, signed in as a city-wide officer.
+"""Schemathesis over the whole OpenAPI schema: every answer is no server error and matches the schema
+(status code documented, body shaped as documented, errors in the one error shape).
 
-Every generated request must get an answer that is not a server error and that matches the
-schema (status code documented, body shaped as documented).
+Three passes, bounded to stay within a few minutes on two cores:
+- every operation fuzzed with a handful of generated requests, as a city-wide officer;
+- every GET operation over a real row of every model (optional fields empty, so nulls show), as admin;
+- short stateful workflows chaining create → read/change through the links schemathesis infers.
 """
 
 import json
@@ -14,6 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from hypothesis.stateful import run_state_machine_as_test
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
 from schemathesis.core.failures import FailureGroup
@@ -69,7 +73,7 @@ def officer_token(hanoi, keep_test_connection):
 
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -153,3 +157,26 @@ def test_every_read_of_real_rows_answers_as_documented(db, keep_test_connection)
         if response.status_code != 200:
             failures[operation.path] = f"{response.status_code}: {response.text[:500]}"
     assert not failures, "\n\n".join(f"{path}:\n{text}" for path, text in failures.items())
+
+
+def test_workflows_that_create_then_read_and_change_answer_as_documented(officer_token):
+    """Stateful: requests chained by the links schemathesis infers (create, then read or change what
+    was created), each answer checked like the single calls above. Bounded: a few short scenarios."""
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Token {officer_token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    run_state_machine_as_test(
+        Workflow,
+        settings=hypothesis_settings(
+            max_examples=12,
+            stateful_step_count=4,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
