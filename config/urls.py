@@ -63,5 +63,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "icis.core.views.bad_request"
+handler403 = "icis.core.views.permission_denied"
 handler404 = "icis.core.views.page_not_found"
 handler500 = "icis.core.views.server_error"

@@ -101,3 +101,12 @@ def test_too_many_token_requests_is_a_429_in_the_error_shape(db, settings):
     body = assert_error_shape(client.post("/api/auth/token/", {"username": "x", "password": "y"}), 429)
     assert body["errors"][0]["code"] == "throttled"
     cache.clear()
+
+
+def test_a_host_the_site_does_not_serve_is_a_400_in_the_error_shape(client):
+    response = client.get("/api/clusters/", HTTP_HOST="evil.example")
+    assert assert_error_shape(response, 400)["errors"][0]["code"] == "bad_request"
+
+
+def test_a_refused_page_outside_the_api_stays_html(client):
+    assert client.get("/clusters/", HTTP_HOST="evil.example")["Content-Type"].startswith("text/html")
