@@ -64,5 +64,7 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media"),
 ]
 
+handler400 = "icis.core.views.bad_request"
+handler403 = "icis.core.views.permission_denied"
 handler404 = "icis.core.views.page_not_found"
 handler500 = "icis.core.views.server_error"

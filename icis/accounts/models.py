@@ -1,9 +1,10 @@
 from django.apps import apps
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 
-from icis.core.audit import history
+from icis.core.audit import HISTORY_OPTIONS, history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
@@ -61,7 +62,11 @@ class Organisation(Versioned, TimeStamped):
 
 
 class User(AbstractUser):
-    """A person who signs in; belongs to one organisation."""
+    """A person who signs in; belongs to one organisation.
+
+    Every change to the account is in its history, except the password hash (a change of password is
+    a security event instead, without the hash) and the sign-in time (sign-ins are security events).
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -72,9 +77,15 @@ class User(AbstractUser):
         related_name="members",
     )
 
+    history = history(excluded_fields=["password", "last_login"])
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+# Roles are groups: their names in the history; their permissions and members as security events.
+register(Group, app="icis.accounts", **HISTORY_OPTIONS)
 
 
 class Scope(models.Model):
@@ -116,7 +127,7 @@ class Scope(models.Model):
 
 
 class AuditEvent(models.Model):
-    """A security event: sign-in, failed sign-in, lock-out, role or scope change."""
+    """A security event: sign-in, failed sign-in, lock-out, role, permission, scope or password change."""
 
     class Action(models.TextChoices):
         LOGIN = "login", _("signed in")
@@ -128,6 +139,11 @@ class AuditEvent(models.Model):
         SCOPE_ADDED = "scope_added", _("scope granted")
         SCOPE_REMOVED = "scope_removed", _("scope withdrawn")
         TWO_FACTOR = "two_factor", _("second factor")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        PRIVILEGES_CHANGED = "privileges_changed", _("account privileges changed")
+        PERMISSION_ADDED = "permission_added", _("permission granted")
+        PERMISSION_REMOVED = "permission_removed", _("permission withdrawn")
+        ROLE_PERMS_CHANGED = "role_perms_changed", _("role permissions changed")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,7 +1,13 @@
-"""Security events into the audit log: sign-ins, failures, sign-outs, role and scope changes."""
+"""Security events into the audit log: sign-ins, failures, sign-outs, and every change to who may do
+what (roles and their permissions, direct permissions, scopes, cluster assignments, privileges,
+passwords), whichever interface made it: admin, pages, API, commands or the shell all save models.
 
+Field-level history of users, organisations, groups, scopes and assignments is simple-history's.
+"""
+
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from icis.core.audit import current_user
@@ -26,19 +32,110 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     audit_record(action=AuditEvent.Action.LOGIN_FAILED, username=credentials.get("username", "")[:150], request=request)
 
 
+def _m2m_change(instance, action, reverse, pk_set, model) -> tuple[str, list] | None:
+    """("add" or "remove", [(user-side object, other-side object)]) for a membership change, or None.
+
+    A clear() names no rows afterwards, so the rows are read just before it (pre_clear).
+    """
+    if action == "pre_clear":
+        field = "user_set" if reverse else ("groups" if model is Group else "user_permissions")
+        others = list(getattr(instance, field).all())
+        return "remove", [(other, instance) if reverse else (instance, other) for other in others]
+    if action not in ("post_add", "post_remove") or not pk_set:
+        return None
+    others = model.objects.filter(pk__in=pk_set)
+    pairs = [(other, instance) if reverse else (instance, other) for other in others]
+    return ("add" if action == "post_add" else "remove"), pairs
+
+
 @receiver(m2m_changed, sender=User.groups.through)
-def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def _roles_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
+    change = _m2m_change(instance, action, reverse, pk_set, model)
+    if not change or not change[1]:
+        return
+    kind = AuditEvent.Action.ROLE_ADDED if change[0] == "add" else AuditEvent.Action.ROLE_REMOVED
+    for user, group in change[1]:
+        audit_record(action=kind, user=current_user(), subject=f"{user.username}: {group.name}", role=group.name)
+
+
+@receiver(m2m_changed, sender=User.user_permissions.through)
+def _permissions_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
+    change = _m2m_change(instance, action, reverse, pk_set, model)
+    if not change or not change[1]:
+        return
+    kind = AuditEvent.Action.PERMISSION_ADDED if change[0] == "add" else AuditEvent.Action.PERMISSION_REMOVED
+    for user, permission in change[1]:
+        dotted = f"{permission.content_type.app_label}.{permission.codename}"
+        audit_record(action=kind, user=current_user(), subject=f"{user.username}: {dotted}", permission=dotted)
+
+
+@receiver(m2m_changed, sender=Group.permissions.through)
+def _role_permissions_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
+    """One event per role and change, listing the permissions added or withdrawn."""
+    if action == "pre_clear":
+        groups = [instance] if not reverse else list(instance.group_set.all())
+        for group in groups:
+            removed = [instance] if reverse else list(group.permissions.all())
+            _role_event(group, "removed", removed)
+        return
     if action not in ("post_add", "post_remove") or not pk_set:
         return
-    from django.contrib.auth.models import Group
-
-    kind = AuditEvent.Action.ROLE_ADDED if action == "post_add" else AuditEvent.Action.ROLE_REMOVED
-    if reverse:  # group.user_set.add(...)
-        pairs = [(user, instance.name) for user in User.objects.filter(pk__in=pk_set)]
+    verb = "added" if action == "post_add" else "removed"
+    if reverse:  # permission.group_set.add(...)
+        for group in Group.objects.filter(pk__in=pk_set):
+            _role_event(group, verb, [instance])
     else:
-        pairs = [(instance, group.name) for group in Group.objects.filter(pk__in=pk_set)]
-    for user, role in pairs:
-        audit_record(action=kind, user=current_user(), subject=f"{user.username}: {role}", role=role)
+        _role_event(instance, verb, list(Permission.objects.filter(pk__in=pk_set).select_related("content_type")))
+
+
+def _role_event(group, verb: str, permissions: list) -> None:
+    if permissions:
+        dotted = sorted(f"{p.content_type.app_label}.{p.codename}" for p in permissions)
+        audit_record(
+            action=AuditEvent.Action.ROLE_PERMS_CHANGED, user=current_user(), subject=group.name, **{verb: dotted}
+        )
+
+
+PRIVILEGES = ("is_superuser", "is_staff", "is_active", "organisation_id")
+
+
+@receiver(pre_save, sender=User)
+def _account_changing(sender, instance, update_fields=None, raw=False, **kwargs):
+    """Note, before the save, whether the password or a privilege is changing (compared with the row)."""
+    instance._audit_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    # A sign-in saves only last_login: no history row for it (the sign-in is a security event).
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        instance.skip_history_when_saving = True
+        return
+    instance._audit_before = User.objects.filter(pk=instance.pk).values("password", *PRIVILEGES).first()
+
+
+@receiver(post_save, sender=User)
+def _account_changed(sender, instance, created, **kwargs):
+    if hasattr(instance, "skip_history_when_saving"):
+        del instance.skip_history_when_saving
+    before = getattr(instance, "_audit_before", None)
+    instance._audit_before = None
+    if not before:
+        return
+    if before["password"] != instance.password:  # the event, never the hash
+        audit_record(
+            action=AuditEvent.Action.PASSWORD_CHANGED,
+            user=current_user(),
+            subject=instance.username,
+            usable=instance.has_usable_password(),
+        )
+    changed = {
+        name.removesuffix("_id"): f"{before[name]} → {getattr(instance, name)}"
+        for name in PRIVILEGES
+        if before[name] != getattr(instance, name)
+    }
+    if changed:
+        audit_record(
+            action=AuditEvent.Action.PRIVILEGES_CHANGED, user=current_user(), subject=instance.username, **changed
+        )
 
 
 @receiver(post_save, sender=Scope)
@@ -53,4 +150,26 @@ def _scope_added(sender, instance, created, raw=False, **kwargs):
 def _scope_removed(sender, instance, **kwargs):
     audit_record(
         action=AuditEvent.Action.SCOPE_REMOVED, user=current_user(), subject=f"{instance.user.username}: {instance}"
+    )
+
+
+# Cluster-level scopes live with the clusters; named lazily so that accounts does not import clusters.
+@receiver(post_save, sender="clusters.ClusterAssignment")
+def _assignment_added(sender, instance, created, **kwargs):
+    if created:
+        audit_record(
+            action=AuditEvent.Action.SCOPE_ADDED,
+            user=current_user(),
+            subject=f"{instance.user.username}: {instance.cluster}",
+            cluster=instance.cluster_id,
+        )
+
+
+@receiver(post_delete, sender="clusters.ClusterAssignment")
+def _assignment_removed(sender, instance, **kwargs):
+    audit_record(
+        action=AuditEvent.Action.SCOPE_REMOVED,
+        user=current_user(),
+        subject=f"{instance.user.username}: {instance.cluster}",
+        cluster=instance.cluster_id,
     )

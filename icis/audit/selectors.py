@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from simple_history.models import registered_models
 
@@ -31,6 +32,14 @@ def audited_models() -> list:
     return sorted(models, key=lambda model: model._meta.label)
 
 
+def _describe(record) -> str:
+    """The record as it was, in words; a row whose __str__ follows a relation since deleted gets its id."""
+    try:
+        return str(record.instance)[:120]
+    except ObjectDoesNotExist:
+        return f"#{record.instance.pk}"
+
+
 def _history_rows(model, *, user_id, since, until, object_id, limit) -> list[AuditRow]:
     history = model.history.model
     query = history.objects.select_related("history_user").order_by("-history_date", "-history_id")
@@ -52,7 +61,7 @@ def _history_rows(model, *, user_id, since, until, object_id, limit) -> list[Aud
                 kind=model._meta.label,
                 action=ACTIONS[record.history_type],
                 object_id=str(getattr(record, model._meta.pk.attname)),
-                object_repr=str(record.instance)[:120] if record.history_type != "-" else "",
+                object_repr=_describe(record) if record.history_type != "-" else "",
                 changes=field_changes(record) if record.history_type == "~" else [],
             )
         )

@@ -109,5 +109,7 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
         if obj is None:
             raise Http404
         context = super().get_context_data(**kwargs)
-        context.update(obj=obj, model=model, rows=selectors.object_history(obj))
+        # The model's name, never the class: templates call callables, and calling a model class
+        # builds an empty instance whose __str__ may follow a relation that is not there.
+        context.update(obj=obj, model_name=model._meta.verbose_name, rows=selectors.object_history(obj))
         return context

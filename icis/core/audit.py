@@ -24,9 +24,13 @@ class ChannelTracked(models.Model):
         abstract = True
 
 
-def history(*, m2m_fields=()) -> HistoricalRecords:
-    """The history manager every domain model uses; `m2m_fields` also records changes of those links."""
-    return HistoricalRecords(bases=[ChannelTracked], cascade_delete_history=False, m2m_fields=list(m2m_fields))
+HISTORY_OPTIONS = {"bases": [ChannelTracked], "cascade_delete_history": False}
+
+
+def history(*, m2m_fields=(), **options) -> HistoricalRecords:
+    """The history manager every domain model uses (`options`: e.g. `excluded_fields`); `m2m_fields` also
+    records changes of those links."""
+    return HistoricalRecords(**HISTORY_OPTIONS, m2m_fields=list(m2m_fields), **options)
 
 
 @receiver(pre_create_historical_record)

@@ -49,14 +49,27 @@ class ScopedObjectMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+API_ERROR_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found"}
+
+
 def _api_error(request, status: int, message: str):
-    return JsonResponse(
-        {
-            "detail": message,
-            "errors": [{"field": None, "code": "not_found" if status == 404 else "error", "message": message}],
-        },
-        status=status,
-    )
+    code = API_ERROR_CODES.get(status, "error")
+    body = {"detail": message, "errors": [{"field": None, "code": code, "message": message}]}
+    return JsonResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    """Requests Django refuses before any view (a host not served, a malformed request): under /api/
+    in the API's error shape."""
+    if request.path.startswith("/api/"):
+        return _api_error(request, 400, "Bad request.")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _api_error(request, 403, "You do not have permission to perform this action.")
+    return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception=None):

@@ -156,7 +156,7 @@ class TransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
 
 
 class StatusChangeSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = StatusChange

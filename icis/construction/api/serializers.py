@@ -34,8 +34,8 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     components = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    submitted_by = serializers.CharField(source="submitted_by.username", default=None, read_only=True)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.username", default=None, read_only=True, allow_null=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = ProgressReport
@@ -263,7 +263,7 @@ class PlannedVisitSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
 
 class VisitPlanSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True, allow_null=True)
     visit_count = serializers.IntegerField(source="visits.count", read_only=True)
 
     class Meta:

@@ -4,7 +4,9 @@ Rule violations raised by services as Django ValidationError become 400s in the 
 page and the API report the same words.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -54,13 +56,16 @@ def exception_handler(exc, context):
         return response
     if isinstance(exc, DjangoValidationError):
         exc = errors_from_django(exc)
+    # DRF answers Django's own 404 and 403 too, but keeps the exception: turn them into the API's
+    # exceptions first, so their message (not a repr of DRF's body) fills the error shape.
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args[:1])
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args[:1])
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.APIException):
-        errors = list(_flatten(exc.detail))
-    else:
-        errors = [{"field": None, "code": "error", "message": str(response.data)}]
+    errors = list(_flatten(exc.detail))
     for error in errors:
         if error["field"] == "detail":
             error["field"] = None

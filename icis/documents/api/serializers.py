@@ -7,7 +7,7 @@ from ..models import Document, Source
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    document = serializers.StringRelatedField()
+    document = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Source

@@ -23,7 +23,7 @@ class ProofSerializer(serializers.Serializer):
 
 
 class StepRecordSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
     number = serializers.CharField(source="document.number", read_only=True)
     doc_type = serializers.CharField(source="document.doc_type", read_only=True)
 

@@ -26,7 +26,7 @@ class TaskSerializer(serializers.ModelSerializer):
 class AnnualPlanSerializer(serializers.ModelSerializer):
     targets = serializers.SerializerMethodField()
     tasks = TaskSerializer(many=True, read_only=True)
-    document = serializers.StringRelatedField()
+    document = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = AnnualPlan
@@ -39,7 +39,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
 
 class AmendmentSerializer(serializers.ModelSerializer):
     clusters = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    decision = serializers.StringRelatedField()
+    decision = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = PlanAmendment
