@@ -20,6 +20,7 @@ install: .venv/.synced
 
 run: install
 	DEBUG=$${DEBUG:-1} $(RUN) python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(RUN) python manage.py createcachetable
 	DEBUG=$${DEBUG:-1} $(RUN) python manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -45,6 +46,7 @@ test: lint test-sqlite test-postgres
 # Scale check on its own database (var/bench.sqlite3, or DATABASE_URL): 1,500 synthetic clusters, then latencies.
 bench: install
 	$(RUN) python manage.py migrate --noinput --settings=config.settings.bench
+	$(RUN) python manage.py createcachetable --settings=config.settings.bench
 	$(RUN) python manage.py generate_synthetic_registry --replace --settings=config.settings.bench
 	$(RUN) python manage.py bench_registry --output bench/RESULTS.md --settings=config.settings.bench
 

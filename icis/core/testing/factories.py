@@ -139,3 +139,10 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def api_token(user) -> str:
+    """A fresh API token key for `user`, as if obtained with the one-time code where one applies."""
+    from icis.accounts.services import token_issue
+
+    return token_issue(user=user, second_factor=True)[1]

@@ -13,11 +13,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from icis.accounts import roles
-from icis.core.testing.factories import make_cluster, person
+from icis.core.testing.factories import api_token, make_cluster, person
 
 
 def _load_schema():
@@ -62,7 +61,7 @@ def officer_token(hanoi, keep_test_connection):
     officer = person("fuzzer", roles.DOIT_OFFICER)
     make_cluster(name="Đông Phú Yên", area_ha=10)
     cache.clear()
-    return Token.objects.create(user=officer).key
+    return api_token(officer)
 
 
 @schema.parametrize()
