@@ -418,6 +418,8 @@ class VisitPlanDetailView(LoginRequiredMixin, DetailView):
                     from django.core.exceptions import PermissionDenied
 
                     raise PermissionDenied
+                if not request.POST["visit"].isdigit():
+                    raise ValidationError(_("Choose one of this plan's visits."))
                 visit = get_object_or_404(
                     PlannedVisit.objects.restrict(request.user, "change"), pk=request.POST["visit"], plan=plan
                 )
