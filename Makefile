@@ -22,6 +22,7 @@ install: .venv/.synced
 # worker stops when the server stops (Ctrl+C or kill).
 run: install
 	DEBUG=$${DEBUG:-1} $(RUN) python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(RUN) python manage.py createcachetable
 	DEBUG=$${DEBUG:-1} $(RUN) python manage.py load_demo
 	@export DEBUG=$${DEBUG:-1}; \
 	$(RUN) python manage.py jobs_worker & worker=$$!; \
@@ -50,6 +51,7 @@ test: lint test-sqlite test-postgres
 # Scale check on its own database (var/bench.sqlite3, or DATABASE_URL): 1,500 synthetic clusters, then latencies.
 bench: install
 	$(RUN) python manage.py migrate --noinput --settings=config.settings.bench
+	$(RUN) python manage.py createcachetable --settings=config.settings.bench
 	$(RUN) python manage.py generate_synthetic_registry --replace --settings=config.settings.bench
 	$(RUN) python manage.py bench_registry --output bench/RESULTS.md --settings=config.settings.bench
 

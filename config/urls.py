@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from icis.accounts.api.views import TokenView
+from icis.accounts.api.views import TokenDetailView, TokenListView, TokenView
 from icis.clusters.api.views import ClusterViewSet
 from icis.construction.api import urls as construction_api
 from icis.core.media import media_file
@@ -32,6 +32,8 @@ for prefix, viewset, basename in [
 
 api_urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="token-list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("stats/summary/", SummaryView.as_view(), name="stats-summary"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from icis.core.testing import factories
@@ -18,8 +17,7 @@ def boss(db):
 @pytest.fixture
 def api(boss):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=boss)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(boss)}")
     return client
 
 

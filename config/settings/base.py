@@ -6,6 +6,7 @@ DEBUG          1/0, default 0
 ALLOWED_HOSTS  comma-separated, default 127.0.0.1,localhost
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -35,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -112,6 +112,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'icis.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request uses it, so a database restart costs no 500s.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -153,7 +155,21 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "shared" is seen by every process (throttle counters); `manage.py createcachetable` makes its table.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "icis_cache"},
+}
+ICIS_THROTTLE_CACHE = "shared"
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); from
+# anyone else the header is ignored (icis.core.network.client_ip: throttles, lock-outs, audit log).
+ICIS_TRUSTED_PROXIES = env_list("ICIS_TRUSTED_PROXIES", [])
+for _proxy in ICIS_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"ICIS_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 
 # Sign-in and session security (OWASP ASVS L2). Production tightens cookies and HSTS further.
 # Idle timeout by IdleTimeoutMiddleware (it touches the session at most once a minute, so reads do
@@ -178,7 +194,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "icis.core.network.client_ip"
 ICIS_REQUIRE_2FA = env_bool("ICIS_REQUIRE_2FA", False)
+# API tokens expire this many hours after issue (docs/security.md).
+ICIS_TOKEN_TTL_HOURS = env_int("ICIS_TOKEN_TTL_HOURS", 24)
+if ICIS_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("ICIS_TOKEN_TTL_HOURS must be at least 1")
 OTP_TOTP_ISSUER = "ICIS"
 
 LOGIN_URL = "accounts:login"
@@ -187,7 +208,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "icis.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["icis.core.api.permissions.ModelPermissionsOrReadOnlyStaff"],
@@ -199,6 +220,7 @@ REST_FRAMEWORK = {
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_THROTTLE_RATES": {"token": env_str("ICIS_TOKEN_RATE", "10/minute")},
+    "NUM_PROXIES": 0,  # DRF's own throttles, if ever used, key on REMOTE_ADDR; ours use ICIS_TRUSTED_PROXIES
 }
 
 SPECTACULAR_SETTINGS = {

@@ -8,9 +8,12 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-os.environ.setdefault("ICIS_REQUIRE_2FA", "1")
+from icis.core.env import env_bool, env_int
 
-from icis.core.env import env_bool, env_int  # noqa: E402
+os.environ.setdefault("ICIS_REQUIRE_2FA", "1")
+if env_bool("ICIS_BEHIND_PROXY", True):
+    # nginx on the same machine; set ICIS_TRUSTED_PROXIES to the proxies' addresses otherwise.
+    os.environ.setdefault("ICIS_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 from .base import *  # noqa: E402,F403
 

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
 
@@ -126,6 +127,36 @@ class Scope(models.Model):
         return str(self.commune or self.province)
 
 
+class ApiToken(models.Model):
+    """A key a program sends as `Authorization: Token <key>`, valid until it expires or is revoked.
+
+    A user may hold several (one per script or machine). Only the SHA-256 digest of the key is kept,
+    so the key is shown once, when issued; its first characters name it in lists.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(_("key digest"), max_length=64, unique=True)
+    prefix = models.CharField(_("key starts with"), max_length=8)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    second_factor = models.BooleanField(_("issued with a one-time code"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}…"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
 class AuditEvent(models.Model):
     """A security event: sign-in, failed sign-in, lock-out, role, permission, scope or password change."""
 
@@ -134,6 +165,7 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("failed sign-in")
         LOGOUT = "logout", _("signed out")
         TOKEN = "token", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
         ROLE_ADDED = "role_added", _("role granted")
         ROLE_REMOVED = "role_removed", _("role withdrawn")
         SCOPE_ADDED = "scope_added", _("scope granted")

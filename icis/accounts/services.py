@@ -1,19 +1,26 @@
-"""Security writes: audit events, two-factor devices, scopes."""
+"""Security writes: audit events, two-factor devices, API tokens, scopes."""
+
+import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from icis.core import channel
+from icis.core.network import client_ip
 
-from .models import AuditEvent
+from .models import ApiToken, AuditEvent, User
 
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["client_ip"]  # re-exported: callers read the client address from here
+# A user's live tokens beyond this many: the oldest is revoked when another is issued.
+TOKENS_PER_USER = 20
+# last_used_at is written at most this often per token, so reads do not all write.
+TOKEN_TOUCH_SECONDS = 60
 
 
 def audit_record(*, action: str, user=None, username: str = "", request=None, subject: str = "", **detail) -> None:
@@ -65,3 +72,96 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, request=None) -> bool
     device.save()
     audit_record(action=AuditEvent.Action.TWO_FACTOR, user=device.user, request=request, subject="TOTP confirmed")
     return True
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_issue(*, user, second_factor: bool, request=None) -> tuple[ApiToken, str]:
+    """A new API token for `user`, valid ICIS_TOKEN_TTL_HOURS; returns it and the key, shown only now.
+
+    `second_factor` says the request proved a one-time code: tokens without one stop working for users
+    who must use a second factor.
+    """
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()  # expired ones have no use left
+    surplus = list(ApiToken.objects.filter(user=user).order_by("-created_at", "-id")[TOKENS_PER_USER - 1 :])
+    if surplus:
+        _revoke(surplus, user=user, actor=user, request=request, reason="limit")
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=_digest(key),
+        prefix=key[:8],
+        expires_at=now + datetime.timedelta(hours=settings.ICIS_TOKEN_TTL_HOURS),
+        second_factor=second_factor,
+    )
+    audit_record(
+        action=AuditEvent.Action.TOKEN,
+        user=user,
+        request=request,
+        subject=f"{user.get_username()}: {token.prefix}…",
+        token=token.prefix,
+        expires=token.expires_at.isoformat(),
+        second_factor=second_factor,
+    )
+    return token, key
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The token with this key (its user loaded, `has_device` annotated), or None."""
+    devices = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+    return (
+        ApiToken.objects.select_related("user").annotate(has_device=Exists(devices)).filter(digest=_digest(key)).first()
+    )
+
+
+def token_touch(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOKEN_TOUCH_SECONDS:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def _revoke(tokens, *, user, actor, request, reason: str) -> int:
+    tokens = list(tokens)
+    if not tokens:
+        return 0
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).delete()
+    prefixes = [token.prefix for token in tokens]
+    audit_record(
+        action=AuditEvent.Action.TOKEN_REVOKED,
+        user=actor,
+        request=request,
+        subject=f"{user.get_username()}: {', '.join(f'{p}…' for p in prefixes)}"[:255],
+        tokens=prefixes,
+        reason=reason,
+    )
+    return len(tokens)
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor, request=None) -> None:
+    """Revoke one token (its owner, from the token list page or the API)."""
+    _revoke([token], user=token.user, actor=actor, request=request, reason="revoked")
+
+
+@transaction.atomic
+def tokens_revoke(*, user, reason: str, actor=None, request=None, without_second_factor: bool = False) -> int:
+    """Revoke every token of `user` (or only those issued without a one-time code); one audit event."""
+    tokens = ApiToken.objects.filter(user=user)
+    if without_second_factor:
+        tokens = tokens.filter(second_factor=False)
+    return _revoke(tokens.select_related("user"), user=user, actor=actor, request=request, reason=reason)
+
+
+def tokens_revoke_if_second_factor_now_required(*, users, actor=None) -> None:
+    """After a role or permission change: users policy now requires a second factor of lose the tokens
+    they obtained without one."""
+    if not settings.ICIS_REQUIRE_2FA:
+        return
+    for user in User.objects.filter(pk__in=[u.pk for u in users]):  # fresh: no stale permission cache
+        if second_factor_required(user):
+            tokens_revoke(user=user, reason="two_factor_required", actor=actor, without_second_factor=True)

@@ -1,17 +1,20 @@
 """Security events into the audit log: sign-ins, failures, sign-outs, and every change to who may do
 what (roles and their permissions, direct permissions, scopes, cluster assignments, privileges,
 passwords), whichever interface made it: admin, pages, API, commands or the shell all save models.
+API tokens are revoked when the password changes or a second factor is set up or becomes required.
 
 Field-level history of users, organisations, groups, scopes and assignments is simple-history's.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from icis.core.audit import current_user
 
+from . import services
 from .models import AuditEvent, Scope, User
 from .services import audit_record
 
@@ -173,3 +176,50 @@ def _assignment_removed(sender, instance, **kwargs):
         subject=f"{instance.user.username}: {instance.cluster}",
         cluster=instance.cluster_id,
     )
+
+
+@receiver(post_save, sender=User)
+def _password_or_superuser_changed(sender, instance, created, update_fields=None, **kwargs):
+    if created or (update_fields is not None and not {"password", "is_superuser"} & set(update_fields)):
+        return  # e.g. last_login on every sign-in
+    # set_password() leaves the new password in _password until save() has run password_changed;
+    # a hash upgrade on sign-in clears it first, so only a real change revokes.
+    if getattr(instance, "_password", None) is not None:
+        services.tokens_revoke(user=instance, reason="password_changed", actor=current_user() or instance)
+    elif instance.is_superuser:
+        services.tokens_revoke_if_second_factor_now_required(users=[instance], actor=current_user())
+
+
+@receiver(post_init, sender=TOTPDevice)
+def _remember_device_state(sender, instance, **kwargs):
+    instance._icis_was_confirmed = instance.confirmed
+
+
+@receiver(post_save, sender=TOTPDevice)
+def _device_confirmed(sender, instance, created, **kwargs):
+    # Every verification saves the device (counters, throttling): act only when it becomes confirmed.
+    if instance.confirmed and (created or not instance._icis_was_confirmed):
+        services.tokens_revoke(user=instance.user, reason="two_factor_enabled", actor=current_user() or instance.user)
+    instance._icis_was_confirmed = instance.confirmed
+
+
+def _gained(action, pk_set) -> bool:
+    return action == "post_add" and bool(pk_set)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+@receiver(m2m_changed, sender=User.user_permissions.through)
+def _user_gained_roles_or_permissions(sender, instance, action, reverse, pk_set, **kwargs):
+    if not _gained(action, pk_set):
+        return
+    users = User.objects.filter(pk__in=pk_set) if reverse else [instance]
+    services.tokens_revoke_if_second_factor_now_required(users=users, actor=current_user())
+
+
+@receiver(m2m_changed, sender=Group.permissions.through)
+def _role_gained_permissions(sender, instance, action, reverse, pk_set, **kwargs):
+    if not _gained(action, pk_set):
+        return
+    groups = Group.objects.filter(pk__in=pk_set) if reverse else [instance]
+    users = User.objects.filter(groups__in=groups).distinct()
+    services.tokens_revoke_if_second_factor_now_required(users=users, actor=current_user())

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("2fa/setup/", views.OtpSetupView.as_view(), name="otp_setup"),
     path("2fa/verify/", views.OtpVerifyView.as_view(), name="otp_verify"),
+    path("tokens/", views.TokenListView.as_view(), name="token_list"),
 ]

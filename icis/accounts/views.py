@@ -2,18 +2,20 @@ import base64
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import FormView, ListView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from icis.core.views import safe_next
 
 from . import services
+from .models import ApiToken
 
 
 class OtpForm(forms.Form):
@@ -77,3 +79,33 @@ class OtpSetupView(_OtpView):
         otp_login(self.request, device)
         messages.success(self.request, _("Two-factor sign-in is on for your account."))
         return redirect(self.next_url())
+
+
+class TokenListView(LoginRequiredMixin, ListView):
+    """Your API tokens: when each was issued, last used and expires; revoke any of them."""
+
+    template_name = "accounts/token_list.html"
+    context_object_name = "tokens"
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "ttl_hours": settings.ICIS_TOKEN_TTL_HOURS}
+
+    def post(self, request, *args, **kwargs):
+        if "all" in request.POST:
+            count = services.tokens_revoke(user=request.user, reason="revoked", actor=request.user, request=request)
+            messages.success(
+                request,
+                ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count},
+            )
+            return redirect("accounts:token_list")
+        token_id = request.POST.get("token", "")
+        token = ApiToken.objects.filter(user=request.user, pk=int(token_id)).first() if token_id.isdigit() else None
+        if token is None:
+            messages.error(request, _("That token does not exist or was already revoked."))
+        else:
+            services.token_revoke(token=token, actor=request.user, request=request)
+            messages.success(request, _("Token %(key)s revoked.") % {"key": str(token)})
+        return redirect("accounts:token_list")

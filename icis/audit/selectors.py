@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from simple_history.models import registered_models
 
@@ -40,6 +40,14 @@ def _describe(record) -> str:
         return f"#{record.instance.pk}"
 
 
+def pk_value(model, object_id: str):
+    """`object_id` as a primary key of `model`, or None when it cannot be one ("abc" for a number)."""
+    try:
+        return model._meta.pk.to_python(object_id)
+    except ValidationError:
+        return None
+
+
 def _history_rows(model, *, user_id, since, until, object_id, limit) -> list[AuditRow]:
     history = model.history.model
     query = history.objects.select_related("history_user").order_by("-history_date", "-history_id")
@@ -50,7 +58,10 @@ def _history_rows(model, *, user_id, since, until, object_id, limit) -> list[Aud
     if until:
         query = query.filter(history_date__date__lte=until)
     if object_id:
-        query = query.filter(**{model._meta.pk.attname: object_id})
+        value = pk_value(model, object_id)
+        if value is None:
+            return []
+        query = query.filter(**{model._meta.pk.attname: value})
     rows = []
     for record in query[:limit]:
         rows.append(
@@ -79,7 +90,8 @@ def audit_log(
     if model_label != "security":
         for model in models:
             rows += _history_rows(model, user_id=user_id, since=since, until=until, object_id=object_id, limit=limit)
-    if not model_label or model_label == "security":
+    # Security events have no record id: a record id filter leaves them out unless they were asked for.
+    if model_label == "security" or (not model_label and not object_id):
         events = AuditEvent.objects.select_related("actor")
         if user_id:
             events = events.filter(Q(actor_id=user_id))

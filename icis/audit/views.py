@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -43,6 +44,28 @@ class AuditFilterForm(forms.Form):
             (m._meta.label, f"{m._meta.verbose_name} ({m._meta.label})") for m in selectors.audited_models()
         ]
 
+    def clean(self):
+        data = super().clean()
+        object_id = (data.get("object_id") or "").strip()
+        label = data.get("model") or ""
+        if object_id and label != "security":
+            models = [m for m in selectors.audited_models() if m._meta.label == label or not label]
+            if all(selectors.pk_value(model, object_id) is None for model in models):
+                self.add_error(
+                    "object_id",
+                    _("“%(value)s” cannot be a record id: ids are whole numbers (administrative units use their code).")
+                    % {"value": object_id},
+                )
+        return data
+
+    def ignores_object_id_for_some_models(self) -> bool:
+        object_id, label = self.cleaned_data.get("object_id"), self.cleaned_data.get("model")
+        return (
+            bool(object_id)
+            and not label
+            and any(selectors.pk_value(model, object_id) is None for model in selectors.audited_models())
+        )
+
 
 class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """Every recorded change and security event, filterable and exportable (admins)."""
@@ -53,7 +76,17 @@ class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         form = AuditFilterForm(request.GET or None)
         rows = []
-        if not form.is_bound or form.is_valid():
+        valid = not form.is_bound or form.is_valid()
+        if valid and form.is_bound and form.ignores_object_id_for_some_models():
+            messages.info(
+                request,
+                _(
+                    "“%(value)s” is not a number: only records identified by a code (sectors, administrative "
+                    "units) can match it."
+                )
+                % {"value": form.cleaned_data["object_id"]},
+            )
+        if valid:
             data = form.cleaned_data if form.is_bound else {}
             rows = selectors.audit_log(
                 user_id=data.get("user").pk if data.get("user") else None,
@@ -62,7 +95,7 @@ class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                 until=data.get("until"),
                 object_id=data.get("object_id", ""),
             )
-        if request.GET.get("format") == "csv":
+        if request.GET.get("format") == "csv" and valid:
             stamp = datetime.date.today().isoformat()
             return csv_response(
                 f"icis-audit-{stamp}.csv",
@@ -83,7 +116,8 @@ class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             )
         query = request.GET.copy()
         query["format"] = "csv"
-        return self.render_to_response(self.get_context_data(form=form, rows=rows, csv_query=query.urlencode()))
+        context = self.get_context_data(form=form, rows=rows, csv_query=query.urlencode())
+        return self.render_to_response(context, status=200 if valid else 400)
 
 
 class ObjectHistoryView(LoginRequiredMixin, TemplateView):
@@ -105,7 +139,8 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
             queryset = manager.all()
         else:
             raise PermissionDenied
-        obj = queryset.filter(pk=kwargs["pk"]).first()
+        pk = selectors.pk_value(model, kwargs["pk"])
+        obj = queryset.filter(pk=pk).first() if pk is not None else None
         if obj is None:
             raise Http404
         context = super().get_context_data(**kwargs)

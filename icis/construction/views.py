@@ -13,7 +13,7 @@ from icis.clusters.forms import apply_errors
 from icis.clusters.models import Cluster
 from icis.core.export import csv_response
 from icis.core.media import file_response
-from icis.core.views import FilteredListView, ScopedObjectMixin
+from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
 
 from . import briefing, selectors, services
 from .choices import BOARD_STAGES_VALUES, FLAG_COLOURS, Flag, MilestoneKind, ReportStatus, VisitPlanStatus
@@ -421,9 +421,10 @@ class VisitPlanDetailView(LoginRequiredMixin, DetailView):
                     from django.core.exceptions import PermissionDenied
 
                     raise PermissionDenied
-                visit = get_object_or_404(
-                    PlannedVisit.objects.restrict(request.user, "change"), pk=request.POST["visit"], plan=plan
-                )
+                visit_id = id_or_none(request.POST["visit"])
+                if visit_id is None:
+                    raise ValidationError(_("Choose one of this plan's visits."))
+                visit = get_object_or_404(PlannedVisit.objects.restrict(request.user, "change"), pk=visit_id, plan=plan)
                 if "delete" in request.POST:
                     services.planned_visit_delete(visit=visit, actor=request.user)
                 else:
@@ -541,7 +542,7 @@ class BriefingView(LoginRequiredMixin, TemplateView):
     template_name = "construction/briefing.html"
 
     def get(self, request, *args, **kwargs):
-        ids = [int(v) for v in request.GET.getlist("cluster") if v.isdigit()]
+        ids = [i for i in map(id_or_none, request.GET.getlist("cluster")) if i is not None]
         clusters = list(Cluster.objects.restrict(request.user).filter(pk__in=ids).select_related("investor"))
         output = request.GET.get("format", "")
         if clusters and output in ("pdf", "docx"):

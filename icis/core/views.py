@@ -90,3 +90,16 @@ def safe_next(request, default: str = "/") -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
     return target if target and allowed else default
+
+
+MAX_ID = 2**63 - 1  # the largest id a database key holds
+
+
+def id_or_none(value) -> int | None:
+    """A record id from a query string or form (a whole number of ASCII digits in the database's
+    range), or None for anything else ("x", "1.5", "²", 10**20), so a bad id never reaches a query."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

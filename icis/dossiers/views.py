@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from icis.clusters.forms import apply_errors
-from icis.core.views import FilteredListView, ScopedObjectMixin
+from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
 
 from . import selectors, services
 from .calendar import WorkingCalendar
@@ -91,10 +91,10 @@ class DossierDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
         dossier, user = self.object, self.request.user
         heads = selectors.head_records(dossier)
         state = self.state
-        amend = self.request.GET.get("amend")
+        amend = id_or_none(self.request.GET.get("amend"))
         step_initial = {"step": state.next.number if state.next else None}
-        if amend and amend.isdigit():
-            record = next((r for r in heads.values() if r.pk == int(amend)), None)
+        if amend is not None:
+            record = next((r for r in heads.values() if r.pk == amend), None)
             if record is not None:
                 step_initial = {"step": record.step, "amends": record.pk}
         tied = self.selection["tied"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from icis.clusters.forms import AsOfForm, apply_errors
-from icis.core.views import FilteredListView, ScopedObjectMixin
+from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
 
 from . import jobs, selectors, services
 from .choices import OUTCOME_COLOURS, PLANT_TRANSITIONS, VIOLATION_TRANSITIONS
@@ -118,8 +118,8 @@ class PlantFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMix
         return ["environment.change_wastewaterplant" if self.object else "environment.add_wastewaterplant"]
 
     def get_initial(self):
-        cluster = self.request.GET.get("cluster")
-        return {"clusters": [cluster]} if cluster and cluster.isdigit() and not self.object else {}
+        cluster = id_or_none(self.request.GET.get("cluster"))
+        return {"clusters": [cluster]} if cluster is not None and not self.object else {}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
@@ -387,8 +387,8 @@ class ConnectionFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequir
         return ["environment.change_tenantconnection" if self.object else "environment.add_tenantconnection"]
 
     def get_initial(self):
-        project = self.request.GET.get("tenant_project")
-        return {"tenant_project": project} if project and project.isdigit() and not self.object else {}
+        project = id_or_none(self.request.GET.get("tenant_project"))
+        return {"tenant_project": project} if project is not None and not self.object else {}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}

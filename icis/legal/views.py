@@ -27,6 +27,8 @@ class EligibilityView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
             added = Decimal(self.request.GET.get("added_area_ha", "") or "0")
         except InvalidOperation:
             added = Decimal(0)
+        if not added.is_finite() or abs(added) > 10**6:  # "NaN", "1e999" (no cluster has a million ha): as "abc"
+            added = Decimal(0)
         context.update(
             cluster=self.object,
             action=action,

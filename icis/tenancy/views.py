@@ -8,7 +8,7 @@ from django.views.generic import FormView, TemplateView
 
 from icis.clusters.forms import AsOfForm, apply_errors
 from icis.clusters.models import Cluster
-from icis.core.views import FilteredListView, ScopedObjectMixin, safe_next
+from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none, safe_next
 
 from . import periods, report_forms, selectors, services
 from .choices import ReportForm, SubmissionStatus
@@ -230,7 +230,10 @@ class SubmissionDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
                     tenant_project=submission.tenant_project,
                     actor=request.user,
                     data={k: v for k, v in figures.cleaned_data.items() if v not in (None, "")},
-                    expected_version=int(request.POST.get("version") or submission.version),
+                    # A version that is not a number can match no save: refused as stale, never a 500.
+                    expected_version=id_or_none(request.POST.get("version")) or 0
+                    if request.POST.get("version")
+                    else submission.version,
                 )
                 if action == "submit":
                     services.submission_submit(submission=submission, actor=request.user)

@@ -2,14 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from icis.accounts import roles
 from icis.accounts.models import Organisation, OrganisationKind
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster, person
+from icis.core.testing.factories import api_token, make_cluster, person
 from icis.documents.models import Document, DocumentType
 from icis.geo.models import Commune
 
@@ -65,8 +64,7 @@ def world(hanoi, boss):
 def api_client_for(user):
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -113,3 +113,28 @@ def test_cluster_as_it_stood_on_a_date(hanoi, client, boss):
     assert any(v == 10 for v in facts.values())
     before = client.get(f"/clusters/{cluster.pk}/as-of/", {"date": "01/06/2019"})
     assert before.context["record"] is None
+
+
+def test_audit_log_refuses_an_impossible_record_id_with_a_message(hanoi, client, settings):
+    from icis.core.testing.factories import english
+
+    for _ in english(settings):
+        cluster = make_cluster()
+        client.force_login(person("auditor", roles.ADMIN))
+        for query in [
+            {"object_id": "abc", "model": "clusters.Cluster"},
+            {"object_id": "x", "format": "csv", "model": "clusters.Cluster"},
+        ]:
+            response = client.get("/audit/", query)
+            assert response.status_code == 400
+            assert "cannot be a record id" in response.content.decode()
+        # Without a record type, a text id can still name a sector or an administrative unit: said, not refused.
+        response = client.get("/audit/", {"object_id": "abc"})
+        assert response.status_code == 200 and response.context["rows"] == []
+        assert "only records identified by a code" in response.content.decode()
+        page = client.get("/audit/", {"object_id": str(cluster.pk), "model": "clusters.Cluster"})
+        assert page.status_code == 200 and {row.object_id for row in page.context["rows"]} == {str(cluster.pk)}
+        # Administrative units use their code as id: a text id is allowed when no record type is chosen.
+        assert client.get("/audit/", {"object_id": "10273"}).status_code == 200
+        assert client.get("/audit/", {"object_id": "99999999999999999999"}).status_code == 200
+        assert client.get("/audit/clusters/cluster/abc/").status_code == 404

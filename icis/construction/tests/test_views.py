@@ -172,3 +172,18 @@ def test_briefing_renders_the_frame_as_page_docx_and_pdf(page, site):
 def test_dashboard_counts_open_and_overdue_obstacles(page, site):
     html = page.get("/").content.decode()
     assert 'data-figure="open-obstacles">1<' in html and 'data-figure="overdue-obstacles">1<' in html
+
+
+def test_bad_visit_ids_are_refused_with_a_message_not_a_server_error(page, site):
+    plan_url = page.post(
+        "/construction/visits/", {"period_start": "01/01/2026", "period_end": "30/06/2026", "frequency_months": "3"}
+    )["Location"]
+    for bad in ["x", "", "-1", "1.5", "²", "99999999999999999999"]:
+        response = page.post(plan_url, {"visit": bad, "due_on": "01/03/2026"}, follow=True)
+        assert response.status_code == 200 and [str(m) for m in response.context["messages"]]
+    assert page.post(plan_url, {"visit": "999999", "due_on": "01/03/2026"}).status_code == 404
+    form_url = f"/construction/clusters/{site.pk}/visits/new/"
+    assert page.get(form_url, {"visit": "x"}).status_code == 200
+    response = page.post(form_url, {"visited_on": "05/01/2026", "findings": "…", "planned_visit": "x"})
+    assert response.status_code == 200 and response.context["form"].errors["planned_visit"]
+    assert not VisitRecord.objects.exists()

@@ -18,12 +18,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis.stateful import run_state_machine_as_test
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 from schemathesis.core.failures import FailureGroup
 
 from icis.accounts import roles
-from icis.core.testing.factories import make_cluster, person, superuser
+from icis.core.testing.factories import api_token, make_cluster, person, superuser
 
 
 def _load_schema():
@@ -68,7 +67,7 @@ def officer_token(hanoi, keep_test_connection):
     officer = person("fuzzer", roles.DOIT_OFFICER)
     make_cluster(name="Đông Phú Yên", area_ha=10)
     cache.clear()
-    return Token.objects.create(user=officer).key
+    return api_token(officer)
 
 
 @schema.parametrize()
@@ -135,7 +134,7 @@ def test_every_read_of_real_rows_answers_as_documented(db, keep_test_connection)
     from icis.audit.tests.rows import one_of_each
 
     objects = one_of_each()
-    token = Token.objects.create(user=superuser()).key
+    token = api_token(superuser())
     cache.clear()
     failures = {}
     for result in schema.get_all_operations():

@@ -81,3 +81,14 @@ def test_tenant_form_never_redirects_off_site(page, cluster20):
     data["tax_code"] = "0101234598"
     inside = page.post("/tenancy/tenants/new/?next=/tenancy/projects/new/%3Fcluster%3D1", data)
     assert inside["Location"] == "/tenancy/projects/new/?cluster=1"
+
+
+def test_a_report_saved_with_a_version_that_is_not_a_number_is_refused_not_a_500(client, cluster20, boss):
+    client.force_login(person("officer", roles.DOIT_OFFICER))
+    client.post("/tenancy/reports/new/", {"form": "02", "period": "2026-H1", "cluster": cluster20.pk})
+    submission = Submission.objects.get()
+    for bad in ["x", "²", "99999999999999999999"]:
+        response = client.post(f"/tenancy/reports/{submission.pk}/", {**FORM_02, "action": "save", "version": bad})
+        assert response.status_code in (200, 302)
+    submission.refresh_from_db()
+    assert submission.version == 1
