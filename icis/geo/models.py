@@ -96,8 +96,13 @@ class Commune(models.Model):
     # are gone, so the province records which commune-level units are mountainous, with its source.
     mountainous = models.BooleanField(
         _("mountainous area"),
-        default=False,
-        help_text=_("Decree 32/2024 Art 2.1: clusters in mountainous areas may be 5–75 ha instead of 10–75 ha."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Decree 32/2024 Art 2.1: clusters in mountainous areas may be 5–75 ha instead of 10–75 ha. "
+            "Blank: not recorded yet."
+        ),
     )
     mountainous_source = models.CharField(
         _("source of the mountainous classification"),
@@ -122,10 +127,12 @@ class Commune(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.mountainous and not self.mountainous_source.strip():
+        if self.mountainous is not None and not self.mountainous_source.strip():
             raise ValidationError(
                 {
-                    "mountainous_source": _("Name the decision that classifies %(name)s as mountainous.")
+                    "mountainous_source": _(
+                        "Name the decision that classifies %(name)s as mountainous or not (number, date, issuer)."
+                    )
                     % {"name": self.name}
                 },
                 code="source_required",

@@ -176,44 +176,52 @@ def area_range(ctx: Context, params) -> Result:
         result = _size_result(area, reduced, high)
         result.detail += " " + _("Craft-village cluster: the 5 ha floor applies.")
         return result
-    communes = list(
-        ClusterCommune.objects.filter(cluster=cluster, basis=CommuneBasis.STATED)
+    communes = [
+        link.commune
+        for link in ClusterCommune.objects.filter(cluster=cluster, basis=CommuneBasis.STATED)
         .select_related("commune")
         .order_by("commune__name")
-    )
-    mountain = [link.commune for link in communes if link.commune.mountainous]
-    lowland = [link.commune for link in communes if not link.commune.mountainous]
-    if communes and not lowland:
+    ]
+    mountain = [c for c in communes if c.mountainous is True]
+    lowland = [c for c in communes if c.mountainous is False]
+    unknown = [c for c in communes if c.mountainous is None]
+    if communes and len(mountain) == len(communes):
         result = _size_result(area, reduced, high)
         result.detail += " " + _("Mountainous area (%(communes)s): the 5 ha floor applies.") % {
             "communes": _names([f"{c.name} — {c.mountainous_source}" for c in mountain])
         }
         return result
-    if communes and not mountain:
+    if communes and len(lowland) == len(communes):
         return _size_result(area, low, high)
-    # Mixed or unknown communes: the answer stands only when both floors give the same one.
+    # Unknown or mixed communes: the answer stands only when both floors give the same one.
     strict, lenient = _size_result(area, low, high), _size_result(area, reduced, high)
     if strict.outcome == lenient.outcome:
         return strict
+    numbers = {"area": _ha(area)}
     if not communes:
         return cannot_assess(
             _(
                 "Area %(area)s ha: between the 5 ha floor of mountainous areas and the usual 10 ha, and the "
                 "cluster's communes are not recorded, so it is unknown which floor applies."
             )
-            % {"area": _ha(area)},
+            % numbers,
             _("the communes the cluster lies in"),
+        )
+    if unknown:
+        return cannot_assess(
+            _(
+                "Area %(area)s ha: between the 5 ha floor of mountainous areas and the usual 10 ha, and whether "
+                "%(communes)s is in a mountainous area is not recorded."
+            )
+            % {**numbers, "communes": _names([c.name for c in unknown])},
+            *[_("whether %(name)s is in a mountainous area (with its source)") % {"name": c.name} for c in unknown],
         )
     return cannot_assess(
         _(
             "Area %(area)s ha: the cluster lies partly in mountainous communes (%(mountain)s) and partly not "
             "(%(lowland)s); Art 2.1 does not say which floor (5 or 10 ha) applies then."
         )
-        % {
-            "area": _ha(area),
-            "mountain": _names([c.name for c in mountain]),
-            "lowland": _names([c.name for c in lowland]),
-        },
+        % {**numbers, "mountain": _names([c.name for c in mountain]), "lowland": _names([c.name for c in lowland])},
         _("a decision on which size floor applies to a cluster across mountainous and other communes"),
     )
 

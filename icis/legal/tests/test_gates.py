@@ -63,7 +63,7 @@ def commune(code, name, *, mountainous=False):
         name=name,
         province=Province.objects.get(code="01"),
         mountainous=mountainous,
-        mountainous_source="Quyết định thử nghiệm (test)" if mountainous else "",
+        mountainous_source="" if mountainous is None else "Quyết định thử nghiệm (test)",
     )
 
 
@@ -109,6 +109,7 @@ def test_establishment_gates_on_both_sides_of_their_thresholds(hanoi, boss, inve
     assert by_rule(selectors.eligibility(new, action="establish"))["Art 8.1c"]["passed"]
     small = make_cluster(status=ClusterStatus.PLANNED, area_ha=9.99, investor=investor)
     assert by_rule(selectors.eligibility(small, action="establish"))["Art 2.1"]["outcome"] == "cannot_assess"
+    assert not by_rule(selectors.eligibility(small, action="establish"))["Art 2.1"]["passed"]
     small_lowland = make_cluster(
         status=ClusterStatus.PLANNED, area_ha=9.99, communes=[commune("99001", "Xã Đồng Bằng")]
     )
@@ -269,13 +270,31 @@ def test_size_across_mountainous_and_other_communes_cannot_be_assessed_only_when
     assert by_rule(selectors.eligibility(unknown_area, action="establish"))["Art 2.1"]["outcome"] == "cannot_assess"
 
 
+def test_size_in_a_commune_not_yet_classified_cannot_be_assessed_only_when_the_floor_matters(hanoi, boss):
+    unrecorded = commune("99401", "Xã Chưa Phân Loại", mountainous=None)
+    gate = by_rule(
+        selectors.eligibility(
+            make_cluster(status=ClusterStatus.PLANNED, area_ha=6, communes=[unrecorded]), action="establish"
+        )
+    )["Art 2.1"]
+    assert gate["outcome"] == "cannot_assess" and any("Xã Chưa Phân Loại" in m for m in gate["missing"])
+    gate = by_rule(
+        selectors.eligibility(
+            make_cluster(status=ClusterStatus.PLANNED, area_ha=4, communes=[unrecorded]), action="establish"
+        )
+    )["Art 2.1"]
+    assert gate["outcome"] == "failed"
+
+
 def test_a_mountainous_commune_needs_its_source(hanoi):
     from django.core.exceptions import ValidationError
 
-    unit = Commune(code="99301", name="Xã Thiếu Nguồn", province=Province.objects.get(code="01"), mountainous=True)
-    with pytest.raises(ValidationError) as refused:
-        unit.full_clean()
-    assert "mountainous_source" in refused.value.error_dict
+    for value in (True, False):
+        unit = Commune(code="99301", name="Xã Thiếu Nguồn", province=Province.objects.get(code="01"), mountainous=value)
+        with pytest.raises(ValidationError) as refused:
+            unit.full_clean()
+        assert "mountainous_source" in refused.value.error_dict
+    Commune(code="99302", name="Xã Chưa Ghi", province=Province.objects.get(code="01")).full_clean()
 
 
 def test_every_gate_cites_the_decree_in_vietnamese_and_quotes_it(db):
