@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import ladder
 from .calendar import WorkingCalendar
-from .choices import STEP_STATE_COLOURS, SelectionOutcome, StepState
+from .choices import CLOSING_OUTCOMES, STEP_STATE_COLOURS, SelectionOutcome, StepState
 from .models import Anchor, Applicant, Dossier, DossierStep, ProcedureVersion, ScoringScheme
 
 
@@ -244,6 +244,17 @@ def overdue_ids(dossiers: QuerySet[Dossier], *, today=None) -> list[int]:
 
 
 # Investor selection --------------------------------------------------------------------------------
+
+
+def live_dossier(cluster, kind: str) -> Dossier | None:
+    """The cluster's latest dossier of `kind` that was not refused or withdrawn, with its applicants."""
+    return (
+        Dossier.objects.filter(cluster=cluster, kind=kind)
+        .exclude(outcome__in=CLOSING_OUTCOMES)
+        .prefetch_related(Prefetch("applicants", queryset=Applicant.objects.select_related("organisation", "scheme")))
+        .order_by("-opened_on", "-id")
+        .first()
+    )
 
 
 def scheme_in_force(day: datetime.date) -> ScoringScheme | None:

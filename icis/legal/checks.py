@@ -13,8 +13,7 @@ from icis.clusters.models import Cluster, ClusterCommune
 from icis.construction.choices import ReportStatus
 from icis.construction.models import ComponentProgress
 from icis.dossiers import selectors as dossier_selectors
-from icis.dossiers.choices import CLOSING_OUTCOMES, SelectionOutcome
-from icis.dossiers.models import Dossier
+from icis.dossiers.choices import SelectionOutcome
 from icis.environment.choices import PlantStatus
 from icis.environment.models import PlantCluster
 from icis.tenancy.selectors import occupied_by_cluster, rate
@@ -96,22 +95,11 @@ def in_plan(ctx: Context, params) -> Result:
     )
 
 
-def _live_dossier(ctx: Context) -> Dossier | None:
-    """The cluster's latest dossier for this action that was not refused or withdrawn."""
-    return (
-        Dossier.objects.filter(cluster=ctx.cluster, kind=ctx.action)
-        .exclude(outcome__in=CLOSING_OUTCOMES)
-        .prefetch_related("applicants__organisation", "applicants__scheme")
-        .order_by("-opened_on", "-id")
-        .first()
-    )
-
-
 @check("qualified_investor")
 def qualified_investor(ctx: Context, params) -> Result:
     """Art 8.1b / 8.2b with Art 13.2: an applicant scored by the council, the selected one at or above
     the scheme's qualifying total (50 under Decree 32). Read from the dossier's scoring."""
-    dossier = _live_dossier(ctx)
+    dossier = dossier_selectors.live_dossier(ctx.cluster, ctx.action)
     if dossier is None:
         return cannot_assess(
             _("No %(kind)s dossier is recorded for the cluster, so the applicants' scores are unknown.")
