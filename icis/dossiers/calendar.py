@@ -99,12 +99,6 @@ class WorkingCalendar:
             national_day_years=kinds.get(HolidayKind.NATIONAL_DAY_ADJACENT, set()),
         )
 
-    def day_off_name(self, day: datetime.date) -> str | None:
-        """Why a weekday is off (recorded first, then generated), or None."""
-        if day in self.holidays:
-            return self.holidays[day] or _("public holiday")
-        return statutory_days_off(day.year).get(day)
-
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.working_days:
             return True

@@ -13,7 +13,7 @@ from icis.clusters.models import Cluster, ClusterCommune
 from icis.construction.choices import ReportStatus
 from icis.construction.models import ComponentProgress
 from icis.dossiers import selectors as dossier_selectors
-from icis.dossiers.choices import SelectionOutcome
+from icis.dossiers.choices import DossierKind, SelectionOutcome
 from icis.environment.choices import PlantStatus
 from icis.environment.models import PlantCluster
 from icis.tenancy.selectors import occupied_by_cluster, rate
@@ -103,7 +103,7 @@ def qualified_investor(ctx: Context, params) -> Result:
     if dossier is None:
         return cannot_assess(
             _("No %(kind)s dossier is recorded for the cluster, so the applicants' scores are unknown.")
-            % {"kind": Action(ctx.action).label.lower()},
+            % {"kind": DossierKind(ctx.action).label.lower()},
             _("the dossier with the council's scores (Art 13.2)"),
         )
     selection = dossier_selectors.selection_result(dossier)

@@ -117,6 +117,7 @@ def test_establishment_gates_on_both_sides_of_their_thresholds(hanoi, boss, inve
     no_dossier = make_cluster(status=ClusterStatus.PLANNED, area_ha=20, investor=investor)
     gate = by_rule(selectors.eligibility(no_dossier, action="establish"))["Art 8.1b"]
     assert not gate["passed"] and gate["outcome"] == "cannot_assess" and gate["missing"]
+    assert gate["detail"].startswith("No establishment dossier is recorded")
     established = make_cluster(status=ClusterStatus.ESTABLISHED, area_ha=20, investor=investor)
     assert not by_rule(selectors.eligibility(established, action="establish"))["Art 8.1a"]["passed"]
 
