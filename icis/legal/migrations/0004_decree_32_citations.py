@@ -2,7 +2,9 @@
 signed words; the titles no longer paraphrase Art 8.2c as "the land still free" (the decree says the
 existing industrial land). A correction of how the same text was entered, not a new version of it."""
 
+from django.contrib.auth.hashers import make_password
 from django.db import migrations
+from django.utils import timezone
 
 RULES = [
     (
@@ -66,12 +68,27 @@ RULES = [
 
 def correct(apps, schema_editor):
     Rule = apps.get_model("legal", "Rule")
+    HistoricalRule = apps.get_model("legal", "HistoricalRule")
+    User = apps.get_model("accounts", "User")
+    system, _created = User.objects.get_or_create(
+        username="system", defaults={"is_active": False, "password": make_password(None)}
+    )
+    fields = [f.attname for f in Rule._meta.concrete_fields]
     for action, code, citation, title, quote in RULES:
-        Rule.objects.filter(rule_set__code="nd32-2024", action=action, code=code).update(
-            citation=citation, title=title, quote=quote
-        )
+        for rule in Rule.objects.filter(rule_set__code="nd32-2024", action=action, code=code):
+            rule.citation, rule.title, rule.quote = citation, title, quote
+            rule.save(update_fields=["citation", "title", "quote"])
+            # Historical models do not record themselves: the change log row is written here.
+            HistoricalRule.objects.create(
+                **{name: getattr(rule, name) for name in fields},
+                history_date=timezone.now(),
+                history_type="~",
+                history_change_reason="migration legal.0004: citations and the signed words",
+                history_user_id=system.pk,
+                history_channel="command",
+            )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("legal", "0003_rule_citation_and_quote")]
+    dependencies = [("legal", "0003_rule_citation_and_quote"), ("accounts", "0001_initial")]
     operations = [migrations.RunPython(correct, migrations.RunPython.noop)]

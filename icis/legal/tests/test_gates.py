@@ -331,3 +331,10 @@ def test_eligibility_page_shows_cannot_be_assessed_and_refuses_bad_numbers(page,
     assert 'data-outcome="cannot_assess"' in html and "cannot be assessed" in html
     html = page.get(f"/legal/clusters/{cluster.pk}/", {"action": "expand", "added_area_ha": "abc"}).content.decode()
     assert 'id="eligibility-errors"' in html and "abc" in html and 'id="gates"' not in html
+
+
+def test_the_correction_of_the_decree_32_rules_is_in_their_change_log(db):
+    rule = Rule.objects.get(rule_set__code="nd32-2024", action="expand", code="Art 8.2c")
+    assert "hiện có" in rule.title and "còn lại" not in rule.title
+    latest = rule.history.order_by("-history_date").first()
+    assert latest.history_type == "~" and latest.history_user.username == "system" and latest.citation
