@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "DossierKindEnum": "icis.dossiers.choices.DossierKind",
         "DossierOutcomeEnum": "icis.dossiers.choices.Outcome",
         "SelectionOutcomeEnum": "icis.dossiers.choices.SelectionOutcome",
+        "GateOutcomeEnum": "icis.legal.choices.Outcome",
         "PlantStatusEnum": "icis.environment.choices.PlantStatus",
         "ViolationStatusEnum": "icis.environment.choices.ViolationStatus",
         "ReceivingClassEnum": "icis.environment.choices.ReceivingClass",

@@ -56,6 +56,8 @@ DOSSIERS_DOIT = (
     *(f"dossiers.{p}" for p in ("add_dossier", "change_dossier", "add_dossierstep", "record_any_step")),
     *(f"dossiers.{p}" for p in ("add_applicant", "change_applicant", "view_scoringscheme")),
     *(f"dossiers.{a}_{m}" for a in ("view", "add", "change") for m in ("publicholiday", "workingdayoverride")),
+    *(f"dossiers.{a}_{m}" for a in ("view", "add", "change") for m in ("procedureversion", "proceduredeadline")),
+    "geo.set_mountainous",
 )
 DOSSIERS_COMMUNE = ("dossiers.add_dossier", "dossiers.add_dossierstep")
 READ = (*READ, *DOSSIERS_READ)

@@ -3,15 +3,24 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from icis.core.admin import ScopedAdminMixin
 
-from .models import Applicant, Dossier, DossierStep, PublicHoliday, ScoringScheme, WorkingDayOverride
+from .models import (
+    Applicant,
+    Dossier,
+    DossierStep,
+    ProcedureDeadline,
+    ProcedureVersion,
+    PublicHoliday,
+    ScoringScheme,
+    WorkingDayOverride,
+)
 
 
 @admin.register(PublicHoliday)
 class PublicHolidayAdmin(SimpleHistoryAdmin):
     """The working-day calendar: confirm an unconfirmed day once its announcement is checked."""
 
-    list_display = ["date", "name", "confirmed", "source"]
-    list_filter = ["confirmed"]
+    list_display = ["date", "name", "kind", "confirmed", "source"]
+    list_filter = ["confirmed", "kind"]
     search_fields = ["name", "source"]
     date_hierarchy = "date"
 
@@ -21,6 +30,22 @@ class WorkingDayOverrideAdmin(SimpleHistoryAdmin):
     list_display = ["date", "decision", "confirmed"]
     list_filter = ["confirmed"]
     autocomplete_fields = ["document"]
+
+
+class ProcedureDeadlineInline(admin.TabularInline):
+    model = ProcedureDeadline
+    extra = 0
+    fields = ["step", "anchor", "anchor_step", "legs", "basis", "text_vi", "text_en"]
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(SimpleHistoryAdmin):
+    """The procedure's deadlines per legal text. An amending decree is a new version with its own
+    effective date; dossiers opened from that day follow it, older ones keep theirs."""
+
+    list_display = ["code", "title", "effective_from", "effective_to", "is_verified"]
+    autocomplete_fields = ["document"]
+    inlines = [ProcedureDeadlineInline]
 
 
 @admin.register(ScoringScheme)

@@ -1,4 +1,4 @@
-"""Vietnamese working days, from data: weekends, public holidays and Saturdays made working days.
+"""Vietnamese working days: weekends, public holidays and Saturdays made working days.
 
 Counting follows the Civil Code 2015 (Art 147–148), which administrative deadlines use:
 
@@ -7,17 +7,53 @@ Counting follows the Civil Code 2015 (Art 147–148), which administrative deadl
 * N (calendar) days: the due date is D + N; when that is a weekend or a holiday, the period ends on
   the next working day.
 
-State bodies work Monday to Friday. A public holiday is a day off only when it is recorded and
-confirmed (`PublicHoliday.confirmed`); unconfirmed entries and years with no holiday data are not
-guessed at: they come back as caveats next to the deadline they might move.
+State bodies work Monday to Friday. The days off come from two places:
+
+* generated for any year, from the Labour Code 2019 (Bộ luật Lao động 45/2019/QH14): the fixed-date
+  holidays of Art 112.1 (1/1, 30/4, 1/5, 2/9) and, when one falls on a Saturday or Sunday, the day
+  in lieu on the next working day (Art 111.3);
+* recorded as data (`PublicHoliday`), because each year's decisions fix them: Tết and the Hùng Kings'
+  day (lunar dates), the day next to 2/9 (the Prime Minister chooses the day before or after), swapped
+  days and the Saturdays worked for them (`WorkingDayOverride`).
+
+A recorded day counts only when it is confirmed. Unconfirmed entries, and years whose lunar holidays
+or second National Day holiday are not recorded yet, are not guessed at: they come back as warnings
+next to the deadline they might move.
 """
 
 import datetime
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
 ONE_DAY = datetime.timedelta(days=1)
+# Labour Code 2019 Art 112.1 a, c, d, đ: the holidays whose solar date is fixed by the Code itself.
+FIXED_HOLIDAYS = (
+    (1, 1, "Tết Dương lịch", "Bộ luật Lao động 2019, Điều 112 khoản 1 điểm a"),
+    (4, 30, "Ngày Chiến thắng", "Bộ luật Lao động 2019, Điều 112 khoản 1 điểm c"),
+    (5, 1, "Ngày Quốc tế lao động", "Bộ luật Lao động 2019, Điều 112 khoản 1 điểm d"),
+    (9, 2, "Quốc khánh", "Bộ luật Lao động 2019, Điều 112 khoản 1 điểm đ"),
+)
+IN_LIEU_BASIS = "Bộ luật Lao động 2019, Điều 111 khoản 3"
+
+
+@lru_cache(maxsize=256)
+def statutory_days_off(year: int) -> dict[datetime.date, str]:
+    """The fixed-date holidays of `year` and their days in lieu, generated from the Labour Code."""
+    fixed = {datetime.date(year, month, day): f"{name} ({basis})" for month, day, name, basis in FIXED_HOLIDAYS}
+    days = {day: name for day, name in fixed.items() if day.weekday() < 5}
+    for day in sorted(fixed):
+        if day.weekday() >= 5:
+            lieu = day + ONE_DAY
+            while lieu.weekday() >= 5 or lieu in fixed or lieu in days:
+                lieu += ONE_DAY
+            days[lieu] = _in_lieu_name(day)
+    return days
+
+
+def _in_lieu_name(day: datetime.date) -> str:
+    return f"Nghỉ bù ngày lễ {day:%d/%m/%Y} ({IN_LIEU_BASIS})"
 
 
 class WorkingCalendar:
@@ -28,21 +64,27 @@ class WorkingCalendar:
         working_days: Iterable[datetime.date] = (),
         unconfirmed: dict[datetime.date, str] | None = None,
         covered_years: Iterable[int] | None = None,
+        national_day_years: Iterable[int] | None = None,
     ):
+        """`covered_years`: years whose lunar holidays (Tết, Hùng Kings) are recorded;
+        `national_day_years`: years whose day next to 2/9 is recorded (by default the covered years)."""
         self.holidays = dict(holidays) if isinstance(holidays, dict) else {day: "" for day in holidays}
         self.working_days = set(working_days)
         self.unconfirmed = dict(unconfirmed or {})
         years = {day.year for day in (*self.holidays, *self.unconfirmed)}
         self.covered_years = set(covered_years) if covered_years is not None else years
+        self.national_day_years = set(national_day_years) if national_day_years is not None else set(self.covered_years)
 
     @classmethod
     def from_db(cls) -> "WorkingCalendar":
         """The calendar as recorded: two queries, whatever the span."""
-        from .models import PublicHoliday, WorkingDayOverride
+        from .models import HolidayKind, PublicHoliday, WorkingDayOverride
 
         holidays, unconfirmed = {}, {}
-        for day, name, confirmed in PublicHoliday.objects.values_list("date", "name", "confirmed"):
+        kinds: dict[str, set[int]] = {}
+        for day, name, confirmed, kind in PublicHoliday.objects.values_list("date", "name", "confirmed", "kind"):
             (holidays if confirmed else unconfirmed)[day] = name
+            kinds.setdefault(kind, set()).add(day.year)
         working = set()
         for day, decision, confirmed in WorkingDayOverride.objects.values_list("date", "decision", "confirmed"):
             if confirmed:
@@ -53,13 +95,14 @@ class WorkingCalendar:
             holidays=holidays,
             working_days=working,
             unconfirmed=unconfirmed,
-            covered_years={day.year for day in (*holidays, *unconfirmed)},
+            covered_years=kinds.get(HolidayKind.TET, set()) & kinds.get(HolidayKind.HUNG_KINGS, set()),
+            national_day_years=kinds.get(HolidayKind.NATIONAL_DAY_ADJACENT, set()),
         )
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.working_days:
             return True
-        return day.weekday() < 5 and day not in self.holidays
+        return day.weekday() < 5 and day not in self.holidays and day not in statutory_days_off(day.year)
 
     def next_working_day(self, day: datetime.date) -> datetime.date:
         """`day` itself when it is a working day, else the first working day after it."""
@@ -105,7 +148,21 @@ class WorkingCalendar:
         for year in range(start.year, end.year + 1):
             if year not in self.covered_years:
                 notes.append(
-                    _("No public holidays are recorded for %(year)s: only weekends were skipped.") % {"year": year}
+                    _(
+                        "No lunar-calendar holidays (Tết, Hùng Kings' day) or day swaps are recorded for %(year)s: "
+                        "only weekends and the fixed-date holidays were skipped."
+                    )
+                    % {"year": year}
+                )
+            national_day = datetime.date(year, 9, 2)
+            beside = [national_day - ONE_DAY, national_day + ONE_DAY]
+            if year not in self.national_day_years and any(start < d <= end for d in beside):
+                notes.append(
+                    _(
+                        "The second National Day holiday of %(year)s (01/09 or 03/09, chosen by the Prime "
+                        "Minister) is not recorded: both were counted as usual days."
+                    )
+                    % {"year": year}
                 )
         return notes
 

@@ -1,13 +1,14 @@
-"""The establishment ladder: the eleven steps a cluster's dossier climbs, as data.
+"""The establishment ladder: the eleven steps a cluster's dossier climbs.
 
 Each step says which kind of document proves it (the first listed is the one expected; the others
-are accepted because offices use them for the same act) and, where Decree 32/2024 Art 10 sets one,
-its legal deadline: a chain of legs ("15 days, then 5 working days") counted from an anchor (the
-investor's first letter, an earlier step, or the day DoIT had the complete dossier).
+are accepted because offices use them for the same act).
 
-Steps 4–8 (consultation and the investor-selection council, Art 13) carry no deadline: the decree
-sets none for them. Step 9's 25 days run from the complete dossier, so the council's time counts
-inside them; see docs/dossiers.md for why and for the other readings of the text.
+The legal deadlines are not here: they are data (`ProcedureVersion` / `ProcedureDeadline`), one
+version per legal text with its effective date, so an amending decree is a new version entered
+without code. `Rule` is how one deadline is counted once read: a chain of legs ("15 days, then 5
+working days") from an anchor (the investor's first letter, an earlier step, or the day DoIT had the
+complete dossier). Under Decree 32/2024 Art 10, steps 4–8 carry no deadline; step 9's 25 days run from
+the complete dossier (see docs/dossiers.md).
 """
 
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ class Rule:
     basis: str
     text_vi: str
     text_en: str
+    version: str = ""  # the code of the ProcedureVersion it comes from
+    version_title: str = ""
 
     def text(self, **dates) -> str:
         template = self.text_vi if _vietnamese() else self.text_en
@@ -55,7 +58,6 @@ class Step:
     title_vi: str
     title_en: str
     document_types: tuple[str, ...]
-    rule: Rule | None = None
     # Who acts at this step; commune officials may record only the commune's steps.
     actor: str = "doit"
 
@@ -102,13 +104,6 @@ LADDER: tuple[Step, ...] = (
         "UBND xã thông báo tiếp nhận hồ sơ đề nghị làm chủ đầu tư",
         "Commune's public notice inviting investor dossiers",
         (D.NOTICE,),
-        Rule(
-            OPENED,
-            (Leg(5, WORKING),),
-            "Nghị định 32/2024/NĐ-CP, Điều 10 khoản 1",
-            "5 ngày làm việc kể từ ngày nhận văn bản đầu tiên của nhà đầu tư ({date})",
-            "5 working days from the investor's first letter ({date})",
-        ),
         actor="commune",
     ),
     Step(
@@ -116,13 +111,6 @@ LADDER: tuple[Step, ...] = (
         "Nhà đầu tư nộp hồ sơ; UBND xã trình Sở Công Thương",
         "Investor's report submitted; commune's submission to DoIT",
         (D.SUBMISSION, D.OFFICIAL_LETTER),
-        Rule(
-            2,
-            (Leg(15, CALENDAR), Leg(5, WORKING)),
-            "Nghị định 32/2024/NĐ-CP, Điều 10 khoản 1–2",
-            "5 ngày làm việc kể từ khi hết 15 ngày nhận hồ sơ tính từ ngày thông báo ({date}; nhận hồ sơ đến {mid})",
-            "5 working days after the 15 days of receiving dossiers from the notice ({date}; receiving ends {mid})",
-        ),
         actor="commune",
     ),
     Step(
@@ -160,26 +148,12 @@ LADDER: tuple[Step, ...] = (
         "Sở Công Thương thẩm định, báo cáo UBND tỉnh",
         "DoIT appraisal report to the province",
         (D.REPORT, D.SUBMISSION),
-        Rule(
-            COMPLETE,
-            (Leg(25, CALENDAR),),
-            "Nghị định 32/2024/NĐ-CP, Điều 10 khoản 3",
-            "25 ngày kể từ ngày Sở Công Thương nhận đủ hồ sơ ({date}); thời gian bổ sung hồ sơ không tính",
-            "25 days from the day DoIT had the complete dossier ({date}); time to supplement it does not count",
-        ),
     ),
     Step(
         10,
         "Quyết định thành lập / mở rộng CCN",
         "Establishment (or expansion) decision",
         (D.DECISION,),
-        Rule(
-            9,
-            (Leg(7, WORKING),),
-            "Nghị định 32/2024/NĐ-CP, Điều 10 khoản 4",
-            "7 ngày làm việc kể từ ngày nhận hồ sơ, báo cáo thẩm định của Sở Công Thương ({date})",
-            "7 working days from DoIT's appraisal report ({date})",
-        ),
     ),
     Step(
         11,

@@ -23,12 +23,26 @@ from .ladder import LAST_STEP
 SCORE = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
+class HolidayKind(models.TextChoices):
+    """Why a weekday is off. The fixed-date holidays (1/1, 30/4, 1/5, 2/9) are generated from the Labour
+    Code for any year; the others are known only from each year's decisions, so they are data."""
+
+    FIXED = "fixed", _("fixed-date holiday")
+    TET = "tet", _("Lunar New Year (Tết)")
+    HUNG_KINGS = "hung_kings", _("Hùng Kings' Commemoration")
+    NATIONAL_DAY_ADJACENT = "national_day_adjacent", _("day next to National Day")
+    SWAP = "swap", _("swapped day off")
+    COMPENSATION = "compensation", _("day off in lieu")
+    OTHER = "other", _("other")
+
+
 class PublicHoliday(TimeStamped):
     """A day state bodies do not work although it is a weekday: a statutory holiday (Labour Code
     2019 Art 112) or a day off the Prime Minister grants or swaps for a given year."""
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=24, choices=HolidayKind.choices, default=HolidayKind.OTHER)
     source = models.CharField(
         _("source"), max_length=500, help_text=_("The law or the announcement that makes it a day off.")
     )
@@ -124,6 +138,141 @@ class ScoringScheme(TimeStamped):
     @property
     def total_max(self) -> Decimal:
         return self.infrastructure_max + self.environment_max + self.capacity_max + self.financial_max
+
+
+class ProcedureVersion(TimeStamped):
+    """The deadlines of the establishment and expansion procedure as one legal text sets them
+    (Decree 32/2024 Art 10), in force from a date. An amending decree is a new version entered as data
+    (administration or a data migration), never a code change; a dossier follows the version in force
+    on the day it was opened."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    document = models.ForeignKey(
+        Document, verbose_name=_("legal text"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True, help_text=_("Blank: still in force."))
+    is_verified = models.BooleanField(_("checked against the legal text"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("procedure deadline version")
+        verbose_name_plural = _("procedure deadline versions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True) | models.Q(effective_to__gt=models.F("effective_from")),
+                name="dossiers_procedure_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["effective_from"], name="dossiers_procedure_one_per_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Anchor(models.TextChoices):
+    OPENED = "opened", _("the investor's first letter (dossier opened)")
+    COMPLETE = "complete", _("the complete dossier received by DoIT")
+    STEP = "step", _("an earlier step")
+
+
+class DayUnit(models.TextChoices):
+    WORKING = "working", _("working days")
+    CALENDAR = "calendar", _("days")
+
+
+MAX_LEG_DAYS = 366
+
+
+class ProcedureDeadline(models.Model):
+    """One step's legal deadline in a version: legs of days counted one after the other from an
+    anchor ("15 days, then 5 working days"), with the words of the rule in both languages."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    step = models.PositiveSmallIntegerField(_("step"))
+    anchor = models.CharField(_("counted from"), max_length=10, choices=Anchor.choices)
+    anchor_step = models.PositiveSmallIntegerField(
+        _("anchor step"), null=True, blank=True, help_text=_("When counted from an earlier step: its number.")
+    )
+    legs = models.JSONField(
+        _("periods"),
+        help_text=_('One after the other, e.g. [{"days": 15, "unit": "calendar"}, {"days": 5, "unit": "working"}].'),
+    )
+    basis = models.CharField(_("legal basis"), max_length=300, help_text=_("Article and clause, in Vietnamese."))
+    text_vi = models.CharField(
+        _("rule in Vietnamese"),
+        max_length=400,
+        help_text=_("{date}: the anchor's date; {mid}: end of the first period."),
+    )
+    text_en = models.CharField(_("rule in English"), max_length=400)
+
+    history = history()
+
+    class Meta:
+        ordering = ["version", "step"]
+        verbose_name = _("procedure deadline")
+        verbose_name_plural = _("procedure deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "step"], name="dossiers_deadline_once_per_step"),
+            models.CheckConstraint(
+                condition=models.Q(step__gte=1) & models.Q(step__lte=LAST_STEP), name="dossiers_deadline_step_on_ladder"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(anchor="step") & models.Q(anchor_step__isnull=False))
+                | (~models.Q(anchor="step") & models.Q(anchor_step__isnull=True)),
+                name="dossiers_deadline_anchor_step_iff_step",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version.code} · {self.step}: {self.basis}"
+
+    def clean(self):
+        errors = {}
+        if self.anchor == Anchor.STEP and self.anchor_step is not None and self.step is not None:
+            if not 1 <= self.anchor_step < self.step:
+                errors["anchor_step"] = _("The anchor step must be an earlier step (1 to %(last)s).") % {
+                    "last": self.step - 1
+                }
+        if self.anchor == Anchor.STEP and self.anchor_step is None:
+            errors["anchor_step"] = _("Give the number of the step the deadline is counted from.")
+        if self.anchor != Anchor.STEP and self.anchor_step is not None:
+            errors["anchor_step"] = _("Only a deadline counted from an earlier step names an anchor step.")
+        problem = legs_problem(self.legs)
+        if problem:
+            errors["legs"] = problem
+        for field in ("text_vi", "text_en"):
+            try:
+                (getattr(self, field) or "").format(date="", mid="")
+            except (KeyError, IndexError, ValueError):
+                errors[field] = _("Only {date} and {mid} may appear between braces.")
+        if errors:
+            raise ValidationError(errors, code="invalid")
+
+
+def legs_problem(legs) -> str:
+    """What is wrong with a list of periods, or "" when it is well formed."""
+    if not isinstance(legs, list) or not legs:
+        return _('Give at least one period as a list of {"days": N, "unit": "working" or "calendar"}.')
+    for number, leg in enumerate(legs, start=1):
+        if not isinstance(leg, dict) or set(leg) != {"days", "unit"}:
+            return _("Period %(n)s must have exactly the keys 'days' and 'unit'.") % {"n": number}
+        days = leg["days"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LEG_DAYS:
+            return _("Period %(n)s: days must be a whole number from 1 to %(max)s.") % {
+                "n": number,
+                "max": MAX_LEG_DAYS,
+            }
+        if leg["unit"] not in DayUnit.values:
+            return _("Period %(n)s: unit must be 'working' or 'calendar'.") % {"n": number}
+    return ""
 
 
 class DossierQuerySet(ScopedQuerySet):

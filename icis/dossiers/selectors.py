@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from . import ladder
 from .calendar import WorkingCalendar
-from .choices import STEP_STATE_COLOURS, SelectionOutcome, StepState
-from .models import Applicant, Dossier, DossierStep, ScoringScheme
+from .choices import CLOSING_OUTCOMES, STEP_STATE_COLOURS, SelectionOutcome, StepState
+from .models import Anchor, Applicant, Dossier, DossierStep, ProcedureVersion, ScoringScheme
 
 
 def dossier_list() -> QuerySet[Dossier]:
@@ -53,6 +53,7 @@ class Rung:
 
     step: ladder.Step
     state: str
+    rule: ladder.Rule | None = None
     head: DossierStep | None = None
     records: list[DossierStep] = field(default_factory=list)
     anchor_date: datetime.date | None = None
@@ -86,6 +87,7 @@ class LadderState:
     rungs: list[Rung]
     current_step: int
     today: datetime.date
+    procedure: ProcedureVersion | None = None
 
     @property
     def current(self) -> Rung | None:
@@ -108,6 +110,40 @@ class LadderState:
     @property
     def is_overdue(self) -> bool:
         return bool(self.overdue)
+
+
+# Procedure deadlines, as versioned data -------------------------------------------------------------
+
+
+def procedure_versions() -> list[ProcedureVersion]:
+    """Every version with its deadlines: two queries, however many dossiers are then placed."""
+    return list(ProcedureVersion.objects.prefetch_related("deadlines").order_by("-effective_from"))
+
+
+def procedure_on(day: datetime.date, versions: list[ProcedureVersion] | None = None) -> ProcedureVersion | None:
+    """The version in force on `day`: the latest that took effect on or before it and had not ended."""
+    for version in procedure_versions() if versions is None else versions:
+        if version.effective_from <= day and (version.effective_to is None or version.effective_to >= day):
+            return version
+    return None
+
+
+def procedure_rules(version: ProcedureVersion | None) -> dict[int, ladder.Rule]:
+    """The version's deadlines by step, ready to count."""
+    if version is None:
+        return {}
+    rules = {}
+    for row in version.deadlines.all():
+        rules[row.step] = ladder.Rule(
+            anchor=row.anchor_step if row.anchor == Anchor.STEP else row.anchor,
+            legs=tuple(ladder.Leg(leg["days"], leg["unit"]) for leg in row.legs),
+            basis=row.basis,
+            text_vi=row.text_vi,
+            text_en=row.text_en,
+            version=version.code,
+            version_title=version.title,
+        )
+    return rules
 
 
 def _anchor(rule: ladder.Rule, dossier: Dossier, heads: dict[int, DossierStep]) -> datetime.date | None:
@@ -135,11 +171,18 @@ def deadline(rule: ladder.Rule, start: datetime.date, calendar: WorkingCalendar)
 
 
 def dossier_state(
-    dossier: Dossier, *, today: datetime.date | None = None, calendar: WorkingCalendar | None = None
+    dossier: Dossier,
+    *,
+    today: datetime.date | None = None,
+    calendar: WorkingCalendar | None = None,
+    versions: list[ProcedureVersion] | None = None,
 ) -> LadderState:
-    """Every step of the ladder: done, skipped, overdue, due or pending, with its legal due date."""
+    """Every step of the ladder: done, skipped, overdue, due or pending, with its legal due date under
+    the procedure version in force on the day the dossier was opened."""
     today = today or timezone.localdate()
     calendar = calendar or WorkingCalendar.from_db()
+    procedure = procedure_on(dossier.opened_on, versions)
+    rules = procedure_rules(procedure)
     records = _records(dossier)
     heads = head_records(dossier, records)
     by_step: dict[int, list[DossierStep]] = defaultdict(list)
@@ -157,15 +200,16 @@ def dossier_state(
     rungs = []
     for step in ladder.LADDER:
         head = heads.get(step.number)
-        rung = Rung(step=step, state=StepState.PENDING, head=head, records=by_step.get(step.number, []))
-        if step.rule is not None:
-            rung.anchor_date = _anchor(step.rule, dossier, heads)
+        rule = rules.get(step.number)
+        rung = Rung(step=step, state=StepState.PENDING, rule=rule, head=head, records=by_step.get(step.number, []))
+        if rule is not None:
+            rung.anchor_date = _anchor(rule, dossier, heads)
             if rung.anchor_date is not None:
-                rung.due, ends = deadline(step.rule, rung.anchor_date, calendar)
-                rung.rule_text = step.rule.text(date=rung.anchor_date, mid=ends[0] if len(ends) > 1 else None)
+                rung.due, ends = deadline(rule, rung.anchor_date, calendar)
+                rung.rule_text = rule.text(date=rung.anchor_date, mid=ends[0] if len(ends) > 1 else None)
                 rung.caveats = calendar.caveats(rung.anchor_date, rung.due)
             else:
-                rung.rule_text = step.rule.text(date=None, mid=None)
+                rung.rule_text = rule.text(date=None, mid=None)
         if head is not None:
             rung.state = StepState.DONE
             if rung.due and head.date > rung.due:
@@ -180,15 +224,17 @@ def dossier_state(
             else:
                 rung.state = StepState.DUE
         rungs.append(rung)
-    return LadderState(dossier=dossier, rungs=rungs, current_step=current, today=today)
+    return LadderState(dossier=dossier, rungs=rungs, current_step=current, today=today, procedure=procedure)
 
 
 def with_states(dossiers, *, today=None, calendar: WorkingCalendar | None = None) -> list[Dossier]:
-    """The dossiers with `.state` set, sharing one calendar (two queries for the whole list)."""
+    """The dossiers with `.state` set, sharing one calendar and the procedure versions (four queries
+    for the whole list)."""
     calendar = calendar or WorkingCalendar.from_db()
+    versions = procedure_versions()
     rows = list(dossiers)
     for dossier in rows:
-        dossier.state = dossier_state(dossier, today=today, calendar=calendar)
+        dossier.state = dossier_state(dossier, today=today, calendar=calendar, versions=versions)
     return rows
 
 
@@ -198,6 +244,17 @@ def overdue_ids(dossiers: QuerySet[Dossier], *, today=None) -> list[int]:
 
 
 # Investor selection --------------------------------------------------------------------------------
+
+
+def live_dossier(cluster, kind: str) -> Dossier | None:
+    """The cluster's latest dossier of `kind` that was not refused or withdrawn, with its applicants."""
+    return (
+        Dossier.objects.filter(cluster=cluster, kind=kind)
+        .exclude(outcome__in=CLOSING_OUTCOMES)
+        .prefetch_related(Prefetch("applicants", queryset=Applicant.objects.select_related("organisation", "scheme")))
+        .order_by("-opened_on", "-id")
+        .first()
+    )
 
 
 def scheme_in_force(day: datetime.date) -> ScoringScheme | None:

@@ -8,6 +8,7 @@ each old commune. GSO codes are the natural keys.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,24 @@ class Commune(models.Model):
     legacy_communes = models.ManyToManyField(
         LegacyCommune, through="CommuneMerge", related_name="successors", verbose_name=_("merged from")
     )
+    # Decree 32/2024 Art 2.1 sets a 5 ha floor (not 10 ha) for clusters "ở các huyện miền núi". Districts
+    # are gone, so the province records which commune-level units are mountainous, with its source.
+    mountainous = models.BooleanField(
+        _("mountainous area"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Decree 32/2024 Art 2.1: clusters in mountainous areas may be 5–75 ha instead of 10–75 ha. "
+            "Blank: not recorded yet."
+        ),
+    )
+    mountainous_source = models.CharField(
+        _("source of the mountainous classification"),
+        max_length=300,
+        blank=True,
+        help_text=_("The decision that classifies the unit as mountainous (number, date, issuer)."),
+    )
 
     history = history()
 
@@ -98,6 +117,7 @@ class Commune(models.Model):
         ordering = ["name"]
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
+        permissions = [("set_mountainous", _("Can record whether a commune is in a mountainous area"))]
 
     def __str__(self):
         return self.name
@@ -105,6 +125,18 @@ class Commune(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = search_words(self.code, self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.mountainous is not None and not self.mountainous_source.strip():
+            raise ValidationError(
+                {
+                    "mountainous_source": _(
+                        "Name the decision that classifies %(name)s as mountainous or not (number, date, issuer)."
+                    )
+                    % {"name": self.name}
+                },
+                code="source_required",
+            )
 
 
 class MergeType(models.TextChoices):

@@ -59,7 +59,14 @@ class Rule(models.Model):
     code = models.CharField(_("code"), max_length=60, help_text=_("e.g. Art 8.2a"))
     check_name = models.CharField(_("check"), max_length=40, help_text=_("Name of the check function (checks.py)."))
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    citation = models.CharField(
+        _("article and clause"),
+        max_length=200,
+        blank=True,
+        help_text=_("In Vietnamese, as the text numbers it, e.g. 'Nghị định 32/2024/NĐ-CP, Điều 8 khoản 2 điểm c'."),
+    )
     title = models.CharField(_("what it requires"), max_length=300)
+    quote = models.TextField(_("words of the legal text"), blank=True, help_text=_("Quoted, not paraphrased."))
     order = models.PositiveSmallIntegerField(default=0)
 
     history = history()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from icis.clusters.models import Cluster
 
 from . import checks
+from .choices import Outcome
 from .models import RuleSet
 
 
@@ -33,33 +34,66 @@ def eligibility(
     day = on or timezone.localdate()
     rule_set = rule_set_on(day)
     if rule_set is None:
+        missing = _("Load the rules of the legal text in force.")
         return {
             "eligible": False,
+            "outcome": Outcome.CANNOT_ASSESS,
             "rule_set": None,
             "on": day,
             "checks": [
                 {
                     "rule": "-",
+                    "citation": "",
                     "title": _("No rule set is in force on that date."),
+                    "quote": "",
                     "passed": False,
-                    "detail": _("Load the rules of the legal text in force."),
+                    "outcome": Outcome.CANNOT_ASSESS,
+                    "detail": missing,
+                    "missing": [missing],
                 }
             ],
         }
     context = checks.Context(
-        cluster=cluster, on=day, added_area_ha=added_area_ha, demand_ha=demand_ha, area_unit=rule_set.area_unit
+        cluster=cluster,
+        on=day,
+        added_area_ha=added_area_ha,
+        demand_ha=demand_ha,
+        area_unit=rule_set.area_unit,
+        action=action,
     )
     results = []
     for rule in rule_set.rules.all():
         if rule.action != action:
             continue
-        passed, detail = checks.run(rule.check_name, context, rule.params)
-        results.append({"rule": rule.code, "title": rule.title, "passed": passed, "detail": detail})
+        result = checks.run(rule.check_name, context, rule.params)
+        results.append(
+            {
+                "rule": rule.code,
+                "citation": rule.citation,
+                "title": rule.title,
+                "quote": rule.quote,
+                "passed": result.passed,
+                "outcome": result.outcome,
+                "detail": result.detail,
+                "missing": result.missing,
+            }
+        )
     return {
         "eligible": bool(results) and all(r["passed"] for r in results),
+        "outcome": overall(r["outcome"] for r in results),
         "rule_set": rule_set.code,
         "rule_set_title": rule_set.title,
         "rule_set_verified": rule_set.is_verified,
         "on": day,
         "checks": results,
     }
+
+
+def overall(outcomes) -> str:
+    """Failed when any gate fails; passed only when every gate passes; otherwise cannot be assessed."""
+    outcomes = list(outcomes)
+    if Outcome.FAILED in outcomes:
+        return Outcome.FAILED
+    if outcomes and all(o == Outcome.PASSED for o in outcomes):
+        return Outcome.PASSED
+    return Outcome.CANNOT_ASSESS

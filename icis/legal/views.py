@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from icis.clusters.models import Cluster
@@ -8,6 +9,27 @@ from icis.core.views import ScopedObjectMixin
 
 from . import selectors
 from .models import Action
+
+MAX_HA = Decimal("10000")
+
+
+def _hectares(raw: str, label: str, errors: list[str]) -> Decimal | None:
+    """'6', '6.5' or '6,5' → Decimal; blank → None; anything else → an error naming the field."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    text = raw.replace(",", ".") if "." not in raw else raw
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0 or value >= MAX_HA:
+        errors.append(
+            _("%(field)s: '%(value)s' is not an area in hectares (a number from 0 to %(max)s).")
+            % {"field": label, "value": raw[:40], "max": MAX_HA}
+        )
+        return None
+    return value
 
 
 class EligibilityView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
@@ -23,17 +45,18 @@ class EligibilityView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
         action = self.request.GET.get("action", Action.EXPAND)
         if action not in Action.values:
             action = Action.EXPAND
-        try:
-            added = Decimal(self.request.GET.get("added_area_ha", "") or "0")
-        except InvalidOperation:
-            added = Decimal(0)
-        if not added.is_finite() or abs(added) > 10**6:  # "NaN", "1e999" (no cluster has a million ha): as "abc"
-            added = Decimal(0)
+        errors: list[str] = []
+        added = _hectares(self.request.GET.get("added_area_ha", ""), _("Area to add (ha)"), errors)
+        demand = _hectares(self.request.GET.get("demand_ha", ""), _("Documented demand for land (ha)"), errors)
         context.update(
             cluster=self.object,
             action=action,
             added=added,
+            demand=demand,
             actions=Action.choices,
-            result=selectors.eligibility(self.object, action=action, added_area_ha=added),
+            errors=errors,
+            result=None
+            if errors
+            else selectors.eligibility(self.object, action=action, added_area_ha=added, demand_ha=demand),
         )
         return context

@@ -60,6 +60,7 @@ class RungSerializer(StepRefSerializer):
     overdue = serializers.SerializerMethodField()
     rule = serializers.CharField(source="rule_text", allow_blank=True)
     legal_basis = serializers.SerializerMethodField()
+    deadline_version = serializers.SerializerMethodField()
     anchor_date = serializers.DateField(allow_null=True)
     late_days = serializers.IntegerField()
     overdue_days = serializers.IntegerField()
@@ -74,7 +75,12 @@ class RungSerializer(StepRefSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_legal_basis(self, rung):
-        return rung.step.rule.basis if rung.step.rule else None
+        return rung.rule.basis if rung.rule else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_deadline_version(self, rung):
+        """The code of the procedure version the deadline was counted under."""
+        return rung.rule.version if rung.rule else None
 
     @extend_schema_field(ProofSerializer(allow_null=True))
     def get_proof(self, rung):
@@ -178,7 +184,9 @@ class DossierSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         if not hasattr(dossier, "state"):
             from .. import selectors
 
-            dossier.state = selectors.dossier_state(dossier, calendar=self.context.get("calendar"))
+            dossier.state = selectors.dossier_state(
+                dossier, calendar=self.context.get("calendar"), versions=self.context.get("procedure_versions")
+            )
         return dossier.state
 
     @extend_schema_field(serializers.IntegerField())
@@ -200,13 +208,27 @@ class DossierSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         return self._state(dossier).is_overdue
 
 
+class ProcedureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    legal_basis = serializers.CharField()
+    effective_from = serializers.DateField()
+    is_verified = serializers.BooleanField()
+
+
 class DossierDetailSerializer(DossierSerializer):
+    procedure = serializers.SerializerMethodField(help_text="the deadline version in force on the opening day")
     steps = serializers.SerializerMethodField()
     applicants = serializers.SerializerMethodField()
     selection = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "steps", "applicants", "selection"]
+        fields = [*DossierSerializer.Meta.fields, "procedure", "steps", "applicants", "selection"]
+
+    @extend_schema_field(ProcedureSerializer(allow_null=True))
+    def get_procedure(self, dossier):
+        procedure = self._state(dossier).procedure
+        return ProcedureSerializer(procedure).data if procedure else None
 
     def _selection(self, dossier):
         if not hasattr(dossier, "selection"):

@@ -1,8 +1,13 @@
+import datetime
+
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from icis.core.api.permissions import requires
 from icis.core.api.views import IF_MATCH, PreconditionFailed, ScopedViewSet, etag_for
@@ -43,7 +48,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         context = super().get_serializer_context()
         if not hasattr(self, "_calendar"):
             self._calendar = WorkingCalendar.from_db()
+            self._versions = selectors.procedure_versions()
         context["calendar"] = self._calendar
+        context["procedure_versions"] = self._versions
         return context
 
     def retrieve(self, request, *args, **kwargs):
@@ -164,3 +171,52 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         )
         fresh = get_object_or_404(selectors.dossier_detail(), pk=dossier.pk)
         return Response(DossierDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+MAX_WORKING_DAYS = 1000
+EARLIEST, LATEST = datetime.date(1990, 1, 1), datetime.date(2199, 12, 31)
+
+
+class AddWorkingDaysQuery(serializers.Serializer):
+    start = serializers.DateField(input_formats=["iso-8601"], help_text="YYYY-MM-DD; the day itself is not counted")
+    days = serializers.IntegerField(min_value=0, max_value=MAX_WORKING_DAYS)
+
+    def validate_start(self, value):
+        if not EARLIEST <= value <= LATEST:
+            raise serializers.ValidationError(
+                _("Give a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")},
+                code="out_of_range",
+            )
+        return value
+
+
+class AddWorkingDaysSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="the n-th working day after start")
+    warnings = serializers.ListField(
+        child=serializers.CharField(), help_text="what the calendar does not know that could move the date"
+    )
+
+
+class AddWorkingDaysView(APIView):
+    """N working days after a date on the state bodies' calendar (Civil Code Art 147–148: the start day
+    is not counted): weekends, the Labour Code's fixed-date holidays and the recorded Tết, Hùng Kings'
+    days and day swaps are skipped. Warnings name unconfirmed days and years whose holidays are not
+    recorded yet."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("days", int, required=True, description=f"0 to {MAX_WORKING_DAYS}"),
+        ],
+        responses={200: AddWorkingDaysSerializer, 400: OpenApiResponse(description="start or days invalid")},
+    )
+    def get(self, request):
+        query = AddWorkingDaysQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, days = query.validated_data["start"], query.validated_data["days"]
+        calendar = WorkingCalendar.from_db()
+        due = calendar.add_working_days(start, days)
+        return Response(AddWorkingDaysSerializer({"date": due, "warnings": calendar.caveats(start, due)}).data)

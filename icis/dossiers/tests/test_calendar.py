@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from icis.dossiers import calendar_data, ladder, selectors
+from icis.dossiers import calendar_data, selectors
 from icis.dossiers.calendar import WorkingCalendar, add_calendar_days, add_working_days
 from icis.dossiers.models import PublicHoliday, WorkingDayOverride
 
@@ -62,9 +62,10 @@ def test_calendar_days_end_on_the_next_working_day_when_the_last_day_is_off(cal)
     assert cal.add_calendar_days(D(2025, 3, 1), 14) == D(2025, 3, 17)  # Saturday 15/3 → Monday 17/3
 
 
-def test_the_receiving_window_then_five_working_days(cal):
+def test_the_receiving_window_then_five_working_days(db, cal):
     """Step 3: 15 days of receiving from the notice, then 5 working days; here both cross Tết."""
-    due, ends = selectors.deadline(ladder.step(3).rule, D(2025, 1, 10), cal)
+    rule = selectors.procedure_rules(selectors.procedure_on(D(2025, 1, 10)))[3]
+    due, ends = selectors.deadline(rule, D(2025, 1, 10), cal)
     assert ends[0] == D(2025, 2, 3)  # 25/1 is a Saturday, then Tết: receiving ends Monday 3/2
     assert due == D(2025, 2, 10)
 

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from icis.clusters.models import Cluster
 
 from .. import selectors
+from ..choices import Outcome
 from ..models import Action
 
 
@@ -25,13 +26,18 @@ class EligibilityQuery(serializers.Serializer):
 
 class CheckSerializer(serializers.Serializer):
     rule = serializers.CharField()
+    citation = serializers.CharField(help_text="article and clause, in Vietnamese")
     title = serializers.CharField()
-    passed = serializers.BooleanField()
+    quote = serializers.CharField(help_text="the words of the legal text")
+    passed = serializers.BooleanField(help_text="true only when the outcome is 'passed'")
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
     detail = serializers.CharField()
+    missing = serializers.ListField(child=serializers.CharField(), help_text="what is missing (cannot_assess)")
 
 
 class EligibilitySerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
     rule_set = serializers.CharField(allow_null=True)
     on = serializers.DateField()
     checks = CheckSerializer(many=True)
