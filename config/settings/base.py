@@ -116,6 +116,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+DATABASE_ROUTERS = ["icis.core.routers.TablelessModelsRouter"]
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers: IMMEDIATE takes the write lock at BEGIN, so two edits queue instead of
     # failing half-way; WAL lets readers go on while one writes.
