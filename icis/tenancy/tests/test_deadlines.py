@@ -76,8 +76,8 @@ def test_the_report_list_prints_the_deadline_as_before_a_day_and_marks_late_repo
     draft = services.submission_save(form="02", period="2026-H1", cluster=cluster20, data=FORM_02, actor=boss)
     send_on(draft, datetime.date(2026, 6, 20), boss)
     client.force_login(boss)
-    with translation.override("en"):
-        page = client.get("/tenancy/reports/?period=2026-H1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"  # pages are Vietnamese unless the user chose English
+    page = client.get("/tenancy/reports/?period=2026-H1").content.decode()
     assert "Form 02 overdue (due before 20/06/2026)" in page  # Vietnamese: "(hạn: trước ngày 20/06/2026)"
     assert "sent late" in page
 
