@@ -85,3 +85,46 @@ def implausible(clusters: QuerySet) -> QuerySet:
     too_small = Q(area_ha__lt=MIN_AREA_SMALL_HA) | (Q(area_ha__lt=MIN_AREA_HA) & ~small)
     rule = Q(area_ha__gt=MAX_AREA_HA) | too_small | Q(industrial_land_ha__gt=F("area_ha"))
     return clusters.filter(rule)
+
+
+ART_2_9 = (
+    "Nghị định 32/2024/NĐ-CP, Điều 2 khoản 9: «Quyết định thành lập, Quyết định mở rộng cụm công nghiệp là văn "
+    "bản của cơ quan có thẩm quyền ghi nhận thông tin pháp lý của cụm công nghiệp, làm căn cứ triển khai đầu tư "
+    "xây dựng hạ tầng kỹ thuật cụm công nghiệp và áp dụng chính sách, quy định của Nhà nước đối với cụm công "
+    "nghiệp.»"
+)
+
+
+def established_on(cluster):
+    """When the cluster was established: its dated lifecycle event, else its establishment decision's date."""
+    change = (
+        cluster.status_changes.filter(to_status="established", effective_on__isnull=False, expansion__isnull=True)
+        .order_by("effective_on")
+        .first()
+    )
+    if change is not None:
+        return change.effective_on
+    decision = cluster.establishment_decision
+    return decision.issued_on if decision is not None else None
+
+
+def dates_before_establishment(cluster, dates: dict) -> list[Warning]:
+    """A dependent record (a lease, an approval) dated before its cluster was established."""
+    established = established_on(cluster)
+    if established is None:
+        return []
+    return [
+        Warning(
+            "date_before_establishment",
+            field,
+            _("%(label)s %(date)s is before the cluster was established (%(established)s). %(rule)s")
+            % {
+                "label": label,
+                "date": day.strftime("%d/%m/%Y"),
+                "established": established.strftime("%d/%m/%Y"),
+                "rule": ART_2_9,
+            },
+        )
+        for field, (label, day) in dates.items()
+        if day is not None and day < established
+    ]

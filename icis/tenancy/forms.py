@@ -50,6 +50,11 @@ class TenantProjectForm(ScopedChoicesMixin, forms.ModelForm):
         help_text=_("For a firm not in the list; register a new firm first."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_warnings = forms.BooleanField(
+        required=False,
+        label=_("Save despite the warnings"),
+        help_text=_("Only after checking the dates against their documents."),
+    )
 
     class Meta:
         model = TenantProject

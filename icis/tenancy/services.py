@@ -9,9 +9,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from icis.clusters import plausibility
 from icis.clusters.models import Cluster
-from icis.clusters.services import field_error
-from icis.core.changes import unchanged
+from icis.clusters.services import CONFIRM_HINT, field_error
+from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 
 from . import periods, report_forms
@@ -119,12 +120,27 @@ def ha_text(value) -> str:
     return text
 
 
+DATED_FIELDS = ("approval_date", "lease_start")
+
+
+def _check_dates(project: TenantProject, *, confirmed: bool, touched) -> None:
+    """A lease or approval dated before the cluster was established is saved only once a person has seen
+    the warning (`confirmed`); the warnings stay on the instance for the page to show."""
+    dates = {f: (TenantProject._meta.get_field(f).verbose_name, getattr(project, f)) for f in DATED_FIELDS}
+    found = plausibility.dates_before_establishment(project.cluster, dates)
+    project.plausibility_warnings = found
+    if found and not confirmed and set(touched) & set(DATED_FIELDS):
+        raise ValidationError({w.field: ValidationError(f"{w.message} {_(CONFIRM_HINT)}", code=w.code) for w in found})
+
+
 @transaction.atomic
-def project_create(*, data: dict, actor, illustrative: bool = False) -> TenantProject:
+def project_create(*, data: dict, actor, illustrative: bool = False, confirmed: bool = True) -> TenantProject:
+    """A lease. Interactive callers pass the person's `confirmed` (see `_check_dates`)."""
     project = TenantProject(**{k: v for k, v in data.items() if k in PROJECT_FIELDS})
     project.is_illustrative = illustrative
     project.full_clean()
     _check_land(project)
+    _check_dates(project, confirmed=confirmed, touched=DATED_FIELDS)
     return _save(project, actor, validated=True)
 
 
@@ -152,15 +168,16 @@ def _check_tenant_change(current: TenantProject, data: dict) -> None:
 
 
 @transaction.atomic
-def project_update(*, project: TenantProject, data: dict, actor, expected_version: int | None = None) -> TenantProject:
+def project_update(
+    *, project: TenantProject, data: dict, actor, expected_version: int | None = None, confirmed: bool = True
+) -> TenantProject:
     current = TenantProject.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version)
     _check_tenant_change(current, data)
-    for key, value in data.items():
-        if key in PROJECT_FIELDS:
-            setattr(current, key, value)
+    changed = apply_changes(current, {k: v for k, v in data.items() if k in PROJECT_FIELDS})
     current.full_clean()
     _check_land(current)
+    _check_dates(current, confirmed=confirmed, touched=changed)
     if unchanged(current):
         return current
     current.version += 1

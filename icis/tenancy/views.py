@@ -83,13 +83,18 @@ class ProjectFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
                     data=data,
                     actor=self.request.user,
                     expected_version=form.cleaned_data.get("version"),
+                    confirmed=form.cleaned_data.get("confirm_warnings", False),
                 )
             else:
-                project = services.project_create(data=data, actor=self.request.user)
+                project = services.project_create(
+                    data=data, actor=self.request.user, confirmed=form.cleaned_data.get("confirm_warnings", False)
+                )
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Tenant project saved."))
+        for warning in getattr(project, "plausibility_warnings", ()):
+            messages.warning(self.request, warning.message)
         return redirect(f"/tenancy/projects/?cluster={project.cluster_id}")
 
 

@@ -69,3 +69,24 @@ def test_the_dashboard_lists_figures_that_break_a_rule(page, hanoi):
     html = page.get("/").content.decode()
     assert 'id="implausible-count">1<' in html
     assert reverse("clusters:cluster_detail", args=[big.pk]) in html.split('id="implausible"')[1]
+
+
+def test_a_lease_dated_before_the_cluster_was_established_needs_confirmation(api, hanoi):
+    import datetime
+
+    from icis.clusters.choices import ClusterStatus
+    from icis.tenancy import services as tenancy
+
+    cluster = make_cluster(
+        status=ClusterStatus.ESTABLISHED, status_date=datetime.date(2019, 3, 1), area_ha=30, industrial_land_ha=20
+    )
+    tenant = tenancy.tenant_create(data={"name": "Công ty TNHH Thử", "tax_code": "0101234567"}, actor=None)
+    body = {"cluster": cluster.pk, "tenant": tenant.pk, "land_ha": "2", "lease_start": "2018-06-01"}
+    refused = api.post("/api/tenant-projects/", body, format="json")
+    assert refused.status_code == 400
+    error = refused.json()["errors"][0]
+    assert error["field"] == "lease_start" and error["code"] == "date_before_establishment"
+    assert "01/03/2019" in error["message"] and "Điều 2 khoản 9" in error["message"]
+    assert api.post("/api/tenant-projects/", {**body, "confirm_warnings": True}, format="json").status_code == 201
+    after = api.post("/api/tenant-projects/", {**body, "lease_start": "2019-03-01"}, format="json")
+    assert after.status_code == 201

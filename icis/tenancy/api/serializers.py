@@ -39,6 +39,12 @@ class TenantProjectSerializer(ScopedRelationsMixin, serializers.ModelSerializer)
         required=False, max_length=14, help_text="The firm's tax code (MST), instead of its id."
     )
     land_ha = serializers.DecimalField(max_digits=10, decimal_places=4, min_value=0)
+    confirm_warnings = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Save a lease or approval dated before the cluster was established, after checking it.",
+    )
 
     class Meta:
         model = TenantProject
@@ -59,6 +65,7 @@ class TenantProjectSerializer(ScopedRelationsMixin, serializers.ModelSerializer)
             "employees",
             "is_illustrative",
             "version",
+            "confirm_warnings",
         ]
         read_only_fields = ["is_illustrative", "version"]
 
@@ -78,14 +85,17 @@ class TenantProjectSerializer(ScopedRelationsMixin, serializers.ModelSerializer)
         return attrs
 
     def create(self, validated_data):
-        return services.project_create(data=validated_data, actor=self.context["request"].user)
+        confirmed = validated_data.pop("confirm_warnings", False)
+        return services.project_create(data=validated_data, actor=self.context["request"].user, confirmed=confirmed)
 
     def update(self, instance, validated_data):
+        confirmed = validated_data.pop("confirm_warnings", False)
         return services.project_update(
             project=instance,
             data=validated_data,
             actor=self.context["request"].user,
             expected_version=self.context.get("expected_version"),
+            confirmed=confirmed,
         )
 
 
