@@ -72,6 +72,11 @@ SEEDED_TABLES = frozenset(
         "environment_limit",
         "legal_ruleset",
         "legal_rule",
+        "legal_historicalrule",
+        "dossiers_procedureversion",
+        "dossiers_historicalprocedureversion",
+        "dossiers_proceduredeadline",
+        "dossiers_historicalproceduredeadline",
     }
 )
 

@@ -19,10 +19,11 @@ def test_well_formed_ids_are_numbers():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999", "abc", "sNaN"])
-def test_the_eligibility_check_ignores_an_area_that_is_not_a_number(page, hanoi, value):
+def test_the_eligibility_check_refuses_an_area_that_is_not_a_number_naming_the_field(page, hanoi, value):
     cluster = make_cluster(area_ha=10)
     response = page.get(f"/legal/clusters/{cluster.pk}/", {"added_area_ha": value})
-    assert response.status_code == 200 and response.context["added"] == 0
+    assert response.status_code == 200 and response.context["added"] is None
+    assert len(response.context["errors"]) == 1 and response.context["result"] is None
 
 
 @pytest.mark.django_db

@@ -109,7 +109,7 @@ PATH_MODELS = {
 }
 
 # Required query parameters without a list of choices: a real value for each.
-REQUIRED_QUERY = {"commune": "10273", "period": "2025-H1"}
+REQUIRED_QUERY = {"commune": "10273", "period": "2025-H1", "start": "2026-12-29", "days": 5}
 
 
 def _path_parameters(path: str, objects: dict) -> dict:

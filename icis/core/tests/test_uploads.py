@@ -211,7 +211,7 @@ def test_a_plain_save_cannot_store_an_unchecked_file(hanoi):
 
 
 @pytest.mark.django_db
-def test_field_file_save_is_checked_too(hanoi):
+def test_field_file_save_is_checked_too(hanoi, en):
     document = Document.objects.create(doc_type="decision", number="2/QĐ", year=2024, issuer="UBND")
     with pytest.raises(ValidationError, match="x.html is not an accepted file type"):
         document.file.save("x.html", ContentFile(HTML))

@@ -43,7 +43,7 @@ def test_the_page_queues_the_file_and_the_job_page_shows_the_counts(page, plant,
 
 
 def test_a_refused_file_lists_every_row_on_the_job_page_and_writes_nothing(page, plant, queued):
-    post(page, plant, b"date,parameter,value,unit\n2026-03-01,XYZ,1,mg/l\n2099-01-01,COD,1,mg/l\n")
+    post(page, plant, b"date,parameter,value,unit\n2026-03-01,COD,abc,mg/l\n2099-01-01,COD,1,mg/l\n")
     job = Job.objects.get()
     assert jobs.execute(job.pk) == Job.Status.FAILED
     job.refresh_from_db()
@@ -54,5 +54,5 @@ def test_a_refused_file_lists_every_row_on_the_job_page_and_writes_nothing(page,
 
 
 def test_in_synchronous_mode_the_page_answers_at_once(page, plant):
-    response = post(page, plant, b"date,parameter,value,unit\n2026-03-01,XYZ,1,mg/l\n")
+    response = post(page, plant, b"date,parameter,value,unit\n2026-03-01,COD,abc,mg/l\n")
     assert response.status_code == 200 and response.context["row_errors"][0]["row"] == 2
