@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .choices import ClusterKind
@@ -38,6 +39,14 @@ class Warning:
         return {"code": self.code, "field": self.field, "message": self.message}
 
 
+def _ha(value) -> str:
+    """An area as officers write it: no trailing zeros, the language's decimal mark (6,28 in Vietnamese)."""
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return formats.number_format(Decimal(text), use_l10n=True)
+
+
 def _small_floor(kind: str, communes) -> bool:
     return kind == ClusterKind.CRAFT_VILLAGE or any(getattr(c, "mountainous", False) for c in communes)
 
@@ -53,7 +62,7 @@ def cluster_warnings(*, area_ha, industrial_land_ha, kind: str, communes=()) -> 
                     "area_outside_decree_limits",
                     "area_ha",
                     _("The area %(area)s ha is outside %(floor)s–75 ha. %(rule)s")
-                    % {"area": area_ha, "floor": floor, "rule": ART_2_1},
+                    % {"area": _ha(area_ha), "floor": _ha(floor), "rule": ART_2_1},
                 )
             )
     if area_ha is not None and industrial_land_ha is not None and industrial_land_ha > area_ha:
@@ -62,7 +71,7 @@ def cluster_warnings(*, area_ha, industrial_land_ha, kind: str, communes=()) -> 
                 "industrial_land_above_area",
                 "industrial_land_ha",
                 _("Industrial land (%(land)s ha) is larger than the cluster's area (%(area)s ha). %(rule)s")
-                % {"land": industrial_land_ha, "area": area_ha, "rule": ART_2_6},
+                % {"land": _ha(industrial_land_ha), "area": _ha(area_ha), "rule": ART_2_6},
             )
         )
     return warnings
