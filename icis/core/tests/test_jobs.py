@@ -190,7 +190,7 @@ def test_an_import_whose_connection_is_cut_ends_with_one_error_and_can_be_retrie
         )
     cut = processes.wait_for(record, "status", "!=", "importing")
     assert cut["status"] == "failed" and cut["projects"] == 0, cut
-    assert len(cut["errors"]) == 1 and "connection to the database was lost" in cut["errors"][0]
+    assert len(cut["errors"]) == 1 and "Mất kết nối tới cơ sở dữ liệu" in cut["errors"][0]
     assert cut["job"]["retry"]
     processes.call("recheck", str(record))
     assert processes.wait_for(record, "status", "!=", "checking")["status"] == "valid"
