@@ -1,8 +1,9 @@
 """Reads: forecasts, flags, the construction board, the half-year summary and the cluster panel.
 
 Everything that aggregates many clusters runs a fixed number of queries (no query per cluster):
-one for the clusters with their lifecycle dates, one for the accepted reports, one for milestones;
-the per-cluster arithmetic is plain Python on those rows.
+one for the clusters with their lifecycle dates, one for what the accepted reports say (a `Trail` per
+cluster, computed in SQL: the count, the last few reports, the last increase and the first 100 %, never
+every report), one for milestones; the per-cluster arithmetic is plain Python on those rows.
 """
 
 import calendar
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -58,6 +60,46 @@ class Point:
     percent: Decimal
 
 
+@dataclass(frozen=True)
+class Trail:
+    """What the forecast and the flags need of a cluster's accepted reports, without all of them.
+
+    - count: how many accepted reports there are;
+    - recent: the last reports (at least the forecast window's), oldest first;
+    - last_increase: the latest report that raised overall progress over the one before it (the first
+      report counts when above 0), None if none did;
+    - first_done: the first report at 100 %, None if none is.
+    Reports are in (date, percent) order, as `sorted(points)` puts them.
+    """
+
+    count: int = 0
+    recent: tuple = ()
+    last_increase: Point | None = None
+    first_done: Point | None = None
+
+    @classmethod
+    def of(cls, points, window: int | None = None) -> "Trail":
+        if isinstance(points, Trail):
+            return points
+        ordered = sorted(points)
+        best = None
+        previous = Decimal("0")
+        for point in ordered:
+            if point.percent > previous:
+                best = point
+            previous = point.percent
+        return cls(
+            count=len(ordered),
+            recent=tuple(ordered[-window:] if window else ordered),
+            last_increase=best,
+            first_done=next((p for p in ordered if p.percent >= 100), None),
+        )
+
+    @property
+    def latest(self) -> Point | None:
+        return self.recent[-1] if self.recent else None
+
+
 # ---------------------------------------------------------------------------------------------- forecast
 
 
@@ -80,7 +122,7 @@ def forecast_method(window: int | None = None) -> str:
 
 
 def forecast_completion(
-    points: list[Point], *, window: int | None = None, as_of: datetime.date | None = None
+    points: "list[Point] | Trail", *, window: int | None = None, as_of: datetime.date | None = None
 ) -> Forecast:
     """Expected completion date from accepted reports (see `forecast_method`).
 
@@ -88,30 +130,29 @@ def forecast_completion(
     old rate says nothing about a site where nothing has moved since.
     """
     window = window or settings.ICIS_FORECAST_REPORTS
-    ordered = sorted(points)
-    if not ordered:
+    trail = Trail.of(points, window)
+    if not trail.count:
         return Forecast(None, None, 0, "none", _("No accepted progress report yet."))
-    done = [p for p in ordered if p.percent >= 100]
-    if done:
+    if trail.first_done is not None:
         return Forecast(
-            done[0].on,
+            trail.first_done.on,
             None,
-            len(ordered),
+            trail.count,
             "complete",
-            _("Reported complete (100%%) on %(date)s.") % {"date": _fmt(done[0].on)},
+            _("Reported complete (100%%) on %(date)s.") % {"date": _fmt(trail.first_done.on)},
         )
     if as_of is not None:
-        since, point = last_progress_on(ordered, None)
+        since, point = last_progress_on(trail, None)
         if since is not None and since < add_months(as_of, -settings.ICIS_STALLED_MONTHS):
             return Forecast(
                 None,
                 None,
-                len(ordered),
+                trail.count,
                 "stalled",
                 _("No increase since %(date)s (%(percent)s%%): completion cannot be forecast.")
                 % {"date": _fmt(since), "percent": _pct(point.percent)},
             )
-    used = ordered[-window:]
+    used = list(trail.recent[-window:])
     last = used[-1]
     if len(used) < 2:
         return Forecast(
@@ -186,15 +227,10 @@ class FlagNote:
 
 
 def last_progress_on(
-    points: list[Point], started_on: datetime.date | None
+    points: "list[Point] | Trail", started_on: datetime.date | None
 ) -> tuple[datetime.date | None, Point | None]:
     """The date of the latest accepted report that raised overall progress, with that report; else the start."""
-    best = None
-    previous = Decimal("0")
-    for point in sorted(points):
-        if point.percent > previous:
-            best = point
-        previous = point.percent
+    best = Trail.of(points).last_increase
     if best is not None:
         return best.on, best
     return started_on, None
@@ -205,18 +241,20 @@ def cluster_flags(
     stage: str | None,
     established_on: datetime.date | None,
     started_on: datetime.date | None,
-    points: list[Point],
+    points: "list[Point] | Trail",
     milestones: list[Milestone],
     forecast: Forecast | None,
     as_of: datetime.date,
 ) -> list[FlagNote]:
-    """The warnings for one cluster as of a date, each with its reason. `points` are accepted reports ≤ as_of."""
+    """The warnings for one cluster as of a date, each with its reason. `points` are accepted reports ≤ as_of
+    (a list, of which later ones are dropped, or a `Trail` already computed as of that date)."""
     flags = []
     stalled_months = settings.ICIS_STALLED_MONTHS
     not_started_months = settings.ICIS_NOT_STARTED_MONTHS
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
-    points = sorted(p for p in points if p.on <= as_of)
-    latest = points[-1] if points else None
+    if not isinstance(points, Trail):
+        points = Trail.of([p for p in points if p.on <= as_of], 1)
+    latest = points.latest
     if (
         stage == ClusterStatus.ESTABLISHED
         and established_on
@@ -330,14 +368,70 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _points_by_cluster(clusters, as_of: datetime.date) -> dict[int, list[Point]]:
-    rows = ProgressReport.objects.filter(
-        cluster__in=clusters, status=ReportStatus.ACCEPTED, report_date__lte=as_of
-    ).values_list("cluster_id", "report_date", "overall_percent")
-    points = defaultdict(list)
-    for cluster_id, day, percent in rows:
-        points[cluster_id].append(Point(day, percent))
-    return points
+_TRAIL_SQL = """
+WITH ordered AS (
+    SELECT cluster_id, report_date, overall_percent,
+           overall_percent > COALESCE(
+               LAG(overall_percent) OVER (PARTITION BY cluster_id ORDER BY report_date, overall_percent), 0
+           ) AS rise,
+           ROW_NUMBER() OVER (PARTITION BY cluster_id ORDER BY report_date DESC, overall_percent DESC) AS back,
+           COUNT(*) OVER (PARTITION BY cluster_id) AS n
+    FROM {table}
+    WHERE status = %s AND report_date <= %s{clusters}
+), ranked AS (
+    SELECT cluster_id, report_date, overall_percent, rise, back, n,
+           ROW_NUMBER() OVER (
+               PARTITION BY cluster_id, rise ORDER BY report_date DESC, overall_percent DESC
+           ) AS rise_back,
+           ROW_NUMBER() OVER (
+               PARTITION BY cluster_id, overall_percent >= 100 ORDER BY report_date, overall_percent
+           ) AS done_rank
+    FROM ordered
+)
+SELECT cluster_id, report_date, overall_percent, n, back,
+       CASE WHEN rise AND rise_back = 1 THEN 1 ELSE 0 END,
+       CASE WHEN overall_percent >= 100 AND done_rank = 1 THEN 1 ELSE 0 END
+FROM ranked
+WHERE back <= %s OR (rise AND rise_back = 1) OR (overall_percent >= 100 AND done_rank = 1)
+"""
+
+
+def _percent(value) -> Decimal:
+    """A percentage as the ORM gives it (SQLite hands raw SQL a float)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def trails_by_cluster(clusters: QuerySet | None, as_of: datetime.date, window: int | None = None) -> dict[int, Trail]:
+    """Each cluster's `Trail` of accepted reports dated on or before `as_of`: one query, computed in SQL.
+
+    The database returns at most `window` + 2 reports a cluster (the last `window`, the last increase
+    and the first 100 %), whatever the length of the history; `clusters` (a queryset, None for all)
+    goes in as a subquery, never as a list of ids.
+    """
+    window = window or settings.ICIS_FORECAST_REPORTS
+    scope, scope_params = "", ()
+    if clusters is not None:
+        sql, scope_params = clusters.order_by().values("pk").query.sql_with_params()
+        scope = f" AND cluster_id IN ({sql})"
+    query = _TRAIL_SQL.format(table=connection.ops.quote_name(ProgressReport._meta.db_table), clusters=scope)
+    found: dict[int, dict] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, (ReportStatus.ACCEPTED, as_of, *scope_params, window))
+        for cluster_id, on, percent, count, back, is_rise, is_done in cursor.fetchall():
+            if isinstance(on, str):  # SQLite
+                on = datetime.date.fromisoformat(on)
+            point = Point(on, _percent(percent))
+            mine = found.setdefault(cluster_id, {"count": count, "recent": [], "rise": None, "done": None})
+            if back <= window:
+                mine["recent"].append(point)
+            if is_rise:
+                mine["rise"] = point
+            if is_done:
+                mine["done"] = point
+    return {
+        pk: Trail(count=v["count"], recent=tuple(sorted(v["recent"])), last_increase=v["rise"], first_done=v["done"])
+        for pk, v in found.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------------- summary
@@ -372,7 +466,7 @@ def construction_summary(
     - not_started: status then still `established`;
     - stalled: under construction and flagged stalled as of as_of.
     Revoked clusters count as established (they were) and in none of the other rows.
-    Three queries whatever the number of clusters.
+    Two queries whatever the number of clusters and reports.
     """
     as_of = as_of or timezone.localdate()
     until = min(established_to, as_of) if established_to else as_of
@@ -385,7 +479,8 @@ def construction_summary(
     if established_from:
         rows = rows.filter(established_on__gte=established_from)
     rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on"))
-    points = _points_by_cluster([row["pk"] for row in rows], as_of)
+    trails = trails_by_cluster(clusters, as_of, window=1)
+    empty = Trail()
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
     members = {key: [] for key in SUMMARY_KEYS}
@@ -397,7 +492,7 @@ def construction_summary(
     for row in rows:
         count("established", row)
         stage = row["status_then"]
-        mine = sorted(points.get(row["pk"], []))
+        mine = trails.get(row["pk"], empty)
         if stage in STARTED_STATES:
             count("under_construction", row)
         if stage in COMPLETE_STATES:
@@ -405,7 +500,7 @@ def construction_summary(
         if stage == ClusterStatus.ESTABLISHED:
             count("not_started", row)
         if stage == ClusterStatus.UNDER_CONSTRUCTION:
-            if mine and mine[-1].percent >= near:
+            if mine.latest and mine.latest.percent >= near:
                 count("at_least_90_percent", row)
             flags = cluster_flags(
                 stage=stage,
@@ -432,7 +527,7 @@ class BoardRow:
     stage: str
     established_on: datetime.date | None
     started_on: datetime.date | None
-    points: list[Point]
+    points: list[Point]  # the last few accepted reports (the forecast window), not the whole history
     latest: Point | None
     forecast: Forecast
     flags: list[FlagNote]
@@ -475,6 +570,7 @@ def construction_board(
     if stage:
         clusters = clusters.filter(status=stage)
     open_states = [s for s in ObstacleStatus.values if s != ObstacleStatus.RESOLVED]
+    scope = clusters
     clusters = list(
         clusters.select_related("investor").annotate(
             established_on=_first_change(ClusterStatus.ESTABLISHED),
@@ -488,14 +584,14 @@ def construction_board(
             ),
         )
     )
-    ids = [c.pk for c in clusters]
-    points = _points_by_cluster(ids, today)
+    trails = trails_by_cluster(scope, today)
+    empty = Trail()
     milestones = defaultdict(list)
-    for milestone in Milestone.objects.filter(cluster__in=ids):
+    for milestone in Milestone.objects.filter(cluster__in=scope.values("pk")):
         milestones[milestone.cluster_id].append(milestone)
     rows = []
     for cluster in clusters:
-        mine = sorted(points.get(cluster.pk, []))
+        mine = trails.get(cluster.pk, empty)
         started_on = cluster.started_on or _actual(milestones[cluster.pk], MilestoneKind.CONSTRUCTION_START)
         forecast = forecast_completion(mine, as_of=today)
         flags = cluster_flags(
@@ -508,14 +604,14 @@ def construction_board(
             as_of=today,
         )
         delays = schedule_delays(milestones[cluster.pk], forecast=forecast, as_of=today)
-        latest = mine[-1] if mine else None
+        latest = mine.latest
         rows.append(
             BoardRow(
                 cluster=cluster,
                 stage=cluster.status,
                 established_on=cluster.established_on,
                 started_on=started_on,
-                points=mine,
+                points=list(mine.recent),
                 latest=latest,
                 forecast=forecast,
                 flags=flags,
