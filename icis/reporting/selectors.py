@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from icis.accounts.models import OrganisationKind
@@ -208,6 +210,36 @@ def _submission_figures(form: str, period: periods.Period, clusters: QuerySet) -
     )
 
 
+FORM01_TOTALS = ("revenue_bn_vnd", "budget_paid_bn_vnd", "employees")
+SIX_PLACES = Decimal("0.000001")
+
+
+def _form01_totals(period: periods.Period, clusters: QuerySet) -> tuple[int, dict[str, tuple[Decimal, int]]]:
+    """How many Forms 01 were accepted for the period, and per figure its total and how many left it out.
+
+    One aggregate query: the database reads the figures out of the JSON (PostgreSQL sums them as exact
+    numerics; SQLite as floats, rounded back to 6 decimals, beyond any figure's own) instead of Python
+    decoding every Form 01. Same numbers as `_sum` over the decoded forms.
+    """
+    accepted = Submission.objects.filter(
+        form=ReportForm.FORM_01,
+        period=period.code,
+        status=SubmissionStatus.ACCEPTED,
+        cluster__in=clusters.order_by().values("pk"),
+    ).order_by()
+    figures = {}
+    for key in FORM01_TOTALS:
+        value = Cast(KT(f"data__{key}"), DecimalField(max_digits=30, decimal_places=10))
+        figures[f"{key}__sum"] = Sum(value)
+        figures[f"{key}__n"] = Count(KT(f"data__{key}"))
+    row = accepted.aggregate(n=Count("pk"), **figures)
+    totals = {}
+    for key in FORM01_TOTALS:
+        total = Decimal(str(row[f"{key}__sum"] or 0)).quantize(SIX_PLACES).normalize()
+        totals[key] = (total if total else ZERO, row["n"] - row[f"{key}__n"])
+    return row["n"], totals
+
+
 def _sum(figures: list[dict], key: str) -> tuple[Decimal, int]:
     """Total of one figure over the reports, and how many reports left it out."""
     values = [_dec(data[key]) for data in figures if data.get(key) is not None]
@@ -300,7 +332,7 @@ def _compute(
             filter=(Q(lease_start__lte=day) | Q(approval_date__lte=day)) & ~Q(ended_on__lt=period.start),
         ),
     )
-    form01 = [data for _cluster, data in _submission_figures(ReportForm.FORM_01, period, clusters)]
+    form01_count, form01 = _form01_totals(period, clusters)
     form02 = dict(_submission_figures(ReportForm.FORM_02, period, clusters))
     owe_form02 = len([r for r in established if r["investor_id"]])
     plants = WastewaterPlant.objects.all() if plants is None else plants
@@ -429,16 +461,16 @@ def _compute(
     )
     values["21"] = (projects["fdi"], "", "")
     values["22"] = (projects["operating"], "", "")
-    coverage01 = _coverage_note(len(form01), projects["owe_form01"], "01")
+    coverage01 = _coverage_note(form01_count, projects["owe_form01"], "01")
     for number, key in (("23", "revenue_bn_vnd"), ("24", "budget_paid_bn_vnd")):
-        total, _left_out = _sum(form01, key)
+        total, _left_out = form01[key]
         values[number] = (total.quantize(TWO_PLACES), *coverage01)
-    tenant_people, _left_out = _sum(form01, "employees")
+    tenant_people, _left_out = form01["employees"]
     investor_people, _left_out = _sum(list(form02.values()), "employees")
     values["25"] = (
         int(tenant_people + investor_people),
         *_employees_note(
-            (int(tenant_people), len(form01), projects["owe_form01"]), (int(investor_people), len(form02), owe_form02)
+            (int(tenant_people), form01_count, projects["owe_form01"]), (int(investor_people), len(form02), owe_form02)
         ),
     )
     names = {r["pk"]: r["name"] for r in live}
