@@ -15,3 +15,8 @@ from .base import *  # noqa: E402,F403
 DEBUG = False
 # django.test.Client, which the benchmark drives, sends Host: testserver.
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
+# The national benchmark drives gunicorn on loopback, counts each request's queries in a response
+# header and compares every endpoint with a constant one (icis/synthetic/bench_server.py).
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "127.0.0.1", "localhost"]
+MIDDLEWARE = ["icis.synthetic.bench_server.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+ROOT_URLCONF = "icis.synthetic.bench_server"
