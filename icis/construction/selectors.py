@@ -368,31 +368,29 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# One sort (by cluster and date, which the report index already gives) and two window passes over it.
+# A cluster has at most one live report a date (construction_report_one_per_date), so the date alone
+# orders its accepted reports, as (date, percent) does in Python.
 _TRAIL_SQL = """
 WITH ordered AS (
     SELECT cluster_id, report_date, overall_percent,
-           overall_percent > COALESCE(
-               LAG(overall_percent) OVER (PARTITION BY cluster_id ORDER BY report_date, overall_percent), 0
-           ) AS rise,
-           ROW_NUMBER() OVER (PARTITION BY cluster_id ORDER BY report_date DESC, overall_percent DESC) AS back,
+           overall_percent > COALESCE(LAG(overall_percent) OVER w, 0) AS rise,
+           ROW_NUMBER() OVER w AS rn,
            COUNT(*) OVER (PARTITION BY cluster_id) AS n
     FROM {table}
     WHERE status = %s AND report_date <= %s{clusters}
-), ranked AS (
-    SELECT cluster_id, report_date, overall_percent, rise, back, n,
-           ROW_NUMBER() OVER (
-               PARTITION BY cluster_id, rise ORDER BY report_date DESC, overall_percent DESC
-           ) AS rise_back,
-           ROW_NUMBER() OVER (
-               PARTITION BY cluster_id, overall_percent >= 100 ORDER BY report_date, overall_percent
-           ) AS done_rank
+    WINDOW w AS (PARTITION BY cluster_id ORDER BY report_date)
+), marked AS (
+    SELECT cluster_id, report_date, overall_percent, rn, n,
+           MAX(CASE WHEN rise THEN rn END) OVER (PARTITION BY cluster_id) AS rise_rn,
+           MIN(CASE WHEN overall_percent >= 100 THEN rn END) OVER (PARTITION BY cluster_id) AS done_rn
     FROM ordered
 )
-SELECT cluster_id, report_date, overall_percent, n, back,
-       CASE WHEN rise AND rise_back = 1 THEN 1 ELSE 0 END,
-       CASE WHEN overall_percent >= 100 AND done_rank = 1 THEN 1 ELSE 0 END
-FROM ranked
-WHERE back <= %s OR (rise AND rise_back = 1) OR (overall_percent >= 100 AND done_rank = 1)
+SELECT cluster_id, report_date, overall_percent, n, n - rn + 1,
+       CASE WHEN rn = rise_rn THEN 1 ELSE 0 END,
+       CASE WHEN rn = done_rn THEN 1 ELSE 0 END
+FROM marked
+WHERE rn > n - %s OR rn = rise_rn OR rn = done_rn
 """
 
 

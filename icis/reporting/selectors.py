@@ -231,7 +231,8 @@ def _form01_totals(period: periods.Period, clusters: QuerySet) -> tuple[int, dic
     for key in FORM01_TOTALS:
         value = Cast(KT(f"data__{key}"), DecimalField(max_digits=30, decimal_places=10))
         figures[f"{key}__sum"] = Sum(value)
-        figures[f"{key}__n"] = Count(KT(f"data__{key}"))
+        given = Q(data__has_key=key) & ~Q(**{f"data__{key}": None})  # present and not JSON null
+        figures[f"{key}__n"] = Count("pk", filter=given)
     row = accepted.aggregate(n=Count("pk"), **figures)
     totals = {}
     for key in FORM01_TOTALS:

@@ -47,6 +47,7 @@ PROGRESS_ROWS_1X = 1_000_000
 COMPONENTS_PER_REPORT = 7
 PERIODS = ("2025-H1", "2025-Y")
 INVESTOR_SHARE = 0.7
+INVESTOR_PREFIX = "Chủ đầu tư tổng hợp "
 TAX_PREFIX = "99"  # synthetic tenants' tax codes: 99 and 8 digits
 BATCH = 5000
 STARTED = (ClusterStatus.UNDER_CONSTRUCTION, ClusterStatus.INFRASTRUCTURE_COMPLETE, ClusterStatus.OPERATING)
@@ -86,10 +87,11 @@ def national_delete() -> Counter:
     ]
     for name, queryset in steps:
         deleted[name] += _raw_delete(queryset)
-    investors = list(clusters.exclude(investor=None).values_list("investor_id", flat=True).distinct())
     deleted["clusters"] += _raw_delete(clusters)
     deleted["investors"] += _raw_delete(
-        Organisation.objects.filter(pk__in=investors, name__contains="tổng hợp", clusters__isnull=True)
+        Organisation.objects.filter(name__startswith=INVESTOR_PREFIX, notes=registry.NOTE).exclude(
+            pk__in=Cluster.objects.exclude(investor=None).values("investor_id")
+        )
     )
     deleted["communes"] += _raw_delete(Commune.objects.filter(province__in=provinces))
     deleted["legacy_communes"] += _raw_delete(LegacyCommune.objects.filter(district__province__in=provinces))
@@ -161,9 +163,7 @@ def national_generate(
         investors = _bulk(
             Organisation,
             [
-                Organisation(
-                    name=f"Chủ đầu tư tổng hợp {n:05d} (dữ liệu tổng hợp)", kind="investor", notes=registry.NOTE
-                )
+                Organisation(name=f"{INVESTOR_PREFIX}{n:05d} (dữ liệu tổng hợp)", kind="investor", notes=registry.NOTE)
                 for n in range(1, max(n_clusters // 3, 1) + 1)
             ],
             result,

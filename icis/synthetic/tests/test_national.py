@@ -1,0 +1,224 @@
+"""The national data set, and what the benchmark's fixes promise: the same numbers as before, and query
+counts that do not grow with the data (10 clusters and 1,000, bulk-generated in the test)."""
+
+import datetime
+import io
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from icis.clusters.models import Cluster
+from icis.construction import selectors as construction
+from icis.construction.briefing import briefing_content
+from icis.construction.choices import ReportStatus
+from icis.construction.models import ProgressReport
+from icis.core.testing.factories import superuser
+from icis.reporting import selectors as reporting
+from icis.synthetic import national
+from icis.tenancy import periods
+from icis.tenancy import selectors as tenancy
+from icis.tenancy.models import Submission, TenantProject
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"provinces": 2, "communes_per_province": 3}
+TODAY = datetime.date(2026, 6, 30)
+
+
+def generate(clusters: int, *, replace: bool = True, **sizes) -> national.NationalResult:
+    sizes = {"projects": clusters * 4, "progress_rows": clusters * 8 * 12, **SMALL, **sizes}
+    return national.national_generate(clusters=clusters, replace=replace, **sizes)
+
+
+# ------------------------------------------------------------------ the data set
+
+
+def test_the_command_writes_every_kind_of_row_marked_synthetic():
+    out = io.StringIO()
+    call_command(
+        "generate_national_dataset",
+        clusters=30,
+        projects=90,
+        progress_rows=30 * 8 * 6,
+        stdout=out,
+    )
+    assert "Created (synthetic, scale 1" in out.getvalue()
+    assert Cluster.objects.filter(is_synthetic=False).count() == 0
+    assert all(c.code.startswith("SYN-") and "tổng hợp" in c.notes for c in Cluster.objects.all())
+    assert TenantProject.objects.count() == 90 and not TenantProject.objects.filter(is_illustrative=False).exists()
+    assert ProgressReport.objects.exists() and not ProgressReport.objects.exclude(remarks__contains="tổng hợp").exists()
+    assert Submission.objects.filter(form="01").exists() and Submission.objects.filter(form="02").exists()
+    assert all(s.data.get("synthetic") is True for s in Submission.objects.all())
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("generate_national_dataset", clusters=5, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--scale must be 1 or more"):
+        call_command("generate_national_dataset", scale=0, stdout=io.StringIO())
+
+
+def test_replace_deletes_what_the_last_run_wrote():
+    generate(20, replace=False)
+    first = (Cluster.objects.count(), TenantProject.objects.count(), ProgressReport.objects.count())
+    result = generate(20)
+    assert result.deleted["clusters"] == 20
+    assert (Cluster.objects.count(), TenantProject.objects.count(), ProgressReport.objects.count()) == first
+
+
+# ------------------------------------------------------------------ the same numbers as before
+
+
+def _full_history(as_of):
+    """Every accepted report of every cluster, as the code before the fix loaded them."""
+    points = defaultdict(list)
+    for cluster_id, on, percent in ProgressReport.objects.filter(
+        status=ReportStatus.ACCEPTED, report_date__lte=as_of
+    ).values_list("cluster_id", "report_date", "overall_percent"):
+        points[cluster_id].append(construction.Point(on, percent))
+    return points
+
+
+def test_trails_computed_in_sql_equal_the_whole_history_read_in_python():
+    generate(60, progress_rows=60 * 8 * 30)
+    # uneven histories too: decreases, plateaus, a 100 % reached and then reported again
+    cluster = Cluster.objects.filter(status="under_construction").first()
+    ProgressReport.objects.filter(cluster=cluster).update(overall_percent=Decimal("40.00"))
+    for as_of in (TODAY, datetime.date(2024, 1, 31), datetime.date(2015, 6, 30)):
+        full = _full_history(as_of)
+        for window in (1, 6):
+            trails = construction.trails_by_cluster(None, as_of, window)
+            assert set(trails) == set(full)
+            for pk, points in full.items():
+                assert trails[pk] == construction.Trail.of(points, window), (pk, as_of, window)
+                assert construction.forecast_completion(trails[pk], window=window, as_of=as_of) == (
+                    construction.forecast_completion(points, window=window, as_of=as_of)
+                )
+
+
+def test_occupancy_table_grouped_in_the_database_equals_the_python_grouping(tmp_path):
+    generate(80)
+    old = _old_occupancy_module()
+    clusters = Cluster.objects.all()
+    for group_by in ("cluster", "commune", "legacy_district", "city"):
+        for day in (TODAY, datetime.date(2016, 12, 31)):
+            assert tenancy.occupancy_table(clusters=clusters, group_by=group_by, as_of=day) == old.occupancy_table(
+                clusters=clusters, group_by=group_by, as_of=day
+            ), (group_by, day)
+    assert tenancy.occupancy_table(clusters=Cluster.objects.none(), group_by="city")[0]["clusters"] == 0
+
+
+def test_form01_totals_in_sql_equal_the_decoded_forms():
+    generate(40)
+    Submission.objects.filter(form="01").order_by("pk").first().delete()
+    odd = Submission.objects.filter(form="01").order_by("pk").last()
+    odd.data = {"revenue_bn_vnd": 1.005, "employees": None}
+    odd.save()
+    for code in national.PERIODS:
+        period = periods.parse(code)
+        decoded = [data for _pk, data in reporting._submission_figures("01", period, Cluster.objects.all())]
+        count, totals = reporting._form01_totals(period, Cluster.objects.all())
+        assert count == len(decoded)
+        for key in reporting.FORM01_TOTALS:
+            total, left_out = reporting._sum(decoded, key)
+            assert totals[key] == (total, left_out), key
+            assert totals[key][0].quantize(Decimal("0.01")) == total.quantize(Decimal("0.01"))
+
+
+def _old_occupancy_module():
+    """The occupancy table as it was before the fix (commit 2f523b4), kept here to compare against."""
+    import types
+
+    source = """
+from collections import defaultdict
+from decimal import Decimal
+from django.utils import timezone
+from icis.clusters.models import ClusterCommune
+from icis.tenancy.selectors import TWO_PLACES, occupied_by_cluster, rate
+
+
+def occupancy_table(*, clusters, group_by="cluster", as_of=None):
+    day = as_of or timezone.localdate()
+    cluster_rows = list(
+        clusters.order_by().values(
+            "pk", "name", "code", "industrial_land_ha", "legacy_district_id", "legacy_district__name"
+        )
+    )
+    ids = [row["pk"] for row in cluster_rows]
+    occupied = occupied_by_cluster(ids, day)
+    groups = defaultdict(list)
+    if group_by == "commune":
+        for link in ClusterCommune.objects.filter(cluster_id__in=ids).select_related("commune"):
+            groups[(link.commune_id, link.commune.name)].append(link.cluster_id)
+    by_id = {row["pk"]: row for row in cluster_rows}
+    if group_by == "cluster":
+        for row in cluster_rows:
+            groups[(row["pk"], row["name"])].append(row["pk"])
+    elif group_by == "legacy_district":
+        for row in cluster_rows:
+            groups[(row["legacy_district_id"], row["legacy_district__name"])].append(row["pk"])
+    elif group_by == "city":
+        groups[("all", "")] = ids
+    table = []
+    for (key, label), members in groups.items():
+        with_land = [m for m in members if by_id[m]["industrial_land_ha"]]
+        land = sum((by_id[m]["industrial_land_ha"] for m in with_land), Decimal(0))
+        occ = sum((occupied.get(m, Decimal(0)) for m in with_land), Decimal(0))
+        rates = [rate(occupied.get(m, Decimal(0)), by_id[m]["industrial_land_ha"]) for m in with_land]
+        table.append(
+            {
+                "key": key,
+                "label": label,
+                "clusters": len(members),
+                "clusters_with_land": len(with_land),
+                "industrial_land_ha": land,
+                "occupied_ha": occ,
+                "unleased_ha": land - occ,
+                "occupancy_rate": rate(occ, land),
+                "mean_cluster_rate": (sum(rates, Decimal(0)) / len(rates)).quantize(TWO_PLACES) if rates else None,
+            }
+        )
+    table.sort(key=lambda row: (str(row["label"] or ""), str(row["key"])))
+    return table
+"""
+    module = types.ModuleType("old_occupancy")
+    exec(compile(source, "old_occupancy", "exec"), module.__dict__)  # noqa: S102 - a fixed test fixture
+    return module
+
+
+# ------------------------------------------------------------------ query counts constant in the data size
+
+
+def _counts(boss) -> dict:
+    clusters = Cluster.objects.all()
+    period = periods.parse("2025-Y")
+    briefed = list(Cluster.objects.filter(status__in=construction.BOARD_STAGES).order_by("pk")[:10])
+    calls = {
+        "construction summary": lambda: construction.construction_summary(as_of=TODAY),
+        "construction board": lambda: construction.construction_board(user=boss, today=TODAY),
+        "Form 04 figures": lambda: reporting._compute(form="04", period=period, clusters=clusters),
+        "briefing, 10 clusters": lambda: briefing_content(briefed, user=boss),
+        **{
+            f"occupancy by {group_by}": (
+                lambda group_by=group_by: tenancy.occupancy_table(clusters=clusters, group_by=group_by, as_of=TODAY)
+            )
+            for group_by in ("cluster", "commune", "legacy_district", "city")
+        },
+    }
+    counts = {}
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        counts[name] = len(queries)
+    return counts
+
+
+def test_query_counts_are_the_same_for_10_and_1000_clusters():
+    boss = superuser()
+    generate(10, progress_rows=10 * 8 * 12)
+    small = _counts(boss)
+    generate(1000, projects=2000, progress_rows=1000 * 8 * 3)
+    assert Cluster.objects.count() == 1000
+    large = _counts(boss)
+    assert small == large
