@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/icis
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: run test install lint test-sqlite test-postgres bench messages clean
+.PHONY: run test install lint test-sqlite test-postgres bench bench-registry messages clean
 
 .tools/bin/uv:
 	python3 scripts/bootstrap_uv.py
@@ -48,8 +48,31 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
-# Scale check on its own database (var/bench.sqlite3, or DATABASE_URL): 1,500 synthetic clusters, then latencies.
+# The national benchmark (docs/benchmark.md): PostgreSQL at DATABASE_URL (default icis_bench on 127.0.0.1,
+# created when missing), the 1x national synthetic data set
+# (generated once, kept), every main page and endpoint through gunicorn, one table appended to
+# bench/RESULTS.md. BENCH_10X=1 also fills icis_bench_10x (BENCH_10X_URL) at 10x and measures it beside.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/icis_bench
+BENCH_10X_URL ?= postgres://postgres@127.0.0.1:5432/icis_bench_10x
+BENCH_SETTINGS := --settings=config.settings.bench
 bench: install
+	@export DATABASE_URL=$${DATABASE_URL:-$(BENCH_URL)}; set -e; \
+	$(RUN) python scripts/ensure_database.py "$$DATABASE_URL"; \
+	$(RUN) python manage.py migrate --noinput -v0 $(BENCH_SETTINGS); \
+	$(RUN) python manage.py createcachetable $(BENCH_SETTINGS); \
+	$(RUN) python manage.py generate_national_dataset --if-missing --replace $(BENCH_SETTINGS); \
+	ten=""; \
+	if [ -n "$(BENCH_10X)" ]; then \
+		$(RUN) python scripts/ensure_database.py "$(BENCH_10X_URL)"; \
+		DATABASE_URL="$(BENCH_10X_URL)" $(RUN) python manage.py migrate --noinput -v0 $(BENCH_SETTINGS); \
+		DATABASE_URL="$(BENCH_10X_URL)" $(RUN) python manage.py createcachetable $(BENCH_SETTINGS); \
+		DATABASE_URL="$(BENCH_10X_URL)" $(RUN) python manage.py generate_national_dataset --scale 10 --if-missing --replace $(BENCH_SETTINGS); \
+		ten="--ten-x-url $(BENCH_10X_URL)"; \
+	fi; \
+	$(RUN) python manage.py bench_national $$ten --output bench/RESULTS.md $(BENCH_SETTINGS)
+
+# The earlier in-process registry benchmark (bench/RESULTS.md, first tables), on var/bench.sqlite3 or DATABASE_URL.
+bench-registry: install
 	$(RUN) python manage.py migrate --noinput --settings=config.settings.bench
 	$(RUN) python manage.py createcachetable --settings=config.settings.bench
 	$(RUN) python manage.py generate_synthetic_registry --replace --settings=config.settings.bench
