@@ -41,12 +41,13 @@ def rate(occupied, land) -> Decimal | None:
     return (Decimal(occupied) / Decimal(land) * 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def occupying_on(day: datetime.date) -> Q:
+def occupying_on(day: datetime.date, prefix: str = "") -> Q:
     """Projects whose land counts as occupied on `day`: leased, or covered by an investment approval,
-    from their start; not after the lease ended or the tenant left."""
-    started = Q(lease_start__lte=day) | Q(approval_date__lte=day)
-    lease_running = Q(lease_end__isnull=True) | Q(lease_end__gte=day)
-    still_there = Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    from their start; not after the lease ended or the tenant left. `prefix` reaches them through a
+    relation (e.g. "tenant_projects__" from a cluster)."""
+    started = Q(**{f"{prefix}lease_start__lte": day}) | Q(**{f"{prefix}approval_date__lte": day})
+    lease_running = Q(**{f"{prefix}lease_end__isnull": True}) | Q(**{f"{prefix}lease_end__gte": day})
+    still_there = Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
     return started & lease_running & still_there
 
 
@@ -116,6 +117,8 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
     up (integer arithmetic on 1/10,000 ha), so it equals the mean of `rate()` exactly on every database.
     """
     day = as_of or timezone.localdate()
+    if group_by == "cluster":  # one row a cluster: a join and GROUP BY cluster, no correlated subquery
+        return _occupancy_by_cluster(clusters, day)
     if group_by == "commune":
         base = ClusterCommune.objects.filter(cluster__in=clusters.order_by().values("pk"))
         prefix, key, label = "cluster__", "commune_id", "commune__name"
@@ -164,6 +167,35 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
                 "mean_cluster_rate": (Decimal(group["hundredths"]) / 100 / n_land).quantize(TWO_PLACES)
                 if n_land
                 else None,
+            }
+        )
+    table.sort(key=lambda row: (str(row["label"] or ""), str(row["key"])))
+    return table
+
+
+def _occupancy_by_cluster(clusters, day: datetime.date) -> list[dict]:
+    occupied = Coalesce(
+        Sum("tenant_projects__land_ha", filter=occupying_on(day, prefix="tenant_projects__")),
+        Value(Decimal(0)),
+        output_field=HECTARE_FIELD,
+    )
+    table = []
+    for row in clusters.order_by().values("pk", "name", "industrial_land_ha").annotate(occ=occupied):
+        land = row["industrial_land_ha"]
+        has_land = bool(land)
+        occ = hectares(row["occ"]) if has_land else Decimal(0)
+        own_rate = rate(occ, land) if has_land else None
+        table.append(
+            {
+                "key": row["pk"],
+                "label": row["name"],
+                "clusters": 1,
+                "clusters_with_land": int(has_land),
+                "industrial_land_ha": land if has_land else Decimal(0),
+                "occupied_ha": occ,
+                "unleased_ha": (land - occ) if has_land else Decimal(0),
+                "occupancy_rate": own_rate,
+                "mean_cluster_rate": own_rate.quantize(TWO_PLACES) if has_land else None,
             }
         )
     table.sort(key=lambda row: (str(row["label"] or ""), str(row["key"])))
