@@ -151,9 +151,10 @@ defaults
     mode http
     log global
     timeout connect 2s
-    timeout client 60s
+    timeout client 120s
     timeout server 120s
-    timeout http-request 10s
+    timeout http-request 30s
+    timeout http-keep-alive 30s
     # A server that stops takes no new connection: the request is sent to the other one.
     retries 3
     option redispatch 1

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request carries its X-Request-ID (icis/core/request_log.py).
     "icis.core.request_log.RequestIdMiddleware",
+    # /health/ and /ready/ for load balancers: any Host, plain HTTP, no session (icis/core/health.py).
+    "icis.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

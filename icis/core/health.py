@@ -76,6 +76,23 @@ def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     return sorted(pending)
 
 
+class HealthCheckMiddleware:
+    """Answers /health/ and /ready/ before the rest of the middleware (second, after the request id):
+    load balancers and container engines check by address (Host: 10.0.0.5:8000), which ALLOWED_HOSTS
+    rightly refuses for pages, and over plain HTTP, which production redirects; the checks need neither
+    sessions, locale nor CSRF. The answer depends on nothing in the request but its method."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/health/":
+            return health(request)
+        if request.path == "/ready/":
+            return ready(request)
+        return self.get_response(request)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def health(request):

@@ -103,12 +103,14 @@ def test_health_and_ready_are_not_throttled_and_write_nothing(client):
     assert not [q for q in ctx.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
 
 
-def test_health_is_exempt_from_https_redirect(client, settings):
+def test_checks_answer_by_address_over_plain_http(client, settings):
+    """A load balancer checks 10.0.0.5:8000 over HTTP: no DisallowedHost, no HTTPS redirect, for the checks only."""
     settings.SECURE_SSL_REDIRECT = True
-    settings.SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
-    assert client.get("/health/").status_code == 200
-    assert client.get("/ready/").status_code == 200
-    assert client.get("/accounts/login/").status_code == 301
+    settings.ALLOWED_HOSTS = ["icis.example.vn"]
+    assert client.get("/health/", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/ready/", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+    assert client.get("/accounts/login/", HTTP_HOST="icis.example.vn").status_code == 301
 
 
 # Request ids and logs
