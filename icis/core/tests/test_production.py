@@ -274,3 +274,15 @@ def test_report_pages_read_from_the_replica_alias(client, hanoi, boss, settings,
     decisions.clear()
     client.post("/reports/form-04/", {})
     assert all(alias is None for _, alias in decisions)
+
+
+def test_job_log_lines_carry_the_job_id(caplog, boss):
+    from icis.core import jobs
+    from icis.core.models import Job
+
+    caplog.handler.addFilter(RequestIdFilter())
+    job = Job.objects.create(handler="icis.no.such.handler", label="t", created_by=boss, status=Job.Status.SUCCEEDED)
+    with caplog.at_level(logging.WARNING, logger="icis.core.jobs"):
+        jobs.run_job.call(job.pk)  # not waiting in the queue: a warning, logged under the job's id
+    assert [r.request_id for r in caplog.records if r.name == "icis.core.jobs"] == [f"job-{job.pk}"]
+    assert request_id_var.get() == "-"
