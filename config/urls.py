@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from icis.accounts.api.views import TokenDetailView, TokenListView, TokenView
 from icis.clusters.api.views import ClusterViewSet
 from icis.construction.api import urls as construction_api
+from icis.core import health
 from icis.core.media import media_file
 from icis.dashboard.api.views import SummaryView
 from icis.documents.api.views import DocumentViewSet
@@ -47,6 +48,9 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    # For load balancers and supervisors: unauthenticated, cheap, never cached (icis/core/health.py).
+    path("health/", health.health, name="health"),
+    path("ready/", health.ready, name="ready"),
     path("", include("icis.dashboard.urls")),
     path("clusters/", include("icis.clusters.urls")),
     path("construction/", include("icis.construction.urls")),

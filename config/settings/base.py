@@ -64,6 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its X-Request-ID (icis/core/request_log.py).
+    "icis.core.request_log.RequestIdMiddleware",
+    # /health/ and /ready/ for load balancers: any Host, plain HTTP, no session (icis/core/health.py).
+    "icis.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +83,8 @@ MIDDLEWARE = [
     "icis.core.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "icis.core.middleware.ChangeChannelMiddleware",
+    # Report pages read from the replica when DATABASE_REPLICA_URL is set (icis/core/replica.py).
+    "icis.core.replica.ReplicaReadsMiddleware",
     # Last: it answers lock-outs for the login form.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,6 +123,15 @@ DATABASES = {
     )
 }
 DATABASE_ROUTERS = ["icis.core.routers.TablelessModelsRouter"]
+# A read replica of the primary (PostgreSQL streaming replication): report reads go there (docs/deployment.md).
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", ""), conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS.insert(0, "icis.core.replica.ReplicaRouter")
+# GET/HEAD requests under these paths read report data from the replica (when there is one).
+ICIS_REPLICA_PATHS = env_list("ICIS_REPLICA_PATHS", ["/reports/", "/api/reports/"])
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers: IMMEDIATE takes the write lock at BEGIN, so two edits queue instead of
@@ -256,10 +271,23 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Every line carries the request id; ICIS_LOG_JSON=1 (production's default) writes one JSON object a line.
+ICIS_LOG_JSON = env_bool("ICIS_LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "icis.core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "icis.core.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if ICIS_LOG_JSON else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "ERROR"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

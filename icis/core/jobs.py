@@ -106,8 +106,15 @@ def _send(job_id: int) -> None:
 
 @task()
 def run_job(job_id: int) -> str:
-    """The queue's one task: run the job's handler. Its outcome is on the Job row."""
-    return execute(job_id)
+    """The queue's one task: run the job's handler. Its outcome is on the Job row. Every log line it
+    writes carries `job-<id>` as its request id (icis/core/request_log.py)."""
+    from .request_log import request_id_var
+
+    token = request_id_var.set(f"job-{job_id}")
+    try:
+        return execute(job_id)
+    finally:
+        request_id_var.reset(token)
 
 
 def retry(job: Job) -> bool:
