@@ -4,9 +4,9 @@ import pytest
 from openpyxl import load_workbook
 
 from icis.accounts import roles
-from icis.accounts.tests.conftest import api_client_for
-from icis.core.testing.factories import person
 from icis.reporting.export import XLSX_CONTENT_TYPE
+from icis.testing.factories import person
+from icis.testing.personas import api_client_for
 
 from .registry import EXPECTED_03, EXPECTED_04
 
