@@ -10,6 +10,8 @@ from django.test import Client
 
 from icis.accounts import roles
 from icis.core.registry import MenuItem, Panel, Tab, menu, panels, role_grants, tabs
+from icis.core.scoping import scope_links
+from icis.documents.models import Document
 from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +206,21 @@ def test_a_grant_reaches_the_group_when_the_roles_are_synced(db):
 def test_a_grant_must_name_app_and_codename():
     with pytest.raises(ImproperlyConfigured):
         role_grants.grant(roles.CITY_LEADER.name, "add_cluster")
+
+
+def test_documents_are_scoped_through_the_links_the_apps_register(world):
+    """Documents name no app: the clusters app registers the link that scopes them."""
+    official = world["users"]["commune-official"]
+    docs = world["docs"]
+
+    def visible():
+        rows = Document.objects.restrict(official).filter(pk__in=[d.pk for d in docs.values()])
+        return set(rows.values_list("number", flat=True))
+
+    assert visible() == {docs["a"].number, docs["general"].number}
+    registered = scope_links._links["documents.Document"]
+    scope_links._links["documents.Document"] = []  # as if no app linked documents: all are general
+    try:
+        assert visible() == {d.number for d in docs.values()}
+    finally:
+        scope_links._links["documents.Document"] = registered
