@@ -74,13 +74,18 @@ class ScopeLinks:
 
     def q(self, label: str, user, action: str) -> models.Q:
         """Rows of `label` that a link from a record `user` reaches names, or that nothing links."""
-        reached, unlinked = models.Q(pk__in=[]), models.Q()
-        for through, source, target in self._links.get(label, []):
+        links = self._links.get(label, [])
+        if not links:
+            return models.Q()  # nothing links these rows: every one is general
+        unlinked, reached = models.Q(), []
+        for through, source, target in links:
             model = through()
             sources = model._meta.get_field(source).related_model.objects.restrict(user, action)
-            reached |= models.Q(pk__in=model.objects.filter(**{f"{source}__in": sources}).values(f"{target}_id"))
+            reached.append(models.Q(pk__in=model.objects.filter(**{f"{source}__in": sources}).values(f"{target}_id")))
             unlinked &= ~models.Q(pk__in=model.objects.values(f"{target}_id"))
-        return reached | unlinked
+        for q in reached:
+            unlinked |= q
+        return unlinked
 
 
 scope_links = ScopeLinks()
