@@ -1,7 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from icis.core.testing import factories
+from icis.testing import factories
+from icis.testing.personas import linked, world  # noqa: F401  (the permission-matrix personas, for every app)
 
 
 @pytest.fixture

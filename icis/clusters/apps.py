@@ -6,3 +6,26 @@ class ClustersConfig(AppConfig):
     name = "icis.clusters"
     label = "clusters"
     verbose_name = _("clusters")
+
+    def ready(self):
+        from icis.accounts import roles
+        from icis.core.registry import MenuItem, menu, role_grants
+        from icis.core.scoping import scope_links
+
+        from .models import Cluster
+
+        # A document is seen by whoever sees one of its clusters (and by all while it has none).
+        scope_links.register(
+            "documents.Document", through=lambda: Cluster.documents.through, source="cluster", target="document"
+        )
+
+        menu.register(MenuItem("clusters", _("Clusters"), "clusters:cluster_list", order=20, section="clusters"))
+        role_grants.grant(roles.READERS, "clusters.view_cluster", "clusters.view_clusterexpansion")
+        role_grants.grant(
+            roles.DOIT,
+            *("clusters.add_cluster", "clusters.change_cluster", "clusters.change_cluster_legal"),
+            *("clusters.transition_cluster", "clusters.add_clusterexpansion", "clusters.change_clusterexpansion"),
+        )
+        role_grants.grant(roles.COMMUNE_OFFICIAL.name, "clusters.change_cluster", "clusters.change_cluster_legal")
+        # An investor edits its cluster's facts, never the legal fields (decisions, status).
+        role_grants.grant(roles.INVESTOR.name, "clusters.change_cluster")

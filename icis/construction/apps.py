@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,64 @@ class ConstructionConfig(AppConfig):
     name = "icis.construction"
     label = "construction"
     verbose_name = _("Construction monitoring")
+
+    def ready(self):
+        from icis.accounts import roles
+        from icis.core.registry import MenuItem, Panel, Tab, menu, panels, role_grants, tabs
+
+        from . import panels as contributed
+
+        menu.register(
+            MenuItem(
+                "construction",
+                _("Construction"),
+                "construction:board",
+                order=30,
+                section="construction",
+                permissions=("construction.view_progressreport",),
+            )
+        )
+        panels.register(
+            "cluster",
+            Panel(
+                "construction",
+                "construction/_cluster_panel.html",
+                contributed.cluster,
+                slot="bottom",
+                permissions=("construction.view_progressreport",),
+            ),
+        )
+        panels.register(
+            "dashboard",
+            Panel(
+                "construction",
+                "construction/_dashboard_card.html",
+                contributed.dashboard,
+                slot="bottom",
+                permissions=("construction.view_obstacle",),
+            ),
+        )
+        tabs.register(
+            "cluster",
+            Tab(
+                "construction",
+                _("Construction progress"),
+                lambda cluster: reverse("construction:cluster_progress", args=[cluster.pk]),
+                order=30,
+                permissions=("construction.view_progressreport",),
+            ),
+        )
+        models = ("progressreport", "milestone", "obstacle", "visitplan", "plannedvisit", "visitrecord", "visitphoto")
+        role_grants.grant(roles.READERS, *(f"construction.view_{m}" for m in models))
+        role_grants.grant(
+            roles.DOIT,
+            *("construction.add_progressreport", "construction.review_progressreport"),
+            *("construction.add_milestone", "construction.change_milestone"),
+            *("construction.add_obstacle", "construction.change_obstacle"),
+            *("construction.add_visitplan", "construction.approve_visitplan"),
+            *("construction.change_plannedvisit", "construction.delete_plannedvisit"),
+            "construction.add_visitrecord",
+        )
+        role_grants.grant(roles.COMMUNE_OFFICIAL.name, "construction.add_obstacle")
+        role_grants.grant(roles.INVESTOR.name, "construction.add_progressreport")
+        role_grants.grant(roles.INSPECTOR.name, "construction.add_visitrecord")

@@ -50,3 +50,42 @@ def choices_in_scope(queryset, user, *, keep=()):
     allowed = queryset.restrict(user, LINK)
     keep = [pk for pk in keep if pk is not None]
     return allowed | queryset.filter(pk__in=keep) if keep else allowed
+
+
+class ScopeLinks:
+    """Rows seen through the records that link to them: a document is seen by whoever sees one of the
+    clusters it is linked to, and by everyone while nothing links it (a decree, a city plan).
+
+    The app that owns the linking record registers the link from its `AppConfig.ready()`, so the
+    linked app (documents) names none of the apps above it:
+
+        scope_links.register("documents.Document", through=lambda: Cluster.documents.through,
+                             source="cluster", target="document")
+    """
+
+    def __init__(self):
+        self._links: dict[str, list[tuple]] = {}
+
+    def register(self, label: str, *, through, source: str, target: str) -> None:
+        self._links.setdefault(label, []).append((through, source, target))
+
+    def unregister(self, label: str, through) -> None:
+        self._links[label] = [link for link in self._links.get(label, []) if link[0] is not through]
+
+    def q(self, label: str, user, action: str) -> models.Q:
+        """Rows of `label` that a link from a record `user` reaches names, or that nothing links."""
+        links = self._links.get(label, [])
+        if not links:
+            return models.Q()  # nothing links these rows: every one is general
+        unlinked, reached = models.Q(), []
+        for through, source, target in links:
+            model = through()
+            sources = model._meta.get_field(source).related_model.objects.restrict(user, action)
+            reached.append(models.Q(pk__in=model.objects.filter(**{f"{source}__in": sources}).values(f"{target}_id")))
+            unlinked &= ~models.Q(pk__in=model.objects.values(f"{target}_id"))
+        for q in reached:
+            unlinked |= q
+        return unlinked
+
+
+scope_links = ScopeLinks()

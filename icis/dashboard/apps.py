@@ -6,3 +6,8 @@ class DashboardConfig(AppConfig):
     name = "icis.dashboard"
     label = "dashboard"
     verbose_name = _("dashboard")
+
+    def ready(self):
+        from icis.core.registry import MenuItem, menu
+
+        menu.register(MenuItem("dashboard", _("Dashboard"), "dashboard:home", order=10, section="dashboard"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
-from icis.core.scoping import ScopedQuerySet
+from icis.core.scoping import ScopedQuerySet, scope_links
 from icis.core.text import search_words
 from icis.core.uploads import DOCUMENT, UploadField
 
@@ -29,12 +29,10 @@ class DocumentType(models.TextChoices):
 
 class DocumentQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
-        """Documents of the clusters the user reaches, and general ones linked to no cluster."""
-        links = Document.clusters.through.objects
-        visible = links.filter(
-            cluster__in=Document._meta.get_field("clusters").related_model.objects.restrict(user, action)
-        ).values("document_id")
-        return models.Q(pk__in=visible) | ~models.Q(pk__in=links.values("document_id"))
+        """Documents linked to a record the user reaches, and general ones linked to nothing.
+
+        The apps that link documents (clusters) register the links (icis.core.scoping.scope_links)."""
+        return scope_links.q("documents.Document", user, action)
 
 
 class Document(Versioned, TimeStamped):

@@ -6,3 +6,8 @@ class PlanningConfig(AppConfig):
     name = "icis.planning"
     label = "planning"
     verbose_name = _("planning")
+
+    def ready(self):
+        from icis.core.registry import MenuItem, menu
+
+        menu.register(MenuItem("planning", _("Plans"), "planning:home", order=60, section="planning"))

@@ -13,7 +13,7 @@ from icis.accounts.models import AuditEvent, Organisation, OrganisationKind, Use
 from icis.clusters.models import ClusterAssignment
 from icis.core import channel
 from icis.core.audit import acting
-from icis.core.testing.factories import english, make_cluster, person, superuser
+from icis.testing.factories import english, make_cluster, person, superuser
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import connection, connections
 from icis.clusters import services
 from icis.clusters.models import Cluster
 from icis.core.concurrency import StaleVersion
-from icis.core.testing.factories import make_cluster, superuser
+from icis.testing.factories import make_cluster, superuser
 
 
 @pytest.mark.django_db(transaction=True)

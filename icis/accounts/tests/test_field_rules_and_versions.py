@@ -1,8 +1,7 @@
 import pytest
 
 from icis.clusters.models import Cluster
-
-from .conftest import api_client_for
+from icis.testing.personas import api_client_for
 
 pytestmark = pytest.mark.django_db
 

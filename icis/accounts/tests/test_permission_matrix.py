@@ -1,33 +1,16 @@
-"""Every role × every endpoint and page × an object in and out of its scope.
-
-The expected status is derived from the role definitions (their permissions and whether they are
-city-wide), not written by hand, so a new role or endpoint is covered by adding it to the lists.
-"""
-
-from dataclasses import dataclass
+"""The registry's rows of the permission matrix (the harness: icis/testing/matrix.py)."""
 
 import pytest
+from django.test import Client
 
 from icis.clusters.models import Cluster
 from icis.core.scoping import is_unrestricted
 from icis.documents.models import Document
-
-from .conftest import PERSONAS, api_client_for
+from icis.testing import matrix
+from icis.testing.matrix import Endpoint
+from icis.testing.personas import api_client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str
-    method: str
-    url: str
-    perms: tuple[str, ...] = ()
-    api: bool = True
-    payload: dict | None = None
-    ok: int = 200
-    # Pages look the object up before checking the permission, so out of scope is 404 for everyone.
-    object_first: bool = False
 
 
 ENDPOINTS = [
@@ -66,69 +49,26 @@ GLOBAL_ENDPOINTS = [
 ]
 
 
-def expected_status(user, endpoint: Endpoint, in_scope: bool) -> int:
-    if user is None:
-        return 401 if endpoint.api else 302
-    allowed = user.has_perms(endpoint.perms)
-    visible = in_scope or is_unrestricted(user)
-    if endpoint.object_first and not visible:
-        return 404
-    if not allowed:
-        return 403
-    return endpoint.ok if visible else 404
-
-
-def call(world, user, endpoint: Endpoint, obj=None):
-    url = endpoint.url.format(id=obj.pk) if obj is not None else endpoint.url
-    if endpoint.api:
-        client = api_client_for(user)
-        return getattr(client, endpoint.method)(url, endpoint.payload, format="json")
-    from django.test import Client
-
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return getattr(client, endpoint.method)(url, endpoint.payload or {})
-
-
-def _in_scope(persona, which):
-    scoped = {"commune-official", "investor"}
-    if persona in scoped:
-        return which == "a"
-    return False
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
-@pytest.mark.parametrize("which", ["a", "b"])
+@matrix.each_persona
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=matrix.name)
+@matrix.each_side
 def test_object_endpoint_answers_by_role_and_scope(world, persona, endpoint, which):
-    user = world["users"][persona]
-    response = call(world, user, endpoint, world[which])
-    assert response.status_code == expected_status(user, endpoint, _in_scope(persona, which)), response.content[:300]
+    matrix.check(world, persona, endpoint, world[which].pk, which)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", GLOBAL_ENDPOINTS, ids=lambda e: e.name)
+@matrix.each_persona
+@pytest.mark.parametrize("endpoint", GLOBAL_ENDPOINTS, ids=matrix.name)
 def test_global_endpoint_answers_by_role(world, persona, endpoint):
-    user = world["users"][persona]
-    response = call(world, user, endpoint)
-    assert response.status_code == expected_status(user, endpoint, in_scope=True)
+    matrix.check(world, persona, endpoint)
 
 
-@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+@matrix.each_signed_in_persona
 def test_lists_never_leak_out_of_scope_rows(world, persona):
     user = world["users"][persona]
-    visible = set(Cluster.objects.restrict(user).values_list("pk", flat=True))
-    expected = (
-        {world["a"].pk, world["b"].pk}
-        if is_unrestricted(user)
-        else ({world["a"].pk} if _in_scope(persona, "a") else set())
-    )
-    assert visible == expected
+    expected = matrix.visible_clusters(world, persona)
+    assert set(Cluster.objects.restrict(user).values_list("pk", flat=True)) == expected
     api_rows = api_client_for(user).get("/api/clusters/").json()["results"]
     assert {row["id"] for row in api_rows} == expected
-    from django.test import Client
-
     client = Client()
     client.force_login(user)
     page = client.get("/clusters/")
@@ -138,7 +78,7 @@ def test_lists_never_leak_out_of_scope_rows(world, persona):
     assert summary["total"]["count"] == len(expected)
 
 
-@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+@matrix.each_signed_in_persona
 def test_document_lists_show_only_documents_of_reachable_clusters_and_general_ones(world, persona):
     user = world["users"][persona]
     docs = world["docs"]
@@ -146,7 +86,7 @@ def test_document_lists_show_only_documents_of_reachable_clusters_and_general_on
     numbers = {row["number"] for row in api_client_for(user).get("/api/documents/").json()["results"]} & mine
     if is_unrestricted(user):
         assert numbers == {d.number for d in docs.values()}
-    elif _in_scope(persona, "a"):
+    elif matrix.in_scope(persona, "a"):
         assert numbers == {docs["a"].number, docs["general"].number}
     else:
         assert numbers == {docs["general"].number}

@@ -33,8 +33,7 @@ from icis.planning.api import serializers as planning_serializers
 from icis.planning.choices import AMENDMENT_TRANSITIONS
 from icis.tenancy import forms as tenancy_forms
 from icis.tenancy.api import serializers as tenancy_serializers
-
-from .conftest import PERSONAS
+from icis.testing.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

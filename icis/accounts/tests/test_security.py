@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from icis.accounts import roles
 from icis.accounts.models import AuditEvent
-from icis.core.testing.factories import person
+from icis.testing.factories import person
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]

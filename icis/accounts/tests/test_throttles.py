@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from icis.accounts import roles
-from icis.core.testing.factories import person
+from icis.testing.factories import person
 
 pytestmark = pytest.mark.django_db
 TOKEN = "/api/auth/token/"

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from icis.accounts import roles, services
 from icis.accounts.models import ApiToken, AuditEvent
-from icis.core.testing.factories import english, person
+from icis.testing.factories import english, person
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-password-1"

@@ -12,8 +12,7 @@ import pytest
 from django.apps import apps
 
 from icis.core.scoping import LINK
-
-from .conftest import PERSONAS, api_client_for
+from icis.testing.personas import PERSONAS, api_client_for
 
 pytestmark = pytest.mark.django_db
 

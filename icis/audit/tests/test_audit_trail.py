@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from icis.accounts import roles
 from icis.audit import selectors
 from icis.clusters.models import Cluster
-from icis.core.testing.factories import make_cluster, person
 from icis.geo.models import Commune
+from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 HANOI = Path(__file__).resolve().parents[2] / "demo" / "data" / "hanoi-communes-2025.json"
@@ -116,7 +116,7 @@ def test_cluster_as_it_stood_on_a_date(hanoi, client, boss):
 
 
 def test_audit_log_refuses_an_impossible_record_id_with_a_message(hanoi, client, settings):
-    from icis.core.testing.factories import english
+    from icis.testing.factories import english
 
     for _ in english(settings):
         cluster = make_cluster()

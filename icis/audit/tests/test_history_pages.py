@@ -3,7 +3,7 @@
 import pytest
 
 from icis.audit import selectors
-from icis.core.testing.factories import english, superuser
+from icis.testing.factories import english, superuser
 
 from .rows import one_of_each
 

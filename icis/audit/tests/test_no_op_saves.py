@@ -11,13 +11,13 @@ from icis.accounts.models import Organisation
 from icis.clusters.choices import ClusterStatus
 from icis.construction import services as construction
 from icis.construction.choices import MilestoneKind, ObstacleCategory
-from icis.core.testing.factories import make_cluster
-from icis.core.testing.forms import browser_post
 from icis.dossiers import services as dossiers
 from icis.environment import services as environment
 from icis.environment.choices import ConnectionKind
 from icis.environment.tests.factories import make_plant
 from icis.tenancy import services as tenancy
+from icis.testing.factories import make_cluster
+from icis.testing.forms import browser_post
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -7,9 +7,9 @@ from rest_framework.test import APIClient
 
 from icis.clusters.choices import ClusterKind, ClusterStatus, CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
-from icis.core.testing.factories import make_cluster, superuser
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyDistrict
+from icis.testing.factories import make_cluster, superuser
 
 pytestmark = pytest.mark.django_db
 

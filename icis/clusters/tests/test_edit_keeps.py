@@ -9,9 +9,9 @@ from icis.accounts import roles
 from icis.clusters import selectors
 from icis.clusters.choices import CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, Sector
-from icis.core.testing.factories import make_cluster, person
-from icis.core.testing.forms import browser_post
 from icis.geo.models import LegacyCommune
+from icis.testing.factories import make_cluster, person
+from icis.testing.forms import browser_post
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from icis.clusters.choices import ClusterKind
 from icis.clusters.models import Cluster
-from icis.core.testing.factories import make_cluster
-from icis.core.testing.forms import browser_post
+from icis.testing.factories import make_cluster
+from icis.testing.forms import browser_post
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from icis.clusters import selectors, services
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster
+from icis.testing.factories import make_cluster
 
 pytestmark = pytest.mark.django_db
 

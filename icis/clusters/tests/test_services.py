@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from icis.clusters import services
 from icis.clusters.choices import ALLOWED_TRANSITIONS, ClusterStatus
 from icis.clusters.models import Cluster, StatusChange
-from icis.core.testing.factories import make_cluster
+from icis.testing.factories import make_cluster
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core.testing.factories import make_cluster, person
+from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,6 @@
 import pytest
 
-# The persona world of the permission matrix (cluster A in scope of the commune official and investor X).
-from icis.accounts.tests.conftest import api_client_for, world  # noqa: F401
-from icis.core.testing.factories import english
+from icis.testing.factories import english
 
 
 @pytest.fixture(autouse=True)

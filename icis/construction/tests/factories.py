@@ -6,7 +6,7 @@ from decimal import Decimal
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
 from icis.construction import services
-from icis.core.testing.factories import make_cluster, superuser
+from icis.testing.factories import make_cluster, superuser
 
 
 def day(text: str) -> datetime.date:

@@ -4,9 +4,9 @@ import pytest
 
 from icis.accounts import roles
 from icis.accounts.models import Organisation, OrganisationKind
-from icis.accounts.tests.conftest import api_client_for
 from icis.construction.models import ComponentProgress, Obstacle, ProgressReport
-from icis.core.testing.factories import person
+from icis.testing.factories import person
+from icis.testing.personas import api_client_for
 
 from .factories import accepted, cluster_with_history
 

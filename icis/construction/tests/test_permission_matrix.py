@@ -1,38 +1,19 @@
-"""Every role × every construction endpoint and page × a cluster in and out of its scope.
-
-Same rule as icis/accounts/tests/test_permission_matrix.py: the expected status comes from the role
-definitions (permissions, city-wide or scoped), not from a hand-written table.
-"""
+"""Construction's rows of the permission matrix (the harness: icis/testing/matrix.py)."""
 
 import datetime
-from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
-from icis.accounts.tests.conftest import PERSONAS, api_client_for
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
 from icis.construction.models import ProgressReport
-from icis.core.scoping import is_unrestricted
+from icis.testing import matrix
+from icis.testing.matrix import Endpoint
+from icis.testing.personas import api_client_for
 
 from .factories import accepted
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str
-    method: str
-    url: str
-    perms: tuple[str, ...] = ()
-    api: bool = True
-    payload: dict | None = None
-    ok: int = 200
-    object_first: bool = False
-    # What an out-of-scope object gives once the permission is there (a cluster named in a body: 400).
-    out_of_scope: int = 404
 
 
 REPORT = {"report_date": "2024-06-01", "overall_percent": 55, "components": {"drainage": 40}, "disbursed_vnd": 10**9}
@@ -145,73 +126,35 @@ def sites(world, boss):
     return world
 
 
-def expected_status(user, endpoint: Endpoint, in_scope: bool) -> int:
-    if user is None:
-        return 401 if endpoint.api else 302
-    visible = in_scope or is_unrestricted(user)
-    if endpoint.object_first and not visible:
-        return 404
-    if not user.has_perms(endpoint.perms):
-        return 403
-    return endpoint.ok if visible else endpoint.out_of_scope
-
-
-def call(user, endpoint: Endpoint, obj_id=None):
-    url = endpoint.url.format(id=obj_id)
-    payload = endpoint.payload
-    if payload:
-        payload = {k: (obj_id if v == "{id}" else v) for k, v in payload.items()}
-    if endpoint.api:
-        return getattr(api_client_for(user), endpoint.method)(url, payload, format="json")
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return getattr(client, endpoint.method)(url, payload or {})
-
-
-def in_scope(persona, which):
-    return persona in {"commune-official", "investor"} and which == "a"
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
-@pytest.mark.parametrize("which", ["a", "b"])
+@matrix.each_persona
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=matrix.name)
+@matrix.each_side
 def test_cluster_endpoint_answers_by_role_and_scope(sites, persona, endpoint, which):
-    user = sites["users"][persona]
-    response = call(user, endpoint, sites[which].pk)
-    assert response.status_code == expected_status(user, endpoint, in_scope(persona, which)), response.content[:300]
+    matrix.check(sites, persona, endpoint, sites[which].pk, which)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", REPORT_ENDPOINTS, ids=lambda e: e.name)
-@pytest.mark.parametrize("which", ["a", "b"])
+@matrix.each_persona
+@pytest.mark.parametrize("endpoint", REPORT_ENDPOINTS, ids=matrix.name)
+@matrix.each_side
 def test_report_endpoint_answers_by_role_and_scope(sites, persona, endpoint, which, boss):
     from icis.construction import services
 
     report = services.progress_report_submit(
         cluster=sites[which], data={"report_date": datetime.date(2024, 1, 1), "overall_percent": 40}, actor=boss
     )
-    user = sites["users"][persona]
-    response = call(user, endpoint, report.pk)
-    assert response.status_code == expected_status(user, endpoint, in_scope(persona, which)), response.content[:300]
+    matrix.check(sites, persona, endpoint, report.pk, which)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", GLOBAL_ENDPOINTS, ids=lambda e: e.name)
+@matrix.each_persona
+@pytest.mark.parametrize("endpoint", GLOBAL_ENDPOINTS, ids=matrix.name)
 def test_global_endpoint_answers_by_role(sites, persona, endpoint):
-    user = sites["users"][persona]
-    response = call(user, endpoint)
-    assert response.status_code == expected_status(user, endpoint, in_scope=True), response.content[:300]
+    matrix.check(sites, persona, endpoint)
 
 
-@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+@matrix.each_signed_in_persona
 def test_scoped_users_see_only_their_clusters_reports_board_rows_and_summary(sites, persona):
     user = sites["users"][persona]
-    expected = (
-        {sites["a"].pk, sites["b"].pk}
-        if is_unrestricted(user)
-        else ({sites["a"].pk} if in_scope(persona, "a") else set())
-    )
+    expected = matrix.visible_clusters(sites, persona)
     client = api_client_for(user)
     assert {r["cluster"] for r in client.get("/api/progress-reports/").json()["results"]} == expected
     assert {r["cluster"] for r in client.get("/api/construction/board/").json()} == expected

@@ -10,8 +10,8 @@ from icis.clusters.choices import ClusterStatus
 from icis.construction import services
 from icis.construction.choices import ObstacleStatus, ReportStatus, VisitPlanStatus
 from icis.construction.models import ComponentProgress, Obstacle, PlannedVisit, ProgressReport, VisitPhoto
-from icis.core.testing import files
-from icis.core.testing.factories import make_cluster
+from icis.testing import files
+from icis.testing.factories import make_cluster
 
 from .factories import accepted, cluster_with_history, day
 

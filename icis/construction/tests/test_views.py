@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from icis.construction import services
 from icis.construction.choices import MilestoneKind
 from icis.construction.models import Obstacle, ProgressReport, VisitRecord
-from icis.core.testing import files
+from icis.testing import files
 
 from .factories import accepted, cluster_with_history, day
 
@@ -49,7 +49,7 @@ def test_cluster_page_shows_the_construction_panel_with_variance_and_freshness(p
 
 
 def test_cluster_page_has_no_panel_for_a_planned_cluster_without_records(page, hanoi):
-    from icis.core.testing.factories import make_cluster
+    from icis.testing.factories import make_cluster
 
     cluster = make_cluster()
     assert 'id="construction-panel"' not in page.get(f"/clusters/{cluster.pk}/").content.decode()

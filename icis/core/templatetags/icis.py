@@ -30,3 +30,31 @@ def via(value):
 def change_action(value):
     """create / update / delete in words; other values (already labels) pass through."""
     return ACTION_LABELS.get(value, value)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, page, obj, slot="side"):
+    """The panels other apps registered for `page` in `slot` (icis.core.registry), e.g.
+    `{% panels "cluster" cluster "side" %}`."""
+    from icis.core.registry import panels as registry
+
+    return registry.render(page, slot, context.get("request"), obj)
+
+
+@register.inclusion_tag("includes/tabs.html", takes_context=True)
+def tabs(context, page, obj):
+    """The links other apps registered for `page` (icis.core.registry.tabs)."""
+    from icis.core.registry import tabs as registry
+
+    request = context.get("request")
+    return {"tabs": registry.visible(page, getattr(request, "user", None), obj)}
+
+
+@register.inclusion_tag("includes/nav_menu.html", takes_context=True)
+def nav_menu(context):
+    """The navigation bar's entries the user may see (icis.core.registry.menu)."""
+    from icis.core.registry import menu
+
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return {"items": menu.visible(getattr(request, "user", None), getattr(match, "namespace", "") or "")}

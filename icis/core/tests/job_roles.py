@@ -38,7 +38,7 @@ def until(import_id: str, key: str, op: str, value: str, seconds: str = "90") ->
 def seed() -> dict:
     from decimal import Decimal
 
-    from icis.core.testing import factories
+    from icis.testing import factories
 
     factories.mini_hanoi()
     factories.superuser()

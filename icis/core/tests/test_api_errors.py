@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from icis.accounts import roles
 from icis.core.api.schema import ERROR_SCHEMA
-from icis.core.testing.factories import english, make_cluster, person
+from icis.testing.factories import english, make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from icis.accounts.roles import COMMUNE_OFFICIAL
 from icis.clusters.models import Cluster
 from icis.core import backup as backup_module
 from icis.core.backup import SEEDED_TABLES, BackupError, concrete_fields, storage_files, table_models
-from icis.core.testing.factories import make_cluster, person
 from icis.documents.models import Document
 from icis.geo.models import Commune
+from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from icis.core.testing.factories import make_cluster
 from icis.core.views import id_or_none
+from icis.testing.factories import make_cluster
 
 BAD = ["x", "", " ", "-1", "0", "1.5", "²", "١", "99999999999999999999", "1e3", None]
 

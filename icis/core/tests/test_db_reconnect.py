@@ -8,7 +8,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 
 from icis.accounts import roles
-from icis.core.testing.factories import api_token, person
+from icis.testing.factories import api_token, person
 
 
 def test_every_database_checks_kept_connections():

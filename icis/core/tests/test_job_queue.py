@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from icis.core import jobs
 from icis.core.models import Job
-from icis.core.testing.factories import english, person
+from icis.testing.factories import english, person
 
 HERE = "icis.core.tests.test_job_queue"
 failures = []

@@ -22,7 +22,7 @@ from schemathesis import checks
 from schemathesis.core.failures import FailureGroup
 
 from icis.accounts import roles
-from icis.core.testing.factories import api_token, make_cluster, person, superuser
+from icis.testing.factories import api_token, make_cluster, person, superuser
 
 
 def _load_schema():

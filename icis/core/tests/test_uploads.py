@@ -16,10 +16,10 @@ from icis.accounts.roles import COMMUNE_OFFICIAL, TENANT
 from icis.construction.models import VisitPhoto, VisitRecord
 from icis.core import uploads
 from icis.core.media import USER_FILE_CSP, media_file
-from icis.core.testing import files
-from icis.core.testing.factories import english, make_cluster, person
 from icis.documents.models import Document
 from icis.geo.models import Commune
+from icis.testing import files
+from icis.testing.factories import english, make_cluster, person
 
 en = pytest.fixture(english)
 

@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect, sync_playwright
 
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster, mini_hanoi
 from icis.geo.models import LegacyDistrict
+from icis.testing.factories import make_cluster, mini_hanoi
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -8,12 +8,12 @@ import pytest
 
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import english, make_cluster, person
 from icis.documents.models import Document
 from icis.dossiers import ladder, services
 from icis.dossiers.calendar import WorkingCalendar
 from icis.dossiers.models import PublicHoliday, WorkingDayOverride
 from icis.geo.models import Commune
+from icis.testing.factories import english, make_cluster, person
 
 D = datetime.date
 

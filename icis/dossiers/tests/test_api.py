@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from icis.accounts.models import Organisation
-from icis.core.testing.factories import make_cluster
 from icis.documents.models import DocumentType
 from icis.dossiers import ladder, services
 from icis.geo.models import Commune
+from icis.testing.factories import make_cluster
 
 from .conftest import STEP_DATES, climb, doc
 
@@ -156,7 +156,7 @@ def test_a_commune_official_sees_and_acts_only_in_their_commune(
 
 def test_read_only_roles_read_but_do_not_write(dossier, db):
     from icis.accounts import roles
-    from icis.core.testing.factories import person
+    from icis.testing.factories import person
 
     leader = as_user(person("leader", roles.CITY_LEADER))
     assert leader.get(f"/api/dossiers/{dossier.pk}/").status_code == 200

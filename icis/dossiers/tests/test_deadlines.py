@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster
 from icis.dossiers import selectors, services
 from icis.dossiers.calendar import WorkingCalendar, statutory_days_off
 from icis.dossiers.models import HolidayKind, ProcedureDeadline, ProcedureVersion, PublicHoliday
+from icis.testing.factories import make_cluster
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -234,8 +234,8 @@ def test_an_amending_version_is_entered_in_the_administration(page):
 
 def test_a_doit_officer_sets_the_mountainous_flag_and_nothing_else_of_a_commune(client, hanoi):
     from icis.accounts import roles
-    from icis.core.testing.factories import person
     from icis.geo.models import Commune
+    from icis.testing.factories import person
 
     officer = person("doit-staff", roles.DOIT_OFFICER)
     officer.is_staff = True

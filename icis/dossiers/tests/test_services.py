@@ -125,7 +125,7 @@ def test_the_document_must_be_of_the_steps_type(dossier, boss):
 
 
 def test_a_document_of_another_cluster_is_refused_general_ones_are_not(dossier, boss, hanoi):
-    from icis.core.testing.factories import make_cluster
+    from icis.testing.factories import make_cluster
 
     other = make_cluster(name="Cụm khác")
     foreign = doc(DocumentType.DECISION, D(2018, 7, 10), cluster=other)
@@ -299,7 +299,7 @@ def test_a_commune_official_of_another_commune_records_nothing(dossier, boss, ot
 
 def test_read_only_roles_record_nothing(dossier, boss, db):
     from icis.accounts import roles
-    from icis.core.testing.factories import person
+    from icis.testing.factories import person
 
     leader = person("leader", roles.CITY_LEADER)
     with pytest.raises(PermissionDenied):

@@ -86,7 +86,7 @@ def test_a_new_document_is_entered_with_the_step(page, dossier, boss):
 
 
 def test_the_document_picker_offers_this_clusters_and_general_documents_only(page, dossier, boss, hanoi):
-    from icis.core.testing.factories import make_cluster
+    from icis.testing.factories import make_cluster
 
     mine = doc(DocumentType.DECISION, D(2018, 1, 1), cluster=dossier.cluster, number="MINE")
     general = doc(DocumentType.DECISION, D(2018, 1, 1), number="GENERAL")
@@ -114,7 +114,7 @@ def test_a_commune_official_of_another_commune_gets_404(dossier, other_commune_o
 
 def test_read_only_roles_see_no_forms_and_cannot_post(dossier, db):
     from icis.accounts import roles
-    from icis.core.testing.factories import person
+    from icis.testing.factories import person
 
     client = signed_in(person("inspector", roles.INSPECTOR))
     html = client.get(f"/dossiers/{dossier.pk}/").content.decode()

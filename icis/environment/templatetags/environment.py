@@ -1,38 +1,13 @@
-"""Template hooks through which other apps' pages show wastewater data without importing this app."""
+"""Filters and tags for the wastewater pages."""
 
 from django import template
 from django.utils import formats
 
-from .. import selectors
-from ..choices import OUTCOME_COLOURS, Outcome, ViolationStatus
+from ..choices import OUTCOME_COLOURS, Outcome
 from ..compliance import plain as plain_decimal
 from ..compliance import to_decimal
-from ..models import Violation
 
 register = template.Library()
-
-
-@register.inclusion_tag("environment/_cluster_panel.html", takes_context=True)
-def environment_panel(context, cluster):
-    """The cluster page's wastewater section: its plants, their standing, Circular 14 items 13–14."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.has_perm("environment.view_wastewaterplant"):
-        return {"show": False}
-    items = selectors.cluster_items(cluster, user=user)
-    open_count = (
-        Violation.objects.restrict(user)
-        .filter(plant__cluster_links__cluster=cluster, status=ViolationStatus.OPEN)
-        .distinct()
-        .count()
-    )
-    return {
-        "show": True,
-        "cluster": cluster,
-        "items": items,
-        "open_violations": open_count,
-        "perms": context.get("perms"),
-    }
 
 
 @register.inclusion_tag("environment/_outcome.html")

@@ -5,9 +5,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster, superuser
 from icis.environment import services
 from icis.environment.choices import PlantStatus
+from icis.testing.factories import make_cluster, superuser
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURE_2025 = DATA / "qcvn40-2025-test-fixture.json"

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster
 from icis.environment import services
 from icis.environment.models import Sample, Violation, WastewaterPlant
+from icis.testing.factories import make_cluster
+from icis.testing.personas import api_client_for
 
-from .conftest import api_client_for
 from .factories import day, make_plant, sample
 
 pytestmark = pytest.mark.django_db

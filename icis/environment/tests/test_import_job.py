@@ -7,8 +7,8 @@ from django.urls import reverse
 from icis.clusters.choices import ClusterStatus
 from icis.core import jobs
 from icis.core.models import Job
-from icis.core.testing.factories import make_cluster
 from icis.environment.models import Sample
+from icis.testing.factories import make_cluster
 
 from .factories import day, make_plant
 

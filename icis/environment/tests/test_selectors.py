@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster
 from icis.environment import selectors, services
 from icis.environment.choices import PlantStatus
 from icis.environment.models import WastewaterPlant
+from icis.testing.factories import make_cluster
 
 from .factories import day, make_plant, operating_cluster, sample
 

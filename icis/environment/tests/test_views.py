@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster
 from icis.environment.models import Sample, Violation, WastewaterPlant
+from icis.testing.factories import make_cluster
 
 from .factories import day, make_plant, sample
 

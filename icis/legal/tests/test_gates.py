@@ -5,12 +5,12 @@ import pytest
 
 from icis.accounts.models import Organisation
 from icis.clusters.choices import ClusterKind, ClusterStatus
-from icis.core.testing.factories import english, make_cluster
 from icis.dossiers import services as dossiers
 from icis.geo.models import Commune, Province
 from icis.legal import selectors
 from icis.legal.models import Rule, RuleSet
 from icis.tenancy import services as tenancy
+from icis.testing.factories import english, make_cluster
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster
 from icis.documents.models import Document, DocumentType
 from icis.planning import indicators, selectors, services
 from icis.planning.choices import AmendmentStatus, AreaSourceKind
 from icis.planning.models import AnnualPlan, AreaStatement, DevelopmentPlan, PlanAmendment, Target
 from icis.tenancy import services as tenancy_services
+from icis.testing.factories import make_cluster
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

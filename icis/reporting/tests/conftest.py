@@ -1,4 +1,2 @@
-# The hand-computed registry of the Form 03/04 tests, and the persona world of the permission matrix.
-from icis.accounts.tests.conftest import world  # noqa: F401
-
+# The hand-computed registry of the Form 03/04 tests (the persona world comes from icis/conftest.py).
 from .registry import registry  # noqa: F401

@@ -4,9 +4,10 @@ import pytest
 from openpyxl import load_workbook
 
 from icis.accounts import roles
-from icis.accounts.tests.conftest import api_client_for
-from icis.core.testing.factories import person
 from icis.reporting.export import XLSX_CONTENT_TYPE
+from icis.testing import matrix
+from icis.testing.factories import person
+from icis.testing.personas import api_client_for
 
 from .registry import EXPECTED_03, EXPECTED_04
 
@@ -85,34 +86,25 @@ def test_form_03_needs_a_commune(registry, api):
     assert response.json()["errors"][0]["field"] == "commune"
 
 
-# Who may generate which form: Form 04 for the city-wide roles; Form 03 also for commune officials,
-# for their own commune only (another commune is out of scope: 404).
-MATRIX = {
-    "system-admin": (200, 200, 200),
-    "doit-officer": (200, 200, 200),
-    "city-leader": (200, 200, 200),
-    "inspector": (200, 200, 200),
-    "commune-official": (403, 200, 404),
-    "investor": (403, 403, 403),
-    "tenant": (403, 403, 403),
-    "no-role": (403, 403, 403),
-    "anonymous": (401, 401, 401),
-}
+# Who may generate which form (the harness: icis/testing/matrix.py): Form 04 for the city-wide roles;
+# Form 03 also for commune officials, for their own commune only (another commune is out of scope: 404).
+# The world's cluster A lies in commune 10273, in the commune official's scope; B in 10030, outside it.
+COMMUNES = {"a": "10273", "b": "10030"}
+FORM_04_ENDPOINT = matrix.Endpoint("form 04", "get", FORM_04 + "?period=2026-H1", ("reporting.view_form04",))
+FORM_03_ENDPOINT = matrix.Endpoint(
+    "form 03", "get", FORM_03 + "?period=2026-H1&commune={id}", ("reporting.view_form03",)
+)
 
 
-@pytest.mark.parametrize("persona", sorted(MATRIX))
-def test_permission_matrix(world, persona):
-    client = api_client_for(world["users"][persona])
-    got = (
-        client.get(FORM_04, {"period": "2026-H1"}).status_code,
-        client.get(FORM_03, {"period": "2026-H1", "commune": "10273"}).status_code,
-        client.get(FORM_03, {"period": "2026-H1", "commune": "10030"}).status_code,
-    )
-    assert got == MATRIX[persona]
+@matrix.each_persona
+def test_form_04_answers_by_role(world, persona):
+    matrix.check(world, persona, FORM_04_ENDPOINT)
 
 
-def test_every_role_is_in_the_matrix():
-    assert {role.name for role in roles.ROLES} <= set(MATRIX)
+@matrix.each_persona
+@matrix.each_side
+def test_form_03_answers_by_role_and_commune(world, persona, which):
+    matrix.check(world, persona, FORM_03_ENDPOINT, COMMUNES[which], which)
 
 
 def test_commune_official_form_03_is_computed_over_their_scope(registry):

@@ -14,12 +14,12 @@ from icis.clusters import selectors as cluster_selectors
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core.testing.law import law_items, squeeze
 from icis.reporting import catalogue
 from icis.reporting.selectors import area_report, form_03_04
 from icis.tenancy import periods
 from icis.tenancy import services as tenancy_services
 from icis.tenancy.choices import ProjectStatus
+from icis.testing.law import law_items, squeeze
 
 from .registry import EXPECTED_04, lifecycle
 from .test_signed_wording import rendered_text, sheet_rows, signed

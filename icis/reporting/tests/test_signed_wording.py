@@ -7,11 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from icis.core.testing.law import law_block, law_items, law_sections, law_text, squeeze
 from icis.geo.models import Commune
 from icis.reporting import catalogue, export
 from icis.reporting.selectors import area_report
 from icis.tenancy import periods
+from icis.testing.law import law_block, law_items, law_sections, law_text, squeeze
 
 H1 = periods.parse("2026-H1")
 BLOCKS = {"03": ("Biểu số 03.", "Biểu số 04."), "04": ("Biểu số 04.", "PHỤ LỤC II")}

@@ -1,7 +1,7 @@
 import pytest
 
 from icis.accounts import roles
-from icis.core.testing.factories import person
+from icis.testing.factories import person
 
 from .registry import EXPECTED_04
 

@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from icis.clusters.models import Cluster, StatusChange
-from icis.core.testing.factories import make_cluster
 from icis.documents.models import Source
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 from icis.synthetic import bench, services
+from icis.testing.factories import make_cluster
 
 pytestmark = pytest.mark.django_db
 

@@ -1,23 +1,8 @@
 from django import template
 
 from icis.tenancy import periods, report_forms, selectors
-from icis.tenancy.models import TenantProject
 
 register = template.Library()
-
-
-@register.inclusion_tag("tenancy/_cluster_panel.html", takes_context=True)
-def tenancy_panel(context, cluster):
-    """Occupancy and tenant projects on the cluster page (the clusters app does not know tenancy)."""
-    user = context["request"].user
-    projects = TenantProject.objects.restrict(user).filter(cluster=cluster).select_related("tenant")
-    return {
-        "cluster": cluster,
-        "occupancy": selectors.cluster_occupancy(cluster),
-        "projects": list(projects[:20]),
-        "project_count": projects.count(),
-        "perms": context.get("perms"),
-    }
 
 
 @register.filter

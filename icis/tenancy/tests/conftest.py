@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster
 from icis.tenancy import services
 from icis.tenancy.models import Tenant
+from icis.testing.factories import make_cluster
 
 
 @pytest.fixture
@@ -33,7 +33,3 @@ def project(cluster, tenant, land, actor, **extra):
 
 def other_tenant(actor, n=2):
     return Tenant.objects.get_or_create(tax_code=f"010123456{n}", defaults={"name": f"Công ty {n}"})[0]
-
-
-# The persona world of the permission matrix, with firms, projects and plants on both sides.
-from icis.accounts.tests.conftest import linked, world  # noqa: E402, F401

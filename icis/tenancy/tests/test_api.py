@@ -4,8 +4,8 @@ from rest_framework.test import APIClient
 
 from icis.accounts import roles
 from icis.accounts.models import Organisation
-from icis.core.testing.factories import make_cluster, person
 from icis.tenancy.models import Tenant, TenantProject
+from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

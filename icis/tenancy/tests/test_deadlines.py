@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.utils import timezone, translation
 
-from icis.core.testing.law import law_block, law_items, law_text, squeeze
 from icis.tenancy import periods, report_forms, selectors, services
+from icis.testing.law import law_block, law_items, law_text, squeeze
 
 from .conftest import project
 from .test_submissions import FORM_02

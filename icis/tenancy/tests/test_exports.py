@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from icis.accounts import roles
 from icis.accounts.models import Organisation
-from icis.core.testing.factories import make_cluster, person
 from icis.tenancy import services
 from icis.tenancy.models import TenantImport
+from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

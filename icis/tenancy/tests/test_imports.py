@@ -16,9 +16,9 @@ from icis.accounts import roles
 from icis.accounts.models import Organisation
 from icis.core import channel
 from icis.core.models import Job
-from icis.core.testing.factories import english, make_cluster, person
 from icis.tenancy import exports, imports, services
 from icis.tenancy.models import Tenant, TenantImport, TenantProject
+from icis.testing.factories import english, make_cluster, person
 
 pytestmark = pytest.mark.django_db
 
@@ -549,7 +549,7 @@ def run_worker() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_database_queue_a_check_and_an_import_wait_for_a_worker(settings, client, hanoi):
-    from icis.core.testing.factories import superuser
+    from icis.testing.factories import superuser
 
     settings.ICIS_JOBS_SYNC = False
     client.force_login(superuser())

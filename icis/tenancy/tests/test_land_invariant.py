@@ -10,9 +10,9 @@ from django.forms.models import model_to_dict
 
 from icis.clusters import services as cluster_services
 from icis.clusters.models import Cluster
-from icis.core.testing.factories import english
 from icis.tenancy import services
 from icis.tenancy.choices import ProjectStatus
+from icis.testing.factories import english
 
 from .conftest import other_tenant, project
 

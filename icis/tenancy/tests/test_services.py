@@ -39,7 +39,7 @@ def test_acceptance_5_and_3_ha_of_20_is_40_percent_and_13_more_is_refused_naming
 
 
 def test_a_cluster_without_industrial_land_takes_no_projects(hanoi, tenant, boss):
-    from icis.core.testing.factories import make_cluster
+    from icis.testing.factories import make_cluster
 
     cluster = make_cluster(area_ha=10)
     with pytest.raises(ValidationError) as caught:
@@ -98,8 +98,8 @@ def test_occupancy_over_cleared_land_is_shown_while_clearance_is_incomplete(clus
 
 def test_occupancy_table_groups_by_commune_district_and_city(hanoi, tenant, boss):
     from icis.clusters.models import Cluster
-    from icis.core.testing.factories import make_cluster
     from icis.geo.models import Commune, LegacyDistrict
+    from icis.testing.factories import make_cluster
 
     a = make_cluster(
         industrial_land_ha=10,

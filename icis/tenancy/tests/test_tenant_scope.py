@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from icis.accounts.tests.conftest import api_client_for
-from icis.core.testing.factories import english
 from icis.tenancy import services
 from icis.tenancy.choices import ReportForm
 from icis.tenancy.models import Tenant, TenantProject
+from icis.testing.factories import english
+from icis.testing.personas import api_client_for
 
 pytestmark = pytest.mark.django_db
 

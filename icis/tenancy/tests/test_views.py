@@ -1,8 +1,8 @@
 import pytest
 
 from icis.accounts import roles
-from icis.core.testing.factories import person
 from icis.tenancy.models import Submission, TenantProject
+from icis.testing.factories import person
 
 from .conftest import project
 from .test_submissions import FORM_02

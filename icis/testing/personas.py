@@ -1,3 +1,8 @@
+"""The personas of the permission matrix: one user per role, a cluster in and one out of their scope.
+
+The fixtures `world` and `linked` are offered to every test module by icis/conftest.py.
+"""
+
 import datetime
 from decimal import Decimal
 
@@ -8,9 +13,9 @@ from icis.accounts import roles
 from icis.accounts.models import Organisation, OrganisationKind
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import api_token, make_cluster, person
 from icis.documents.models import Document, DocumentType
 from icis.geo.models import Commune
+from icis.testing.factories import api_token, make_cluster, person
 
 # Every role, plus a signed-in user with no role, plus nobody signed in.
 PERSONAS = [role.name for role in roles.ROLES] + ["no-role", "anonymous"]
