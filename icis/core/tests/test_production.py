@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from icis.core import health, replica
 from icis.core.request_log import JsonFormatter, RequestIdFilter, request_id_var
-from icis.core.testing import factories
+from icis.testing import factories
 
 pytestmark = pytest.mark.django_db
 

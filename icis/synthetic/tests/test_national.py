@@ -16,7 +16,7 @@ from icis.construction import selectors as construction
 from icis.construction.briefing import briefing_content
 from icis.construction.choices import ReportStatus
 from icis.construction.models import ProgressReport
-from icis.core.testing.factories import superuser
+from icis.testing.factories import superuser
 from icis.reporting import selectors as reporting
 from icis.synthetic import national
 from icis.tenancy import periods
