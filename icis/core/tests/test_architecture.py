@@ -38,7 +38,7 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "dashboard": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
     # Data loaders: they fill the domain apps and nothing imports them.
     "demo": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
-    "synthetic": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
+    "synthetic": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal", "reporting"),
 }
 # Modules that are a page's or a template's, not a public interface: no other domain app imports them
 # (other apps' pages get their panels and menu entries through icis.core.registry).
