@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
+from icis.core.forms import AsOfForm, apply_errors
 from icis.core.views import FilteredListView, ScopedObjectMixin
 
 from . import plausibility, selectors, services
 from .choices import STATUS_COLOURS, ClusterStatus
 from .filtersets import ClusterFilterSet
-from .forms import AsOfForm, ClusterForm, TransitionForm, apply_errors
+from .forms import ClusterForm, TransitionForm
 from .models import Cluster
 
 
