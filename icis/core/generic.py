@@ -294,7 +294,7 @@ class ObjectFormView(ScopedMixin, FormView):
         try:
             saved = self.save(form)
         except ValidationError as error:
-            apply_errors(form, error)
+            self.apply_service_errors(form, error)
             return self.form_invalid(form)
         message = self.get_success_message(saved)
         if message:
@@ -302,6 +302,11 @@ class ObjectFormView(ScopedMixin, FormView):
         for warning in getattr(saved, "plausibility_warnings", ()):
             messages.warning(self.request, warning.message)
         return redirect(self.get_success_url(saved))
+
+    def apply_service_errors(self, form, error: ValidationError) -> None:
+        """Put the service's refusal on the form: on the fields it names (override when the service
+        names fields the form calls otherwise, e.g. `components.drainage` for `component_drainage`)."""
+        apply_errors(form, error)
 
     def get_success_message(self, saved) -> str | None:
         return str(self.success_message) if self.success_message else None
