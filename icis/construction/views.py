@@ -137,6 +137,9 @@ class ReportDetailView(ObjectActionView):
     def get_permission_required(self):
         return ["construction.review_progressreport"] if self.request.method == "POST" else []
 
+    def get_initial(self):
+        return {"decision": "accept"}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.object
@@ -429,9 +432,6 @@ class VisitRecordCreateView(ClusterFormView):
 
     def get_initial(self):
         return {"visited_on": timezone.localdate(), "planned_visit": self.request.GET.get("visit")}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "multipart": True}
 
     def save(self, form):
         data = form.cleaned_data
