@@ -356,7 +356,7 @@ class ConnectionListView(ObjectListView):
     table_class = ConnectionTable
     permission_required = "environment.view_tenantconnection"
     paginate_by = 50
-    export_name = gettext_lazy("wastewater connections")
+    export_name = gettext_lazy("tenant wastewater connections")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
