@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from .export import safe_cell
 from .forms import ScopedChoicesMixin, apply_errors
@@ -52,6 +52,13 @@ class ScopedMixin(LoginRequiredMixin):
     def get_scoped_queryset(self):
         return self.get_base_queryset().restrict(self.request.user, self.scope_action)
 
+    def scoped(self, queryset, action: str = "view"):
+        """Other rows a page aggregates or offers (the clusters behind an occupancy table), in the
+        user's scope: pages ask the base for them instead of calling restrict() themselves."""
+        if isinstance(queryset, models.Manager):
+            queryset = queryset.all()
+        return queryset.restrict(self.request.user, action)
+
     def get_permission_required(self) -> list[str]:
         required = self.permission_required
         return [required] if isinstance(required, str) else list(required)
@@ -78,6 +85,11 @@ class ScopedMixin(LoginRequiredMixin):
 
     def get_object(self, queryset=None):
         return self.object
+
+
+class ScopedPageView(ScopedMixin, TemplateView):
+    """A page that is not one record nor one list (a dashboard, a report): signed-in users,
+    `permission_required`, and `self.scoped(queryset)` for the rows it shows."""
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
