@@ -25,6 +25,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from .export import safe_cell
 from .forms import ScopedChoicesMixin, apply_errors
+from .scoping import ScopedQuerySet
 from .text import fold
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,8 +50,17 @@ class ScopedMixin(LoginRequiredMixin):
             return self.model._default_manager.all()
         raise ImproperlyConfigured(f"{type(self).__name__} needs queryset, model or get_base_queryset()")
 
+    # Reference data the same for every signed-in user (annual plans, catalogues) has no scope rule;
+    # a view over it says why here, so that a scoped model can never be shown unrestricted by mistake.
+    unscoped_reason: str | None = None
+
     def get_scoped_queryset(self):
-        return self.get_base_queryset().restrict(self.request.user, self.scope_action)
+        queryset = self.get_base_queryset()
+        if isinstance(queryset, ScopedQuerySet):
+            return queryset.restrict(self.request.user, self.scope_action)
+        if self.unscoped_reason:
+            return queryset
+        raise ImproperlyConfigured(f"{queryset.model.__name__} has no restrict(); set unscoped_reason to show it")
 
     def scoped(self, queryset, action: str = "view"):
         """Other rows a page aggregates or offers (the clusters behind an occupancy table), in the
