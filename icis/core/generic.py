@@ -78,7 +78,7 @@ class ScopedMixin(LoginRequiredMixin):
 
     def load_object(self):
         """The URL's object through the scoped queryset (404 when out of scope), or None without one."""
-        pk = self.kwargs.get(self.pk_url_kwarg)
+        pk = self.kwargs.get(self.pk_url_kwarg) if self.pk_url_kwarg else None
         if pk is None:
             if self.object_required:
                 raise ImproperlyConfigured(f"{type(self).__name__} needs <{self.pk_url_kwarg}> in its URL")
@@ -100,6 +100,8 @@ class ScopedMixin(LoginRequiredMixin):
 class ScopedPageView(ScopedMixin, TemplateView):
     """A page that is not one record nor one list (a dashboard, a report): signed-in users,
     `permission_required`, and `self.scoped(queryset)` for the rows it shows."""
+
+    pk_url_kwarg = None  # no object of its own: URL arguments are the page's to read
 
 
 class ObjectDetailView(ScopedMixin, DetailView):

@@ -54,8 +54,10 @@ class ProjectListView(ObjectListView):
     def export(self, fmt):
         """The import's columns, so an export can be corrected and imported again."""
         cluster_id = self.filterset.form.cleaned_data.get("cluster") if self.filterset.is_bound else None
-        cluster = Cluster.objects.restrict(self.request.user).filter(pk=cluster_id).first() if cluster_id else None
-        return exports.projects_export(self.object_list, fmt=fmt, cluster=cluster)
+        cluster = self.scoped(Cluster.objects).filter(pk=cluster_id).first() if cluster_id else None
+        response = exports.projects_export(self.object_list, fmt=fmt, cluster=cluster)
+        response["Content-Disposition"] = f'attachment; filename="{self.export_filename(fmt)}"'
+        return response
 
 
 class ProjectFormView(ObjectFormView):
