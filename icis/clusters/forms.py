@@ -20,6 +20,9 @@ class OptionalJSONField(forms.JSONField):
 class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
     """Edits a cluster's own fields; status is not here (see TransitionForm)."""
 
+    field_columns = "col-md-4"
+    wide_fields = ("notes", "boundary")
+
     communes = forms.ModelMultipleChoiceField(
         queryset=Commune.objects.all(),
         required=False,
@@ -100,6 +103,8 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
 
 
 class TransitionForm(ScopedChoicesMixin, forms.Form):
+    field_columns = "col-12"
+
     to = forms.ChoiceField(label=_("New status"))
     date = forms.DateField(label=_("Date it took effect"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

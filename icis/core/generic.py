@@ -21,10 +21,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from .export import safe_cell
 from .forms import ScopedChoicesMixin, apply_errors
+from .scoping import ScopedQuerySet
 from .text import fold
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,8 +50,24 @@ class ScopedMixin(LoginRequiredMixin):
             return self.model._default_manager.all()
         raise ImproperlyConfigured(f"{type(self).__name__} needs queryset, model or get_base_queryset()")
 
+    # Reference data the same for every signed-in user (annual plans, catalogues) has no scope rule;
+    # a view over it says why here, so that a scoped model can never be shown unrestricted by mistake.
+    unscoped_reason: str | None = None
+
     def get_scoped_queryset(self):
-        return self.get_base_queryset().restrict(self.request.user, self.scope_action)
+        queryset = self.get_base_queryset()
+        if isinstance(queryset, ScopedQuerySet):
+            return queryset.restrict(self.request.user, self.scope_action)
+        if self.unscoped_reason:
+            return queryset
+        raise ImproperlyConfigured(f"{queryset.model.__name__} has no restrict(); set unscoped_reason to show it")
+
+    def scoped(self, queryset, action: str = "view"):
+        """Other rows a page aggregates or offers (the clusters behind an occupancy table), in the
+        user's scope: pages ask the base for them instead of calling restrict() themselves."""
+        if isinstance(queryset, models.Manager):
+            queryset = queryset.all()
+        return queryset.restrict(self.request.user, action)
 
     def get_permission_required(self) -> list[str]:
         required = self.permission_required
@@ -61,7 +78,7 @@ class ScopedMixin(LoginRequiredMixin):
 
     def load_object(self):
         """The URL's object through the scoped queryset (404 when out of scope), or None without one."""
-        pk = self.kwargs.get(self.pk_url_kwarg)
+        pk = self.kwargs.get(self.pk_url_kwarg) if self.pk_url_kwarg else None
         if pk is None:
             if self.object_required:
                 raise ImproperlyConfigured(f"{type(self).__name__} needs <{self.pk_url_kwarg}> in its URL")
@@ -78,6 +95,13 @@ class ScopedMixin(LoginRequiredMixin):
 
     def get_object(self, queryset=None):
         return self.object
+
+
+class ScopedPageView(ScopedMixin, TemplateView):
+    """A page that is not one record nor one list (a dashboard, a report): signed-in users,
+    `permission_required`, and `self.scoped(queryset)` for the rows it shows."""
+
+    pk_url_kwarg = None  # no object of its own: URL arguments are the page's to read
 
 
 class ObjectDetailView(ScopedMixin, DetailView):

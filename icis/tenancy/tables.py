@@ -1,12 +1,14 @@
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from icis.core.tables import AreaColumn, Table
 
-from .models import TenantProject
+from . import selectors
+from .models import Submission, TenantProject
 
 
 class TenantProjectTable(Table):
@@ -57,3 +59,36 @@ class TenantProjectTable(Table):
 
     def render_status(self, record):
         return record.get_status_display()
+
+
+class SubmissionTable(Table):
+    form = tables.Column(verbose_name=_("Form"))
+    period = tables.Column(verbose_name=_("Period"))
+    cluster = tables.Column(accessor="cluster__name", verbose_name=_("Cluster"))
+    tenant = tables.Column(accessor="tenant_project__tenant__name", verbose_name=_("Tenant"))
+    status = tables.Column(verbose_name=_("Status"))
+    submitted_at = tables.Column(verbose_name=_("Submitted"))
+
+    class Meta(Table.Meta):
+        model = Submission
+        fields = ()
+        attrs = {"class": "table table-sm table-hover", "id": "submission-table"}
+        empty_text = _("No report.")
+
+    def render_form(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("tenancy:submission_detail", args=[record.pk]), value)
+
+    def value_form(self, value):
+        return value
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+    def render_submitted_at(self, value, record):
+        day = timezone.localtime(value).strftime("%d/%m/%Y")
+        if selectors.sent_late(record):
+            return format_html('{} <span class="badge text-bg-warning sent-late">{}</span>', day, _("sent late"))
+        return day
+
+    def value_submitted_at(self, value):
+        return value
