@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedMixin
+from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
 from icis.core.media import file_response
 from icis.core.views import id_or_none
 
@@ -35,7 +34,7 @@ def progress_url(cluster_id) -> str:
     return reverse("construction:cluster_progress", args=[cluster_id])
 
 
-class BoardView(ScopedMixin, TemplateView):
+class BoardView(ScopedPageView):
     """Clusters by construction stage, with progress, forecast, delay and the flags with their reasons."""
 
     template_name = "construction/board.html"
@@ -455,11 +454,10 @@ class PhotoView(ObjectDetailView):
         return file_response(self.object.file)
 
 
-class SummaryView(ScopedMixin, TemplateView):
+class SummaryView(ScopedPageView):
     """The half-year construction table for any date and establishment window."""
 
     template_name = "construction/summary.html"
-    model = Cluster
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -470,7 +468,7 @@ class SummaryView(ScopedMixin, TemplateView):
             as_of=as_of,
             established_from=data.get("established_from"),
             established_to=data.get("established_to"),
-            clusters=self.get_scoped_queryset(),
+            clusters=self.scoped(Cluster.objects),
             detail=True,
         )
         names = dict(
@@ -503,15 +501,14 @@ class SummaryView(ScopedMixin, TemplateView):
         return context
 
 
-class BriefingView(ScopedMixin, TemplateView):
+class BriefingView(ScopedPageView):
     """The leaders' briefing for chosen clusters: printable page, PDF and DOCX, all from the records."""
 
     template_name = "construction/briefing.html"
-    model = Cluster
 
     def get(self, request, *args, **kwargs):
         ids = [i for i in map(id_or_none, request.GET.getlist("cluster")) if i is not None]
-        in_scope = self.get_scoped_queryset()
+        in_scope = self.scoped(Cluster.objects)
         clusters = list(in_scope.filter(pk__in=ids).select_related("investor"))
         output = request.GET.get("format", "")
         if clusters and output in ("pdf", "docx"):

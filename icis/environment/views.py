@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from icis.core.forms import AsOfForm
-from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedMixin
+from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
 from icis.core.views import ScopedObjectMixin, id_or_none
 
 from . import jobs, selectors, services
@@ -39,7 +39,7 @@ def plant_url(pk) -> str:
     return reverse("environment:plant_detail", args=[pk])
 
 
-class BoardView(ScopedMixin, TemplateView):
+class BoardView(ScopedPageView):
     """Open violations by deadline, and the wastewater indicators on a chosen date."""
 
     template_name = "environment/board.html"

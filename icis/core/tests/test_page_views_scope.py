@@ -16,11 +16,8 @@ RESTRICT = re.compile(r"\.restrict\(")
 ALLOWED = {
     # The older base mixin (ScopedObjectMixin), kept until every app has moved onto core/generic.py.
     "core/views.py": "the old base class itself",
-    # Moved onto the generic views in parallel branches of issue 11 ("views2": construction,
-    # environment, dossiers; "imports": the tenant import pages). Remove each line when its branch lands.
-    "construction/views.py": "moved by the views2 branch",
-    "environment/views.py": "moved by the views2 branch",
-    "dossiers/views.py": "moved by the views2 branch",
+    # Moved onto the generic views in a parallel branch of issue 11 ("imports": the tenant import
+    # pages). Remove the line when its branch lands.
     "tenancy/import_views.py": "moved by the imports branch",
 }
 
