@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -390,7 +391,7 @@ class PlannedVisitActionView(ObjectActionView):
         return PlannedVisit.objects.filter(plan_id=self.kwargs["plan"])
 
     def get_form_class(self):
-        return super().get_form_class() if "delete" not in self.request.POST else ObjectActionView.get_form_class(self)
+        return forms.Form if "delete" in self.request.POST else PlannedVisitForm
 
     def form_invalid(self, form):
         if form.errors and not form.non_field_errors():

@@ -74,3 +74,13 @@ def test_the_filtered_export_holds_exactly_the_rows_the_user_may_see(client, dos
     assert sorted(exported_markers(rows, MARKER)) == seen(persona)
     rows = export_rows(client, URL, {"open": "false"}, kind)
     assert sorted(exported_markers(rows, MARKER)) == seen(persona, closed=True)
+
+
+def test_an_unknown_action_or_export_changes_nothing(client, dossiers):
+    client.force_login(dossiers["doit-officer"])
+    from icis.dossiers.models import Dossier
+
+    dossier = Dossier.objects.filter(outcome="").first()
+    response = client.post(f"/dossiers/{dossier.pk}/", {"action": "delete"})
+    assert response.status_code == 302 and Dossier.objects.filter(pk=dossier.pk, outcome="").exists()
+    assert client.get(URL, {"export": "pdf"}).status_code == 400

@@ -1,7 +1,7 @@
 import pytest
 
 # The persona world of the permission matrix (cluster A in scope of the commune official and investor X).
-from icis.accounts.tests.conftest import api_client_for, world  # noqa: F401
+from icis.accounts.tests.conftest import api_client_for, linked, world  # noqa: F401
 from icis.core.testing.factories import english
 
 
