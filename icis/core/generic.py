@@ -115,7 +115,8 @@ class ObjectListView(ScopedMixin, ListView):
     (`{% pagination page_obj %}`), and `?export=xlsx` / `?export=csv` of the whole filtered list.
 
     Set `filterset_class`, `table_class`, `export_name` (a translated name for the file) and the base
-    queryset. The template renders `{% render_table table %}` and includes/list_tools.html.
+    queryset. The template renders `{% render_table table %}`, `{% pagination page_obj %}` and
+    includes/export_links.html.
     """
 
     filterset_class = None
@@ -220,6 +221,12 @@ def _plain(value):
     return strip_tags(str(value)).strip()
 
 
+def _trimmed(value: Decimal) -> Decimal:
+    """37.7800 → 37.78, 5.0000 → 5: a decimal as people write it."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
 def csv_text(header, rows) -> str:
     """CSV with a BOM (Excel reads UTF-8 Vietnamese), dates dd/mm/yyyy, numbers as the language
     writes them, formula-like text neutralised."""
@@ -233,7 +240,9 @@ def csv_text(header, rows) -> str:
                 cells.append(value.strftime("%d/%m/%Y %H:%M"))
             elif isinstance(value, datetime.date):
                 cells.append(value.strftime("%d/%m/%Y"))
-            elif isinstance(value, int | float | Decimal):
+            elif isinstance(value, Decimal):
+                cells.append(formats.number_format(_trimmed(value), use_l10n=True))
+            elif isinstance(value, int | float):
                 cells.append(formats.number_format(value, use_l10n=True))
             else:
                 cells.append(safe_cell(value))
