@@ -3,15 +3,18 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from icis.core.export import csv_response
+from icis.core.forms import DATE_WIDGET
+from icis.core.generic import ScopedPageView
 
 from . import selectors
+
+PAGE_SIZE = 50
 
 
 class AuditFilterForm(forms.Form):
@@ -19,24 +22,11 @@ class AuditFilterForm(forms.Form):
         queryset=get_user_model().objects.order_by("username"),
         required=False,
         label=_("User"),
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    model = forms.ChoiceField(
-        required=False, label=_("Record type"), widget=forms.Select(attrs={"class": "form-select"})
-    )
-    object_id = forms.CharField(
-        required=False, label=_("Record id"), widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    since = forms.DateField(
-        required=False,
-        label=_("From"),
-        widget=forms.DateInput(attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}),
-    )
-    until = forms.DateField(
-        required=False,
-        label=_("To"),
-        widget=forms.DateInput(attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}),
-    )
+    model = forms.ChoiceField(required=False, label=_("Record type"))
+    object_id = forms.CharField(required=False, label=_("Record id"))
+    since = forms.DateField(required=False, label=_("From"), widget=DATE_WIDGET)
+    until = forms.DateField(required=False, label=_("To"), widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +57,7 @@ class AuditFilterForm(forms.Form):
         )
 
 
-class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class AuditLogView(ScopedPageView):
     """Every recorded change and security event, filterable and exportable (admins)."""
 
     template_name = "audit/audit_log.html"
@@ -115,12 +105,16 @@ class AuditLogView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                 ),
             )
         query = request.GET.copy()
+        query.pop("page", None)
         query["format"] = "csv"
-        context = self.get_context_data(form=form, rows=rows, csv_query=query.urlencode())
+        page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = self.get_context_data(
+            form=form, rows=page_obj.object_list, page_obj=page_obj, csv_query=query.urlencode()
+        )
         return self.render_to_response(context, status=200 if valid else 400)
 
 
-class ObjectHistoryView(LoginRequiredMixin, TemplateView):
+class ObjectHistoryView(ScopedPageView):
     """The history tab of any record: who changed what, when, through which interface."""
 
     template_name = "audit/object_history.html"
@@ -132,7 +126,7 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
         manager = model._default_manager
         user = self.request.user
         if hasattr(manager, "restrict"):
-            queryset = manager.restrict(user)
+            queryset = self.scoped(manager)
         elif user.has_perm("accounts.view_auditlog") or user.has_perm(
             f"{model._meta.app_label}.view_{model._meta.model_name}"
         ):

@@ -659,6 +659,16 @@ def overdue_visits_q(today: datetime.date | None = None) -> Q:
     return Q(plan__status=VisitPlanStatus.APPROVED, due_on__lt=today, records__isnull=True)
 
 
+def overdue_visits(user, today: datetime.date | None = None) -> QuerySet:
+    """The overdue visits of the clusters the user reaches, soonest first."""
+    return (
+        PlannedVisit.objects.restrict(user)
+        .filter(overdue_visits_q(today))
+        .select_related("cluster", "plan")
+        .order_by("due_on")
+    )
+
+
 def open_obstacle_count(user) -> dict:
     """For the dashboard: open and overdue obstacles the user reaches."""
     obstacles = Obstacle.objects.restrict(user).exclude(status=ObstacleStatus.RESOLVED)

@@ -1,19 +1,18 @@
 import datetime
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django.utils.translation import gettext_lazy
 
 from icis.clusters.choices import ClusterStatus
-from icis.clusters.forms import apply_errors
 from icis.clusters.models import Cluster
-from icis.core.export import csv_response
+from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
 from icis.core.media import file_response
-from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
+from icis.core.views import id_or_none
 
 from . import briefing, selectors, services
 from .choices import BOARD_STAGES_VALUES, FLAG_COLOURS, Flag, MilestoneKind, ReportStatus, VisitPlanStatus
@@ -29,9 +28,14 @@ from .forms import (
     VisitRecordForm,
 )
 from .models import Milestone, Obstacle, PlannedVisit, VisitPhoto, VisitPlan
+from .tables import ObstacleTable
 
 
-class BoardView(LoginRequiredMixin, TemplateView):
+def progress_url(cluster_id) -> str:
+    return reverse("construction:cluster_progress", args=[cluster_id])
+
+
+class BoardView(ScopedPageView):
     """Clusters by construction stage, with progress, forecast, delay and the flags with their reasons."""
 
     template_name = "construction/board.html"
@@ -62,14 +66,12 @@ class BoardView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class ClusterProgressView(LoginRequiredMixin, DetailView):
+class ClusterProgressView(ObjectDetailView):
     """One cluster's construction: chart over time, reports, milestones, obstacles, site visits."""
 
     template_name = "construction/cluster_progress.html"
+    queryset = Cluster.objects.select_related("investor")
     context_object_name = "cluster"
-
-    def get_queryset(self):
-        return Cluster.objects.restrict(self.request.user).select_related("investor")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -78,41 +80,32 @@ class ClusterProgressView(LoginRequiredMixin, DetailView):
         return context
 
 
-class ClusterFormMixin(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin):
-    """A form about one cluster: the cluster is looked up in scope first (404), then the permission checked."""
+class ClusterFormView(ObjectFormView):
+    """A form about one cluster: the cluster is looked up in scope first (404), then the permission
+    checked; one service call; back to the cluster's construction page."""
 
     template_name = "construction/form.html"
-    scope_action = "change"
+    model = Cluster
+    object_required = True
+    context_object_name = "cluster"
     heading = ""
-
-    def get_scoped_queryset(self):
-        return Cluster.objects.all()
 
     @property
     def cluster(self):
         return self.object
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
     def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "cluster": self.cluster,
-            "heading": self.heading,
-            "cancel_url": self.cluster_url(),
-        }
+        return {**super().get_context_data(**kwargs), "heading": self.heading, "cancel_url": self.get_success_url()}
 
-    def cluster_url(self):
-        from django.urls import reverse
-
-        return reverse("construction:cluster_progress", args=[self.cluster.pk])
+    def get_success_url(self, saved=None):
+        return progress_url(self.cluster.pk)
 
 
-class ReportSubmitView(ClusterFormMixin, FormView):
+class ReportSubmitView(ClusterFormView):
     form_class = ProgressReportForm
     permission_required = "construction.add_progressreport"
     template_name = "construction/report_form.html"
+    success_message = gettext_lazy("Report submitted; it counts once DoIT accepts it.")
 
     @property
     def heading(self):
@@ -123,62 +116,57 @@ class ReportSubmitView(ClusterFormMixin, FormView):
         context["last"] = services.last_accepted(self.cluster)
         return context
 
-    def form_valid(self, form):
-        try:
-            services.progress_report_submit(cluster=self.cluster, actor=self.request.user, **form.service_kwargs())
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Report submitted; it counts once DoIT accepts it."))
-        return redirect(self.cluster_url())
+    def apply_service_errors(self, form, error):
+        form.add_service_errors(error)  # components.<key> onto the component's field
+
+    def save(self, form):
+        return services.progress_report_submit(cluster=self.cluster, actor=self.request.user, **form.service_kwargs())
 
 
-class ReportDetailView(LoginRequiredMixin, DetailView):
+class ReportDetailView(ObjectActionView):
+    """A progress report; with the permission, the review that accepts it or returns it to the investor."""
+
     template_name = "construction/report_detail.html"
+    form_class = ReviewForm
+    scope_action = "view"
     context_object_name = "report"
 
-    def get_queryset(self):
-        return selectors.report_list().restrict(self.request.user)
+    def get_base_queryset(self):
+        return selectors.report_list()
+
+    def get_permission_required(self):
+        return ["construction.review_progressreport"] if self.request.method == "POST" else []
+
+    def get_initial(self):
+        return {"decision": "accept"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.object
         context.update(
-            review_form=kwargs.get("review_form") or ReviewForm(),
+            review_form=context["form"],
             can_review=report.status == ReportStatus.SUBMITTED
             and self.request.user.has_perm("construction.review_progressreport"),
             previous=services.last_accepted(report.cluster, exclude_pk=report.pk),
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if not request.user.has_perm("construction.review_progressreport"):
-            from django.core.exceptions import PermissionDenied
+    def save(self, form):
+        accept = form.cleaned_data["decision"] == "accept"
+        decide = services.progress_report_accept if accept else services.progress_report_return
+        return decide(report=self.object, actor=self.request.user, note=form.cleaned_data["note"])
 
-            raise PermissionDenied
-        form = ReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                if form.cleaned_data["decision"] == "accept":
-                    services.progress_report_accept(
-                        report=self.object, actor=request.user, note=form.cleaned_data["note"]
-                    )
-                    messages.success(request, _("Report accepted."))
-                else:
-                    services.progress_report_return(
-                        report=self.object, actor=request.user, note=form.cleaned_data["note"]
-                    )
-                    messages.success(request, _("Report returned to the investor."))
-                return redirect("construction:cluster_progress", pk=self.object.cluster_id)
-            except ValidationError as error:
-                apply_errors(form, error)
-        return self.render_to_response(self.get_context_data(review_form=form))
+    def get_success_message(self, saved):
+        return _("Report accepted.") if saved.status == ReportStatus.ACCEPTED else _("Report returned to the investor.")
+
+    def get_success_url(self, saved=None):
+        return progress_url(self.object.cluster_id)
 
 
-class MilestoneFormView(ClusterFormMixin, FormView):
+class MilestoneFormView(ClusterFormView):
     form_class = MilestoneForm
     permission_required = "construction.change_milestone"
+    success_message = gettext_lazy("Milestone saved.")
 
     @property
     def heading(self):
@@ -199,73 +187,35 @@ class MilestoneFormView(ClusterFormMixin, FormView):
             "version": milestone.version,
         }
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            services.milestone_set(
-                cluster=self.cluster,
-                kind=data["kind"],
-                planned_on=data["planned_on"],
-                actual_on=data["actual_on"],
-                planned_in=data["planned_in"],
-                evidence=data["evidence"],
-                notes=data["notes"],
-                expected_version=data.get("version"),
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Milestone saved."))
-        return redirect(self.cluster_url())
+        return services.milestone_set(
+            cluster=self.cluster,
+            kind=data["kind"],
+            planned_on=data["planned_on"],
+            actual_on=data["actual_on"],
+            planned_in=data["planned_in"],
+            evidence=data["evidence"],
+            notes=data["notes"],
+            expected_version=data.get("version"),
+            actor=self.request.user,
+        )
 
 
-class ObstacleListView(LoginRequiredMixin, FilteredListView):
+class ObstacleListView(ObjectListView):
     template_name = "construction/obstacle_list.html"
     filterset_class = ObstacleFilterSet
+    table_class = ObstacleTable
     paginate_by = 50
+    export_name = gettext_lazy("obstacles")
 
     def get_base_queryset(self):
-        return selectors.obstacle_list().restrict(self.request.user).order_by("due_on", "raised_on", "id")
+        return selectors.obstacle_list().order_by("due_on", "raised_on", "id")
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "csv":
-            today = timezone.localdate()
-            rows = self.get_queryset()
-            return csv_response(
-                f"icis-obstacles-{today.isoformat()}.csv",
-                [
-                    "id",
-                    "cluster",
-                    "category",
-                    "description",
-                    "responsible",
-                    "raised_on",
-                    "due_on",
-                    "status",
-                    "overdue",
-                    "resolution",
-                    "resolved_on",
-                    "source_document",
-                ],
-                (
-                    [
-                        o.pk,
-                        o.cluster.name,
-                        o.get_category_display(),
-                        o.description,
-                        o.responsible,
-                        o.raised_on.isoformat(),
-                        o.due_on.isoformat() if o.due_on else "",
-                        o.get_status_display(),
-                        "yes" if o.is_overdue(today) else "no",
-                        o.resolution,
-                        o.resolved_on.isoformat() if o.resolved_on else "",
-                        str(o.source_document or ""),
-                    ]
-                    for o in rows
-                ),
-            )
+        if request.GET.get("format") == "csv" and "export" not in request.GET:  # the link before ?export=
+            self.object_list = self.get_queryset()
+            return self.export("csv")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -274,9 +224,10 @@ class ObstacleListView(LoginRequiredMixin, FilteredListView):
         return context
 
 
-class ObstacleCreateView(ClusterFormMixin, FormView):
+class ObstacleCreateView(ClusterFormView):
     form_class = ObstacleForm
     permission_required = "construction.add_obstacle"
+    success_message = gettext_lazy("Obstacle recorded.")
 
     @property
     def heading(self):
@@ -285,27 +236,20 @@ class ObstacleCreateView(ClusterFormMixin, FormView):
     def get_initial(self):
         return {"raised_on": timezone.localdate()}
 
-    def form_valid(self, form):
-        try:
-            services.obstacle_create(cluster=self.cluster, data=form.service_data(), actor=self.request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Obstacle recorded."))
-        return redirect(self.cluster_url())
+    def save(self, form):
+        return services.obstacle_create(cluster=self.cluster, data=form.service_data(), actor=self.request.user)
 
 
-class ObstacleEditView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ObstacleEditView(ObjectFormView):
     template_name = "construction/form.html"
+    queryset = Obstacle.objects.select_related("cluster")
+    object_required = True
     form_class = ObstacleForm
-    permission_required = "construction.change_obstacle"
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return Obstacle.objects.select_related("cluster")
+    change_permission = "construction.change_obstacle"
+    success_message = gettext_lazy("Obstacle saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "editing": True, "user": self.request.user}
+        return {**super().get_form_kwargs(), "editing": True}
 
     def get_initial(self):
         o = self.object
@@ -325,80 +269,82 @@ class ObstacleEditView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequired
         }
 
     def get_context_data(self, **kwargs):
-        from django.urls import reverse
-
         return {
             **super().get_context_data(**kwargs),
             "cluster": self.object.cluster,
             "heading": _("Obstacle"),
-            "cancel_url": reverse("construction:cluster_progress", args=[self.object.cluster_id]),
+            "cancel_url": self.get_success_url(),
         }
 
-    def form_valid(self, form):
-        try:
-            services.obstacle_update(
-                obstacle=self.object,
-                data=form.service_data(),
-                status=form.cleaned_data.get("status") or None,
-                resolved_on=form.cleaned_data.get("resolved_on"),
-                expected_version=form.cleaned_data.get("version"),
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Obstacle saved."))
-        return redirect("construction:cluster_progress", pk=self.object.cluster_id)
+    def save(self, form):
+        return services.obstacle_update(
+            obstacle=self.object,
+            data=form.service_data(),
+            status=form.cleaned_data.get("status") or None,
+            resolved_on=form.cleaned_data.get("resolved_on"),
+            expected_version=form.cleaned_data.get("version"),
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, saved=None):
+        return progress_url(self.object.cluster_id)
 
 
-class VisitPlanListView(LoginRequiredMixin, ListView):
+class VisitPlanListView(ObjectListView):
+    """The visit plans, the overdue visits, and (with the permission) the form that generates a draft plan."""
+
     template_name = "construction/visit_plans.html"
+    queryset = VisitPlan.objects.select_related("approved_by")
     context_object_name = "plans"
+    generate_form = None
 
-    def get_queryset(self):
-        return VisitPlan.objects.restrict(self.request.user).select_related("approved_by")
+    def post(self, request, *args, **kwargs):
+        return VisitPlanGenerateView.as_view()(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        context["form"] = kwargs.get("form") or VisitPlanGenerateForm(
+        context["form"] = self.generate_form or VisitPlanGenerateForm(
             initial={
                 "period_start": today,
                 "period_end": datetime.date(today.year, 12, 31),
                 "frequency_months": selectors.settings.ICIS_VISIT_FREQUENCY_MONTHS,
             }
         )
-        context["overdue"] = (
-            PlannedVisit.objects.restrict(self.request.user)
-            .filter(selectors.overdue_visits_q(today))
-            .select_related("cluster", "plan")
-            .order_by("due_on")
-        )
+        context["overdue"] = selectors.overdue_visits(self.request.user, today)
         return context
 
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("construction.add_visitplan"):
-            from django.core.exceptions import PermissionDenied
 
-            raise PermissionDenied
-        form = VisitPlanGenerateForm(request.POST)
-        if form.is_valid():
-            try:
-                plan = services.visit_plan_generate(actor=request.user, **form.cleaned_data)
-                messages.success(request, _("Draft plan generated: check the dates, then approve it."))
-                return redirect("construction:visit_plan", pk=plan.pk)
-            except ValidationError as error:
-                apply_errors(form, error)
-        self.object_list = self.get_queryset()
-        return self.render_to_response(self.get_context_data(form=form))
+class VisitPlanGenerateView(ObjectFormView):
+    """POST /construction/visits/: a draft plan for every cluster under construction; a refusal is
+    shown on the list page's form."""
+
+    model = VisitPlan
+    form_class = VisitPlanGenerateForm
+    add_permission = "construction.add_visitplan"
+    success_message = gettext_lazy("Draft plan generated: check the dates, then approve it.")
+
+    def save(self, form):
+        return services.visit_plan_generate(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, saved=None):
+        return reverse("construction:visit_plan", args=[saved.pk])
+
+    def form_invalid(self, form):
+        page = VisitPlanListView(generate_form=form)
+        page.setup(self.request, *self.args, **self.kwargs)
+        page.object = None
+        page.object_list = page.get_queryset()
+        return page.render_to_response(page.get_context_data())
 
 
-class VisitPlanDetailView(LoginRequiredMixin, DetailView):
+class VisitPlanDetailView(ObjectDetailView):
+    """A plan's visits; its POST verbs (approve the plan, move or remove a draft visit) are the action
+    views below, chosen by the button pressed."""
+
     template_name = "construction/visit_plan.html"
+    model = VisitPlan
     context_object_name = "plan"
-
-    def get_queryset(self):
-        return VisitPlan.objects.restrict(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -407,47 +353,75 @@ class VisitPlanDetailView(LoginRequiredMixin, DetailView):
         return context
 
     def post(self, request, *args, **kwargs):
-        self.object = plan = self.get_object()
-        try:
-            if "approve" in request.POST:
-                if not request.user.has_perm("construction.approve_visitplan"):
-                    from django.core.exceptions import PermissionDenied
-
-                    raise PermissionDenied
-                services.visit_plan_approve(plan=plan, actor=request.user)
-                messages.success(request, _("Plan approved."))
-            elif "visit" in request.POST:
-                if not request.user.has_perm("construction.change_plannedvisit"):
-                    from django.core.exceptions import PermissionDenied
-
-                    raise PermissionDenied
-                visit_id = id_or_none(request.POST["visit"])
-                if visit_id is None:
-                    raise ValidationError(_("Choose one of this plan's visits."))
-                visit = get_object_or_404(PlannedVisit.objects.restrict(request.user, "change"), pk=visit_id, plan=plan)
-                if "delete" in request.POST:
-                    services.planned_visit_delete(visit=visit, actor=request.user)
-                else:
-                    form = PlannedVisitForm(request.POST)
-                    if not form.is_valid():
-                        raise ValidationError(_("Give the date as dd/mm/yyyy."))
-                    services.planned_visit_update(
-                        visit=visit,
-                        due_on=form.cleaned_data["due_on"],
-                        expected_version=form.cleaned_data.get("version"),
-                        actor=request.user,
-                    )
-                messages.success(request, _("Visit updated."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect("construction:visit_plan", pk=plan.pk)
+        if "approve" in request.POST:
+            return VisitPlanApproveView.as_view()(request, pk=self.object.pk)
+        if "visit" in request.POST:
+            visit = id_or_none(request.POST["visit"])
+            if visit is None:
+                messages.error(request, _("Choose one of this plan's visits."))
+                return redirect("construction:visit_plan", pk=self.object.pk)
+            return PlannedVisitActionView.as_view()(request, pk=visit, plan=self.object.pk)
+        return redirect("construction:visit_plan", pk=self.object.pk)
 
 
-class VisitRecordCreateView(ClusterFormMixin, FormView):
+class VisitPlanApproveView(ObjectActionView):
+    model = VisitPlan
+    scope_action = "view"
+    permission_required = "construction.approve_visitplan"
+    success_message = gettext_lazy("Plan approved.")
+
+    def save(self, form):
+        return services.visit_plan_approve(plan=self.object, actor=self.request.user)
+
+    def get_success_url(self, saved=None):
+        return reverse("construction:visit_plan", args=[self.object.pk])
+
+    def apply_service_errors(self, form, error):
+        form.add_error(None, error.messages)
+
+
+class PlannedVisitActionView(ObjectActionView):
+    """Move a draft plan's visit to another date, or remove it ("delete" in the POST)."""
+
+    form_class = PlannedVisitForm
+    permission_required = "construction.change_plannedvisit"
+    success_message = gettext_lazy("Visit updated.")
+
+    def get_base_queryset(self):
+        return PlannedVisit.objects.filter(plan_id=self.kwargs["plan"])
+
+    def get_form_class(self):
+        return forms.Form if "delete" in self.request.POST else PlannedVisitForm
+
+    def form_invalid(self, form):
+        if form.errors and not form.non_field_errors():
+            messages.error(self.request, _("Give the date as dd/mm/yyyy."))
+            return redirect(self.get_success_url())
+        return super().form_invalid(form)
+
+    def apply_service_errors(self, form, error):
+        form.add_error(None, error.messages)
+
+    def save(self, form):
+        if "delete" in self.request.POST:
+            services.planned_visit_delete(visit=self.object, actor=self.request.user)
+            return self.object
+        return services.planned_visit_update(
+            visit=self.object,
+            due_on=form.cleaned_data["due_on"],
+            expected_version=form.cleaned_data.get("version"),
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, saved=None):
+        return reverse("construction:visit_plan", args=[self.kwargs["plan"]])
+
+
+class VisitRecordCreateView(ClusterFormView):
     form_class = VisitRecordForm
     permission_required = "construction.add_visitrecord"
     scope_action = "view"
+    success_message = gettext_lazy("Site visit recorded.")
 
     @property
     def heading(self):
@@ -459,37 +433,29 @@ class VisitRecordCreateView(ClusterFormMixin, FormView):
     def get_initial(self):
         return {"visited_on": timezone.localdate(), "planned_visit": self.request.GET.get("visit")}
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "multipart": True}
-
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            services.visit_record_create(
-                cluster=self.cluster,
-                planned_visit=data["planned_visit"],
-                visited_on=data["visited_on"],
-                findings=data["findings"],
-                recommendations=data["recommendations"],
-                photos=[(upload, "") for upload in data["photos"]],
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Site visit recorded."))
-        return redirect(self.cluster_url())
+        return services.visit_record_create(
+            cluster=self.cluster,
+            planned_visit=data["planned_visit"],
+            visited_on=data["visited_on"],
+            findings=data["findings"],
+            recommendations=data["recommendations"],
+            photos=[(upload, "") for upload in data["photos"]],
+            actor=self.request.user,
+        )
 
 
-class PhotoView(LoginRequiredMixin, View):
+class PhotoView(ObjectDetailView):
     """A site photo, served only to users who reach its cluster (never a public media URL)."""
 
-    def get(self, request, pk):
-        photo = get_object_or_404(VisitPhoto.objects.restrict(request.user), pk=pk)
-        return file_response(photo.file)
+    model = VisitPhoto
+
+    def get(self, request, *args, **kwargs):
+        return file_response(self.object.file)
 
 
-class SummaryView(LoginRequiredMixin, TemplateView):
+class SummaryView(ScopedPageView):
     """The half-year construction table for any date and establishment window."""
 
     template_name = "construction/summary.html"
@@ -503,7 +469,7 @@ class SummaryView(LoginRequiredMixin, TemplateView):
             as_of=as_of,
             established_from=data.get("established_from"),
             established_to=data.get("established_to"),
-            clusters=Cluster.objects.restrict(self.request.user),
+            clusters=self.scoped(Cluster.objects),
             detail=True,
         )
         names = dict(
@@ -536,14 +502,15 @@ class SummaryView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class BriefingView(LoginRequiredMixin, TemplateView):
+class BriefingView(ScopedPageView):
     """The leaders' briefing for chosen clusters: printable page, PDF and DOCX, all from the records."""
 
     template_name = "construction/briefing.html"
 
     def get(self, request, *args, **kwargs):
         ids = [i for i in map(id_or_none, request.GET.getlist("cluster")) if i is not None]
-        clusters = list(Cluster.objects.restrict(request.user).filter(pk__in=ids).select_related("investor"))
+        in_scope = self.scoped(Cluster.objects)
+        clusters = list(in_scope.filter(pk__in=ids).select_related("investor"))
         output = request.GET.get("format", "")
         if clusters and output in ("pdf", "docx"):
             content = briefing.briefing_content(clusters, user=request.user)
@@ -552,9 +519,7 @@ class BriefingView(LoginRequiredMixin, TemplateView):
             return briefing.pdf_response(content, request=request)
         context = self.get_context_data(**kwargs)
         context.update(
-            choices=Cluster.objects.restrict(request.user)
-            .filter(status__in=selectors.BOARD_STAGES)
-            .order_by("sort_name"),
+            choices=in_scope.filter(status__in=selectors.BOARD_STAGES).order_by("sort_name"),
             chosen=ids,
             content=briefing.briefing_content(clusters, user=request.user) if clusters else None,
             query=request.GET.urlencode(),

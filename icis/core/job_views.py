@@ -2,26 +2,33 @@
 A job is seen only by the user who started it (and superusers); anyone else gets 404."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from . import jobs
+from .generic import ScopedMixin
 from .models import Job
 
 PROBLEMS_SHOWN = 200
 
 
-class JobMixin(LoginRequiredMixin):
+class JobMixin(ScopedMixin):
+    object_required = True
+
+    def get_scoped_queryset(self):
+        """A job's scope rule: the user who started it, and superusers."""
+        queryset = Job.objects.defer("payload")
+        return queryset if self.request.user.is_superuser else queryset.filter(created_by=self.request.user)
+
+    def load_object(self):
+        return jobs.sweep_if_stale(super().load_object())
+
     def get_job(self) -> Job:
-        queryset = (
-            Job.objects.all() if self.request.user.is_superuser else Job.objects.filter(created_by=self.request.user)
-        )
-        return jobs.sweep_if_stale(get_object_or_404(queryset.defer("payload"), pk=self.kwargs["pk"]))
+        return self.object
 
     def back_url(self, job: Job) -> str:
         url = job.params.get("back_url") or ""

@@ -1,10 +1,9 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from icis.core.generic import ScopedPageView
 
 from . import selectors
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(ScopedPageView):
     template_name = "dashboard/home.html"
 
     def get_context_data(self, **kwargs):

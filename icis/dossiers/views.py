@@ -1,81 +1,88 @@
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy
 
-from icis.clusters.forms import apply_errors
-from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
+from icis.core.generic import ObjectActionView, ObjectFormView, ObjectListView
+from icis.core.views import id_or_none
 
 from . import selectors, services
 from .calendar import WorkingCalendar
 from .choices import OUTCOME_COLOURS, STEP_STATE_COLOURS, SelectionOutcome
 from .filtersets import DossierFilterSet
 from .forms import ApplicantForm, ChairForm, CloseForm, CompleteForm, DossierOpenForm, ScoresForm, StepForm
-from .models import Applicant
+from .models import Applicant, Dossier
+from .tables import DossierTable
 
 
-class DossierListView(LoginRequiredMixin, FilteredListView):
+def detail_url(pk) -> str:
+    return reverse("dossiers:dossier_detail", args=[pk])
+
+
+class DossierListView(ObjectListView):
     """Dossiers with where each stands; open ones by default, with their overdue steps."""
 
     template_name = "dossiers/dossier_list.html"
     filterset_class = DossierFilterSet
+    table_class = DossierTable
     paginate_by = 50
+    export_name = gettext_lazy("dossiers")
 
     def get_base_queryset(self):
-        return selectors.dossier_list().restrict(self.request.user)
+        return selectors.dossier_list()
 
-    def get_queryset(self):
+    def get_filterset(self, queryset):
         query = self.request.GET.copy()
-        query.setdefault("open", "true")
-        self.filterset = self.filterset_class(query, queryset=self.get_base_queryset())
-        if not self.filterset.is_valid():
-            return self.get_base_queryset().none()
-        return self.filterset.qs
+        query.setdefault("open", "true")  # the page (and its export) show the open dossiers unless asked
+        return self.filterset_class(query, queryset=queryset, request=self.request)
+
+    def get_table(self, rows):
+        return super().get_table(selectors.with_states(rows))
+
+    def export_rows(self):
+        values = self.table_class(selectors.with_states(self.object_list)).as_values()
+        return next(values), list(values)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["dossiers"] = selectors.with_states(context["object_list"])
         context.update(state_colours=STEP_STATE_COLOURS, outcome_colours=OUTCOME_COLOURS)
         return context
 
 
-class DossierOpenView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class DossierOpenView(ObjectFormView):
     template_name = "dossiers/dossier_open.html"
+    model = Dossier
     form_class = DossierOpenForm
-    permission_required = "dossiers.add_dossier"
+    add_permission = "dossiers.add_dossier"
+    success_message = gettext_lazy("Dossier opened.")
 
     def get_initial(self):
         return {"cluster": self.request.GET.get("cluster"), "kind": self.request.GET.get("kind", "establish")}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            dossier = services.dossier_open(
-                cluster=data["cluster"],
-                kind=data["kind"],
-                expansion=data["expansion"],
-                opened_on=data["opened_on"],
-                note=data["note"],
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Dossier opened."))
-        return redirect("dossiers:dossier_detail", pk=dossier.pk)
+        return services.dossier_open(
+            cluster=data["cluster"],
+            kind=data["kind"],
+            expansion=data["expansion"],
+            opened_on=data["opened_on"],
+            note=data["note"],
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, saved=None):
+        return detail_url(saved.pk)
 
 
-class DossierDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
+class DossierDetailView(ObjectActionView):
     """The dossier's ladder with deadlines, the form to record the next step, applicants and the result.
 
-    Each form posts here with an `action`; the services decide, a refusal comes back on the form."""
+    Each form posts here with an `action` (one service call each); a refusal comes back on its form."""
 
     template_name = "dossiers/dossier_detail.html"
+    scope_action = "view"
+    context_object_name = "dossier"
     ACTIONS = {
         "step": "dossiers.add_dossierstep",
         "applicant": "dossiers.add_applicant",
@@ -83,53 +90,82 @@ class DossierDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
         "complete": "dossiers.change_dossier",
         "close": "dossiers.change_dossier",
     }
+    FORMS = {
+        "step": StepForm,
+        "applicant": ApplicantForm,
+        "chair": ChairForm,
+        "complete": CompleteForm,
+        "close": CloseForm,
+    }
 
-    def get_scoped_queryset(self):
+    def get_base_queryset(self):
         return selectors.dossier_detail()
 
-    def _forms(self, bound=None, data=None):
-        dossier, user = self.object, self.request.user
-        heads = selectors.head_records(dossier)
-        state = self.state
-        amend = id_or_none(self.request.GET.get("amend"))
-        step_initial = {"step": state.next.number if state.next else None}
-        if amend is not None:
-            record = next((r for r in heads.values() if r.pk == amend), None)
-            if record is not None:
-                step_initial = {"step": record.step, "amends": record.pk}
-        tied = self.selection["tied"]
-        forms = {
-            "step": StepForm(initial=step_initial, dossier=dossier, user=user, heads=heads),
-            "applicant": ApplicantForm(scheme=selectors.scheme_in_force(dossier.opened_on), user=user),
-            "chair": ChairForm(tied=tied, dossier=dossier, user=user),
-            "complete": CompleteForm(initial={"complete_on": dossier.complete_on, "version": dossier.version}),
-            "close": CloseForm(),
-        }
-        if bound:
-            kwargs = {
-                "step": {"dossier": dossier, "user": user, "heads": heads},
-                "applicant": {"scheme": selectors.scheme_in_force(dossier.opened_on), "user": user},
-                "chair": {"tied": tied, "dossier": dossier, "user": user},
-            }.get(bound, {})
-            forms[bound] = type(forms[bound])(data, **kwargs)
-        return forms
+    @property
+    def action(self):
+        action = self.request.POST.get("action") if self.request.method == "POST" else None
+        return action if action in self.ACTIONS else None
+
+    def get_permission_required(self):
+        return [self.ACTIONS[self.action]] if self.action else []
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        if self.action is None:
+            return redirect(detail_url(self.object.pk))
+        self._load()
+        return super().post(request, *args, **kwargs)
 
     def _load(self):
         self.calendar = WorkingCalendar.from_db()
         self.state = selectors.dossier_state(self.object, calendar=self.calendar)
         self.selection = selectors.selection_result(self.object)
 
+    def _kwargs(self, action):
+        dossier, user = self.object, self.request.user
+        return {
+            "step": {"dossier": dossier, "user": user, "heads": selectors.head_records(dossier)},
+            "applicant": {"scheme": selectors.scheme_in_force(dossier.opened_on), "user": user},
+            "chair": {"tied": self.selection["tied"], "dossier": dossier, "user": user},
+        }.get(action, {})
+
+    def get_form_class(self):
+        return self.FORMS[self.action]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self._kwargs(self.action)}
+
+    def _forms(self, bound=None):
+        dossier = self.object
+        heads = selectors.head_records(dossier)
+        amend = id_or_none(self.request.GET.get("amend"))
+        step_initial = {"step": self.state.next.number if self.state.next else None}
+        if amend is not None:
+            record = next((r for r in heads.values() if r.pk == amend), None)
+            if record is not None:
+                step_initial = {"step": record.step, "amends": record.pk}
+        initial = {
+            "step": step_initial,
+            "complete": {"complete_on": dossier.complete_on, "version": dossier.version},
+        }
+        forms = {name: form(initial=initial.get(name), **self._kwargs(name)) for name, form in self.FORMS.items()}
+        if bound is not None:
+            forms[self.action] = bound
+        return forms
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         if not hasattr(self, "state"):
             self._load()
-        forms = kwargs.get("forms") or self._forms()
+        bound = kwargs.pop("form", None)
+        context = super().get_context_data(form=bound, **kwargs)  # the page has one form per action
         context.update(
-            dossier=self.object,
             cluster=self.object.cluster,
             state=self.state,
             selection=self.selection,
-            forms=forms,
+            forms=self._forms(bound),
+            open_form=self.action if bound is not None else None,
             state_colours=STEP_STATE_COLOURS,
             outcome_colours=OUTCOME_COLOURS,
             TIE=SelectionOutcome.TIE,
@@ -137,32 +173,32 @@ class DossierDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        if action not in self.ACTIONS:
-            return redirect("dossiers:dossier_detail", pk=self.object.pk)
-        if not request.user.has_perm(self.ACTIONS[action]):
-            raise PermissionDenied
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied) or _("Your role may not do this."))
+            return self.form_invalid(form, status=403)
+
+    def form_invalid(self, form, status=200):
+        self.object = self.load_object()  # as stored: nothing of the refused action was written
         self._load()
-        forms = self._forms(bound=action, data=request.POST)
-        form = forms[action]
-        status = 200
-        if form.is_valid():
-            try:
-                message = getattr(self, f"_{action}")(form)
-            except ValidationError as error:
-                if action == "step":
-                    error = _rename(error, StepForm.ERROR_FIELDS)
-                apply_errors(form, error)
-            except PermissionDenied as denied:
-                form.add_error(None, str(denied) or _("Your role may not do this."))
-                status = 403
-            else:
-                messages.success(request, message)
-                return redirect("dossiers:dossier_detail", pk=self.object.pk)
-        self.object = get_object_or_404(self.get_scoped_queryset(), pk=self.object.pk)
-        self._load()
-        return self.render_to_response(self.get_context_data(forms=forms, open_form=action), status=status)
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+    def apply_service_errors(self, form, error):
+        if self.action == "step":
+            error = _rename(error, StepForm.ERROR_FIELDS)
+        super().apply_service_errors(form, error)
+
+    def save(self, form):
+        self.message = getattr(self, f"_{self.action}")(form)
+        return self.object
+
+    def get_success_message(self, saved):
+        return self.message
+
+    def get_success_url(self, saved=None):
+        return detail_url(self.object.pk)
 
     def _step(self, form):
         data = form.cleaned_data
@@ -230,16 +266,16 @@ def _rename(error: ValidationError, names: dict) -> ValidationError:
     return ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()})
 
 
-class ApplicantScoreView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ApplicantScoreView(ObjectFormView):
     """The council's four scores of one applicant."""
 
     template_name = "dossiers/applicant_form.html"
+    queryset = Applicant.objects.select_related("dossier__cluster", "organisation", "scheme")
+    object_required = True
     form_class = ScoresForm
-    permission_required = "dossiers.change_applicant"
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return Applicant.objects.select_related("dossier__cluster", "organisation", "scheme")
+    change_permission = "dossiers.change_applicant"
+    context_object_name = "applicant"
+    success_message = gettext_lazy("Scores saved.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "scheme": self.object.scheme}
@@ -253,19 +289,16 @@ class ApplicantScoreView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequir
         }
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "applicant": self.object, "dossier": self.object.dossier}
+        return {**super().get_context_data(**kwargs), "dossier": self.object.dossier}
 
-    def form_valid(self, form):
-        try:
-            services.applicant_score(
-                applicant=self.object,
-                scores=form.scores(),
-                note=form.cleaned_data.get("note", ""),
-                expected_version=form.cleaned_data.get("version"),
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Scores saved."))
-        return redirect("dossiers:dossier_detail", pk=self.object.dossier_id)
+    def save(self, form):
+        return services.applicant_score(
+            applicant=self.object,
+            scores=form.scores(),
+            note=form.cleaned_data.get("note", ""),
+            expected_version=form.cleaned_data.get("version"),
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, saved=None):
+        return detail_url(self.object.dossier_id)

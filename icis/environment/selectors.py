@@ -227,6 +227,15 @@ def _violations_open_on(queryset: QuerySet, day: datetime.date) -> QuerySet:
     return queryset.filter(detected_on__lte=day).exclude(closed_on__lte=day).exclude(corrected_on__lte=day)
 
 
+def plant_connections(plant: WastewaterPlant, user) -> QuerySet[TenantConnection]:
+    """The arrangements of the tenant projects the user reaches that name `plant`."""
+    return (
+        TenantConnection.objects.restrict(user)
+        .filter(plant=plant)
+        .select_related("tenant_project__tenant", "tenant_project__cluster")
+    )
+
+
 def unconnected_operating_tenants(user, day: datetime.date) -> QuerySet[TenantProject]:
     """Operating tenant projects with no recorded arrangement (central plant or own treatment) on `day`."""
     arranged = TenantConnection.objects.filter(since__lte=day).filter(Q(until__isnull=True) | Q(until__gt=day))

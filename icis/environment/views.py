@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
 
-from icis.clusters.forms import AsOfForm, apply_errors
-from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
+from icis.core.forms import AsOfForm
+from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
+from icis.core.views import ScopedObjectMixin, id_or_none
 
 from . import jobs, selectors, services
 from .choices import OUTCOME_COLOURS, PLANT_TRANSITIONS, VIOLATION_TRANSITIONS
@@ -24,6 +26,7 @@ from .forms import (
     ViolationTransitionForm,
 )
 from .models import Parameter, Regulation, TenantConnection, Violation, WastewaterPlant
+from .tables import ConnectionTable, PlantTable
 
 
 def _as_of(request):
@@ -32,7 +35,11 @@ def _as_of(request):
     return form, day
 
 
-class BoardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+def plant_url(pk) -> str:
+    return reverse("environment:plant_detail", args=[pk])
+
+
+class BoardView(ScopedPageView):
     """Open violations by deadline, and the wastewater indicators on a chosen date."""
 
     template_name = "environment/board.html"
@@ -52,27 +59,31 @@ class BoardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return context
 
 
-class PlantListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class PlantListView(ObjectListView):
     template_name = "environment/plant_list.html"
     filterset_class = PlantFilterSet
+    table_class = PlantTable
     permission_required = "environment.view_wastewaterplant"
     paginate_by = 50
+    export_name = gettext_lazy("wastewater treatment plants")
 
     def get_base_queryset(self):
-        return selectors.plant_list().restrict(self.request.user)
+        return selectors.plant_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plants = WastewaterPlant.objects.filter(pk__in=[p.pk for p in context["object_list"]])
         context["standings"] = selectors.plant_standings(plants, timezone.localdate())
+        context["table"].standings = context["standings"]
         return context
 
 
-class PlantDetailView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
+class PlantDetailView(ObjectDetailView):
     template_name = "environment/plant_detail.html"
     permission_required = "environment.view_wastewaterplant"
+    context_object_name = "plant"
 
-    def get_scoped_queryset(self):
+    def get_base_queryset(self):
         return selectors.plant_detail()
 
     def get_context_data(self, **kwargs):
@@ -86,7 +97,6 @@ class PlantDetailView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
         regulation = catalogue.regulation_for(plant, today)
         kq, kf, assumed = catalogue.factors(plant, regulation)
         context.update(
-            plant=plant,
             standing=standing,
             regulation=regulation,
             factors={"kq": kq, "kf": kf, "not_set": plant.kq is None or plant.kf is None, "assumed": assumed},
@@ -94,9 +104,7 @@ class PlantDetailView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
             chart=selectors.plant_chart(plant, catalogue=catalogue),
             violations=plant.violations.select_related("parameter").order_by("-detected_on", "-id")[:50],
             status_changes=plant.status_changes.select_related("document", "actor"),
-            connections=TenantConnection.objects.restrict(self.request.user)
-            .filter(plant=plant)
-            .select_related("tenant_project__tenant", "tenant_project__cluster"),
+            connections=selectors.plant_connections(plant, self.request.user),
             proposal=selectors.factor_proposal(plant, day=today),
             can_transition=bool(PLANT_TRANSITIONS.get(plant.status)),
             outcome_colours=OUTCOME_COLOURS,
@@ -104,143 +112,130 @@ class PlantDetailView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
         return context
 
 
-class PlantFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class PlantFormView(ObjectFormView):
     """Create (no pk) or edit (pk) a plant through the services; stale edits are refused."""
 
     template_name = "environment/form.html"
     form_class = PlantForm
-    scope_action = "change"
+    add_permission = "environment.add_wastewaterplant"
+    change_permission = "environment.change_wastewaterplant"
+    success_message = gettext_lazy("Plant saved.")
 
-    def get_scoped_queryset(self):
+    def get_base_queryset(self):
         return selectors.plant_detail()
-
-    def get_permission_required(self):
-        return ["environment.change_wastewaterplant" if self.object else "environment.add_wastewaterplant"]
 
     def get_initial(self):
         cluster = id_or_none(self.request.GET.get("cluster"))
         return {"clusters": [cluster]} if cluster is not None and not self.object else {}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
-
     def get_context_data(self, **kwargs):
         title = _("Edit %(plant)s") % {"plant": self.object} if self.object else _("New wastewater treatment plant")
-        cancel = f"/environment/plants/{self.object.pk}/" if self.object else "/environment/plants/"
+        cancel = plant_url(self.object.pk) if self.object else reverse("environment:plant_list")
         return {**super().get_context_data(**kwargs), "title": title, "cancel_url": cancel}
 
-    def form_valid(self, form):
-        try:
-            if self.object:
-                plant = services.plant_update(
-                    plant=self.object,
-                    data=form.service_data(),
-                    clusters=form.cleaned_data["clusters"],
-                    actor=self.request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            else:
-                plant = services.plant_create(
-                    data=form.service_data(),
-                    clusters=form.cleaned_data["clusters"],
-                    status=form.cleaned_data.get("status") or "planned",
-                    status_date=form.cleaned_data.get("status_date"),
-                    actor=self.request.user,
-                )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Plant saved."))
-        return redirect("environment:plant_detail", pk=plant.pk)
+    def save(self, form):
+        if self.object:
+            return services.plant_update(
+                plant=self.object,
+                data=form.service_data(),
+                clusters=form.cleaned_data["clusters"],
+                actor=self.request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        return services.plant_create(
+            data=form.service_data(),
+            clusters=form.cleaned_data["clusters"],
+            status=form.cleaned_data.get("status") or "planned",
+            status_date=form.cleaned_data.get("status_date"),
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, saved=None):
+        return plant_url(saved.pk)
 
 
-class PlantTransitionView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class PlantTransitionView(ObjectActionView):
     template_name = "environment/form.html"
+    model = WastewaterPlant
     form_class = PlantTransitionForm
     permission_required = "environment.transition_wastewaterplant"
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return WastewaterPlant.objects.all()
+    success_message = gettext_lazy("Status changed.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "plant": self.object, "user": self.request.user}
+        return {**super().get_form_kwargs(), "plant": self.object}
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "title": _("Change the status of %(plant)s") % {"plant": self.object},
-            "cancel_url": f"/environment/plants/{self.object.pk}/",
+            "cancel_url": plant_url(self.object.pk),
         }
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            services.plant_transition(
-                plant=self.object,
-                to_status=data["to"],
-                effective_on=data["date"],
-                reason=data["reason"],
-                document=data["document"],
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Status changed."))
-        return redirect("environment:plant_detail", pk=self.object.pk)
+        return services.plant_transition(
+            plant=self.object,
+            to_status=data["to"],
+            effective_on=data["date"],
+            reason=data["reason"],
+            document=data["document"],
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, saved=None):
+        return plant_url(self.object.pk)
 
 
-class SampleCreateView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class SampleCreateView(ObjectFormView):
     """Enter a laboratory result; it is judged at once and an outlet exceedance opens a violation."""
 
     template_name = "environment/sample_form.html"
+    model = WastewaterPlant
+    object_required = True
     form_class = SampleForm
     permission_required = "environment.add_sample"
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return WastewaterPlant.objects.all()
+    context_object_name = "plant"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "parameters": Parameter.objects.all()}
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "plant": self.object}
+    def apply_service_errors(self, form, error):
+        """`values.<code>` lands on the parameter's row, or under "other parameters" if the table lacks it."""
+        for field, errors in getattr(error, "error_dict", {}).items():
+            code = field.split(".")[1] if field.startswith("values.") else None
+            target = f"v_{code}" if code and f"v_{code}" in form.fields else (field if field in form.fields else None)
+            if target is None and code:
+                target = "other"
+            for item in errors:
+                form.add_error(target, item.messages)
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error.messages)
 
-    def form_valid(self, form):
-        values = form.values()
-        try:
-            sample, judgement, violations = services.sample_record(
-                plant=self.object,
-                sampled_on=form.cleaned_data["sampled_on"],
-                point=form.cleaned_data["point"],
-                lab=form.cleaned_data["lab"],
-                notes=form.cleaned_data["notes"],
-                values=values,
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {}).items():
-                code = field.split(".")[1] if field.startswith("values.") else None
-                target = (
-                    f"v_{code}" if code and f"v_{code}" in form.fields else (field if field in form.fields else None)
-                )
-                if target is None and code:  # a parameter the table lacks, typed under "other parameters"
-                    target = "other"
-                for item in errors:
-                    form.add_error(target, item.messages)
-            if not hasattr(error, "error_dict"):
-                form.add_error(None, error.messages)
-            return self.form_invalid(form)
-        if violations:
+    def save(self, form):
+        sample, judgement, violations = services.sample_record(
+            plant=self.object,
+            sampled_on=form.cleaned_data["sampled_on"],
+            point=form.cleaned_data["point"],
+            lab=form.cleaned_data["lab"],
+            notes=form.cleaned_data["notes"],
+            values=form.values(),
+            actor=self.request.user,
+        )
+        self.judgement, self.violations = judgement, violations
+        return sample
+
+    def get_success_message(self, saved):
+        if self.violations:
             messages.warning(
                 self.request,
-                _("Sample recorded: %(n)s parameter(s) exceed the limit; violations opened.") % {"n": len(violations)},
+                _("Sample recorded: %(n)s parameter(s) exceed the limit; violations opened.")
+                % {"n": len(self.violations)},
             )
-        else:
-            messages.success(self.request, _("Sample recorded: %(outcome)s.") % {"outcome": judgement.outcome})
-        return redirect("environment:plant_detail", pk=self.object.pk)
+            return None
+        return _("Sample recorded: %(outcome)s.") % {"outcome": self.judgement.outcome}
+
+    def get_success_url(self, saved=None):
+        return plant_url(self.object.pk)
 
 
 class ContinuousImportView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
@@ -286,45 +281,48 @@ class ContinuousImportView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequ
         return redirect("environment:plant_detail", pk=self.object.pk)
 
 
-class RequirementCreateView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class RequirementCreateView(ObjectFormView):
     template_name = "environment/form.html"
+    model = WastewaterPlant
+    object_required = True
     form_class = RequirementForm
     permission_required = "environment.add_monitoringrequirement"
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return WastewaterPlant.objects.all()
+    success_message = gettext_lazy("Monitoring requirement saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)  # the URL's object is the plant, not a requirement
+        return kwargs
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "title": _("Monitoring requirement of %(plant)s") % {"plant": self.object},
-            "cancel_url": f"/environment/plants/{self.object.pk}/",
+            "cancel_url": plant_url(self.object.pk),
         }
 
-    def form_valid(self, form):
+    def save(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.requirement_create(data={**data, "plant": self.object}, actor=self.request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Monitoring requirement saved."))
-        return redirect("environment:plant_detail", pk=self.object.pk)
+        return services.requirement_create(data={**data, "plant": self.object}, actor=self.request.user)
+
+    def get_success_url(self, saved=None):
+        return plant_url(self.object.pk)
 
 
-class ViolationDetailView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ViolationDetailView(ObjectActionView):
     """A violation, and (with the permission) the form that corrects, closes or reopens it."""
 
     template_name = "environment/violation_detail.html"
+    queryset = Violation.objects.select_related("plant", "parameter", "sample", "regulation", "requirement")
     form_class = ViolationTransitionForm
-    permission_required = "environment.view_violation"
+    scope_action = "view"
+    context_object_name = "violation"
+    success_message = gettext_lazy("Violation updated.")
 
-    def get_scoped_queryset(self):
-        return Violation.objects.select_related("plant", "parameter", "sample", "regulation", "requirement")
+    def get_permission_required(self):
+        if self.request.method == "POST":
+            return ["environment.view_violation", "environment.change_violation"]
+        return ["environment.view_violation"]
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "violation": self.object}
@@ -332,42 +330,33 @@ class ViolationDetailView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequi
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "violation": self.object,
             "today": timezone.localdate(),
             "can_change": self.request.user.has_perm("environment.change_violation")
             and bool(VIOLATION_TRANSITIONS.get(self.object.status)),
         }
 
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("environment.change_violation"):
-            return self.handle_no_permission()
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            services.violation_transition(
-                violation=self.object, to_status=data["to"], on=data["date"], note=data["note"], actor=self.request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Violation updated."))
-        return redirect("environment:violation_detail", pk=self.object.pk)
+        return services.violation_transition(
+            violation=self.object, to_status=data["to"], on=data["date"], note=data["note"], actor=self.request.user
+        )
+
+    def get_success_url(self, saved=None):
+        return reverse("environment:violation_detail", args=[self.object.pk])
 
 
-class ConnectionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ConnectionListView(ObjectListView):
     """Tenant projects' wastewater arrangements, and the operating projects with none."""
 
     template_name = "environment/connection_list.html"
+    queryset = TenantConnection.objects.select_related(
+        "tenant_project__tenant", "tenant_project__cluster", "plant", "own_permit"
+    )
     filterset_class = ConnectionFilterSet
+    table_class = ConnectionTable
     permission_required = "environment.view_tenantconnection"
     paginate_by = 50
-
-    def get_base_queryset(self):
-        return TenantConnection.objects.restrict(self.request.user).select_related(
-            "tenant_project__tenant", "tenant_project__cluster", "plant", "own_permit"
-        )
+    export_name = gettext_lazy("tenant wastewater connections")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -375,56 +364,44 @@ class ConnectionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
         return context
 
 
-class ConnectionFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ConnectionFormView(ObjectFormView):
     template_name = "environment/form.html"
+    model = TenantConnection
     form_class = ConnectionForm
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return TenantConnection.objects.all()
-
-    def get_permission_required(self):
-        return ["environment.change_tenantconnection" if self.object else "environment.add_tenantconnection"]
+    add_permission = "environment.add_tenantconnection"
+    change_permission = "environment.change_tenantconnection"
+    success_message = gettext_lazy("Arrangement saved.")
 
     def get_initial(self):
         project = id_or_none(self.request.GET.get("tenant_project"))
         return {"tenant_project": project} if project is not None and not self.object else {}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
-
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "title": _("Wastewater arrangement of a tenant project"),
-            "cancel_url": "/environment/connections/",
+            "cancel_url": reverse("environment:connection_list"),
         }
 
-    def form_valid(self, form):
+    def save(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if self.object:
-                services.connection_update(
-                    connection=self.object,
-                    data=data,
-                    actor=self.request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            else:
-                services.connection_create(data=data, actor=self.request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Arrangement saved."))
-        return redirect("environment:connection_list")
+        if self.object:
+            return services.connection_update(
+                connection=self.object,
+                data=data,
+                actor=self.request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        return services.connection_create(data=data, actor=self.request.user)
+
+    def get_success_url(self, saved=None):
+        return reverse("environment:connection_list")
 
 
-class RegulationListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+class RegulationListView(ObjectListView):
     """The effluent regulations as loaded: every limit, its unit, whether Kq × Kf applies, and the notes."""
 
     template_name = "environment/regulation_list.html"
     permission_required = "environment.view_regulation"
+    queryset = Regulation.objects.prefetch_related("limits__parameter", "factor_bands")
     context_object_name = "regulations"
-
-    def get_queryset(self):
-        return Regulation.objects.restrict(self.request.user).prefetch_related("limits__parameter", "factor_bands")

@@ -1,11 +1,9 @@
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
 
 from icis.clusters.models import Cluster
-from icis.core.views import ScopedObjectMixin
+from icis.core.generic import ObjectDetailView
 
 from . import selectors
 from .models import Action
@@ -32,13 +30,11 @@ def _hectares(raw: str, label: str, errors: list[str]) -> Decimal | None:
     return value
 
 
-class EligibilityView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
+class EligibilityView(ObjectDetailView):
     """Can this cluster be established or expanded now? Each gate with its numbers."""
 
     template_name = "legal/eligibility.html"
-
-    def get_scoped_queryset(self):
-        return Cluster.objects.all()
+    model = Cluster
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,18 +1,12 @@
 from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
-from icis.clusters.forms import DATE_WIDGET, AsOfForm, apply_errors
 from icis.clusters.models import Cluster
-from icis.core.forms import ScopedChoicesMixin
-from icis.core.views import ScopedObjectMixin
+from icis.core.forms import DATE_WIDGET, AsOfForm, ScopedChoicesMixin
+from icis.core.generic import ObjectActionView, ObjectDetailView, ScopedPageView
 from icis.documents.models import Document
 
 from . import selectors, services
@@ -20,96 +14,93 @@ from .choices import AMENDMENT_TRANSITIONS, AmendmentStatus
 from .models import AnnualPlan, DevelopmentPlan, PlanAmendment
 
 
-class PlanningHomeView(LoginRequiredMixin, TemplateView):
+class PlanningHomeView(ScopedPageView):
     template_name = "planning/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = selectors.current_plan(settings.ICIS_PROVINCE_CODE)
-        clusters = Cluster.objects.restrict(self.request.user)
+        clusters = self.scoped(Cluster.objects)
         context.update(
             plan=plan,
             reconciliation=selectors.plan_reconciliation(plan, clusters=clusters) if plan else None,
             versions=DevelopmentPlan.objects.select_related("document").order_by("-approved_on", "-id"),
-            amendments=PlanAmendment.objects.restrict(self.request.user).prefetch_related("clusters"),
+            amendments=self.scoped(PlanAmendment.objects.prefetch_related("clusters")),
             annual_plans=AnnualPlan.objects.select_related("document"),
         )
         return context
 
 
-class AnnualPlanView(LoginRequiredMixin, TemplateView):
+class AnnualPlanView(ObjectDetailView):
     """Targets against live actuals, with the clusters behind each number."""
 
     template_name = "planning/annual_plan.html"
+    queryset = AnnualPlan.objects.prefetch_related("targets", "tasks")
+    unscoped_reason = "The city's annual plans are public to every signed-in user; the actuals are scoped."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = get_object_or_404(AnnualPlan.objects.prefetch_related("targets", "tasks"), pk=kwargs["pk"])
+        plan = self.object
         form = AsOfForm(self.request.GET if self.request.GET.get("date") else None)
         day = form.cleaned_data["date"] if form.is_bound and form.is_valid() else timezone.localdate()
         context.update(
             plan=plan,
             form=form,
             day=day,
-            rows=selectors.plan_progress(plan, as_of=day, clusters=Cluster.objects.restrict(self.request.user)),
+            rows=selectors.plan_progress(plan, as_of=day, clusters=self.scoped(Cluster.objects)),
         )
         return context
 
 
 class AdvanceForm(ScopedChoicesMixin, forms.Form):
-    to = forms.ChoiceField(label=gettext_lazy("Next step"), widget=forms.Select(attrs={"class": "form-select"}))
+    field_columns = "col-12"
+    to = forms.ChoiceField(label=gettext_lazy("Next step"))
     on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_WIDGET)
-    document = forms.ModelChoiceField(
-        queryset=Document.objects.all(),
-        required=False,
-        label=gettext_lazy("Document"),
-        empty_label="—",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
-    )
+    document = forms.ModelChoiceField(queryset=Document.objects.all(), required=False, label=gettext_lazy("Document"))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, amendment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(s, AmendmentStatus(s).label) for s in AMENDMENT_TRANSITIONS[amendment.status]]
 
 
-class AmendmentView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
-    template_name = "planning/amendment.html"
+class AmendmentView(ObjectActionView):
+    """The amendment and its steps; approvers advance it (POST) through the amendment service."""
 
-    def get_scoped_queryset(self):
-        return PlanAmendment.objects.prefetch_related("clusters", "events__document")
+    template_name = "planning/amendment.html"
+    queryset = PlanAmendment.objects.prefetch_related("clusters", "events__document")
+    scope_action = "view"
+    form_class = AdvanceForm
+    context_object_name = "amendment"
+    success_message = gettext_lazy("Amendment updated.")
+
+    def get_permission_required(self):
+        return ["planning.approve_plan"] if self.request.method == "POST" else []
+
+    def get_initial(self):
+        return {"on": timezone.localdate()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "amendment": self.object}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            amendment=self.object,
-            form=kwargs.get("form")
-            or AdvanceForm(amendment=self.object, user=self.request.user, initial={"on": timezone.localdate()}),
-            can_advance=self.request.user.has_perm("planning.approve_plan")
-            and bool(AMENDMENT_TRANSITIONS[self.object.status]),
+        context["can_advance"] = self.request.user.has_perm("planning.approve_plan") and bool(
+            AMENDMENT_TRANSITIONS[self.object.status]
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("planning.approve_plan"):
-            raise PermissionDenied
-        form = AdvanceForm(request.POST, amendment=self.object, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.amendment_advance(
-                    amendment=self.object,
-                    to_status=data["to"],
-                    on=data["on"],
-                    document=data["document"],
-                    note=data["note"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Amendment updated."))
-                return redirect("planning:amendment", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        data = form.cleaned_data
+        services.amendment_advance(
+            amendment=self.object,
+            to_status=data["to"],
+            on=data["on"],
+            document=data["document"],
+            note=data["note"],
+            actor=self.request.user,
+        )
+        return self.object
+
+    def get_success_url(self, saved=None):
+        return reverse("planning:amendment", args=[self.object.pk])

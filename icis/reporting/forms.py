@@ -18,13 +18,12 @@ def recent_periods(today=None, count: int = 6) -> list[periods.Period]:
 class ReportQueryForm(forms.Form):
     """The page's query: a reporting period (YYYY-H1 or YYYY-Y) and, for Form 03, a commune."""
 
-    period = forms.CharField(label=_("Reporting period"), widget=forms.Select(attrs={"class": "form-select"}))
+    period = forms.CharField(label=_("Reporting period"), widget=forms.Select)
     commune = forms.ModelChoiceField(
         label=_("Commune"),
         queryset=None,
         required=False,
         to_field_name="code",
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, communes=None, **kwargs):

@@ -1,4 +1,3 @@
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
+from icis.core.generic import ScopedMixin, ScopedPageView
 from icis.tenancy import periods
 
 from . import export
@@ -32,7 +32,7 @@ def file_response(report, fmt: str) -> HttpResponse:
     return response
 
 
-class IndexView(LoginRequiredMixin, View):
+class IndexView(ScopedPageView):
     """Reports start page: Form 04 for city-wide roles, Form 03 for commune officials."""
 
     def get(self, request):
@@ -43,7 +43,7 @@ class IndexView(LoginRequiredMixin, View):
         raise PermissionDenied
 
 
-class AreaReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class AreaReportView(ScopedMixin, View):
     """Preview of Form 03/04 for a period, with the XLSX and PDF as `?format=xlsx|pdf`."""
 
     form_code = "04"

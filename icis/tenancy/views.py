@@ -1,25 +1,27 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy
 
-from icis.clusters.forms import AsOfForm, apply_errors
 from icis.clusters.models import Cluster
-from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none, safe_next
+from icis.core.forms import AsOfForm, apply_errors
+from icis.core.generic import ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
+from icis.core.views import id_or_none, safe_next
 
-from . import periods, report_forms, selectors, services
+from . import exports, periods, report_forms, selectors, services
 from .choices import ReportForm, SubmissionStatus
 from .filtersets import SubmissionFilterSet, TenantProjectFilterSet
 from .forms import FiguresForm, NewReportForm, ReturnForm, TenantForm, TenantProjectForm
 from .models import Submission, Tenant, TenantProject
+from .tables import SubmissionTable, TenantProjectTable
 
 GROUPS = [("cluster", "cluster"), ("commune", "commune"), ("legacy_district", "legacy district"), ("city", "city")]
 
 
-class OccupancyView(LoginRequiredMixin, TemplateView):
+class OccupancyView(ScopedPageView):
     """Occupancy by cluster, commune, legacy district or city-wide, now or on a date."""
 
     template_name = "tenancy/occupancy.html"
@@ -35,114 +37,91 @@ class OccupancyView(LoginRequiredMixin, TemplateView):
             form=form,
             day=day,
             group_by=group_by,
-            rows=selectors.occupancy_table(
-                clusters=Cluster.objects.restrict(self.request.user), group_by=group_by, as_of=day
-            ),
-            total=selectors.occupancy_table(
-                clusters=Cluster.objects.restrict(self.request.user), group_by="city", as_of=day
-            ),
+            rows=selectors.occupancy_table(clusters=self.scoped(Cluster.objects), group_by=group_by, as_of=day),
+            total=selectors.occupancy_table(clusters=self.scoped(Cluster.objects), group_by="city", as_of=day),
         )
         return context
 
 
-class ProjectListView(LoginRequiredMixin, FilteredListView):
+class ProjectListView(ObjectListView):
     template_name = "tenancy/project_list.html"
+    queryset = TenantProject.objects.select_related("tenant", "cluster")
     filterset_class = TenantProjectFilterSet
+    table_class = TenantProjectTable
     paginate_by = 50
+    export_name = gettext_lazy("tenant projects")
 
-    def get_base_queryset(self):
-        return TenantProject.objects.restrict(self.request.user).select_related("tenant", "cluster")
+    def export(self, fmt):
+        """The import's columns, so an export can be corrected and imported again."""
+        cluster_id = self.filterset.form.cleaned_data.get("cluster") if self.filterset.is_bound else None
+        cluster = self.scoped(Cluster.objects).filter(pk=cluster_id).first() if cluster_id else None
+        response = exports.projects_export(self.object_list, fmt=fmt, cluster=cluster)
+        response["Content-Disposition"] = f'attachment; filename="{self.export_filename(fmt)}"'
+        return response
 
 
-class ProjectFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ProjectFormView(ObjectFormView):
     template_name = "tenancy/project_form.html"
     form_class = TenantProjectForm
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return TenantProject.objects.all()
-
-    def get_permission_required(self):
-        return ["tenancy.change_tenantproject" if self.object else "tenancy.add_tenantproject"]
+    model = TenantProject
+    context_object_name = "project"
+    add_permission = "tenancy.add_tenantproject"
+    change_permission = "tenancy.change_tenantproject"
+    success_message = gettext_lazy("Tenant project saved.")
 
     def get_initial(self):
         return {"cluster": self.request.GET.get("cluster")} if not self.object else {}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "project": self.object}
-
-    def form_valid(self, form):
+    def save(self, form):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if self.object:
-                project = services.project_update(
-                    project=self.object,
-                    data=data,
-                    actor=self.request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                    confirmed=form.cleaned_data.get("confirm_warnings", False),
-                )
-            else:
-                project = services.project_create(
-                    data=data, actor=self.request.user, confirmed=form.cleaned_data.get("confirm_warnings", False)
-                )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Tenant project saved."))
-        for warning in getattr(project, "plausibility_warnings", ()):
-            messages.warning(self.request, warning.message)
-        return redirect(f"/tenancy/projects/?cluster={project.cluster_id}")
+        confirmed = form.cleaned_data.get("confirm_warnings", False)
+        if self.object:
+            return services.project_update(
+                project=self.object,
+                data=data,
+                actor=self.request.user,
+                expected_version=form.cleaned_data.get("version"),
+                confirmed=confirmed,
+            )
+        return services.project_create(data=data, actor=self.request.user, confirmed=confirmed)
+
+    def get_success_url(self, saved=None):
+        return f"{reverse('tenancy:project_list')}?cluster={saved.cluster_id}"
 
 
-class TenantFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class TenantFormView(ObjectFormView):
     template_name = "tenancy/tenant_form.html"
     form_class = TenantForm
-    scope_action = "change"
+    model = Tenant
+    context_object_name = "tenant"
+    add_permission = "tenancy.add_tenant"
+    change_permission = "tenancy.change_tenant"
+    success_message = gettext_lazy("Tenant saved.")
 
-    def get_scoped_queryset(self):
-        return Tenant.objects.all()
-
-    def get_permission_required(self):
-        return ["tenancy.change_tenant" if self.object else "tenancy.add_tenant"]
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "tenant": self.object}
-
-    def form_valid(self, form):
+    def save(self, form):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if self.object:
-                services.tenant_update(
-                    tenant=self.object,
-                    data=data,
-                    actor=self.request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            else:
-                services.tenant_create(data=data, actor=self.request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Tenant saved."))
-        return redirect(safe_next(self.request, "/tenancy/projects/new/"))
+        if self.object:
+            return services.tenant_update(
+                tenant=self.object,
+                data=data,
+                actor=self.request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        return services.tenant_create(data=data, actor=self.request.user)
+
+    def get_success_url(self, saved=None):
+        return safe_next(self.request, reverse("tenancy:project_add"))
 
 
-class SubmissionListView(LoginRequiredMixin, FilteredListView):
+class SubmissionListView(ObjectListView):
     """Periodic reports, with the ones overdue for the chosen period."""
 
     template_name = "tenancy/submission_list.html"
+    queryset = Submission.objects.select_related("cluster", "tenant_project__tenant")
     filterset_class = SubmissionFilterSet
+    table_class = SubmissionTable
     paginate_by = 50
-
-    def get_base_queryset(self):
-        return Submission.objects.restrict(self.request.user).select_related("cluster", "tenant_project__tenant")
+    export_name = gettext_lazy("periodic reports")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -150,7 +129,7 @@ class SubmissionListView(LoginRequiredMixin, FilteredListView):
             period = periods.parse(self.request.GET.get("period", ""))
         except ValueError:
             period = periods.latest_closed(timezone.localdate())
-        clusters = Cluster.objects.restrict(self.request.user)
+        clusters = self.scoped(Cluster.objects)
         context.update(
             period=period,
             overdue_01=selectors.overdue(form=ReportForm.FORM_01, period=period, clusters=clusters),
@@ -161,41 +140,35 @@ class SubmissionListView(LoginRequiredMixin, FilteredListView):
         return context
 
 
-class SubmissionNewView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class SubmissionNewView(ObjectFormView):
     template_name = "tenancy/submission_new.html"
     form_class = NewReportForm
-    permission_required = "tenancy.add_submission"
+    model = Submission
+    add_permission = "tenancy.add_submission"
 
     def get_initial(self):
         return {"period": periods.latest_closed(timezone.localdate()).code, **self.request.GET.dict()}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            submission = services.submission_save(
-                form=data["form"],
-                period=data["period"],
-                cluster=data["cluster"],
-                tenant_project=data["tenant_project"],
-                data={},
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        return redirect("tenancy:submission_detail", pk=submission.pk)
+        return services.submission_save(
+            form=data["form"],
+            period=data["period"],
+            cluster=data["cluster"],
+            tenant_project=data["tenant_project"],
+            data={},
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, saved=None):
+        return reverse("tenancy:submission_detail", args=[saved.pk])
 
 
-class SubmissionDetailView(LoginRequiredMixin, ScopedObjectMixin, TemplateView):
+class SubmissionDetailView(ObjectDetailView):
     """One report: its figures (editable while draft or returned), and its review."""
 
     template_name = "tenancy/submission_detail.html"
-
-    def get_scoped_queryset(self):
-        return Submission.objects.select_related("cluster", "tenant_project__tenant")
+    queryset = Submission.objects.select_related("cluster", "tenant_project__tenant")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
