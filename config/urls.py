@@ -13,6 +13,7 @@ from icis.documents.api.views import DocumentViewSet
 from icis.dossiers.api import urls as dossiers_api
 from icis.environment.api import urls as environment_api
 from icis.legal.api import urls as legal_api
+from icis.maps.api import ClusterGeoJSONView
 from icis.planning.api import urls as planning_api
 from icis.reporting.api import urls as reporting_api
 from icis.tenancy.api import urls as tenancy_api
@@ -43,6 +44,7 @@ api_urlpatterns = [
     *reporting_api.urlpatterns,
     *environment_api.urlpatterns,
     *dossiers_api.urlpatterns,
+    path("clusters/geojson/", ClusterGeoJSONView.as_view(), name="cluster-geojson"),
     *router.urls,
 ]
 
@@ -56,6 +58,7 @@ urlpatterns = [
     path("reports/", include("icis.reporting.urls")),
     path("environment/", include("icis.environment.urls")),
     path("dossiers/", include("icis.dossiers.urls")),
+    path("map/", include("icis.maps.urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("audit/", include("icis.audit.urls")),
     path("jobs/", include("icis.core.urls")),
