@@ -21,7 +21,9 @@ class ClusterGeoJSONView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter(name, str, description=str(f.label)) for name, f in ClusterFilterSet.base_filters.items()],
+        parameters=[
+            OpenApiParameter(name, str, description=str(f.label)) for name, f in ClusterFilterSet.base_filters.items()
+        ],
         responses=inline_serializer(
             "ClusterFeatureCollection",
             {

@@ -14,7 +14,9 @@ def _coordinate(value: str, field: str, low: int, high: int) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise forms.ValidationError(_("%(field)s: “%(value)s” is not a number.") % {"field": field, "value": value})
+        raise forms.ValidationError(
+            _("%(field)s: “%(value)s” is not a number.") % {"field": field, "value": value}
+        ) from None
     if not number.is_finite() or not low <= number <= high:
         raise forms.ValidationError(
             _("%(field)s must lie between %(low)s and %(high)s.") % {"field": field, "low": low, "high": high}
@@ -44,7 +46,7 @@ class PositionForm(forms.Form):
         try:
             value = json.loads(text)
         except ValueError:
-            raise forms.ValidationError(_("The boundary is not valid JSON."))
+            raise forms.ValidationError(_("The boundary is not valid JSON.")) from None
         problem = boundary_problem(value)
         if problem:
             raise forms.ValidationError(problem)

@@ -75,9 +75,10 @@ def feature_collection(clusters, *, user, day: datetime.date | None = None) -> d
     position yet are listed under `unplaced` so the map can say how many it cannot draw."""
     day = day or timezone.localdate()
     rows = list(
-        clusters.select_related(None).prefetch_related(None).order_by("sort_name", "pk").only(
-            "pk", "code", "name", "status", "area_ha", "industrial_land_ha", "latitude", "longitude", "boundary"
-        )
+        clusters.select_related(None)
+        .prefetch_related(None)
+        .order_by("sort_name", "pk")
+        .only("pk", "code", "name", "status", "area_ha", "industrial_land_ha", "latitude", "longitude", "boundary")
     )
     ids = [c.pk for c in rows]
     occupied = occupied_by_cluster(ids, day)  # a cluster-level figure, as on the cluster page

@@ -22,7 +22,9 @@ def placed(transactional_db, settings):
     settings.ICIS_MAP_TILES_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens there: offline
     mini_hanoi()
     officer = get_user_model().objects.create_superuser(username="mapper", password=PASSWORD, email="")
-    make_cluster(name="Đông Phú Yên", status=ClusterStatus.OPERATING, latitude=Decimal("20.91"), longitude=Decimal("105.62"))
+    make_cluster(
+        name="Đông Phú Yên", status=ClusterStatus.OPERATING, latitude=Decimal("20.91"), longitude=Decimal("105.62")
+    )
     make_cluster(name="Phú Xuyên", latitude=Decimal("20.74"), longitude=Decimal("105.91"))
     make_cluster(
         name="Có ranh giới",
