@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, found by the project's form renderer (FORM_RENDERER)
+    "django_tables2",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -146,6 +148,9 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# One Bootstrap 5 renderer for every form (icis/core/forms.py, templates/includes/form_*.html).
+FORM_RENDERER = "icis.core.forms.BootstrapRenderer"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -1,16 +1,13 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from icis.core.forms import ScopedChoicesMixin
+from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
 
 from .choices import CommuneBasis
 from .models import Cluster, Sector
 from .services import LEGAL_FIELDS, allowed_next, status_label
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"}, format="%d/%m/%Y")
 
 
 class OptionalJSONField(forms.JSONField):
@@ -22,6 +19,9 @@ class OptionalJSONField(forms.JSONField):
 
 class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
     """Edits a cluster's own fields; status is not here (see TransitionForm)."""
+
+    field_columns = "col-md-4"
+    wide_fields = ("notes", "boundary")
 
     communes = forms.ModelMultipleChoiceField(
         queryset=Commune.objects.all(),
@@ -83,21 +83,8 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             self.fields["legacy_communes"].initial = list(self.instance.legacy_communes.values_list("pk", flat=True))
             self.fields["sectors"].initial = list(self.instance.sectors.values_list("pk", flat=True))
             self.fields["version"].initial = self.instance.version
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
-                field.empty_label = "—"
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-                widget.attrs.setdefault("size", "6")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-            if name in ("notes", "boundary", "verification_note"):
-                widget.attrs["rows"] = 3
+        for name in ("notes", "boundary", "verification_note"):
+            self.fields[name].widget.attrs["rows"] = 3
 
     def _post_clean(self):
         # Model validation runs in the service, inside the transaction; showing its errors on the
@@ -116,15 +103,13 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
 
 
 class TransitionForm(ScopedChoicesMixin, forms.Form):
-    to = forms.ChoiceField(label=_("New status"), widget=forms.Select(attrs={"class": "form-select"}))
+    field_columns = "col-12"
+
+    to = forms.ChoiceField(label=_("New status"))
     date = forms.DateField(label=_("Date it took effect"), widget=DATE_WIDGET)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     document = forms.ModelChoiceField(
-        queryset=Document.objects.all(),
-        required=False,
-        label=_("Deciding document"),
-        empty_label="—",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        queryset=Document.objects.all(), required=False, label=_("Deciding document"), empty_label="—"
     )
 
     def __init__(self, *args, cluster: Cluster, user, **kwargs):
@@ -132,18 +117,3 @@ class TransitionForm(ScopedChoicesMixin, forms.Form):
         self.fields["to"].choices = [(s, status_label(s)) for s in allowed_next(cluster.status)]
         if not self.fields["to"].choices:
             self.fields["to"].disabled = True
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item.messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-class AsOfForm(forms.Form):
-    date = forms.DateField(label=_("As it stood on"), widget=DATE_WIDGET)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
+from icis.core.forms import field_error
 from icis.documents.models import Document
 from icis.geo.models import Commune
 
@@ -95,11 +96,6 @@ def check_industrial_land(cluster: Cluster) -> None:
 
 def _ha(value) -> str:
     return format(Decimal(value).normalize(), "f")
-
-
-def field_error(field: str, message: str, code: str) -> ValidationError:
-    """A rule violation on one field, with a code API clients can rely on whatever the language."""
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def status_label(value: str) -> str:

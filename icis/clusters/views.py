@@ -1,35 +1,35 @@
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView
+from django.utils.translation import gettext_lazy
 
-from icis.core.views import FilteredListView, ScopedObjectMixin
+from icis.core.forms import AsOfForm
+from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 
 from . import plausibility, selectors, services
 from .choices import STATUS_COLOURS, ClusterStatus
 from .filtersets import ClusterFilterSet
-from .forms import AsOfForm, ClusterForm, TransitionForm, apply_errors
+from .forms import ClusterForm, TransitionForm
 from .models import Cluster
+from .tables import ClusterTable
 
 
-class ClusterListView(LoginRequiredMixin, FilteredListView):
+class ClusterListView(ObjectListView):
     template_name = "clusters/cluster_list.html"
     filterset_class = ClusterFilterSet
-    paginate_by = 25
+    table_class = ClusterTable
+    export_name = gettext_lazy("industrial clusters")
 
     def get_base_queryset(self):
-        return selectors.cluster_list().restrict(self.request.user)
+        return selectors.cluster_list()
 
 
-class ClusterDetailView(LoginRequiredMixin, DetailView):
+class ClusterDetailView(ObjectDetailView):
     template_name = "clusters/cluster_detail.html"
     context_object_name = "cluster"
 
-    def get_queryset(self):
-        return selectors.cluster_detail().restrict(self.request.user)
+    def get_base_queryset(self):
+        return selectors.cluster_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -46,93 +46,70 @@ class ClusterDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class ClusterFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ClusterFormView(ObjectFormView):
     """Create (no pk) or edit (pk) through the registry services; stale edits are refused."""
 
     template_name = "clusters/cluster_form.html"
     form_class = ClusterForm
-    scope_action = "change"
+    context_object_name = "cluster"
+    add_permission = "clusters.add_cluster"
+    change_permission = "clusters.change_cluster"
 
-    def get_scoped_queryset(self):
+    def get_base_queryset(self):
         return selectors.cluster_detail()
 
-    def get_permission_required(self):
-        return ["clusters.change_cluster" if self.object else "clusters.add_cluster"]
+    def save(self, form):
+        if self.object:
+            return services.cluster_update(
+                cluster=self.object,
+                actor=self.request.user,
+                expected_version=form.cleaned_data.get("version"),
+                **form.service_kwargs(),
+            )
+        return services.cluster_create(
+            actor=self.request.user, status_date=timezone.localdate(), **form.service_kwargs()
+        )
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object, "user": self.request.user}
+    def get_success_message(self, saved):
+        return _("Changes saved.") if self.object else _("Cluster registered with status “planned”.")
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "cluster": self.object}
-
-    def form_valid(self, form):
-        try:
-            if self.object:
-                cluster = services.cluster_update(
-                    cluster=self.object,
-                    actor=self.request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                    **form.service_kwargs(),
-                )
-                messages.success(self.request, _("Changes saved."))
-            else:
-                cluster = services.cluster_create(
-                    actor=self.request.user, status_date=timezone.localdate(), **form.service_kwargs()
-                )
-                messages.success(self.request, _("Cluster registered with status “planned”."))
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        for warning in getattr(cluster, "plausibility_warnings", ()):
-            messages.warning(self.request, warning.message)
-        return redirect("clusters:cluster_detail", pk=cluster.pk)
+    def get_success_url(self, saved=None):
+        return reverse("clusters:cluster_detail", args=[saved.pk])
 
 
-class ClusterTransitionView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ClusterTransitionView(ObjectActionView):
     template_name = "clusters/cluster_transition.html"
     form_class = TransitionForm
+    model = Cluster
+    context_object_name = "cluster"
     permission_required = "clusters.transition_cluster"
-    scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return Cluster.objects.all()
-
-    @property
-    def cluster(self):
-        return self.object
+    success_message = gettext_lazy("Status changed.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cluster": self.cluster, "user": self.request.user}
+        return {**super().get_form_kwargs(), "cluster": self.object}
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "cluster": self.cluster}
-
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            services.cluster_transition(
-                cluster=self.cluster,
-                to_status=data["to"],
-                effective_on=data["date"],
-                reason=data["reason"],
-                document=data["document"],
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Status changed."))
-        return redirect("clusters:cluster_detail", pk=self.cluster.pk)
+        services.cluster_transition(
+            cluster=self.object,
+            to_status=data["to"],
+            effective_on=data["date"],
+            reason=data["reason"],
+            document=data["document"],
+            actor=self.request.user,
+        )
+        return self.object
+
+    def get_success_url(self, saved=None):
+        return reverse("clusters:cluster_detail", args=[self.object.pk])
 
 
-class ClusterAsOfView(LoginRequiredMixin, DetailView):
+class ClusterAsOfView(ObjectDetailView):
     """The cluster as it stood at the end of a chosen day, from its history and status changes."""
 
     template_name = "clusters/cluster_as_of.html"
     context_object_name = "cluster"
-
-    def get_queryset(self):
-        return Cluster.objects.restrict(self.request.user)
+    model = Cluster
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

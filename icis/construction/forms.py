@@ -2,27 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
-from icis.clusters.forms import DATE_WIDGET, apply_errors  # noqa: F401  (apply_errors re-exported for views)
-from icis.core.forms import ScopedChoicesMixin
+from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 
 from .choices import Component, MilestoneKind, ObstacleCategory, ObstacleStatus
 from .models import PHOTO_EXTENSIONS, PlannedVisit
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
-        if isinstance(field, forms.ModelChoiceField):
-            field.empty_label = "—"
 
 
 def _documents(field_label):
@@ -58,7 +44,6 @@ class ProgressReportForm(ScopedChoicesMixin, forms.Form):
             self.fields[self.COMPONENT_PREFIX + value] = forms.DecimalField(
                 label=label, required=False, max_digits=7, decimal_places=2
             )
-        _style(self)
 
     def component_fields(self):
         return [self[name] for name in self.fields if name.startswith(self.COMPONENT_PREFIX)]
@@ -112,7 +97,6 @@ class MilestoneForm(ScopedChoicesMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class ObstacleForm(ScopedChoicesMixin, forms.Form):
@@ -142,7 +126,6 @@ class ObstacleForm(ScopedChoicesMixin, forms.Form):
         if not editing:
             for name in ("status", "resolution", "resolved_on"):
                 del self.fields[name]
-        _style(self)
 
     def service_data(self) -> dict:
         skip = {"status", "resolved_on", "version"}
@@ -157,7 +140,6 @@ class VisitPlanGenerateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class PlannedVisitForm(forms.Form):
@@ -196,7 +178,6 @@ class VisitRecordForm(ScopedChoicesMixin, forms.Form):
         self.fields["planned_visit"].queryset = (
             self.fields["planned_visit"].queryset.filter(cluster=cluster).select_related("plan")
         )
-        _style(self)
 
 
 class SummaryForm(forms.Form):

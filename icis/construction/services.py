@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.clusters.services import field_error
 from icis.core import uploads
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
+from icis.core.forms import field_error
 
 from .choices import OBSTACLE_TRANSITIONS, Component, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
 from .models import (

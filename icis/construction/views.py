@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from icis.clusters.choices import ClusterStatus
-from icis.clusters.forms import apply_errors
 from icis.clusters.models import Cluster
 from icis.core.export import csv_response
+from icis.core.forms import apply_errors
 from icis.core.media import file_response
 from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
 

@@ -3,9 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
-from icis.clusters.forms import DATE_WIDGET
 from icis.clusters.models import Cluster, ClusterExpansion
-from icis.core.forms import ScopedChoicesMixin
+from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document, DocumentType
 
 from . import ladder
@@ -15,19 +14,6 @@ from .models import Applicant
 SELECT = {"class": "form-select"}
 TEXT = {"class": "form-control"}
 SCORE_ATTRS = {"class": "form-control", "inputmode": "decimal"}
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-        if isinstance(field, forms.ModelChoiceField):
-            field.empty_label = "—"
 
 
 class DocumentChoiceField(forms.ModelChoiceField):
@@ -65,7 +51,6 @@ class DossierOpenForm(ScopedChoicesMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["expansion"].queryset = self.fields["expansion"].queryset.select_related("cluster")
-        _style(self)
 
 
 class StepForm(ScopedChoicesMixin, forms.Form):
@@ -106,7 +91,6 @@ class StepForm(ScopedChoicesMixin, forms.Form):
             (record.pk, f"{record.step}. {record.document.number} ({record.date:%d/%m/%Y})")
             for _number, record in sorted(heads.items())
         ]
-        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -169,7 +153,6 @@ class ScoresForm(forms.Form):
             for field in Applicant.SCORE_FIELDS:
                 cap = getattr(scheme, f"{field}_max")
                 self.fields[f"{field}_score"].help_text = _("0 to %(max)s") % {"max": f"{cap.normalize():f}"}
-        _style(self)
 
     def scores(self) -> dict:
         return {f"{field}_score": self.cleaned_data.get(f"{field}_score") for field in Applicant.SCORE_FIELDS}
@@ -190,7 +173,6 @@ class ChairForm(ScopedChoicesMixin, forms.Form):
         self.fields["applicant"].choices = [(a.pk, a.organisation.name) for a in tied]
         if dossier is not None:
             self.fields["document"].queryset = documents_for(dossier.cluster, user)
-        _style(self)
 
 
 class CompleteForm(forms.Form):
@@ -204,7 +186,6 @@ class CompleteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class CloseForm(forms.Form):
@@ -216,4 +197,3 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
 from icis.clusters.models import Cluster, ClusterExpansion
-from icis.clusters.services import field_error
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
+from icis.core.forms import field_error
 from icis.documents import services as document_services
 from icis.documents.models import Document
 

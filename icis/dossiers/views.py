@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from icis.clusters.forms import apply_errors
+from icis.core.forms import apply_errors
 from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
 
 from . import selectors, services

@@ -2,27 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from icis.clusters.forms import DATE_WIDGET
 from icis.clusters.models import Cluster
-from icis.core.forms import ScopedChoicesMixin
+from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 
 from .choices import PLANT_TRANSITIONS, VIOLATION_TRANSITIONS, PlantStatus, SamplePoint, ViolationStatus
 from .models import MonitoringRequirement, TenantConnection, WastewaterPlant
 from .services import PLANT_FIELDS
-
-
-def style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
-            field.empty_label = "—"
 
 
 class PlantForm(ScopedChoicesMixin, forms.ModelForm):
@@ -49,7 +35,6 @@ class PlantForm(ScopedChoicesMixin, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             self.fields["status_date"].initial = timezone.localdate()
-        style(self)
 
     def _post_clean(self):
         pass  # the service validates the model inside its transaction
@@ -67,7 +52,6 @@ class PlantTransitionForm(ScopedChoicesMixin, forms.Form):
     def __init__(self, *args, plant, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["to"].choices = [(s, PlantStatus(s).label) for s in PLANT_TRANSITIONS.get(plant.status, ())]
-        style(self)
 
 
 class SampleForm(forms.Form):
@@ -104,7 +88,6 @@ class SampleForm(forms.Form):
             self.fields[f"v_{parameter.code}"] = value
             self.fields[f"u_{parameter.code}"] = unit
             self.parameter_rows.append(parameter)
-        style(self)
 
     def rows(self):
         return [(p, self[f"v_{p.code}"], self[f"u_{p.code}"]) for p in self.parameter_rows]
@@ -158,7 +141,6 @@ class ContinuousImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        style(self)
 
 
 class RequirementForm(ScopedChoicesMixin, forms.ModelForm):
@@ -172,7 +154,6 @@ class RequirementForm(ScopedChoicesMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
-        style(self)
 
     def _post_clean(self):
         pass
@@ -189,7 +170,6 @@ class ViolationTransitionForm(forms.Form):
             (s, ViolationStatus(s).label) for s in VIOLATION_TRANSITIONS.get(violation.status, ())
         ]
         self.fields["date"].initial = timezone.localdate()
-        style(self)
 
 
 class ConnectionForm(ScopedChoicesMixin, forms.ModelForm):
@@ -221,7 +201,6 @@ class ConnectionForm(ScopedChoicesMixin, forms.ModelForm):
             "tenant", "cluster"
         )
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
-        style(self)
 
     def _post_clean(self):
         pass

@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icis.clusters.services import field_error
 from icis.core import channel
 from icis.core.audit import acting
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
+from icis.core.forms import field_error
 from icis.documents.models import Document
 
 from . import regulations

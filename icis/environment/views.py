@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from icis.clusters.forms import AsOfForm, apply_errors
+from icis.core.forms import AsOfForm, apply_errors
 from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none
 
 from . import jobs, selectors, services

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
-from icis.clusters.services import field_error
+from icis.core.forms import field_error
 from icis.documents.models import Document
 
 from .choices import AMENDMENT_TRANSITIONS, AmendmentStatus

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from icis.clusters.forms import DATE_WIDGET, AsOfForm, apply_errors
 from icis.clusters.models import Cluster
-from icis.core.forms import ScopedChoicesMixin
+from icis.core.forms import DATE_WIDGET, AsOfForm, ScopedChoicesMixin, apply_errors
 from icis.core.views import ScopedObjectMixin
 from icis.documents.models import Document
 

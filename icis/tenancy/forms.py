@@ -2,25 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from icis.clusters.forms import DATE_WIDGET, apply_errors
 from icis.clusters.models import Cluster
-from icis.core.forms import ScopedChoicesMixin
+from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin, apply_errors
 
 from . import report_forms, services
 from .models import Tenant, TenantProject
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-        if isinstance(field, forms.ModelChoiceField):
-            field.empty_label = "—"
 
 
 class TenantForm(forms.ModelForm):
@@ -33,7 +19,6 @@ class TenantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
-        _style(self)
 
     def _post_clean(self):
         pass  # the service validates the model inside its transaction
@@ -79,7 +64,6 @@ class TenantProjectForm(ScopedChoicesMixin, forms.ModelForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["tenant"].required = False
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
-        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -117,7 +101,6 @@ class FiguresForm(forms.Form):
                     label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
                 )
             self.fields[figure.key] = field
-        _style(self)
 
 
 class ReturnForm(forms.Form):
@@ -141,4 +124,3 @@ class NewReportForm(ScopedChoicesMixin, forms.Form):
         self.fields["tenant_project"].queryset = self.fields["tenant_project"].queryset.select_related(
             "tenant", "cluster"
         )
-        _style(self)

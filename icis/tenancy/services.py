@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from icis.clusters import plausibility
 from icis.clusters.models import Cluster
-from icis.clusters.services import CONFIRM_HINT, field_error
+from icis.clusters.services import CONFIRM_HINT
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
+from icis.core.forms import field_error
 
 from . import periods, report_forms
 from .choices import SUBMISSION_TRANSITIONS, ProjectStatus, ReportForm, SubmissionStatus

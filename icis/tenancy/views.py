@@ -4,17 +4,20 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from icis.clusters.forms import AsOfForm, apply_errors
 from icis.clusters.models import Cluster
+from icis.core.forms import AsOfForm, apply_errors
+from icis.core.generic import ObjectListView
 from icis.core.views import FilteredListView, ScopedObjectMixin, id_or_none, safe_next
 
-from . import periods, report_forms, selectors, services
+from . import exports, periods, report_forms, selectors, services
 from .choices import ReportForm, SubmissionStatus
 from .filtersets import SubmissionFilterSet, TenantProjectFilterSet
 from .forms import FiguresForm, NewReportForm, ReturnForm, TenantForm, TenantProjectForm
 from .models import Submission, Tenant, TenantProject
+from .tables import TenantProjectTable
 
 GROUPS = [("cluster", "cluster"), ("commune", "commune"), ("legacy_district", "legacy district"), ("city", "city")]
 
@@ -45,13 +48,19 @@ class OccupancyView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class ProjectListView(LoginRequiredMixin, FilteredListView):
+class ProjectListView(ObjectListView):
     template_name = "tenancy/project_list.html"
+    queryset = TenantProject.objects.select_related("tenant", "cluster")
     filterset_class = TenantProjectFilterSet
+    table_class = TenantProjectTable
     paginate_by = 50
+    export_name = gettext_lazy("tenant projects")
 
-    def get_base_queryset(self):
-        return TenantProject.objects.restrict(self.request.user).select_related("tenant", "cluster")
+    def export(self, fmt):
+        """The import's columns, so an export can be corrected and imported again."""
+        cluster_id = self.filterset.form.cleaned_data.get("cluster") if self.filterset.is_bound else None
+        cluster = Cluster.objects.restrict(self.request.user).filter(pk=cluster_id).first() if cluster_id else None
+        return exports.projects_export(self.object_list, fmt=fmt, cluster=cluster)
 
 
 class ProjectFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
