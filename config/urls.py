@@ -59,6 +59,7 @@ urlpatterns = [
     path("environment/", include("icis.environment.urls")),
     path("dossiers/", include("icis.dossiers.urls")),
     path("map/", include("icis.maps.urls")),
+    path("documents/", include("icis.documents.urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("audit/", include("icis.audit.urls")),
     path("jobs/", include("icis.core.urls")),

@@ -1,19 +1,16 @@
 import json
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from icis.clusters import selectors as cluster_selectors
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import STATUS_COLOURS, ClusterStatus
 from icis.clusters.filtersets import ClusterFilterSet
-from icis.clusters.forms import apply_errors
-from icis.core.views import ScopedObjectMixin
+from icis.core.generic import ObjectFormView, ScopedMixin
 
 from .forms import PositionForm
 from .selectors import COLOUR_BY
@@ -53,16 +50,17 @@ def legend() -> dict:
     }
 
 
-class MapView(LoginRequiredMixin, TemplateView):
+class MapView(ScopedMixin, TemplateView):
     """Every cluster the user may see, on a map, filtered like the list; the data comes from
     /api/clusters/geojson/ with the same query string."""
 
     template_name = "maps/map.html"
 
+    def get_base_queryset(self):
+        return cluster_selectors.cluster_list()
+
     def get_context_data(self, **kwargs):
-        filterset = ClusterFilterSet(
-            self.request.GET or None, queryset=cluster_selectors.cluster_list().restrict(self.request.user)
-        )
+        filterset = ClusterFilterSet(self.request.GET or None, queryset=self.get_scoped_queryset())
         colour = self.request.GET.get("colour")
         query = self.request.GET.copy()
         query.pop("colour", None)
@@ -92,16 +90,18 @@ class MapView(LoginRequiredMixin, TemplateView):
         }
 
 
-class ClusterPositionView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
+class ClusterPositionView(ObjectFormView):
     """Place a cluster on the map (click) or draw its boundary; saved through the registry service
     with the version read, so a stale edit is refused and nothing else of the cluster changes."""
 
     template_name = "maps/position.html"
     form_class = PositionForm
-    permission_required = "clusters.change_cluster"
-    scope_action = "change"
+    change_permission = "clusters.change_cluster"
+    object_required = True
+    context_object_name = "cluster"
+    success_message = gettext_lazy("Position saved.")
 
-    def get_scoped_queryset(self):
+    def get_base_queryset(self):
         return cluster_selectors.cluster_detail()
 
     def get_initial(self):
@@ -114,19 +114,16 @@ class ClusterPositionView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequi
         }
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "cluster": self.object, "map_settings": map_settings()}
+        return {**super().get_context_data(**kwargs), "map_settings": map_settings()}
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            cluster_services.cluster_update(
-                cluster=self.object,
-                data={key: data[key] for key in ("latitude", "longitude", "boundary")},
-                actor=self.request.user,
-                expected_version=data["version"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Position saved."))
-        return redirect("clusters:cluster_detail", pk=self.object.pk)
+        return cluster_services.cluster_update(
+            cluster=self.object,
+            data={key: data[key] for key in ("latitude", "longitude", "boundary")},
+            actor=self.request.user,
+            expected_version=data["version"],
+        )
+
+    def get_success_url(self, saved=None):
+        return reverse("clusters:cluster_detail", args=[self.object.pk])
