@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from icis.accounts.api.organisations import OrganisationViewSet
 from icis.accounts.api.views import TokenDetailView, TokenListView, TokenView
 from icis.clusters.api.views import ClusterViewSet
 from icis.construction.api import urls as construction_api
@@ -21,6 +22,7 @@ from icis.tenancy.api import urls as tenancy_api
 router = DefaultRouter()
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("organisations", OrganisationViewSet, basename="organisation")
 for prefix, viewset, basename in [
     *construction_api.ROUTES,
     *tenancy_api.ROUTES,
@@ -60,6 +62,7 @@ urlpatterns = [
     path("dossiers/", include("icis.dossiers.urls")),
     path("map/", include("icis.maps.urls")),
     path("documents/", include("icis.documents.urls")),
+    path("organisations/", include("icis.accounts.organisation_urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("audit/", include("icis.audit.urls")),
     path("jobs/", include("icis.core.urls")),
