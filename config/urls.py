@@ -9,7 +9,7 @@ from icis.accounts.api.views import TokenDetailView, TokenListView, TokenView
 from icis.clusters.api.views import ClusterViewSet
 from icis.construction.api import urls as construction_api
 from icis.core.media import media_file
-from icis.dashboard.api.views import SummaryView
+from icis.dashboard.api.views import AttentionView, SummaryView
 from icis.documents.api.views import DocumentViewSet
 from icis.dossiers.api import urls as dossiers_api
 from icis.environment.api import urls as environment_api
@@ -38,6 +38,7 @@ api_urlpatterns = [
     path("auth/tokens/", TokenListView.as_view(), name="token-list"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("stats/summary/", SummaryView.as_view(), name="stats-summary"),
+    path("dashboard/attention/", AttentionView.as_view(), name="dashboard-attention"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *construction_api.urlpatterns,

@@ -8,4 +8,10 @@ class EnvironmentConfig(AppConfig):
     verbose_name = _("Wastewater and environment")
 
     def ready(self):
+        from icis.core import attention
+
+        from . import attention as environment_attention
+
+        attention.register("environment", environment_attention.items)
+
         from . import checks  # noqa: F401

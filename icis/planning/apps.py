@@ -6,3 +6,10 @@ class PlanningConfig(AppConfig):
     name = "icis.planning"
     label = "planning"
     verbose_name = _("planning")
+
+    def ready(self):
+        from icis.core import attention
+
+        from . import attention as planning_attention
+
+        attention.register("planning", planning_attention.items)
