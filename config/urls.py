@@ -4,16 +4,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from icis.accounts.api.organisations import OrganisationViewSet
 from icis.accounts.api.views import TokenDetailView, TokenListView, TokenView
 from icis.clusters.api.views import ClusterViewSet
 from icis.construction.api import urls as construction_api
 from icis.core import health
 from icis.core.media import media_file
-from icis.dashboard.api.views import SummaryView
+from icis.dashboard.api.views import AttentionView, SummaryView
 from icis.documents.api.views import DocumentViewSet
 from icis.dossiers.api import urls as dossiers_api
 from icis.environment.api import urls as environment_api
 from icis.legal.api import urls as legal_api
+from icis.maps.api import ClusterGeoJSONView
 from icis.planning.api import urls as planning_api
 from icis.reporting.api import urls as reporting_api
 from icis.tenancy.api import urls as tenancy_api
@@ -21,6 +23,7 @@ from icis.tenancy.api import urls as tenancy_api
 router = DefaultRouter()
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("organisations", OrganisationViewSet, basename="organisation")
 for prefix, viewset, basename in [
     *construction_api.ROUTES,
     *tenancy_api.ROUTES,
@@ -36,6 +39,7 @@ api_urlpatterns = [
     path("auth/tokens/", TokenListView.as_view(), name="token-list"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("stats/summary/", SummaryView.as_view(), name="stats-summary"),
+    path("dashboard/attention/", AttentionView.as_view(), name="dashboard-attention"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *construction_api.urlpatterns,
@@ -44,6 +48,7 @@ api_urlpatterns = [
     *reporting_api.urlpatterns,
     *environment_api.urlpatterns,
     *dossiers_api.urlpatterns,
+    path("clusters/geojson/", ClusterGeoJSONView.as_view(), name="cluster-geojson"),
     *router.urls,
 ]
 
@@ -60,6 +65,9 @@ urlpatterns = [
     path("reports/", include("icis.reporting.urls")),
     path("environment/", include("icis.environment.urls")),
     path("dossiers/", include("icis.dossiers.urls")),
+    path("map/", include("icis.maps.urls")),
+    path("documents/", include("icis.documents.urls")),
+    path("organisations/", include("icis.accounts.organisation_urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("audit/", include("icis.audit.urls")),
     path("jobs/", include("icis.core.urls")),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "icis.legal",
     "icis.reporting",
     "icis.dashboard",
+    "icis.maps",
     "icis.audit",
     "icis.demo",
     "icis.synthetic",
@@ -205,8 +206,31 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The map's base tiles ({z}/{x}/{y} URL template; empty: no tiles, e.g. offline — clusters and outlines are
+# still drawn), their attribution, and an optional GeoJSON file of province/commune outlines (a URL on this
+# site, e.g. under /static/; ICIS ships none: no openly licensed outline data was available).
+ICIS_MAP_TILES_URL = env_str("ICIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+ICIS_MAP_TILES_ATTRIBUTION = env_str("ICIS_MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors")
+ICIS_MAP_OUTLINES_URL = env_str("ICIS_MAP_OUTLINES_URL", "")
+ICIS_MAP_CENTRE = tuple(float(x) for x in env_list("ICIS_MAP_CENTRE", ["16.0", "106.0"]))
+ICIS_MAP_ZOOM = env_int("ICIS_MAP_ZOOM", 6)
+if len(ICIS_MAP_CENTRE) != 2:
+    raise ImproperlyConfigured("ICIS_MAP_CENTRE must be 'latitude,longitude'")
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL template, for the Content-Security-Policy."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+_TILE_ORIGIN = _origin(ICIS_MAP_TILES_URL)
+if ICIS_MAP_TILES_URL and not _TILE_ORIGIN:
+    raise ImproperlyConfigured(f"ICIS_MAP_TILES_URL: {ICIS_MAP_TILES_URL!r} is not an http(s) URL template")
 ICIS_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: {_TILE_ORIGIN}; "
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )

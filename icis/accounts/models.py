@@ -9,6 +9,7 @@ from icis.core.audit import HISTORY_OPTIONS, history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
+from icis.core.text import search_words
 
 
 class OrganisationKind(models.TextChoices):
@@ -16,12 +17,19 @@ class OrganisationKind(models.TextChoices):
     FINANCE = "finance", _("Finance Department")
     PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
     INVESTOR = "investor", _("Infrastructure investor")
+    PUBLIC_INVESTOR = "public_investor", _("Public unit as infrastructure investor")
     INSPECTION = "inspection", _("Inspection team")
     OTHER = "other", _("Other")
 
 
+# Who may be a cluster's infrastructure investor (Decree 32: "doanh nghiệp, hợp tác xã, tổ chức có tư cách
+# pháp lý"): an enterprise or cooperative (INVESTOR, counted as an enterprise in Form 04), or a public unit
+# such as a district project management board (PUBLIC_INVESTOR).
+INVESTOR_KINDS = (OrganisationKind.INVESTOR, OrganisationKind.PUBLIC_INVESTOR)
+
 # Public bodies: known to every user, who may name them (e.g. as the body responsible for an obstacle).
 PUBLIC_KINDS = (
+    OrganisationKind.PUBLIC_INVESTOR,
     OrganisationKind.DOIT,
     OrganisationKind.FINANCE,
     OrganisationKind.PEOPLES_COMMITTEE,
@@ -49,6 +57,7 @@ class Organisation(Versioned, TimeStamped):
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    search_text = models.TextField(editable=False, blank=True)
 
     history = history()
     objects = OrganisationQuerySet.as_manager()
@@ -60,6 +69,10 @@ class Organisation(Versioned, TimeStamped):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_words(self.name, self.tax_code, self.address)
+        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):

@@ -1,20 +1,25 @@
-"""Security writes: audit events, two-factor devices, API tokens, scopes."""
+"""Security writes: audit events, two-factor devices, API tokens, scopes; organisations."""
 
 import datetime
 import hashlib
 import secrets
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from icis.core import channel
+from icis.core.changes import apply_changes
+from icis.core.concurrency import check_version
 from icis.core.network import client_ip
 
-from .models import ApiToken, AuditEvent, User
+from .models import INVESTOR_KINDS, ApiToken, AuditEvent, Organisation, User
 
 __all__ = ["client_ip"]  # re-exported: callers read the client address from here
 # A user's live tokens beyond this many: the oldest is revoked when another is issued.
@@ -165,3 +170,41 @@ def tokens_revoke_if_second_factor_now_required(*, users, actor=None) -> None:
     for user in User.objects.filter(pk__in=[u.pk for u in users]):  # fresh: no stale permission cache
         if second_factor_required(user):
             tokens_revoke(user=user, reason="two_factor_required", actor=actor, without_second_factor=True)
+
+
+# ------------------------------------------------------------------------------------------ organisations
+
+ORGANISATION_FIELDS = ("name", "kind", "tax_code", "address", "notes")
+
+
+@transaction.atomic
+def organisation_create(*, data: dict, actor) -> Organisation:
+    organisation = Organisation(**{key: value for key, value in data.items() if key in ORGANISATION_FIELDS})
+    organisation.full_clean()
+    organisation._history_user = actor
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, data: dict, actor, expected_version=None) -> Organisation:
+    """Change only the fields that differ; a stale edit is refused. An organisation named as a
+    cluster's infrastructure investor keeps the kind "investor"."""
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    check_version(current, expected_version)
+    changed = apply_changes(current, {key: value for key, value in data.items() if key in ORGANISATION_FIELDS})
+    if "kind" in changed and changed["kind"] not in INVESTOR_KINDS:
+        invests = apps.get_model("clusters", "Cluster").objects.filter(investor=current)
+        if invests.exists():
+            raise ValidationError(
+                {
+                    "kind": _("It is the infrastructure investor of %(clusters)s: name another investor there first.")
+                    % {"clusters": ", ".join(invests.values_list("name", flat=True)[:5])}
+                }
+            )
+    if changed:
+        current.full_clean()
+        current.version += 1
+        current._history_user = actor
+        current.save()
+    return current

@@ -1,6 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from icis.accounts.models import INVESTOR_KINDS
 from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
@@ -85,6 +87,11 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         for name in ("notes", "boundary", "verification_note"):
             self.fields[name].widget.attrs["rows"] = 3
+        # Only infrastructure investors are offered as the investor (the current one is kept whatever its kind).
+        investor = self.fields["investor"]
+        investor.queryset = investor.queryset.filter(
+            Q(kind__in=INVESTOR_KINDS) | Q(pk=self.instance.investor_id if self.instance.pk else None)
+        )
 
     def _post_clean(self):
         # Model validation runs in the service, inside the transaction; showing its errors on the

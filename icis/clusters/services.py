@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from icis.accounts.models import INVESTOR_KINDS
 from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -176,6 +177,7 @@ def cluster_create(
     if status_date is not None:
         _check_date(status_date, "status_date")
     cluster = Cluster(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    check_investor_kind(cluster.investor)
     cluster.status = status
     cluster.status_since = status_date
     cluster.is_synthetic = is_synthetic
@@ -223,6 +225,8 @@ def cluster_update(
         )
     land_before = current.industrial_land_ha
     changed = apply_changes(current, data)
+    if "investor" in changed:
+        check_investor_kind(current.investor)
     if PLAUSIBILITY_FIELDS & set(changed) or communes is not None:
         wanted = list(communes) if communes is not None else None
         _check_plausible(current, wanted, confirmed=confirmed or not (PLAUSIBILITY_FIELDS & set(changed)))
@@ -269,6 +273,21 @@ def _check_plausible(cluster: Cluster, communes, *, confirmed: bool) -> None:
                     code=w.code,
                 )
                 for w in found
+            }
+        )
+
+
+def check_investor_kind(investor) -> None:
+    """A cluster's infrastructure investor is an organisation registered as one (not a department
+    or a People's Committee); an investor kept from before is never refused."""
+    if investor is not None and investor.kind not in INVESTOR_KINDS:
+        raise ValidationError(
+            {
+                "investor": ValidationError(
+                    _("%(name)s is registered as “%(kind)s”, not as an infrastructure investor.")
+                    % {"name": investor.name, "kind": investor.get_kind_display()},
+                    code="not_an_investor",
+                )
             }
         )
 

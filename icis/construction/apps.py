@@ -68,3 +68,9 @@ class ConstructionConfig(AppConfig):
         role_grants.grant(roles.COMMUNE_OFFICIAL.name, "construction.add_obstacle")
         role_grants.grant(roles.INVESTOR.name, "construction.add_progressreport")
         role_grants.grant(roles.INSPECTOR.name, "construction.add_visitrecord")
+
+        from icis.core import attention
+
+        from . import attention as construction_attention
+
+        attention.register("construction", construction_attention.items)

@@ -77,6 +77,7 @@ SEEDED_TABLES = frozenset(
         "dossiers_historicalprocedureversion",
         "dossiers_proceduredeadline",
         "dossiers_historicalproceduredeadline",
+        "dossiers_drafttemplate",
     }
 )
 

@@ -240,11 +240,15 @@ def _load_annual_plans(province) -> None:
             Target.objects.create(
                 plan=plan, indicator=key, label=label, target_min=low, target_max=high, params=params, order=order
             )
+        doit, _created = Organisation.objects.get_or_create(
+            name="Sở Công Thương Hà Nội", defaults={"kind": OrganisationKind.DOIT}
+        )
         for title in spec["tasks"]:
             Task.objects.create(
                 plan=plan,
                 title=title,
                 lead="Sở Công Thương",
+                lead_organisation=doit,
                 coordinating="Sở Tài chính; UBND các xã, phường; các chủ đầu tư hạ tầng",
             )
 

@@ -7,6 +7,7 @@ from .models import (
     Applicant,
     Dossier,
     DossierStep,
+    DraftTemplate,
     ProcedureDeadline,
     ProcedureVersion,
     PublicHoliday,
@@ -102,3 +103,11 @@ class ApplicantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(DraftTemplate)
+class DraftTemplateAdmin(SimpleHistoryAdmin):
+    """The wording of the drafts a province adjusts; {placeholders} are listed in icis/dossiers/drafts.py."""
+
+    list_display = ["step", "province", "kind_title", "subject"]
+    list_filter = ["province"]

@@ -51,3 +51,9 @@ class DossiersConfig(AppConfig):
         )
         # Commune officials open dossiers and record the commune's steps (2-3: the service refuses the others).
         role_grants.grant(roles.COMMUNE_OFFICIAL.name, "dossiers.add_dossier", "dossiers.add_dossierstep")
+
+        from icis.core import attention
+
+        from . import attention as dossiers_attention
+
+        attention.register("dossiers", dossiers_attention.items)

@@ -522,3 +522,49 @@ class Applicant(Versioned, TimeStamped):
     def qualifies(self) -> bool | None:
         total = self.total
         return None if total is None else total >= self.scheme.pass_mark
+
+
+class DraftTemplate(Versioned, TimeStamped):
+    """The wording of a draft official document for one step of the procedure, as data a province
+    adjusts (admin). `{name}` placeholders are filled from the record (see icis/dossiers/drafts.py);
+    the layout (Decree 30/2020: issuing body, national motto, number, place and date, title, body,
+    recipients, signature) is the generator's."""
+
+    step = models.PositiveSmallIntegerField(_("step"))
+    province = models.ForeignKey(
+        "geo.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the default for every province."),
+    )
+    issuer = models.CharField(
+        _("issuing body"), max_length=300, help_text=_("Upper lines of the header; {placeholders} allowed.")
+    )
+    kind_title = models.CharField(
+        _("document title"), max_length=120, help_text=_("e.g. TỜ TRÌNH, CÔNG VĂN, THÔNG BÁO")
+    )
+    number_suffix = models.CharField(_("number suffix"), max_length=40, blank=True, help_text=_("e.g. TTr-UBND"))
+    subject = models.CharField(_("subject (V/v)"), max_length=400)
+    addressee = models.CharField(_("addressed to (Kính gửi)"), max_length=400, blank=True)
+    body = models.TextField(_("body"), help_text=_("Paragraphs separated by a blank line; {placeholders} are filled."))
+    recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    source = models.CharField(_("source of the wording"), max_length=300, blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["step", "province"]
+        verbose_name = _("draft template")
+        verbose_name_plural = _("draft templates")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "province"], name="dossiers_draft_template_once"),
+            models.UniqueConstraint(
+                fields=["step"], condition=models.Q(province__isnull=True), name="dossiers_draft_template_default_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.step}. {self.kind_title}: {self.subject}"

@@ -55,4 +55,11 @@ class EnvironmentConfig(AppConfig):
             "environment.change_violation",
         )
         role_grants.grant(roles.INVESTOR.name, "environment.add_sample")
+
+        from icis.core import attention
+
+        from . import attention as environment_attention
+
+        attention.register("environment", environment_attention.items)
+
         from . import checks  # noqa: F401

@@ -11,3 +11,9 @@ class PlanningConfig(AppConfig):
         from icis.core.registry import MenuItem, menu
 
         menu.register(MenuItem("planning", _("Plans"), "planning:home", order=60, section="planning"))
+
+        from icis.core import attention
+
+        from . import attention as planning_attention
+
+        attention.register("planning", planning_attention.items)

@@ -234,6 +234,14 @@ class Target(models.Model):
         return self.label
 
 
+class TaskQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        """An annual plan is read by everyone signed in; only its lead organisation acts on a task."""
+        if action == "view":
+            return models.Q()
+        return models.Q(lead_organisation_id=user.organisation_id) if user.organisation_id else models.Q(pk__in=[])
+
+
 class Task(Versioned, models.Model):
     """A task of an annual plan, with its lead and coordinating agencies."""
 
@@ -243,9 +251,26 @@ class Task(Versioned, models.Model):
     coordinating = models.CharField(_("coordinating agencies"), max_length=400, blank=True)
     due_on = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
     note = models.TextField(_("note"), blank=True)
+    lead_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tasks",
+        help_text=_("Its officers record the task's progress."),
+    )
+    coordinating_organisations = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("coordinating organisations"),
+        blank=True,
+        related_name="coordinated_tasks",
+    )
 
     history = history()
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "due_on", "id"]
@@ -254,3 +279,29 @@ class Task(Versioned, models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_overdue(self, today) -> bool:
+        return self.due_on is not None and self.due_on < today and self.status != TaskStatus.DONE
+
+
+class TaskUpdate(models.Model):
+    """Progress recorded on a plan task by its lead agency: the status from that day, what was done,
+    and the document that shows it."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="updates")
+    on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices)
+    note = models.TextField(_("progress"))
+    evidence = models.ForeignKey(
+        Document, verbose_name=_("evidence"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "-on", "-id"]
+        verbose_name = _("task progress")
+        verbose_name_plural = _("task progress")
+
+    def __str__(self):
+        return f"{self.task}: {self.get_status_display()} ({self.on:%d/%m/%Y})"

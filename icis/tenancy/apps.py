@@ -63,6 +63,13 @@ class TenancyConfig(AppConfig):
             *report,
         )
         role_grants.grant(roles.TENANT.name, *read, *report, "tenancy.change_tenant")
+
+        from icis.core import attention
+
+        from . import attention as tenancy_attention
+
+        attention.register("tenancy", tenancy_attention.items)
+
         from icis.clusters.services import land_in_use_register
 
         from .services import leased_land

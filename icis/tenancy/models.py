@@ -15,14 +15,10 @@ from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
 from icis.core.scoping import LINK, ScopedQuerySet
 from icis.core.text import search_words
+from icis.core.validators import TAX_CODE
 
 from .choices import ProjectStatus, ReportForm, SubmissionStatus
 
-TAX_CODE = RegexValidator(
-    r"^\d{10}(-\d{3})?$",
-    _("A Vietnamese tax code (MST) is 10 digits, or 10 digits, a hyphen and 3 digits for a branch."),
-    code="tax_code",
-)
 VSIC = RegexValidator(
     r"^[A-U]?\d{2,5}$",
     _("A VSIC code is a section letter A–U (optional) and 2 to 5 digits, e.g. C2599."),

@@ -6,6 +6,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from icis.core.attention import collect
+
 from ..selectors import registry_summary
 
 _row = inline_serializer(
@@ -44,3 +46,29 @@ class SummaryView(APIView):
         query.is_valid(raise_exception=True)
         summary = registry_summary(as_of=query.validated_data.get("as_of"), user=request.user)
         return Response(summary)
+
+
+class AttentionView(APIView):
+    """What needs a decision, most urgent first: stalled and not-started clusters, overdue procedure
+    steps and deadlines this week, Circular 14 reports overdue, violations past their corrective
+    deadline, obstacles past their due date, figures gone stale — over what the user may see."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AttentionItem",
+            {
+                "kind": serializers.CharField(),
+                "label": serializers.CharField(),
+                "record": serializers.CharField(),
+                "detail": serializers.CharField(),
+                "link": serializers.CharField(),
+                "since": serializers.DateField(allow_null=True),
+                "severity": serializers.IntegerField(),
+            },
+            many=True,
+        )
+    )
+    def get(self, request):
+        return Response([item.as_dict() for item in collect(request.user)])

@@ -32,10 +32,12 @@ class DocumentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "signer",
             "summary",
             "url",
+            "file",
             "clusters",
+            "version",
             "created_at",
         ]
-        read_only_fields = ["created_at"]
+        read_only_fields = ["created_at", "version"]
         # number + year + issuer uniqueness is checked by the model (year may come from the date).
         validators = []
 

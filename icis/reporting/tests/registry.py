@@ -208,7 +208,7 @@ def file_report(form, period, actor, figures, *, cluster=None, project=None, acc
 @pytest.fixture
 def registry(hanoi, boss):
     enterprise = Organisation.objects.create(name="Công ty CP Hạ tầng E", kind=OrganisationKind.INVESTOR)
-    state = Organisation.objects.create(name="Ban QLDA huyện", kind=OrganisationKind.PEOPLES_COMMITTEE)
+    state = Organisation.objects.create(name="Ban QLDA huyện", kind=OrganisationKind.PUBLIC_INVESTOR)
     DevelopmentPlan.objects.create(
         province_id="01",
         name="Phương án phát triển CCN",

@@ -1,0 +1,52 @@
+"""What needs attention in tenancy: Circular 14 Form 01/02 reports overdue for the latest period whose
+deadline has passed, one line per cluster."""
+
+from collections import Counter
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from icis.core.attention import Item
+
+from . import periods
+from .choices import ReportForm
+from .selectors import overdue
+
+
+def _due_period(form: str, today):
+    """The latest closed period whose deadline has passed (the one before when the latest is still open)."""
+    period = periods.latest_closed(today)
+    if today >= period.deadline(form):
+        return period
+    previous = f"{period.year}-H1" if period.kind == "Y" else f"{period.year - 1}-Y"
+    return periods.parse(previous)
+
+
+def items(user, today):
+    if not user.has_perm("tenancy.view_submission"):
+        return
+    from icis.clusters.models import Cluster
+
+    clusters = Cluster.objects.restrict(user)
+    url = reverse("tenancy:submission_list")
+    for form in (ReportForm.FORM_01, ReportForm.FORM_02):
+        period = _due_period(form, today)
+        missing = overdue(form=form, period=period, clusters=clusters, today=today)
+        per_cluster = Counter((m.cluster if form == ReportForm.FORM_01 else m) for m in missing)
+        for cluster, count in sorted(per_cluster.items(), key=lambda pair: pair[0].name):
+            detail = (
+                _("%(count)s tenant projects have not sent Form 01 for the %(period)s (deadline: before %(date)s).")
+                if form == ReportForm.FORM_01
+                else _(
+                    "The infrastructure investor has not sent Form 02 for the %(period)s (deadline: before %(date)s)."
+                )
+            ) % {"count": count, "period": period.label, "date": f"{period.deadline(form):%d/%m/%Y}"}
+            yield Item(
+                f"form_{form}_overdue",
+                _("Circular 14 report overdue"),
+                cluster.name,
+                detail,
+                f"{url}?cluster={cluster.pk}&period={period.code}&form={form}",
+                period.deadline(form),
+                1,
+            )
