@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from icis.accounts import roles
 from icis.accounts.models import Organisation, OrganisationKind
 from icis.clusters import services as cluster_services
-from icis.core.testing.factories import api_token, make_cluster, person
+from icis.testing.factories import api_token, make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
-from icis.testing.factories import make_cluster, person
 from icis.geo.models import Commune
+from icis.testing.factories import make_cluster, person
 
 LIST = reverse("clusters:cluster_list")
 

@@ -36,6 +36,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "legal": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
     "reporting": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
     "dashboard": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
+    # The map reads the registry and the figures of its consumers; nothing imports it.
+    "maps": (*REGISTRY, "tenancy", "construction", "environment"),
     # Data loaders: they fill the domain apps and nothing imports them.
     "demo": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
     "synthetic": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal", "reporting"),

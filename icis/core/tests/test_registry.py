@@ -88,7 +88,7 @@ def test_a_panel_name_is_registered_once_per_page():
 
 def test_the_apps_panels_are_registered_in_their_order():
     side = [p.name for p in panels.for_page("cluster", "side")]
-    assert side == ["tenancy", "environment", "legal", "dossiers"]
+    assert side == ["maps", "tenancy", "environment", "legal", "dossiers"]
     assert [p.name for p in panels.for_page("cluster", "bottom")] == ["construction"]
 
 
@@ -114,6 +114,7 @@ def _menu_before_the_registry(user) -> list[str]:
     entries = [
         ("dashboard", True),
         ("clusters", True),
+        ("map", True),
         ("construction", p("construction.view_progressreport")),
         ("tenancy", p("tenancy.view_tenantproject")),
         ("tenancy-occupancy", p("tenancy.view_tenantproject")),
@@ -124,6 +125,10 @@ def _menu_before_the_registry(user) -> list[str]:
         ("planning", True),
         ("dossiers", p("dossiers.view_dossier")),
         ("reporting", p("reporting.view_form03") or p("reporting.view_form04")),
+        ("records", p("documents.view_document") or p("accounts.view_organisation")),
+        ("documents", p("documents.view_document")),
+        ("organisations", p("accounts.view_organisation")),
+        ("my-tasks", p("documents.view_document") or p("accounts.view_organisation")),
         ("api", True),
         ("audit", p("accounts.view_auditlog")),
         ("admin", user.is_staff),

@@ -8,10 +8,10 @@ import pytest
 from icis.accounts import roles
 from icis.construction import services as construction
 from icis.construction.tests.factories import accepted, cluster_with_history
-from icis.core.testing.factories import person
 from icis.environment.models import Violation
 from icis.environment.tests.factories import make_plant, operating_cluster, sample
 from icis.geo.models import Commune
+from icis.testing.factories import person
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster, person
 from icis.dashboard.charts import CHARTS
 from icis.geo.models import Commune
+from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

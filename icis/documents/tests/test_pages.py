@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from icis.accounts import roles
-from icis.core.testing import files
-from icis.core.testing.factories import make_cluster, person
 from icis.documents.models import Document
 from icis.geo.models import Commune
+from icis.testing import files
+from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ import datetime
 import pytest
 
 from icis.clusters.choices import ClusterStatus
-from icis.testing.factories import make_cluster
-from icis.testing.listpages import export_rows, exported_markers, walk_pages
 from icis.dossiers import services
 from icis.dossiers.views import DossierListView
 from icis.geo.models import Commune
+from icis.testing.factories import make_cluster
+from icis.testing.listpages import export_rows, exported_markers, walk_pages
 
 pytestmark = pytest.mark.django_db
 URL = "/dossiers/"

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from icis.clusters import services as cluster_services
-from icis.testing.listpages import EXPORT_PARAMETER, export_rows, exported_markers, walk_pages
 from icis.environment import services
 from icis.environment.choices import ConnectionKind
 from icis.environment.views import ConnectionListView, PlantListView
 from icis.tenancy import services as tenancy_services
+from icis.testing.listpages import EXPORT_PARAMETER, export_rows, exported_markers, walk_pages
 
 from .factories import make_plant
 

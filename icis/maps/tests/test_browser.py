@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from icis.clusters.choices import ClusterStatus
-from icis.core.testing.factories import make_cluster, mini_hanoi
 from icis.dashboard.tests.test_browser import browser, shot  # noqa: F401  (the shared Chromium fixture)
+from icis.testing.factories import make_cluster, mini_hanoi
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser

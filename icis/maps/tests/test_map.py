@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core.testing.factories import api_token, make_cluster, person
 from icis.geo.models import Commune
+from icis.testing.factories import api_token, make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

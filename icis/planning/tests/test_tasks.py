@@ -10,10 +10,10 @@ from django.urls import reverse
 from icis.accounts import roles
 from icis.accounts.models import Organisation, OrganisationKind
 from icis.core.attention import collect
-from icis.core.testing.factories import person
 from icis.geo.models import Province
 from icis.planning import services
 from icis.planning.models import AnnualPlan, Task
+from icis.testing.factories import person
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,12 @@ from icis.construction import selectors as construction
 from icis.construction.briefing import briefing_content
 from icis.construction.choices import ReportStatus
 from icis.construction.models import ProgressReport
-from icis.testing.factories import superuser
 from icis.reporting import selectors as reporting
 from icis.synthetic import national
 from icis.tenancy import periods
 from icis.tenancy import selectors as tenancy
 from icis.tenancy.models import Submission, TenantProject
+from icis.testing.factories import superuser
 
 pytestmark = pytest.mark.django_db
 

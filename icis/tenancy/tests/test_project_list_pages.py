@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
-from icis.testing.factories import make_cluster, person
 from icis.geo.models import Commune
 from icis.tenancy.models import Tenant, TenantProject
+from icis.testing.factories import make_cluster, person
 
 LIST = reverse("tenancy:project_list")
 
