@@ -12,6 +12,7 @@ from icis.dashboard.api.views import SummaryView
 from icis.documents.api.views import DocumentViewSet
 from icis.dossiers.api import urls as dossiers_api
 from icis.environment.api import urls as environment_api
+from icis.geo.api import urls as geo_api
 from icis.legal.api import urls as legal_api
 from icis.planning.api import urls as planning_api
 from icis.reporting.api import urls as reporting_api
@@ -27,6 +28,7 @@ for prefix, viewset, basename in [
     *planning_api.ROUTES,
     *environment_api.ROUTES,
     *dossiers_api.ROUTES,
+    *geo_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 

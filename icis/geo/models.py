@@ -43,6 +43,9 @@ class LegacyDistrict(models.Model):
     code = models.CharField(_("GSO code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+    # The province the district belonged to before 2025-07-01 (e.g. Hà Giang, now part of Tuyên Quang).
+    legacy_province_code = models.CharField(_("former province code"), max_length=5, blank=True)
+    legacy_province_name = models.CharField(_("former province"), max_length=100, blank=True)
     valid_to = models.DateField(_("valid to"), default=LAST_DAY_BEFORE_REFORM)
 
     history = history()
@@ -88,7 +91,8 @@ class Commune(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
     valid_from = models.DateField(_("valid from"), default=REFORM_DATE)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    search_text = models.CharField(max_length=250, editable=False, db_index=True)
+    # Code, name and the names of the old communes, districts and provinces merged into it, folded.
+    search_text = models.TextField(editable=False, blank=True)
     legacy_communes = models.ManyToManyField(
         LegacyCommune, through="CommuneMerge", related_name="successors", verbose_name=_("merged from")
     )
@@ -123,7 +127,9 @@ class Commune(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = search_words(self.code, self.name)
+        old = LegacyCommune.objects.filter(merges__commune_id=self.code).select_related("district")
+        names = [part for unit in old for part in (unit.name, unit.district.name, unit.district.legacy_province_name)]
+        self.search_text = search_words(self.code, self.name, *dict.fromkeys(names))
         super().save(*args, **kwargs)
 
     def clean(self):
