@@ -83,10 +83,7 @@ def parse(payload, *, province: str | None = None) -> Parsed:
     if not isinstance(payload, dict):
         raise ValueError("top level: expected an object with 'province' and 'units', or 'provinces'")
     if "provinces" in payload:
-        blocks = [
-            (f"provinces[{i}]", block, block)
-            for i, block in enumerate(_list(payload, "provinces", "top level"))
-        ]
+        blocks = [(f"provinces[{i}]", block, block) for i, block in enumerate(_list(payload, "provinces", "top level"))]
     else:
         if not isinstance(payload.get("province"), dict):
             raise ValueError("top level: missing 'province' (or 'provinces' for a file of several)")
@@ -214,7 +211,8 @@ def write(parsed: Parsed, *, models, bulk=None) -> dict:
     for district in models.LegacyDistrict.objects.filter(pk__in=list(parsed.districts)):
         name, province, old_code, old_name = parsed.districts[district.pk]
         if old_name is None:
-            parsed.districts[district.pk] = (name, province, district.legacy_province_code, district.legacy_province_name)
+            old = (district.legacy_province_code, district.legacy_province_name)
+            parsed.districts[district.pk] = (name, province, *old)
     counts["legacy_districts"] = _apply(
         models.LegacyDistrict,
         {
@@ -234,7 +232,10 @@ def write(parsed: Parsed, *, models, bulk=None) -> dict:
     )
     counts["communes"] = _apply(
         models.Commune,
-        {c: {"name": n, "province_id": p, "search_text": parsed.search_text(c)} for c, (n, p) in parsed.communes.items()},
+        {
+            code: {"name": name, "province_id": province, "search_text": parsed.search_text(code)}
+            for code, (name, province) in parsed.communes.items()
+        },
         ("name", "province_id", "search_text"),
         bulk=bulk,
     )
