@@ -59,6 +59,7 @@ urlpatterns = [
     path("environment/", include("icis.environment.urls")),
     path("dossiers/", include("icis.dossiers.urls")),
     path("accounts/", include("icis.accounts.urls")),
+    path("provinces/", include("icis.geo.urls")),
     path("audit/", include("icis.audit.urls")),
     path("jobs/", include("icis.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

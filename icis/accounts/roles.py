@@ -1,6 +1,7 @@
 """The roles, as data: each is a Django group with these permissions.
 
-`accounts.city_wide` makes a role act on the whole province; without it, a user sees only what
+`accounts.national` makes a role act on every province (MoIT); `accounts.city_wide` on the whole of the
+user's province (its province scopes, else the home province); without either, a user sees only what
 their scopes (communes, clusters, their investor organisation) reach. Views never test role names.
 """
 
@@ -134,7 +135,7 @@ DOIT_OFFICER = Role(
     ),
 )
 CITY_LEADER = Role(
-    "city-leader", _("City leader"), (*READ, "accounts.city_wide", "accounts.view_organisation", *AREA_REPORTS)
+    "city-leader", _("Provincial leader"), (*READ, "accounts.city_wide", "accounts.view_organisation", *AREA_REPORTS)
 )
 COMMUNE_OFFICIAL = Role(
     "commune-official",
@@ -169,11 +170,18 @@ INSPECTOR = Role(
     (*READ, "accounts.city_wide", "accounts.view_organisation", "construction.add_visitrecord", *AREA_REPORTS),
 )
 
+# The Ministry (MoIT, Cục Công Thương địa phương): reads every province and rolls the reports up.
+NATIONAL = Role(
+    "moit-officer",
+    _("MoIT officer (national)"),
+    (*READ, "accounts.national", "accounts.view_organisation", *AREA_REPORTS),
+)
+
 TENANT = Role(
     "tenant", _("Tenant (secondary investor)"), (*TENANCY_READ, *REPORTING, "tenancy.change_tenant")
 )  # its own record only (the tenant scope rule)
 
-ROLES = (ADMIN, DOIT_OFFICER, CITY_LEADER, COMMUNE_OFFICIAL, INVESTOR, INSPECTOR, TENANT)
+ROLES = (ADMIN, DOIT_OFFICER, CITY_LEADER, COMMUNE_OFFICIAL, INVESTOR, INSPECTOR, NATIONAL, TENANT)
 
 
 def roles_sync() -> None:

@@ -126,6 +126,9 @@ class AmendmentQuerySet(ScopedQuerySet):
             reach |= models.Q(proposed_by_id=user.organisation_id)
         return models.Q(pk__in=PlanAmendment.objects.filter(reach).values("pk"))
 
+    def province_q(self, codes, user, action):
+        return models.Q(plan__province_id__in=codes)
+
 
 class PlanAmendment(Versioned, TimeStamped):
     """A proposal to add clusters to (or change) the development plan, e.g. the eight of 2024."""

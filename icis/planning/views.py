@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +11,10 @@ from django.views.generic import TemplateView
 from icis.clusters.forms import DATE_WIDGET, AsOfForm, apply_errors
 from icis.clusters.models import Cluster
 from icis.core.forms import ScopedChoicesMixin
+from icis.core.scoping import home_province_code, in_reach
 from icis.core.views import ScopedObjectMixin
 from icis.documents.models import Document
+from icis.geo.selection import page_province
 
 from . import selectors, services
 from .choices import AMENDMENT_TRANSITIONS, AmendmentStatus
@@ -25,14 +26,20 @@ class PlanningHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = selectors.current_plan(settings.ICIS_PROVINCE_CODE)
-        clusters = Cluster.objects.restrict(self.request.user)
+        user = self.request.user
+        province = page_province(self.request) or home_province_code(user)
+        plan = selectors.current_plan(province)
+        clusters = Cluster.objects.restrict(user).filter(province_id=province)
+        versions = in_reach(DevelopmentPlan.objects, user).filter(province_id=province)
         context.update(
+            province=province,
             plan=plan,
             reconciliation=selectors.plan_reconciliation(plan, clusters=clusters) if plan else None,
-            versions=DevelopmentPlan.objects.select_related("document").order_by("-approved_on", "-id"),
-            amendments=PlanAmendment.objects.restrict(self.request.user).prefetch_related("clusters"),
-            annual_plans=AnnualPlan.objects.select_related("document"),
+            versions=versions.select_related("document").order_by("-approved_on", "-id"),
+            amendments=PlanAmendment.objects.restrict(user)
+            .filter(plan__province_id=province)
+            .prefetch_related("clusters"),
+            annual_plans=in_reach(AnnualPlan.objects, user).filter(province_id=province).select_related("document"),
         )
         return context
 
@@ -44,14 +51,16 @@ class AnnualPlanView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = get_object_or_404(AnnualPlan.objects.prefetch_related("targets", "tasks"), pk=kwargs["pk"])
+        plans = in_reach(AnnualPlan.objects, self.request.user)
+        clusters = Cluster.objects.restrict(self.request.user)
+        plan = get_object_or_404(plans.prefetch_related("targets", "tasks"), pk=kwargs["pk"])
         form = AsOfForm(self.request.GET if self.request.GET.get("date") else None)
         day = form.cleaned_data["date"] if form.is_bound and form.is_valid() else timezone.localdate()
         context.update(
             plan=plan,
             form=form,
             day=day,
-            rows=selectors.plan_progress(plan, as_of=day, clusters=Cluster.objects.restrict(self.request.user)),
+            rows=selectors.plan_progress(plan, as_of=day, clusters=clusters.filter(province_id=plan.province_id)),
         )
         return context
 

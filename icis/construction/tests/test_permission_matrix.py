@@ -14,7 +14,7 @@ from icis.accounts.tests.conftest import PERSONAS, api_client_for
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
 from icis.construction.models import ProgressReport
-from icis.core.scoping import is_unrestricted
+from icis.core.scoping import reaches_home_province
 
 from .factories import accepted
 
@@ -148,7 +148,7 @@ def sites(world, boss):
 def expected_status(user, endpoint: Endpoint, in_scope: bool) -> int:
     if user is None:
         return 401 if endpoint.api else 302
-    visible = in_scope or is_unrestricted(user)
+    visible = in_scope or reaches_home_province(user)
     if endpoint.object_first and not visible:
         return 404
     if not user.has_perms(endpoint.perms):
@@ -209,7 +209,7 @@ def test_scoped_users_see_only_their_clusters_reports_board_rows_and_summary(sit
     user = sites["users"][persona]
     expected = (
         {sites["a"].pk, sites["b"].pk}
-        if is_unrestricted(user)
+        if reaches_home_province(user)
         else ({sites["a"].pk} if in_scope(persona, "a") else set())
     )
     client = api_client_for(user)

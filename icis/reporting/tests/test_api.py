@@ -91,6 +91,7 @@ MATRIX = {
     "system-admin": (200, 200, 200),
     "doit-officer": (200, 200, 200),
     "city-leader": (200, 200, 200),
+    "moit-officer": (200, 200, 200),
     "inspector": (200, 200, 200),
     "commune-official": (403, 200, 404),
     "investor": (403, 403, 403),
