@@ -76,14 +76,25 @@ def home_province_code(user) -> str:
 
 
 def in_reach(queryset, user, field: str = "province"):
-    """Province-level records (plans, annual plans, settings) of the provinces `user` reaches: all for
-    national users; else their provinces (province-wide) or their home province."""
+    """Province-level records (plans, annual plans, settings, administrative units) of the provinces
+    `user` reaches: all for national users; else their provinces (province-wide) or their home
+    province. `field` is the path to the province (`province`, `district__province`; "" for provinces)."""
     if user is None or not user.is_authenticated:
         return queryset.none()
     if is_national(user):
         return queryset
     codes = set(user_province_codes(user)) | {home_province_code(user)}
-    return queryset.filter(**{f"{field}_id__in": codes})
+    return queryset.filter(**{f"{field}_id__in" if field else "pk__in": codes})
+
+
+# Administrative units are public reference data, but a form offers (and accepts) only those of the
+# provinces the user reaches: the path from each to its province.
+PROVINCE_PATHS = {
+    "geo.province": "",
+    "geo.commune": "province",
+    "geo.legacydistrict": "province",
+    "geo.legacycommune": "district__province",
+}
 
 
 def may_see_province(user, code: str) -> bool:
@@ -132,7 +143,12 @@ def choices_in_scope(queryset, user, *, keep=()):
     if isinstance(queryset, models.Manager):
         queryset = queryset.all()
     if not isinstance(queryset, ScopedQuerySet):
-        return queryset
+        path = PROVINCE_PATHS.get(queryset.model._meta.label_lower)
+        if path is None:
+            return queryset
+        allowed = in_reach(queryset, user, path)
+        keep = [pk for pk in keep if pk is not None]
+        return allowed | queryset.filter(pk__in=keep) if keep else allowed
     allowed = queryset.restrict(user, LINK)
     keep = [pk for pk in keep if pk is not None]
     return allowed | queryset.filter(pk__in=keep) if keep else allowed
