@@ -6,3 +6,6 @@ class GeoConfig(AppConfig):
     name = "icis.geo"
     label = "geo"
     verbose_name = _("geo")
+
+    def ready(self):
+        from . import checks  # noqa: F401
