@@ -112,6 +112,7 @@ ADMIN = Role(
         *AREA_REPORTS,
         *DOSSIERS_DOIT,
         *ENVIRONMENT_DOIT,
+        "geo.change_own_province_settings",
     ),
 )
 DOIT_OFFICER = Role(

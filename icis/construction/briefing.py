@@ -11,11 +11,13 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from icis.core.scoping import home_province_code
+from icis.geo.models import province_settings
 
 from .choices import ObstacleStatus
 from .selectors import _fmt, _pct, cluster_construction
@@ -168,14 +170,16 @@ def cluster_briefing(cluster, *, user, today=None) -> ClusterBriefing:
 
 def briefing_content(clusters, *, user) -> dict:
     today = timezone.localdate()
+    provinces = {c.province_id for c in clusters}
+    chosen = province_settings(provinces.pop() if len(provinces) == 1 else home_province_code(user))
     return {
-        "parent": settings.ICIS_BRIEFING_PARENT,
-        "issuer": settings.ICIS_BRIEFING_ISSUER,
+        "parent": chosen.parent,
+        "issuer": chosen.issuer,
         "national_title": NATIONAL_TITLE,
         "motto": MOTTO,
         "kind": DOCUMENT_KIND,
         "number": "Số:        /BC-SCT",
-        "place_date": f"{settings.ICIS_BRIEFING_PLACE}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        "place_date": f"{chosen.place}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
         "title": _(
             "Progress of infrastructure construction at industrial clusters, for the People's Committee meeting"
         ),

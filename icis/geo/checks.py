@@ -33,7 +33,7 @@ def province_settings(app_configs, **kwargs):
         return [
             Error(
                 f"ICIS_PROVINCE_CODE={code!r} is not a province code: give the GSO code of the home province, "
-                "e.g. 01 for Hà Nội (GET /api/provinces/ lists them)",
+                "as GET /api/provinces/ lists them",
                 id="geo.E001",
             )
         ]

@@ -6,4 +6,5 @@ app_name = "geo"
 
 urlpatterns = [
     path("switch/", views.switch_province, name="switch"),
+    path("settings/", views.settings_page, name="settings"),
 ]

@@ -183,7 +183,7 @@ class AmendmentEvent(models.Model):
 
 
 class AnnualPlan(Versioned, TimeStamped):
-    """A year's plan for managing and developing clusters (e.g. Plan 305/KH-UBND for 2026)."""
+    """A province's plan for a year of managing and developing its clusters."""
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField(_("year"))

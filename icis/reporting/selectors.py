@@ -25,7 +25,7 @@ from icis.construction.models import Milestone
 from icis.core.scoping import PROVINCE_WIDE, home_province_code, is_national, user_province_codes
 from icis.environment import selectors as environment
 from icis.environment.models import WastewaterPlant
-from icis.geo.models import Commune, Province
+from icis.geo.models import Commune, Province, province_settings
 from icis.planning.selectors import current_plan, current_plans_total
 from icis.tenancy import periods
 from icis.tenancy.choices import ProjectStatus, ReportForm, SubmissionStatus
@@ -75,7 +75,7 @@ class AreaReport:
     form: str  # "03" or "04"
     period: periods.Period
     area_name: str
-    reporting_unit: str  # the sender, filled in ("Sở Công Thương thành phố Hà Nội")
+    reporting_unit: str  # the sender, filled in ("Sở Công Thương tỉnh Cao Bằng")
     recipients: str
     indicators: list[Indicator]
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (Vietnamese, English)
@@ -585,7 +585,7 @@ def form03_communes(user, *, province_code: str | None = None) -> QuerySet:
 
 
 def _lower_first(name: str) -> str:
-    """ "Thành phố Hà Nội" → "thành phố Hà Nội", as it reads after "Ủy ban nhân dân" or "Sở Công Thương"."""
+    """ "Tỉnh Cao Bằng" → "tỉnh Cao Bằng", as it reads after "Ủy ban nhân dân" or "Sở Công Thương"."""
     return name[:1].lower() + name[1:]
 
 
@@ -594,18 +594,19 @@ def parties(form: str, province: Province, commune: Commune | None = None) -> tu
 
     Biểu 04: "Đơn vị gửi báo cáo: Sở Công Thương", "Đơn vị nhận báo cáo: Ủy ban nhân dân cấp tỉnh, Bộ
     Công Thương (Cục Công Thương địa phương)". Biểu 03 is sent by the commune People's Committee, which
-    does the district's reporting since Decree 139/2025 Art 6, to the province and its DoIT. Taken from the
-    province's registry data for now; this is the one place to switch to the province settings.
+    does the district's reporting since Decree 139/2025 Art 6, to the province and its DoIT. The province's
+    settings (geo.ProvinceSettings) override the defaults filled in from its name.
     """
     province_name = _lower_first(province.name)
+    chosen = province_settings(province)
     if form == "03":
         return (
             f"Ủy ban nhân dân {_lower_first(commune.name)}",
-            f"Ủy ban nhân dân {province_name}, Sở Công Thương {province_name}",
+            chosen.form03_recipients or f"Ủy ban nhân dân {province_name}, Sở Công Thương {province_name}",
         )
     return (
-        f"Sở Công Thương {province_name}",
-        f"Ủy ban nhân dân {province_name}, Bộ Công Thương (Cục Công Thương địa phương)",
+        chosen.form04_sender or f"Sở Công Thương {province_name}",
+        chosen.form04_recipients or f"Ủy ban nhân dân {province_name}, Bộ Công Thương (Cục Công Thương địa phương)",
     )
 
 
