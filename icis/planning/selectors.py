@@ -27,10 +27,10 @@ class PlansTotal:
     name = "Tổng các phương án phát triển cụm công nghiệp của các tỉnh"
     document_id = None
     document = None
-    horizon_year = None
 
     def __init__(self, plans):
         self.plans = plans
+        self.horizon_year = max(p.horizon_year for p in plans)
         self.cluster_count = sum(p.cluster_count or 0 for p in plans)
         self.area_ha = sum((p.area_ha or Decimal(0) for p in plans), Decimal(0))
 
