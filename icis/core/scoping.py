@@ -59,6 +59,8 @@ def user_province_codes(user) -> tuple[str, ...]:
 def home_province_code(user) -> str:
     """The province a user's pages and reports show by default: their (first) province, else the
     province of their first commune scope, else the home province."""
+    if user is not None and user.is_authenticated and is_national(user):
+        return settings.ICIS_PROVINCE_CODE  # no province of their own
     codes = user_province_codes(user)
     if codes:
         return codes[0]

@@ -206,7 +206,7 @@ def cluster_rows(
     """
     annotated = clusters.annotate(status_then=_cluster_status_then(day), established_on=_established_on())
     rows = []
-    for c in annotated.only("id", "code", "name", "status", "sort_name", "investor_id"):
+    for c in annotated.only("id", "code", "name", "status", "sort_name", "investor_id", "province_id"):
         status = c.status if current else c.status_then
         if status is not None and status not in GONE:
             rows.append(ClusterRow(cluster=c, status=status, established_on=c.established_on))
@@ -254,7 +254,7 @@ def environment_overview(*, user, as_of: datetime.date | None = None) -> dict:
             "province_id", "new_clusters_since"
         )
     )
-    since = since_by_province.get(home_province_code(user))
+    since = since_by_province.get(home_province_code(user)) if since_by_province else None
     operating = [r for r in rows if r.status == ClusterStatus.OPERATING]
     new = [
         r

@@ -171,7 +171,7 @@ class CommuneMerge(models.Model):
         return f"{self.legacy_commune_id} → {self.commune_id} ({self.merge_type})"
 
 
-UNIT_TYPE_WORDS = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ", "Quận ", "Huyện ", "Thị xã ", "Thành phố ")
+UNIT_TYPE_WORDS = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ", "Quận ", "Huyện ", "Thị xã ", "Thành phố ", "Tỉnh ")
 
 
 def strip_unit_type(name: str) -> str:
