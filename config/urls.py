@@ -14,6 +14,7 @@ from icis.dashboard.api.views import AttentionView, SummaryView
 from icis.documents.api.views import DocumentViewSet
 from icis.dossiers.api import urls as dossiers_api
 from icis.environment.api import urls as environment_api
+from icis.geo.api import urls as geo_api
 from icis.legal.api import urls as legal_api
 from icis.maps.api import ClusterGeoJSONView
 from icis.planning.api import urls as planning_api
@@ -31,6 +32,7 @@ for prefix, viewset, basename in [
     *planning_api.ROUTES,
     *environment_api.ROUTES,
     *dossiers_api.ROUTES,
+    *geo_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 
@@ -69,6 +71,7 @@ urlpatterns = [
     path("documents/", include("icis.documents.urls")),
     path("organisations/", include("icis.accounts.organisation_urls")),
     path("accounts/", include("icis.accounts.urls")),
+    path("provinces/", include("icis.geo.urls")),
     path("audit/", include("icis.audit.urls")),
     path("jobs/", include("icis.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

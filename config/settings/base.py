@@ -321,7 +321,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "ERROR"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
-# Plan-level figures the dashboard compares against come from the planning app's records, not here.
+# The home province (GSO code): where province-wide users without a province scope act; checked at start
+# (geo.E001/E002). Plan-level figures come from the planning app's records, not here.
 ICIS_PROVINCE_CODE = env_str("ICIS_PROVINCE_CODE", "01")
 
 # Construction monitoring (docs/construction.md): thresholds behind the flags, forecasts and visit plans.
@@ -331,9 +332,9 @@ ICIS_NEAR_COMPLETE_PERCENT = env_int("ICIS_NEAR_COMPLETE_PERCENT", 90)
 ICIS_FORECAST_REPORTS = env_int("ICIS_FORECAST_REPORTS", 6)
 ICIS_VISIT_FREQUENCY_MONTHS = env_int("ICIS_VISIT_FREQUENCY_MONTHS", 3)
 ICIS_STALE_DAYS = env_int("ICIS_STALE_DAYS", 180)
-ICIS_BRIEFING_ISSUER = env_str("ICIS_BRIEFING_ISSUER", "SỞ CÔNG THƯƠNG")
-ICIS_BRIEFING_PARENT = env_str("ICIS_BRIEFING_PARENT", "UBND THÀNH PHỐ HÀ NỘI")
-ICIS_BRIEFING_PLACE = env_str("ICIS_BRIEFING_PLACE", "Hà Nội")
+# The briefing's header and place, report senders and recipients, the establishment gate's area unit, the
+# mountainous communes and the wastewater rule's "new clusters" date are each province's settings
+# (geo.ProvinceSettings, the page /provinces/settings/), not environment variables.
 
 # Background jobs (docs/jobs.md): a queue in the database (django-tasks + django-tasks-db), run by
 # `manage.py jobs_worker`. ICIS_JOBS_SYNC=1 runs every job in the request instead (tests, one-off scripts).
@@ -358,7 +359,6 @@ ICIS_UPLOAD_MAX_BYTES = env_int("ICIS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 ICIS_UPLOAD_MAX_INFLATED_BYTES = env_int("ICIS_UPLOAD_MAX_INFLATED_BYTES", 100 * 1024 * 1024)
 
 # Wastewater (docs/environment.md): days to correct a violation; the sampling window when a plant has no
-# monitoring requirement; clusters established from this date need a compliant WWTP (Plan 305/KH-UBND).
+# monitoring requirement.
 ICIS_VIOLATION_DEADLINE_DAYS = env_int("ICIS_VIOLATION_DEADLINE_DAYS", 30)
 ICIS_MONITORING_DEFAULT_MONTHS = env_int("ICIS_MONITORING_DEFAULT_MONTHS", 3)
-ICIS_NEW_CLUSTER_SINCE = env_str("ICIS_NEW_CLUSTER_SINCE", "2025-11-12")

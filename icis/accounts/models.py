@@ -48,6 +48,18 @@ class OrganisationQuerySet(ScopedQuerySet):
         clusters = apps.get_model("clusters", "Cluster").objects.restrict(user, action)
         return reach | models.Q(pk__in=clusters.exclude(investor__isnull=True).values("investor_id"))
 
+    def province_q(self, codes, user, action):
+        """Every organisation but the private ones that invest only in other provinces' clusters."""
+        investing = apps.get_model("clusters", "Cluster").objects.exclude(investor__isnull=True)
+        here = investing.filter(province_id__in=codes).values("investor_id")
+        elsewhere = investing.exclude(province_id__in=codes).values("investor_id")
+        return (
+            models.Q(kind__in=PUBLIC_KINDS)
+            | models.Q(pk__in=here)
+            | models.Q(pk=user.organisation_id)
+            | ~models.Q(pk__in=elsewhere)
+        )
+
 
 class Organisation(Versioned, TimeStamped):
     """A body that acts in the registry: a department, a People's Committee, an investor."""
@@ -105,7 +117,9 @@ register(Group, app="icis.accounts", **HISTORY_OPTIONS)
 class Scope(models.Model):
     """An administrative unit a user acts on: a whole province or one commune-level unit.
 
-    Users whose role is city-wide (the `accounts.city_wide` permission) need none. Cluster-level
+    Users whose role is province-wide (the `accounts.city_wide` permission) act on the provinces of
+    their province scopes, or on the home province (ICIS_PROVINCE_CODE) when they have none; national
+    roles (`accounts.national`) need none. Cluster-level
     scopes live with the clusters (`clusters.ClusterAssignment`); investors are scoped through
     their organisation.
     """
@@ -124,7 +138,8 @@ class Scope(models.Model):
         verbose_name = _("scope")
         verbose_name_plural = _("scopes")
         permissions = [
-            ("city_wide", _("Acts on every record of the province")),
+            ("city_wide", _("Acts on every record of the user's province")),
+            ("national", _("Acts on every province (national level, MoIT)")),
             ("view_auditlog", _("Can read and export the audit log")),
             ("requires_2fa", _("Must sign in with a second factor when ICIS_REQUIRE_2FA is on")),
         ]

@@ -4,7 +4,8 @@ A role lists here only the accounts app's own permissions; every other app grant
 roles by name from its `AppConfig.ready()` (icis.core.registry.role_grants), so this app names no app
 above it. `roles_sync()` (after every migrate) makes each group hold exactly the role's permissions.
 
-`accounts.city_wide` makes a role act on the whole province; without it, a user sees only what
+`accounts.national` makes a role act on every province (MoIT); `accounts.city_wide` on the whole of the
+user's province (its province scopes, else the home province); without either, a user sees only what
 their scopes (communes, clusters, their investor organisation) reach. Views never test role names.
 """
 
@@ -49,13 +50,15 @@ ADMIN = Role(
 DOIT_OFFICER = Role(
     "doit-officer", _("DoIT officer"), ("accounts.city_wide", "accounts.requires_2fa", *ORGANISATIONS_KEEP)
 )
-CITY_LEADER = Role("city-leader", _("City leader"), ("accounts.city_wide", "accounts.view_organisation"))
+CITY_LEADER = Role("city-leader", _("Provincial leader"), ("accounts.city_wide", "accounts.view_organisation"))
 COMMUNE_OFFICIAL = Role("commune-official", _("Commune official"), ())
 INVESTOR = Role("investor", _("Infrastructure investor"), ())
 INSPECTOR = Role("inspector", _("Inspector"), ("accounts.city_wide", "accounts.view_organisation"))
+# The Ministry (MoIT, Cục Công Thương địa phương): reads every province and rolls the reports up.
+NATIONAL = Role("moit-officer", _("MoIT officer (national)"), ("accounts.national", "accounts.view_organisation"))
 TENANT = Role("tenant", _("Tenant (secondary investor)"), ())  # its own record only (the tenant scope rule)
 
-ROLES = (ADMIN, DOIT_OFFICER, CITY_LEADER, COMMUNE_OFFICIAL, INVESTOR, INSPECTOR, TENANT)
+ROLES = (ADMIN, DOIT_OFFICER, CITY_LEADER, COMMUNE_OFFICIAL, INVESTOR, INSPECTOR, NATIONAL, TENANT)
 
 # Role names for the apps' grants (icis.core.registry.role_grants.grant(roles.READERS, ...)).
 # Everyone who reads the registry: every role but the tenant, who sees only its own firm.
@@ -63,7 +66,7 @@ READERS = tuple(r.name for r in ROLES if r is not TENANT)
 # The Department of Industry and Trade, who keep the registry (and the system administrator).
 DOIT = (ADMIN.name, DOIT_OFFICER.name)
 # The city-wide overseers who read every commune's figures.
-OVERSEERS = (ADMIN.name, DOIT_OFFICER.name, CITY_LEADER.name, INSPECTOR.name)
+OVERSEERS = (ADMIN.name, DOIT_OFFICER.name, CITY_LEADER.name, INSPECTOR.name, NATIONAL.name)
 
 
 def roles_sync() -> None:

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from icis.core.filters import WordStartsFilter
+from icis.core.scoping import choices_in_scope
 from icis.geo.models import Commune, LegacyDistrict
 
 from .choices import ClusterKind, ClusterStatus, CommuneBasis
@@ -56,6 +57,13 @@ class ClusterFilterSet(django_filters.FilterSet):
             "include_suggested",
             "needs_verification",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the units of the provinces the user reaches (a filter on another province's unit is refused)
+        user = getattr(self.request, "user", None)
+        for name in ("commune", "legacy_district") if user is not None else ():
+            self.filters[name].queryset = choices_in_scope(self.filters[name].queryset, user)
 
     def in_commune(self, queryset, name, commune):
         if commune is None:

@@ -48,6 +48,9 @@ class ClusterQuerySet(ScopedQuerySet):
             reach |= models.Q(investor_id=user.organisation_id)
         return reach
 
+    def province_q(self, codes, user, action):
+        return models.Q(province_id__in=codes)
+
     def authority_q(self, user):
         """The clusters a user oversees as an official (its communes, provinces and assigned clusters),
         as opposed to those it reaches as their investor."""

@@ -11,7 +11,6 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -20,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
+from icis.core.scoping import home_province_code
+from icis.geo.models import province_settings
 
 from .choices import MILESTONE_ORDER, MilestoneKind, ObstacleStatus, ReportStatus
 from .models import Milestone, ProgressReport
@@ -250,14 +251,16 @@ def briefing_content(clusters, *, user) -> dict:
         key=lambda c: order[c.pk],
     )
     records = briefing_records(clusters, today=today)
+    provinces = {c.province_id for c in clusters}
+    chosen = province_settings(provinces.pop() if len(provinces) == 1 else home_province_code(user))
     return {
-        "parent": settings.ICIS_BRIEFING_PARENT,
-        "issuer": settings.ICIS_BRIEFING_ISSUER,
+        "parent": chosen.parent,
+        "issuer": chosen.issuer,
         "national_title": NATIONAL_TITLE,
         "motto": MOTTO,
         "kind": DOCUMENT_KIND,
         "number": "Số:        /BC-SCT",
-        "place_date": f"{settings.ICIS_BRIEFING_PLACE}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        "place_date": f"{chosen.place}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
         "title": _(
             "Progress of infrastructure construction at industrial clusters, for the People's Committee meeting"
         ),

@@ -375,6 +375,10 @@ class VisitPlanQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
         return models.Q(pk__in=PlannedVisit.objects.restrict(user, action).values("plan_id"))
 
+    def province_q(self, codes, user, action):
+        """Plans visiting the provinces' clusters, and plans with no visit yet."""
+        return self.scope_q(user, action) | ~models.Q(pk__in=PlannedVisit.objects.values("plan_id"))
+
 
 class VisitPlan(Versioned, TimeStamped):
     """A schedule of site visits to clusters under construction, drafted by ICIS and approved by DoIT."""

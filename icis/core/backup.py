@@ -60,6 +60,11 @@ SEEDED_TABLES = frozenset(
         "accounts_auditevent",  # migrate brings each role in step with roles.py: "role permissions changed"
         "accounts_historicalgroup",
         "documents_document",
+        "geo_province",  # geo 0005: the country's administrative units
+        "geo_legacydistrict",
+        "geo_legacycommune",
+        "geo_commune",
+        "geo_communemerge",
         "dossiers_publicholiday",
         "dossiers_historicalpublicholiday",
         "dossiers_scoringscheme",

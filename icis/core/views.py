@@ -14,7 +14,9 @@ class FilteredListView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=self.get_base_queryset())
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.get_base_queryset().none()
         return self.filterset.qs

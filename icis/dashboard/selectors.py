@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from icis.clusters import plausibility
@@ -11,14 +10,22 @@ from icis.clusters.models import Cluster
 from icis.clusters.selectors import status_summary
 from icis.environment.selectors import open_violations
 from icis.planning.models import AnnualPlan
-from icis.planning.selectors import current_plan, plan_progress
+from icis.planning.selectors import plan_for, plan_progress
 from icis.tenancy.selectors import occupancy_table
 
 
-def registry_summary(*, user, as_of: datetime.date | None = None) -> dict:
-    """The summary over the clusters `user` reaches (everything for city-wide roles)."""
-    summary = status_summary(as_of=as_of, clusters=Cluster.objects.restrict(user))
-    plan = current_plan(settings.ICIS_PROVINCE_CODE)
+def _clusters(user, province_code: str | None):
+    """The clusters `user` reaches, in one province (None: every province they reach)."""
+    clusters = Cluster.objects.restrict(user)
+    return clusters.filter(province_id=province_code) if province_code else clusters
+
+
+def registry_summary(*, user, as_of: datetime.date | None = None, province_code: str | None = None) -> dict:
+    """The summary over the clusters `user` reaches in a province (None: the national roll-up, every
+    province's clusters and the provinces' plans summed)."""
+    summary = status_summary(as_of=as_of, clusters=_clusters(user, province_code))
+    summary["province"] = province_code
+    plan = plan_for(province_code)
     in_plan = [summary["by_status"][s] for s in IN_PLAN_STATES]
     summary["plan"] = None
     if plan is not None:
@@ -42,14 +49,14 @@ def status_rows(summary: dict) -> list[dict]:
     ]
 
 
-def needing_verification(*, user, limit: int = 12):
-    queryset = Cluster.objects.restrict(user).filter(needs_verification=True).select_related("legacy_district")
+def needing_verification(*, user, limit: int = 12, province_code: str | None = None):
+    queryset = _clusters(user, province_code).filter(needs_verification=True).select_related("legacy_district")
     return queryset.count(), list(queryset[:limit])
 
 
-def implausible_figures(*, user, limit: int = 8) -> tuple[int, list[dict]]:
+def implausible_figures(*, user, limit: int = 8, province_code: str | None = None) -> tuple[int, list[dict]]:
     """Clusters whose stored figures break a rule of Decree 32, each with the rules named, for verification."""
-    queryset = plausibility.implausible(Cluster.objects.restrict(user)).prefetch_related("commune_links__commune")
+    queryset = plausibility.implausible(_clusters(user, province_code)).prefetch_related("commune_links__commune")
     rows = []
     for cluster in queryset.order_by("sort_name", "code")[:limit]:
         communes = [link.commune for link in cluster.commune_links.all()]
@@ -57,12 +64,14 @@ def implausible_figures(*, user, limit: int = 8) -> tuple[int, list[dict]]:
     return queryset.count(), rows
 
 
-def at_a_glance(*, user) -> dict:
+def at_a_glance(*, user, province_code: str | None = None) -> dict:
     """What a city leader reads first: this year's plan against its targets, city-wide occupancy and
     open environmental violations, each computed live over the clusters the user reaches."""
     today = timezone.localdate()
-    clusters = Cluster.objects.restrict(user)
-    plan = AnnualPlan.objects.filter(year__lte=today.year).prefetch_related("targets").order_by("-year").first()
+    clusters = _clusters(user, province_code)
+    # an annual plan is a province's: the national roll-up has none of its own
+    plans = AnnualPlan.objects.filter(province_id=province_code) if province_code else AnnualPlan.objects.none()
+    plan = plans.filter(year__lte=today.year).prefetch_related("targets").order_by("-year").first()
     city = occupancy_table(clusters=clusters, group_by="city", as_of=today)
     return {
         "annual_plan": plan,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from icis.core.generic import XLSX_TYPE, ScopedPageView, xlsx_bytes
+from icis.geo.selection import page_province
 
 from . import selectors
 from .charts import CHART_TITLES, CHARTS, chart
@@ -17,9 +18,10 @@ class DashboardView(ScopedPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = selectors.registry_summary(user=self.request.user)
-        verify_count, verify_sample = selectors.needing_verification(user=self.request.user)
-        implausible_count, implausible = selectors.implausible_figures(user=self.request.user)
+        province = page_province(self.request)
+        summary = selectors.registry_summary(user=self.request.user, province_code=province)
+        verify_count, verify_sample = selectors.needing_verification(user=self.request.user, province_code=province)
+        implausible_count, implausible = selectors.implausible_figures(user=self.request.user, province_code=province)
         context.update(
             summary=summary,
             rows=selectors.status_rows(summary),
@@ -28,7 +30,7 @@ class DashboardView(ScopedPageView):
             verify_sample=verify_sample,
             implausible_count=implausible_count,
             implausible=implausible,
-            glance=selectors.at_a_glance(user=self.request.user),
+            glance=selectors.at_a_glance(user=self.request.user, province_code=province),
             chart_list=[(name, CHART_TITLES[name]) for name in CHARTS],
         )
         return context

@@ -22,7 +22,7 @@ from icis.clusters.models import Cluster, Sector
 from icis.core import channel
 from icis.core.audit import acting
 from icis.documents.models import Document, DocumentType, Source
-from icis.geo.models import LegacyCommune, LegacyDistrict, Province, strip_unit_type
+from icis.geo.models import LegacyCommune, LegacyDistrict, Province, ProvinceSettings, strip_unit_type
 from icis.geo.selectors import sole_successor
 from icis.geo.services import admin_units_load
 from icis.planning.choices import AmendmentStatus
@@ -283,6 +283,20 @@ def _legacy_district(name_vi: str) -> LegacyDistrict | None:
     return None
 
 
+def _load_province_settings(province) -> None:
+    """Hanoi's own settings (geo.ProvinceSettings): its briefing header and place, and the date from which
+    Plan 305/KH-UBND requires new clusters to have a compliant wastewater plant. Kept if already set."""
+    ProvinceSettings.objects.get_or_create(
+        province=province,
+        defaults={
+            "briefing_parent": "UBND THÀNH PHỐ HÀ NỘI",
+            "briefing_place": "Hà Nội",
+            "new_clusters_since": datetime.date(2025, 11, 12),
+            "new_clusters_source": "Kế hoạch 305/KH-UBND ngày 12/11/2025 của UBND Thành phố Hà Nội",
+        },
+    )
+
+
 def _load_plan(province, actor):
     decision = _document(
         number="1292/QĐ-UBND",
@@ -406,6 +420,7 @@ def demo_load() -> dict:
         for code, name_vi, name_en in SECTORS:
             Sector.objects.get_or_create(code=code, defaults={"name_vi": name_vi, "name_en": name_en})
         _load_plan(province, actor)
+        _load_province_settings(province)
         created = _load_clusters(province, actor)
         _load_annual_plans(province)
         _load_amendment_2024()

@@ -237,6 +237,10 @@ class PlantQuerySet(ScopedQuerySet):
             reach |= models.Q(operator_id=user.organisation_id)
         return reach
 
+    def province_q(self, codes, user, action):
+        """Plants serving the provinces' clusters, and plants serving no cluster yet."""
+        return self.scope_q(user, action) | ~models.Q(pk__in=PlantCluster.objects.values("plant_id"))
+
 
 class WastewaterPlant(Versioned, TimeStamped):
     """A central wastewater treatment plant (trạm xử lý nước thải tập trung) serving one or more clusters."""

@@ -1,5 +1,5 @@
 """Reads that judge, aggregate or serve more than one interface: plant standing on a date, the
-environment indicators (Circular 14 items 13–14 and 26–27, the Hanoi rule), the board, the chart."""
+environment indicators (Circular 14 items 13–14 and 26–27, the province's new-cluster rule), the board, the chart."""
 
 import datetime
 from collections import defaultdict
@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
 from icis.clusters.models import Cluster, StatusChange
+from icis.core.scoping import home_province_code
+from icis.geo.models import ProvinceSettings
 from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import TenantProject
 
-from .checks import new_cluster_since
 from .choices import BUILT, BUILT_OR_BUILDING, Outcome, PlantStatus, SampleOrigin, SamplePoint, ViolationStatus
 from .compliance import Catalogue, Judgement, plain, propose_factors
 from .models import (
@@ -205,7 +206,7 @@ def cluster_rows(
     """
     annotated = clusters.annotate(status_then=_cluster_status_then(day), established_on=_established_on())
     rows = []
-    for c in annotated.only("id", "code", "name", "status", "sort_name", "investor_id"):
+    for c in annotated.only("id", "code", "name", "status", "sort_name", "investor_id", "province_id"):
         status = c.status if current else c.status_then
         if status is not None and status not in GONE:
             rows.append(ClusterRow(cluster=c, status=status, established_on=c.established_on))
@@ -256,9 +257,22 @@ def environment_overview(*, user, as_of: datetime.date | None = None) -> dict:
     rows = cluster_rows(
         Cluster.objects.restrict(user), plants, day, catalogue, current=as_of is None, standings=standings
     )
-    since = new_cluster_since()
+    # each province's own rule (geo.ProvinceSettings.new_clusters_since; none set: no such rule there)
+    since_by_province = dict(
+        ProvinceSettings.objects.filter(new_clusters_since__isnull=False).values_list(
+            "province_id", "new_clusters_since"
+        )
+    )
+    since = since_by_province.get(home_province_code(user)) if since_by_province else None
     operating = [r for r in rows if r.status == ClusterStatus.OPERATING]
-    new = [r for r in rows if r.established_on and since <= r.established_on <= day and r.status in ESTABLISHED_STATES]
+    new = [
+        r
+        for r in rows
+        if r.established_on
+        and r.cluster.province_id in since_by_province
+        and since_by_province[r.cluster.province_id] <= r.established_on <= day
+        and r.status in ESTABLISHED_STATES
+    ]
     violations = _violations_open_on(Violation.objects.restrict(user), day)
     regulation = catalogue.regulation_for(WastewaterPlant(commissioned_on=None), day)
     return {

@@ -43,6 +43,9 @@ class LegacyDistrict(models.Model):
     code = models.CharField(_("GSO code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+    # The province the district belonged to before 2025-07-01 (e.g. Hà Giang, now part of Tuyên Quang).
+    legacy_province_code = models.CharField(_("former province code"), max_length=5, blank=True)
+    legacy_province_name = models.CharField(_("former province"), max_length=100, blank=True)
     valid_to = models.DateField(_("valid to"), default=LAST_DAY_BEFORE_REFORM)
 
     history = history()
@@ -88,7 +91,8 @@ class Commune(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
     valid_from = models.DateField(_("valid from"), default=REFORM_DATE)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    search_text = models.CharField(max_length=250, editable=False, db_index=True)
+    # Code, name and the names of the old communes, districts and provinces merged into it, folded.
+    search_text = models.TextField(editable=False, blank=True)
     legacy_communes = models.ManyToManyField(
         LegacyCommune, through="CommuneMerge", related_name="successors", verbose_name=_("merged from")
     )
@@ -123,7 +127,9 @@ class Commune(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = search_words(self.code, self.name)
+        old = LegacyCommune.objects.filter(merges__commune_id=self.code).select_related("district")
+        names = [part for unit in old for part in (unit.name, unit.district.name, unit.district.legacy_province_name)]
+        self.search_text = search_words(self.code, self.name, *dict.fromkeys(names))
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -165,7 +171,7 @@ class CommuneMerge(models.Model):
         return f"{self.legacy_commune_id} → {self.commune_id} ({self.merge_type})"
 
 
-UNIT_TYPE_WORDS = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ", "Quận ", "Huyện ", "Thị xã ", "Thành phố ")
+UNIT_TYPE_WORDS = ("Thị trấn ", "Phường ", "Xã ", "Đặc khu ", "Quận ", "Huyện ", "Thị xã ", "Thành phố ", "Tỉnh ")
 
 
 def strip_unit_type(name: str) -> str:
@@ -173,3 +179,121 @@ def strip_unit_type(name: str) -> str:
         if name.startswith(word):
             return name[len(word) :]
     return name
+
+
+class AreaUnit(models.TextChoices):
+    """The unit the Decree 32 Art 8.2c occupancy test of an establishment is computed over."""
+
+    PROVINCE = "province", _("Province")
+    COMMUNE = "commune", _("Commune-level unit")
+    LEGACY_DISTRICT = "legacy_district", _("Former district")
+
+
+class ProvinceSettings(models.Model):
+    """What differs from province to province, kept as data and edited by the province's administrator
+    (docs/provinces.md). A blank field means the default named in its help text."""
+
+    province = models.OneToOneField(
+        Province, verbose_name=_("province"), on_delete=models.CASCADE, primary_key=True, related_name="settings"
+    )
+    briefing_parent = models.CharField(
+        _("briefing header: parent body"),
+        max_length=200,
+        blank=True,
+        help_text=_("Above the issuer, in capitals. Blank: UBND and the province's name."),
+    )
+    briefing_issuer = models.CharField(
+        _("briefing header: issuer"), max_length=200, blank=True, help_text=_("Blank: SỞ CÔNG THƯƠNG.")
+    )
+    briefing_place = models.CharField(
+        _("place written before the date"),
+        max_length=100,
+        blank=True,
+        help_text=_("Blank: the province's name without 'Tỉnh' or 'Thành phố'."),
+    )
+    form04_sender = models.CharField(
+        _("Form 04: reporting unit"),
+        max_length=300,
+        blank=True,
+        help_text=_("Blank: Sở Công Thương and the province's name."),
+    )
+    form04_recipients = models.CharField(
+        _("Form 04: recipients"),
+        max_length=500,
+        blank=True,
+        help_text=_("Blank: the province's People's Committee and MoIT (Cục Công Thương địa phương)."),
+    )
+    form03_recipients = models.CharField(
+        _("Form 03: recipients"),
+        max_length=500,
+        blank=True,
+        help_text=_("Blank: the province's People's Committee and its Department of Industry and Trade."),
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    establishment_area_unit = models.CharField(
+        _("area unit of the establishment gate"),
+        max_length=20,
+        choices=AreaUnit.choices,
+        blank=True,
+        help_text=_(
+            "Decree 139/2025 Art 12: the province decides the unit the occupancy test is computed over. "
+            "Blank: the rule set's."
+        ),
+    )
+    new_clusters_since = models.DateField(
+        _("new clusters: established from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Clusters established from this date must have a compliant wastewater plant (a provincial rule, "
+            "e.g. an annual plan's). Blank: the province has no such rule."
+        ),
+    )
+    new_clusters_source = models.CharField(
+        _("source of the new-cluster rule"),
+        max_length=300,
+        blank=True,
+        help_text=_("The document that sets the date (number, date, issuer)."),
+    )
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("province settings")
+        verbose_name_plural = _("province settings")
+        permissions = [("change_own_province_settings", _("Can edit the settings of their own province"))]
+
+    def __str__(self):
+        return str(self.province)
+
+    def clean(self):
+        if self.new_clusters_since is not None and not self.new_clusters_source.strip():
+            raise ValidationError(
+                {"new_clusters_source": _("Name the document that sets the new-cluster date (number, date, issuer).")},
+                code="source_required",
+            )
+
+    # The values in force, defaults filled in.
+    @property
+    def place(self) -> str:
+        return self.briefing_place or strip_unit_type(self.province.name)
+
+    @property
+    def parent(self) -> str:
+        return self.briefing_parent or f"UBND {self.province.name.upper()}"
+
+    @property
+    def issuer(self) -> str:
+        return self.briefing_issuer or "SỞ CÔNG THƯƠNG"
+
+
+def province_settings(province) -> ProvinceSettings:
+    """The settings of `province` (a Province or its code): the stored row, or an unsaved one of defaults."""
+    code = getattr(province, "pk", province)
+    found = ProvinceSettings.objects.select_related("province").filter(province_id=code).first()
+    if found is not None:
+        return found
+    if not isinstance(province, Province):
+        province = Province.objects.get(pk=code)
+    return ProvinceSettings(province=province)

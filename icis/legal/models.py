@@ -9,17 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.core.audit import history
 from icis.documents.models import Document
+from icis.geo.models import AreaUnit  # noqa: F401  (the province's choice: geo.ProvinceSettings)
 
 
 class Action(models.TextChoices):
     ESTABLISH = "establish", _("Establish a cluster")
     EXPAND = "expand", _("Expand a cluster")
-
-
-class AreaUnit(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    COMMUNE = "commune", _("Commune-level unit")
-    LEGACY_DISTRICT = "legacy_district", _("Former district")
 
 
 class RuleSet(models.Model):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
+from icis.geo.models import province_settings
 
 from . import checks
 from .choices import Outcome
@@ -58,7 +59,7 @@ def eligibility(
         on=day,
         added_area_ha=added_area_ha,
         demand_ha=demand_ha,
-        area_unit=rule_set.area_unit,
+        area_unit=province_settings(cluster.province_id).establishment_area_unit or rule_set.area_unit,
         action=action,
     )
     results = []

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from icis.core.attention import Item
+from icis.core.scoping import reaches_home_province
 
 from .choices import TaskStatus
 from .models import Task
@@ -14,7 +15,7 @@ def items(user, today):
     """Overdue tasks for whoever oversees the whole area, or for the organisations leading or
     coordinating them."""
     tasks = Task.objects.restrict(user).filter(due_on__lt=today).exclude(status=TaskStatus.DONE)
-    if not user.has_perm("accounts.city_wide"):
+    if not reaches_home_province(user):
         if not user.organisation_id:
             return
         org = user.organisation_id

@@ -13,7 +13,7 @@ class AmendmentStatus(models.TextChoices):
     DRAFTED = "drafted", _("Drafted by the commune")
     SUBMITTED = "submitted", _("Submitted to DoIT")
     APPRAISED = "appraised", _("Appraised by DoIT")
-    TO_CITY = "to_city", _("Submitted to the City People's Committee")
+    TO_CITY = "to_city", _("Submitted to the provincial People's Committee")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 

@@ -126,6 +126,9 @@ class AmendmentQuerySet(ScopedQuerySet):
             reach |= models.Q(proposed_by_id=user.organisation_id)
         return models.Q(pk__in=PlanAmendment.objects.filter(reach).values("pk"))
 
+    def province_q(self, codes, user, action):
+        return models.Q(plan__province_id__in=codes)
+
 
 class PlanAmendment(Versioned, TimeStamped):
     """A proposal to add clusters to (or change) the development plan, e.g. the eight of 2024."""
@@ -180,7 +183,7 @@ class AmendmentEvent(models.Model):
 
 
 class AnnualPlan(Versioned, TimeStamped):
-    """A year's plan for managing and developing clusters (e.g. Plan 305/KH-UBND for 2026)."""
+    """A province's plan for a year of managing and developing its clusters."""
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -235,11 +238,22 @@ class Target(models.Model):
 
 
 class TaskQuerySet(ScopedQuerySet):
-    def scope_q(self, user, action):
-        """An annual plan is read by everyone signed in; only its lead organisation acts on a task."""
+    """An annual plan is read by everyone signed in within its province; only the task's lead
+    organisation acts on it."""
+
+    def _acting(self, user, action):
         if action == "view":
             return models.Q()
         return models.Q(lead_organisation_id=user.organisation_id) if user.organisation_id else models.Q(pk__in=[])
+
+    def scope_q(self, user, action):
+        from icis.core.scoping import home_province_code, user_province_codes
+
+        provinces = user_province_codes(user) or (home_province_code(user),)
+        return models.Q(plan__province_id__in=provinces) & self._acting(user, action)
+
+    def province_q(self, codes, user, action):
+        return models.Q(plan__province_id__in=codes) & self._acting(user, action)
 
 
 class Task(Versioned, models.Model):

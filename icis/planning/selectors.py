@@ -21,6 +21,37 @@ def current_plan(province_code: str) -> DevelopmentPlan | None:
     )
 
 
+class PlansTotal:
+    """The provinces' plans in force, summed (the national roll-up): counts and areas only."""
+
+    name = "Tổng các phương án phát triển cụm công nghiệp của các tỉnh"
+    document_id = None
+    document = None
+
+    def __init__(self, plans):
+        self.plans = plans
+        self.horizon_year = max(p.horizon_year for p in plans)
+        self.cluster_count = sum(p.cluster_count or 0 for p in plans)
+        self.area_ha = sum((p.area_ha or Decimal(0) for p in plans), Decimal(0))
+
+    class _NoSources:
+        def all(self):
+            return []
+
+    sources = _NoSources()
+
+
+def current_plans_total() -> PlansTotal | None:
+    """Every real province's plan in force, summed; None when no province has one."""
+    plans = list(DevelopmentPlan.objects.filter(is_current=True, province__is_synthetic=False))
+    return PlansTotal(plans) if plans else None
+
+
+def plan_for(province_code: str | None):
+    """The plan in force of a province, or (None: the national roll-up) the provinces' plans summed."""
+    return current_plan(province_code) if province_code else current_plans_total()
+
+
 def plan_progress(plan: AnnualPlan, *, as_of: datetime.date | None = None, clusters=None) -> list[dict]:
     """Each target of the plan with its live actual, the clusters behind it and how far it is."""
     day = as_of or timezone.localdate()

@@ -41,7 +41,9 @@ def amendment_advance(
     if on > timezone.localdate():
         raise field_error("on", _("The date is in the future."), "future_date")
     if to_status in (AmendmentStatus.APPROVED, AmendmentStatus.REJECTED) and document is None:
-        raise field_error("document", _("Record the City People's Committee's decision (number and date)."), "required")
+        raise field_error(
+            "document", _("Record the provincial People's Committee's decision (number and date)."), "required"
+        )
     AmendmentEvent.objects.create(
         amendment=current,
         from_status=current.status,

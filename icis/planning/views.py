@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -7,7 +6,9 @@ from django.utils.translation import gettext_lazy
 from icis.clusters.models import Cluster
 from icis.core.forms import DATE_WIDGET, AsOfForm, ScopedChoicesMixin
 from icis.core.generic import ObjectActionView, ObjectDetailView, ScopedPageView
+from icis.core.scoping import home_province_code, in_reach
 from icis.documents.models import Document
+from icis.geo.selection import page_province
 
 from . import selectors, services
 from .choices import AMENDMENT_TRANSITIONS, AmendmentStatus
@@ -19,14 +20,20 @@ class PlanningHomeView(ScopedPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = selectors.current_plan(settings.ICIS_PROVINCE_CODE)
-        clusters = self.scoped(Cluster.objects)
+        user = self.request.user
+        province = page_province(self.request) or home_province_code(user)
+        plan = selectors.current_plan(province)
+        clusters = self.scoped(Cluster.objects).filter(province_id=province)
+        versions = in_reach(DevelopmentPlan.objects, user).filter(province_id=province)
         context.update(
+            province=province,
             plan=plan,
             reconciliation=selectors.plan_reconciliation(plan, clusters=clusters) if plan else None,
-            versions=DevelopmentPlan.objects.select_related("document").order_by("-approved_on", "-id"),
-            amendments=self.scoped(PlanAmendment.objects.prefetch_related("clusters")),
-            annual_plans=AnnualPlan.objects.select_related("document"),
+            versions=versions.select_related("document").order_by("-approved_on", "-id"),
+            amendments=self.scoped(PlanAmendment.objects.prefetch_related("clusters")).filter(
+                plan__province_id=province
+            ),
+            annual_plans=in_reach(AnnualPlan.objects, user).filter(province_id=province).select_related("document"),
         )
         return context
 
@@ -35,8 +42,10 @@ class AnnualPlanView(ObjectDetailView):
     """Targets against live actuals, with the clusters behind each number."""
 
     template_name = "planning/annual_plan.html"
-    queryset = AnnualPlan.objects.prefetch_related("targets", "tasks")
-    unscoped_reason = "The city's annual plans are public to every signed-in user; the actuals are scoped."
+    unscoped_reason = "A province's annual plans are public to its signed-in users; the actuals are scoped."
+
+    def get_base_queryset(self):
+        return in_reach(AnnualPlan.objects, self.request.user).prefetch_related("targets", "tasks")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -47,7 +56,9 @@ class AnnualPlanView(ObjectDetailView):
             plan=plan,
             form=form,
             day=day,
-            rows=selectors.plan_progress(plan, as_of=day, clusters=self.scoped(Cluster.objects)),
+            rows=selectors.plan_progress(
+                plan, as_of=day, clusters=self.scoped(Cluster.objects).filter(province_id=plan.province_id)
+            ),
         )
         return context
 

@@ -24,11 +24,11 @@ from icis.clusters.choices import ESTABLISHED_STATES, IN_PLAN_STATES, ClusterKin
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
 from icis.construction.choices import MilestoneKind
 from icis.construction.models import Milestone
-from icis.core.scoping import is_unrestricted
+from icis.core.scoping import PROVINCE_WIDE, home_province_code, is_national, user_province_codes
 from icis.environment import selectors as environment
 from icis.environment.models import WastewaterPlant
-from icis.geo.models import Commune, Province
-from icis.planning.selectors import current_plan
+from icis.geo.models import Commune, Province, province_settings
+from icis.planning.selectors import current_plan, current_plans_total
 from icis.tenancy import periods
 from icis.tenancy.choices import ProjectStatus, ReportForm, SubmissionStatus
 from icis.tenancy.models import Submission, TenantProject
@@ -77,7 +77,7 @@ class AreaReport:
     form: str  # "03" or "04"
     period: periods.Period
     area_name: str
-    reporting_unit: str  # the sender, filled in ("Sở Công Thương thành phố Hà Nội")
+    reporting_unit: str  # the sender, filled in ("Sở Công Thương tỉnh Cao Bằng")
     recipients: str
     indicators: list[Indicator]
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (Vietnamese, English)
@@ -520,7 +520,12 @@ def _compute(
 
 
 def form_03_04(
-    *, period: periods.Period, clusters: QuerySet, communes: Iterable | None = None, plants: QuerySet | None = None
+    *,
+    period: periods.Period,
+    clusters: QuerySet,
+    communes: Iterable | None = None,
+    plants: QuerySet | None = None,
+    province_code: str | None = None,
 ) -> list[Indicator]:
     """The 27 indicators (with 15.1–15.4 and 16.1–16.4) over `clusters` as of `period.end`.
 
@@ -560,7 +565,10 @@ def form_03_04(
     """
     clusters = _in_communes(clusters, communes)
     form = "04" if communes is None else "03"
-    plan = current_plan(settings.ICIS_PROVINCE_CODE)
+    if province_code == NATIONAL:
+        plan = current_plans_total()
+    else:
+        plan = current_plan(province_code or settings.ICIS_PROVINCE_CODE)
     indicators, _remarks = _compute(form=form, period=period, clusters=clusters, plan=plan, plants=plants)
     return indicators
 
@@ -573,21 +581,35 @@ def _in_communes(clusters: QuerySet, communes: Iterable | None) -> QuerySet:
     return clusters.filter(pk__in=stated.values("cluster_id"))
 
 
+# The province code of the national roll-up (every province the user reaches, summed).
+NATIONAL = "*"
+
+
+# The province code of the national roll-up (every province the user reaches, summed).
+NATIONAL = "*"
+
+
 def report_clusters(user, *, province_code: str | None = None) -> QuerySet:
-    """The clusters a report covers: the user's scope within the province, real clusters only."""
-    province_code = province_code or settings.ICIS_PROVINCE_CODE
-    return Cluster.objects.restrict(user).filter(province_id=province_code, is_synthetic=False)
+    """The clusters a report covers: the user's scope within the province (the user's own by
+    default; NATIONAL: every province), real clusters only."""
+    clusters = Cluster.objects.restrict(user).filter(is_synthetic=False)
+    if province_code == NATIONAL:
+        return clusters
+    return clusters.filter(province_id=province_code or home_province_code(user))
 
 
 def form03_communes(user, *, province_code: str | None = None) -> QuerySet:
-    """The communes whose Biểu 03 the user may generate: all of the province for city-wide roles,
-    else the communes (or the provinces) of the user's scopes."""
-    province_code = province_code or settings.ICIS_PROVINCE_CODE
-    communes = Commune.objects.filter(province_id=province_code).order_by("name")
+    """The communes whose Biểu 03 the user may generate: all of the province for national and
+    province-wide roles (their own provinces), else the communes (or the provinces) of the user's scopes."""
+    communes = Commune.objects.order_by("name")
+    if province_code:
+        communes = communes.filter(province_id=province_code)
     if user is None or not user.is_authenticated:
         return communes.none()
-    if is_unrestricted(user):
+    if is_national(user):
         return communes
+    if user.has_perm(PROVINCE_WIDE):
+        return communes.filter(province_id__in=user_province_codes(user))
     scopes = user.scopes.all()
     return communes.filter(
         Q(code__in=scopes.exclude(commune__isnull=True).values("commune_id"))
@@ -596,7 +618,7 @@ def form03_communes(user, *, province_code: str | None = None) -> QuerySet:
 
 
 def _lower_first(name: str) -> str:
-    """ "Thành phố Hà Nội" → "thành phố Hà Nội", as it reads after "Ủy ban nhân dân" or "Sở Công Thương"."""
+    """ "Tỉnh Cao Bằng" → "tỉnh Cao Bằng", as it reads after "Ủy ban nhân dân" or "Sở Công Thương"."""
     return name[:1].lower() + name[1:]
 
 
@@ -605,26 +627,35 @@ def parties(form: str, province: Province, commune: Commune | None = None) -> tu
 
     Biểu 04: "Đơn vị gửi báo cáo: Sở Công Thương", "Đơn vị nhận báo cáo: Ủy ban nhân dân cấp tỉnh, Bộ
     Công Thương (Cục Công Thương địa phương)". Biểu 03 is sent by the commune People's Committee, which
-    does the district's reporting since Decree 139/2025 Art 6, to the province and its DoIT. Taken from the
-    province's registry data for now; this is the one place to switch to the province settings.
+    does the district's reporting since Decree 139/2025 Art 6, to the province and its DoIT. The province's
+    settings (geo.ProvinceSettings) override the defaults filled in from its name.
     """
     province_name = _lower_first(province.name)
+    chosen = province_settings(province)
     if form == "03":
         return (
             f"Ủy ban nhân dân {_lower_first(commune.name)}",
-            f"Ủy ban nhân dân {province_name}, Sở Công Thương {province_name}",
+            chosen.form03_recipients or f"Ủy ban nhân dân {province_name}, Sở Công Thương {province_name}",
         )
     return (
-        f"Sở Công Thương {province_name}",
-        f"Ủy ban nhân dân {province_name}, Bộ Công Thương (Cục Công Thương địa phương)",
+        chosen.form04_sender or f"Sở Công Thương {province_name}",
+        chosen.form04_recipients or f"Ủy ban nhân dân {province_name}, Bộ Công Thương (Cục Công Thương địa phương)",
     )
 
 
-def area_report(*, form: str, period: periods.Period, user, commune: Commune | None = None) -> AreaReport:
-    """Biểu 04 (commune None) for the province, or Biểu 03 for `commune`, over what `user` reaches."""
-    clusters = report_clusters(user)
+def area_report(
+    *, form: str, period: periods.Period, user, commune: Commune | None = None, province_code: str | None = None
+) -> AreaReport:
+    """Biểu 04 (commune None) for a province (`province_code`, default the user's own; NATIONAL: the
+    roll-up of every province the user reaches), or Biểu 03 for `commune`, over what `user` reaches."""
+    if commune is not None:
+        province_code = commune.province_id
+    province_code = province_code or home_province_code(user)
+    if province_code == NATIONAL:
+        return _national_report(period=period, user=user)
+    clusters = report_clusters(user, province_code=province_code)
     plants = WastewaterPlant.objects.restrict(user)
-    province = Province.objects.get(code=settings.ICIS_PROVINCE_CODE)
+    province = Province.objects.get(code=province_code)
     plan = current_plan(province.code)
     remarks = []
     if form == "03":
@@ -652,4 +683,22 @@ def area_report(*, form: str, period: periods.Period, user, commune: Commune | N
         indicators=indicators,
         remarks=remarks + more,
         commune=commune if form == "03" else None,
+    )
+
+
+def _national_report(*, period: periods.Period, user) -> AreaReport:
+    """Biểu 04 summed over every province: each count and area is the sum of the provinces' (their
+    cluster sets are disjoint); item 19, a percentage, is computed from the summed land."""
+    clusters = report_clusters(user, province_code=NATIONAL)
+    plants = WastewaterPlant.objects.restrict(user)
+    indicators, more = _compute(form="04", period=period, clusters=clusters, plan=current_plans_total(), plants=plants)
+    return AreaReport(
+        form="04",
+        period=period,
+        area_name="Toàn quốc (tổng hợp các tỉnh)",
+        reporting_unit="Tổng hợp từ Biểu 04 của các Sở Công Thương (ICIS)",
+        recipients="Bộ Công Thương (Cục Công Thương địa phương)",
+        indicators=indicators,
+        remarks=more,
+        commune=None,
     )

@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from icis.core.generic import ScopedMixin, ScopedPageView
+from icis.core.scoping import home_province_code
+from icis.geo.selection import page_province
 from icis.tenancy import periods
 
 from . import export
 from .forms import ReportQueryForm
-from .selectors import area_report, form03_communes
+from .selectors import NATIONAL, area_report, form03_communes
 
 
 def file_response(report, fmt: str) -> HttpResponse:
@@ -67,8 +69,13 @@ class AreaReportView(ScopedMixin, View):
         commune = query.cleaned_data.get("commune")
         if communes is not None and commune is None:
             return render(request, self.template_name, context)  # Form 03 without a commune: the chooser
+        province = None if commune is not None else (page_province(request) or NATIONAL)
         report = area_report(
-            form=self.form_code, period=query.cleaned_data["period"], user=request.user, commune=commune
+            form=self.form_code,
+            period=query.cleaned_data["period"],
+            user=request.user,
+            commune=commune,
+            province_code=province,
         )
         fmt = request.GET.get("format", "html")
         if fmt in ("xlsx", "pdf"):
@@ -95,4 +102,5 @@ class Form03View(AreaReportView):
     form_code = "03"
 
     def communes(self):
-        return form03_communes(self.request.user)
+        province = page_province(self.request) or home_province_code(self.request.user)
+        return form03_communes(self.request.user, province_code=province)

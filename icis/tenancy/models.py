@@ -42,6 +42,14 @@ class TenantQuerySet(ScopedQuerySet):
         overseen = Cluster.objects.filter(Cluster.objects.authority_q(user))
         return own | models.Q(pk__in=TenantProject.objects.filter(cluster__in=overseen).values("tenant_id"))
 
+    def province_q(self, codes, user, action):
+        """Firms leasing in the provinces, and firms not (yet) leasing anywhere; not a firm that
+        leases only in other provinces."""
+        projects = TenantProject.objects.values("tenant_id")
+        here = projects.filter(cluster__province_id__in=codes)
+        own = models.Q(organisation_id=user.organisation_id) if user.organisation_id else models.Q(pk__in=[])
+        return own | models.Q(pk__in=here) | ~models.Q(pk__in=projects)
+
 
 class Tenant(Versioned, TimeStamped):
     """A secondary investor: a firm that leases land in one or more clusters."""
@@ -270,6 +278,9 @@ class Submission(Versioned, TimeStamped):
 class TenantImportQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
         return models.Q(created_by=user)
+
+    def province_q(self, codes, user, action):
+        return models.Q(cluster__province_id__in=codes)
 
 
 class TenantImport(TimeStamped):

@@ -80,9 +80,20 @@ MINI_HANOI = {
 _numbers = itertools.count(1)
 
 
+# Hanoi's own rule (Plan 305/KH-UBND): clusters established from 12/11/2025 need a compliant WWTP.
+HANOI_SETTINGS = {
+    "new_clusters_since": datetime.date(2025, 11, 12),
+    "new_clusters_source": "Kế hoạch 305/KH-UBND ngày 12/11/2025 của UBND Thành phố Hà Nội",
+}
+
+
 def mini_hanoi() -> Province:
+    from icis.geo.models import ProvinceSettings
+
     admin_units_load(payload=MINI_HANOI)
-    return Province.objects.get(code="01")
+    province = Province.objects.get(code="01")
+    ProvinceSettings.objects.get_or_create(province=province, defaults=HANOI_SETTINGS)
+    return province
 
 
 def superuser(username="boss"):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from icis.core.scoping import is_unrestricted
+from icis.core.scoping import reaches_home_province
 
 from .personas import PERSONAS, api_client_for
 
@@ -61,7 +61,7 @@ def in_scope(persona: str, which: str) -> bool:
 def expected_status(user, endpoint: Endpoint, in_scope: bool) -> int:
     if user is None:
         return 401 if endpoint.api else 302
-    visible = in_scope or is_unrestricted(user)
+    visible = in_scope or reaches_home_province(user)
     if endpoint.object_first and not visible:
         return 404
     if not user.has_perms(endpoint.perms):
@@ -72,7 +72,7 @@ def expected_status(user, endpoint: Endpoint, in_scope: bool) -> int:
 def visible_clusters(world, persona: str) -> set[int]:
     """The ids of the world's clusters `persona` may see."""
     user = world["users"][persona]
-    if user is not None and is_unrestricted(user):
+    if user is not None and reaches_home_province(user):
         return {world["a"].pk, world["b"].pk}
     return {world["a"].pk} if in_scope(persona, "a") else set()
 

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from icis.accounts.models import Organisation
 from icis.core.api.serializers import ScopedRelationsMixin
+from icis.core.scoping import choices_in_scope, home_province_code
 from icis.documents.api.serializers import SourceSerializer
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
@@ -110,7 +110,11 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     def to_internal_value(self, data):
         validated = super().to_internal_value(data)
         if isinstance(data, dict) and "communes" in data:
-            validated["communes"] = _communes_from(data["communes"])
+            request = self.context.get("request")
+            keep = (
+                list(self.instance.communes.values_list("pk", flat=True)) if isinstance(self.instance, Cluster) else []
+            )
+            validated["communes"] = _communes_from(data["communes"], getattr(request, "user", None), keep)
         return validated
 
     def _split(self, validated):
@@ -120,7 +124,8 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         data, relations = self._split(validated_data)
-        data.setdefault("province", Province.objects.filter(code=settings.ICIS_PROVINCE_CODE).first())
+        user = self.context["request"].user
+        data.setdefault("province", Province.objects.filter(code=home_province_code(user)).first())
         if data["province"] is None:
             raise serializers.ValidationError({"province": "Give the province's GSO code."})
         return services.cluster_create(
@@ -138,10 +143,10 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         )
 
 
-def _communes_from(value):
+def _communes_from(value, user, keep=()):
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise serializers.ValidationError({"communes": ['Give a list of commune GSO codes, e.g. ["10273"].']})
-    found = {c.code: c for c in Commune.objects.filter(code__in=value)}
+    found = {c.code: c for c in choices_in_scope(Commune.objects.all(), user, keep=keep).filter(code__in=value)}
     unknown = [code for code in value if code not in found]
     if unknown:
         raise serializers.ValidationError({"communes": [f"Unknown commune code(s): {', '.join(unknown)}."]})

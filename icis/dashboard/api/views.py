@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from icis.core.attention import collect
+from icis.geo.selection import api_province
 
 from ..selectors import registry_summary
 
@@ -30,11 +31,20 @@ class SummaryView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("as_of", datetime.date, description="YYYY-MM-DD")],
+        parameters=[
+            OpenApiParameter("as_of", datetime.date, description="YYYY-MM-DD"),
+            OpenApiParameter(
+                "province",
+                str,
+                description="GSO code of a province you reach, e.g. 01; default: your own province, or for a "
+                "national (MoIT) user the national roll-up (every province, the plans summed). Another: 404.",
+            ),
+        ],
         responses=inline_serializer(
             "Summary",
             {
                 "as_of": serializers.DateField(allow_null=True),
+                "province": serializers.CharField(allow_null=True, help_text="null: the national roll-up"),
                 "by_status": serializers.DictField(child=_row),
                 "total": _row,
                 "plan": serializers.DictField(allow_null=True),
@@ -44,7 +54,8 @@ class SummaryView(APIView):
     def get(self, request):
         query = SummaryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        summary = registry_summary(as_of=query.validated_data.get("as_of"), user=request.user)
+        province = api_province(request)
+        summary = registry_summary(as_of=query.validated_data.get("as_of"), user=request.user, province_code=province)
         return Response(summary)
 
 

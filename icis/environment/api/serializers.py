@@ -494,7 +494,7 @@ class EnvironmentSummarySerializer(serializers.Serializer):
     plants = serializers.IntegerField()
     plants_operating = serializers.IntegerField()
     plants_not_meeting_standard = serializers.IntegerField()
-    new_clusters_since = serializers.DateField()
+    new_clusters_since = serializers.DateField(allow_null=True, help_text="the user's province's rule; null: none")
     new_clusters = serializers.IntegerField()
     new_clusters_without_compliant_plant = serializers.IntegerField()
     circular14 = EnvironmentCircular14Serializer()

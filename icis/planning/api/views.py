@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from icis.clusters.models import Cluster
 from icis.core.api.permissions import requires
 from icis.core.api.views import ScopedViewSet
+from icis.core.scoping import in_reach
 from icis.documents.models import Document
 
 from .. import selectors, services
@@ -24,8 +25,12 @@ class AnnualPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = AnnualPlanSerializer
     permission_classes = [IsAuthenticated]
-    queryset = AnnualPlan.objects.prefetch_related("targets", "tasks").select_related("document")
     filterset_fields = ["year"]
+
+    def get_queryset(self):
+        """The annual plans of the provinces the user reaches (a province's own plans: 404 elsewhere)."""
+        plans = in_reach(AnnualPlan.objects.all(), self.request.user)
+        return plans.prefetch_related("targets", "tasks").select_related("document")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -33,7 +38,9 @@ class AnnualPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         query.is_valid(raise_exception=True)
         clusters = Cluster.objects.restrict(self.request.user)
         as_of = query.validated_data.get("as_of")
-        context["progress"] = lambda plan: selectors.plan_progress(plan, as_of=as_of, clusters=clusters)
+        context["progress"] = lambda plan: selectors.plan_progress(
+            plan, as_of=as_of, clusters=clusters.filter(province_id=plan.province_id)
+        )
         return context
 
     @extend_schema(parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; default today")])

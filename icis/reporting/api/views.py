@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from icis.core.api.permissions import requires
+from icis.geo.selection import api_province
 from icis.tenancy import periods
 
 from .. import export
-from ..selectors import AreaReport, area_report, form03_communes
+from ..selectors import NATIONAL, AreaReport, area_report, form03_communes
 from .renderers import FILE_FORMATS, PDFRenderer, XLSXRenderer
 from .serializers import AreaReportSerializer, Form03QuerySerializer, ReportQuerySerializer
 
@@ -25,6 +26,12 @@ FORMAT = OpenApiParameter(
     enum=["json", "xlsx", "pdf"],
     description="json (default), or the form as a file: xlsx (laid out like the official form) or pdf (A4). "
     "The Accept header works too.",
+)
+PROVINCE = OpenApiParameter(
+    "province",
+    str,
+    description="GSO code of a province you reach, e.g. 01; default: your own province, or for a national "
+    "(MoIT) user the national roll-up. Another province: 404.",
 )
 RESPONSES = {
     (200, "application/json"): AreaReportSerializer,
@@ -95,7 +102,11 @@ class AreaReportAPIView(APIView):
         query = self.query_class(data=request.query_params)
         query.is_valid(raise_exception=True)
         period = query.validated_data.get("period") or periods.latest_closed(timezone.localdate())
-        report = area_report(form=self.form_code, period=period, user=request.user, commune=self.get_commune(query))
+        commune = self.get_commune(query)
+        province = None if commune is not None else (api_province(request) or NATIONAL)
+        report = area_report(
+            form=self.form_code, period=period, user=request.user, commune=commune, province_code=province
+        )
         fmt = request.accepted_renderer.format
         if fmt in FILE_FORMATS:
             data = export.xlsx_bytes(report) if fmt == "xlsx" else self._pdf(report)
@@ -116,12 +127,13 @@ class AreaReportAPIView(APIView):
 
 class Form04View(AreaReportAPIView):
     """Biểu 04 (Circular 14/2024): the 27 indicators for the whole province as of the period's last day.
-    For DoIT, administrators, city leaders and inspectors."""
+    For DoIT, administrators, provincial leaders and inspectors (their own province), and MoIT (any
+    province, or without `province` the national roll-up: the provinces' forms summed)."""
 
     permission_classes = [IsAuthenticated, requires("reporting.view_form04")]
     form_code = "04"
 
-    @extend_schema(parameters=[PERIOD, FORMAT], responses=RESPONSES)
+    @extend_schema(parameters=[PERIOD, PROVINCE, FORMAT], responses=RESPONSES)
     def get(self, request):
         return super().get(request)
 

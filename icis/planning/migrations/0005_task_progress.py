@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_organisation_search_text_public_investor'),
+        ('accounts', '0006_organisation_search_text_public_investor'),
         ('documents', '0003_document_file_checked_by_content'),
-        ('planning', '0003_developmentplan_amends_developmentplan_approved_on_and_more'),
+        ('planning', '0004_province_not_city_in_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_api_tokens_and_revocation_events'),
+        ('accounts', '0005_national_reach'),
     ]
 
     operations = [

@@ -1,0 +1,6 @@
+from . import views
+
+ROUTES = [
+    ("provinces", views.ProvinceViewSet, "province"),
+    ("communes", views.CommuneViewSet, "commune"),
+]
