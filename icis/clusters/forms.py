@@ -6,9 +6,9 @@ from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
 
-from .choices import CommuneBasis
+from .choices import LIFECYCLE, CommuneBasis
 from .models import Cluster, Sector
-from .services import LEGAL_FIELDS, allowed_next, status_label
+from .services import LEGAL_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"}, format="%d/%m/%Y")
 
@@ -129,7 +129,7 @@ class TransitionForm(ScopedChoicesMixin, forms.Form):
 
     def __init__(self, *args, cluster: Cluster, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["to"].choices = [(s, status_label(s)) for s in allowed_next(cluster.status)]
+        self.fields["to"].choices = LIFECYCLE.choices(cluster.status)
         if not self.fields["to"].choices:
             self.fields["to"].disabled = True
 
