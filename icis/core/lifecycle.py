@@ -187,15 +187,15 @@ def transition(
     (save or _default_save)(obj, actor)
     if row_model is None:
         return None
-    return row_model.objects.create(
-        **(row_fields or {}),
+    return record(
+        row_model,
+        row_fields or {},
         from_status=current,
         to_status=to,
+        actor=actor,
         effective_on=effective_on,
         reason=reason,
         document=document,
-        actor=actor,
-        interface=channel.current(),
     )
 
 
@@ -215,10 +215,34 @@ def register(
     """The first row of a new object's history (from nothing to `status`); the date may be unknown."""
     machine.check_known(status, field_name)
     check_date(effective_on, field_name=date_field, required=False)
-    return row_model.objects.create(
-        **row_fields,
+    return record(
+        row_model,
+        row_fields,
         from_status="",
         to_status=status,
+        actor=actor,
+        effective_on=effective_on,
+        reason=reason,
+        document=document,
+    )
+
+
+def record(
+    row_model: type[models.Model],
+    row_fields: Mapping,
+    *,
+    from_status: str,
+    to_status: str,
+    actor,
+    effective_on: datetime.date | None,
+    reason: str = "",
+    document=None,
+):
+    """Write one typed row of a move already checked (for services whose edit and move are one save)."""
+    return row_model.objects.create(
+        **row_fields,
+        from_status=from_status,
+        to_status=to_status,
         effective_on=effective_on,
         reason=reason,
         document=document,

@@ -1,6 +1,7 @@
 """Writes with rules: tenants, tenant projects (land within the cluster's industrial land) and the
 Circular 14 submission workflow (draft → submitted → returned → resubmitted → accepted)."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -8,16 +9,18 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from icis.clusters import plausibility
 from icis.clusters.models import Cluster
 from icis.clusters.services import CONFIRM_HINT, field_error
+from icis.core import lifecycle
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 
 from . import periods, report_forms
-from .choices import SUBMISSION_TRANSITIONS, ProjectStatus, ReportForm, SubmissionStatus
-from .models import Submission, Tenant, TenantProject
+from .choices import PROJECT_LIFECYCLE, SUBMISSION_LIFECYCLE, ProjectStatus, ReportForm, SubmissionStatus
+from .models import ProjectStatusChange, Submission, Tenant, TenantProject
 from .selectors import hectares
 
 TENANT_FIELDS = ("name", "tax_code", "is_fdi", "country", "sector", "contact_name", "phone", "email", "organisation")
@@ -34,6 +37,10 @@ PROJECT_FIELDS = (
     "ended_on",
     "employees",
 )
+
+
+# What an edit may change: the status moves only through `project_transition`, with its history.
+PROJECT_EDIT_FIELDS = tuple(f for f in PROJECT_FIELDS if f != "status")
 
 
 def _save(obj, actor, *, validated: bool = False):
@@ -134,14 +141,38 @@ def _check_dates(project: TenantProject, *, confirmed: bool, touched) -> None:
 
 
 @transaction.atomic
-def project_create(*, data: dict, actor, illustrative: bool = False, confirmed: bool = True) -> TenantProject:
-    """A lease. Interactive callers pass the person's `confirmed` (see `_check_dates`)."""
+def project_create(
+    *,
+    data: dict,
+    actor,
+    illustrative: bool = False,
+    confirmed: bool = True,
+    status_date: datetime.date | None = None,
+    reason: str = "",
+) -> TenantProject:
+    """A lease, registered in the status the evidence shows (first row of its lifecycle). The status date
+    is `status_date`, else the day a tenant who left left, else unknown. Interactive callers pass the
+    person's `confirmed` (see `_check_dates`)."""
     project = TenantProject(**{k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    PROJECT_LIFECYCLE.check_known(project.status, "status")
+    if status_date is None and project.status == ProjectStatus.LEFT:
+        status_date = project.ended_on
+    project.status_since = status_date
     project.is_illustrative = illustrative
     project.full_clean()
     _check_land(project)
     _check_dates(project, confirmed=confirmed, touched=DATED_FIELDS)
-    return _save(project, actor, validated=True)
+    _save(project, actor, validated=True)
+    lifecycle.register(
+        PROJECT_LIFECYCLE,
+        project.status,
+        actor=actor,
+        effective_on=status_date,
+        reason=reason or _("Registered"),
+        row_model=ProjectStatusChange,
+        row_fields={"project": project},
+    )
+    return project
 
 
 def leased_land(cluster: Cluster) -> Decimal:
@@ -174,7 +205,9 @@ def project_update(
     current = TenantProject.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version)
     _check_tenant_change(current, data)
-    changed = apply_changes(current, {k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    if "status" in data and data["status"] != current.status:
+        raise field_error("status", _(STATUS_BY_TRANSITION), "read_only")
+    changed = apply_changes(current, {k: v for k, v in data.items() if k in PROJECT_EDIT_FIELDS})
     current.full_clean()
     _check_land(current)
     _check_dates(current, confirmed=confirmed, touched=changed)
@@ -182,6 +215,43 @@ def project_update(
         return current
     current.version += 1
     return _save(current, actor)
+
+
+STATUS_BY_TRANSITION = gettext_noop(
+    "The status is not edited: record the change with its date (“Change status” on the page; "
+    "POST /api/tenant-projects/{id}/transition/ in the API)."
+)
+
+
+@transaction.atomic
+def project_transition(
+    *,
+    project: TenantProject,
+    to_status: str,
+    effective_on: datetime.date,
+    actor,
+    reason: str = "",
+    document=None,
+    expected_version: int | None = None,
+) -> TenantProject:
+    """The one way a tenant project's status changes, dated, as a typed history row. Leaving sets the
+    day the tenant left."""
+    current = TenantProject.objects.select_for_update().get(pk=project.pk)
+    lifecycle.transition(
+        current,
+        PROJECT_LIFECYCLE,
+        to_status,
+        actor=actor,
+        effective_on=effective_on,
+        reason=reason,
+        document=document,
+        expected_version=expected_version,
+        extra={"ended_on": effective_on} if to_status == ProjectStatus.LEFT else {},
+        row_model=ProjectStatusChange,
+        row_fields={"project": current},
+        save=_save,
+    )
+    return current
 
 
 # --- Circular 14 submissions -------------------------------------------------------------------------
@@ -241,14 +311,7 @@ def submission_save(
 
 
 def _move(submission: Submission, to: str, actor) -> Submission:
-    if to not in SUBMISSION_TRANSITIONS[submission.status]:
-        allowed = ", ".join(SUBMISSION_TRANSITIONS[submission.status]) or _("none")
-        raise field_error(
-            "status",
-            _("A report that is %(status)s cannot become %(to)s. Allowed: %(allowed)s.")
-            % {"status": submission.status, "to": to, "allowed": allowed},
-            "transition_not_allowed",
-        )
+    SUBMISSION_LIFECYCLE.check_move(submission.status, to)
     submission.status = to
     submission.version += 1
     return submission

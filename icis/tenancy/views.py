@@ -75,7 +75,7 @@ class ProjectFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
         return {**super().get_context_data(**kwargs), "project": self.object}
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields}
         try:
             if self.object:
                 project = services.project_update(
