@@ -1,12 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
 
-from .choices import LIFECYCLE, CommuneBasis
+from .choices import LIFECYCLE, ClusterStatus, CommuneBasis
 from .models import Cluster, Sector
 from .services import LEGAL_FIELDS
 
@@ -43,6 +44,17 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             "Only after checking the figures against their documents: a legacy cluster may break today's rules."
         ),
     )
+    # Registration only (removed from the edit form): the state the evidence shows and when it began.
+    status = forms.ChoiceField(
+        label=_("Current status"), choices=ClusterStatus.choices, initial=ClusterStatus.PLANNED, required=False
+    )
+    status_date = forms.DateField(
+        label=_("Status since"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("The date the current status began, from its document. Blank: today, unless the date is unknown."),
+    )
+    status_date_unknown = forms.BooleanField(label=_("Date unknown"), required=False)
 
     class Meta:
         model = Cluster
@@ -83,6 +95,8 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             self.fields["legacy_communes"].initial = list(self.instance.legacy_communes.values_list("pk", flat=True))
             self.fields["sectors"].initial = list(self.instance.sectors.values_list("pk", flat=True))
             self.fields["version"].initial = self.instance.version
+            for name in ("status", "status_date", "status_date_unknown"):
+                del self.fields[name]
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
                 field.empty_label = "—"
@@ -113,6 +127,15 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             "sectors": self.cleaned_data["sectors"],
             "confirmed": self.cleaned_data.get("confirm_warnings", False),
         }
+
+    def registration_kwargs(self) -> dict:
+        """For a new cluster: its current status and the date it began (None when unknown; today when blank)."""
+        if "status" not in self.fields:
+            return {}
+        day = self.cleaned_data.get("status_date")
+        if day is None and not self.cleaned_data.get("status_date_unknown"):
+            day = timezone.localdate()
+        return {"status": self.cleaned_data.get("status") or ClusterStatus.PLANNED, "status_date": day}
 
 
 class TransitionForm(ScopedChoicesMixin, forms.Form):

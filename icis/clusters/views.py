@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
@@ -77,9 +76,12 @@ class ClusterFormView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredM
                 messages.success(self.request, _("Changes saved."))
             else:
                 cluster = services.cluster_create(
-                    actor=self.request.user, status_date=timezone.localdate(), **form.service_kwargs()
+                    actor=self.request.user, **form.registration_kwargs(), **form.service_kwargs()
                 )
-                messages.success(self.request, _("Cluster registered with status “planned”."))
+                messages.success(
+                    self.request,
+                    _("Cluster registered with status “%(status)s”.") % {"status": cluster.get_status_display()},
+                )
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
