@@ -292,6 +292,22 @@ class Submission(Versioned, TimeStamped):
         return f"{self.get_form_display()} {self.period}: {subject}"
 
 
+class SubmissionStatusChange(StatusChangeBase):
+    """One step of a Circular 14 report's workflow (draft, submitted, returned, accepted):
+    `icis.core.lifecycle`."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("report"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=SubmissionStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=SubmissionStatus.choices)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("report status change")
+        verbose_name_plural = _("report status changes")
+
+
 class TenantImportQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
         return models.Q(created_by=user)

@@ -20,7 +20,7 @@ from icis.core.concurrency import check_version
 
 from . import periods, report_forms
 from .choices import PROJECT_LIFECYCLE, SUBMISSION_LIFECYCLE, ProjectStatus, ReportForm, SubmissionStatus
-from .models import ProjectStatusChange, Submission, Tenant, TenantProject
+from .models import ProjectStatusChange, Submission, SubmissionStatusChange, Tenant, TenantProject
 from .selectors import hectares
 
 TENANT_FIELDS = ("name", "tax_code", "is_fdi", "country", "sector", "contact_name", "phone", "email", "organisation")
@@ -307,14 +307,35 @@ def submission_save(
         return submission
     if existing is not None:
         submission.version += 1
-    return _save(submission, actor)
-
-
-def _move(submission: Submission, to: str, actor) -> Submission:
-    SUBMISSION_LIFECYCLE.check_move(submission.status, to)
-    submission.status = to
-    submission.version += 1
+        return _save(submission, actor)
+    _save(submission, actor)
+    lifecycle.register(
+        SUBMISSION_LIFECYCLE,
+        submission.status,
+        actor=actor,
+        effective_on=timezone.localdate(),
+        row_model=SubmissionStatusChange,
+        row_fields={"submission": submission},
+    )
     return submission
+
+
+def _move(current: Submission, to: str, actor, *, reason: str = "", extra: dict) -> Submission:
+    """One step of the Circular 14 workflow through the one lifecycle, dated today, as a typed row."""
+    lifecycle.transition(
+        current,
+        SUBMISSION_LIFECYCLE,
+        to,
+        actor=actor,
+        effective_on=timezone.localdate(),
+        reason=reason,
+        since_field=None,
+        extra=extra,
+        row_model=SubmissionStatusChange,
+        row_fields={"submission": current},
+        save=_save,
+    )
+    return current
 
 
 @transaction.atomic
@@ -327,9 +348,9 @@ def submission_submit(*, submission: Submission, actor) -> Submission:
             _("Fill in every figure before submitting; missing: %(keys)s.") % {"keys": ", ".join(gaps)},
             "incomplete",
         )
-    _move(current, SubmissionStatus.SUBMITTED, actor)
-    current.submitted_at, current.submitted_by = timezone.now(), actor
-    return _save(current, actor)
+    return _move(
+        current, SubmissionStatus.SUBMITTED, actor, extra={"submitted_at": timezone.now(), "submitted_by": actor}
+    )
 
 
 @transaction.atomic
@@ -337,15 +358,16 @@ def submission_return(*, submission: Submission, reason: str, actor) -> Submissi
     if not (reason or "").strip():
         raise field_error("reason", _("Say what must be corrected."), "required")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
-    _move(current, SubmissionStatus.RETURNED, actor)
-    current.return_reason = reason.strip()
-    current.reviewed_at, current.reviewed_by = timezone.now(), actor
-    return _save(current, actor)
+    return _move(
+        current,
+        SubmissionStatus.RETURNED,
+        actor,
+        reason=reason.strip(),
+        extra={"return_reason": reason.strip(), "reviewed_at": timezone.now(), "reviewed_by": actor},
+    )
 
 
 @transaction.atomic
 def submission_accept(*, submission: Submission, actor) -> Submission:
     current = Submission.objects.select_for_update().get(pk=submission.pk)
-    _move(current, SubmissionStatus.ACCEPTED, actor)
-    current.reviewed_at, current.reviewed_by = timezone.now(), actor
-    return _save(current, actor)
+    return _move(current, SubmissionStatus.ACCEPTED, actor, extra={"reviewed_at": timezone.now(), "reviewed_by": actor})

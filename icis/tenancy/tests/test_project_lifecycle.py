@@ -151,3 +151,17 @@ def test_the_edit_page_has_no_status_field_and_the_status_page_moves_it(page, cl
     assert saved.status_code == 302
     item.refresh_from_db()
     assert item.status == "stopped" and item.land_ha == 3
+
+
+def test_a_circular_14_report_keeps_a_typed_row_for_every_step(cluster20, boss):
+    from .test_submissions import FORM_02
+
+    draft = services.submission_save(form="02", period="2026-H1", cluster=cluster20, data=FORM_02, actor=boss)
+    submitted = services.submission_submit(submission=draft, actor=boss)
+    returned = services.submission_return(submission=submitted, reason="Check the revenue", actor=boss)
+    with pytest.raises(ValidationError) as caught:
+        services.submission_accept(submission=returned, actor=boss)
+    assert codes(caught.value) == {"status": ["transition_not_allowed"]}
+    rows = list(returned.status_changes.order_by("id").values_list("from_status", "to_status", "reason"))
+    assert rows == [("", "draft", ""), ("draft", "submitted", ""), ("submitted", "returned", "Check the revenue")]
+    assert returned.status_changes.filter(effective_on=timezone.localdate()).count() == 3
