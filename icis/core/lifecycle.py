@@ -251,6 +251,10 @@ def record(
     )
 
 
+# Newest first, undated rows (no source dates them) last on every database (PostgreSQL puts NULLs first).
+NEWEST_FIRST = (models.F("effective_on").desc(nulls_last=True), "-id")
+
+
 class StatusChangeBase(models.Model):
     """One step of a lifecycle: from, to, the date it took effect, why, on what document, who, and
     through which interface. `effective_on` is when it happened in the world (a 2017 decision entered

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from icis.clusters.forms import apply_errors
+from icis.core import lifecycle
 from icis.core.views import ScopedObjectMixin
 
 from . import services
@@ -29,7 +30,7 @@ class ProjectTransitionView(LoginRequiredMixin, ScopedObjectMixin, PermissionReq
         return {**super().get_form_kwargs(), "project": self.object, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        history = self.object.status_changes.select_related("document", "actor")
+        history = self.object.status_changes.select_related("document", "actor").order_by(*lifecycle.NEWEST_FIRST)
         return {**super().get_context_data(**kwargs), "project": self.object, "history": history}
 
     def form_valid(self, form):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from icis.clusters.models import Cluster
+from icis.core import lifecycle
 from icis.core.api.permissions import requires
 from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
 
@@ -95,7 +96,7 @@ class TenantProjectViewSet(
     @action(detail=True, methods=["get"], url_path="status-history", pagination_class=None)
     def status_history(self, request, pk=None):
         project = self.get_object()
-        changes = project.status_changes.select_related("actor")
+        changes = project.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST)
         return Response(ProjectStatusChangeSerializer(changes, many=True).data)
 
 
