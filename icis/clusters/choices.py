@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.lifecycle import Machine
+
 
 class ClusterKind(models.TextChoices):
     GENERAL = "general", _("General")
@@ -42,6 +44,8 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     ClusterStatus.REVOKED: (ClusterStatus.PLANNED, ClusterStatus.REMOVED),
     ClusterStatus.REMOVED: (),
 }
+# The lifecycle of clusters and of their expansions (icis.core.lifecycle): every move says why.
+LIFECYCLE = Machine("cluster", ClusterStatus, ALLOWED_TRANSITIONS)
 
 # States from which the cluster exists as a legal entity (it has an establishment decision)
 # or is operating as one: counted as "established" in reports.

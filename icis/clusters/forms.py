@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import INVESTOR_KINDS
@@ -7,9 +8,9 @@ from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
 
-from .choices import CommuneBasis
+from .choices import LIFECYCLE, ClusterStatus, CommuneBasis
 from .models import Cluster, Sector
-from .services import LEGAL_FIELDS, allowed_next, status_label
+from .services import LEGAL_FIELDS
 
 
 class OptionalJSONField(forms.JSONField):
@@ -45,6 +46,17 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             "Only after checking the figures against their documents: a legacy cluster may break today's rules."
         ),
     )
+    # Registration only (removed from the edit form): the state the evidence shows and when it began.
+    status = forms.ChoiceField(
+        label=_("Current status"), choices=ClusterStatus.choices, initial=ClusterStatus.PLANNED, required=False
+    )
+    status_date = forms.DateField(
+        label=_("Status since"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("The date the current status began, from its document. Blank: today, unless the date is unknown."),
+    )
+    status_date_unknown = forms.BooleanField(label=_("Date unknown"), required=False)
 
     class Meta:
         model = Cluster
@@ -85,6 +97,8 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             self.fields["legacy_communes"].initial = list(self.instance.legacy_communes.values_list("pk", flat=True))
             self.fields["sectors"].initial = list(self.instance.sectors.values_list("pk", flat=True))
             self.fields["version"].initial = self.instance.version
+            for name in ("status", "status_date", "status_date_unknown"):
+                del self.fields[name]
         for name in ("notes", "boundary", "verification_note"):
             self.fields[name].widget.attrs["rows"] = 3
         # Only infrastructure investors are offered as the investor (the current one is kept whatever its kind).
@@ -108,6 +122,15 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             "confirmed": self.cleaned_data.get("confirm_warnings", False),
         }
 
+    def registration_kwargs(self) -> dict:
+        """For a new cluster: its current status and the date it began (None when unknown; today when blank)."""
+        if "status" not in self.fields:
+            return {}
+        day = self.cleaned_data.get("status_date")
+        if day is None and not self.cleaned_data.get("status_date_unknown"):
+            day = timezone.localdate()
+        return {"status": self.cleaned_data.get("status") or ClusterStatus.PLANNED, "status_date": day}
+
 
 class TransitionForm(ScopedChoicesMixin, forms.Form):
     field_columns = "col-12"
@@ -121,6 +144,6 @@ class TransitionForm(ScopedChoicesMixin, forms.Form):
 
     def __init__(self, *args, cluster: Cluster, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["to"].choices = [(s, status_label(s)) for s in allowed_next(cluster.status)]
+        self.fields["to"].choices = LIFECYCLE.choices(cluster.status)
         if not self.fields["to"].choices:
             self.fields["to"].disabled = True

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from icis.accounts.models import Organisation, Scope
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
+from icis.core.lifecycle import StatusChangeBase
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
 from icis.core.text import fold, search_words
@@ -302,8 +303,9 @@ class ClusterExpansion(Versioned, TimeStamped):
         return _("%(cluster)s: +%(area)s ha") % {"cluster": self.cluster.name, "area": self.added_area_ha}
 
 
-class StatusChange(models.Model):
-    """One step in a cluster's (or an expansion's) lifecycle, with its date, reason and document.
+class StatusChange(StatusChangeBase):
+    """One step in a cluster's (or an expansion's) lifecycle, with its date, reason and document
+    (the shape every lifecycle shares: `icis.core.lifecycle.StatusChangeBase`).
 
     `effective_on` is when the change happened in the world (a 2017 decision entered today keeps
     2017); `recorded_at` is when it was entered.
@@ -322,10 +324,6 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=30, choices=ClusterStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=30, choices=ClusterStatus.choices)
-    effective_on = models.DateField(
-        _("date"), null=True, blank=True, help_text=_("Blank when no source dates the change.")
-    )
-    reason = models.TextField(_("reason"), blank=True)
     document = models.ForeignKey(
         Document,
         verbose_name=_("document"),
@@ -341,7 +339,6 @@ class StatusChange(models.Model):
         null=True,
         blank=True,
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-effective_on", "-id"]

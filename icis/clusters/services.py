@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from icis.accounts.models import INVESTOR_KINDS
+from icis.core import lifecycle
 from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -18,7 +18,7 @@ from icis.documents.models import Document
 from icis.geo.models import Commune
 
 from . import plausibility
-from .choices import ALLOWED_TRANSITIONS, ClusterStatus, CommuneBasis
+from .choices import LIFECYCLE, ClusterStatus, CommuneBasis
 from .models import Cluster, ClusterCommune, ClusterExpansion, StatusChange
 
 # Fields that carry legal weight (they come from decisions and plans): only roles with
@@ -104,17 +104,11 @@ def status_label(value: str) -> str:
 
 
 def allowed_next(status: str) -> list[str]:
-    return list(ALLOWED_TRANSITIONS.get(status, ()))
+    return LIFECYCLE.allowed(status)
 
 
 def _check_date(effective_on: datetime.date, field: str = "date") -> None:
-    if effective_on > timezone.localdate():
-        raise field_error(
-            field,
-            _("The date %(date)s is in the future; record a change once it has happened.")
-            % {"date": effective_on.strftime("%d/%m/%Y")},
-            "future_date",
-        )
+    lifecycle.check_not_future(effective_on, field)
 
 
 def _set_communes(cluster: Cluster, communes: Iterable[Commune], basis: str) -> bool:
@@ -172,10 +166,8 @@ def cluster_create(
     not in any "as of" figure. Interactive callers pass the person's `confirmed` (figures that break a
     rule of Decree 32 are saved only once seen: see `plausibility`); imports and commands record them.
     """
-    if status not in ClusterStatus.values:
-        raise field_error("status", _("Unknown status '%(status)s'.") % {"status": status}, "invalid")
-    if status_date is not None:
-        _check_date(status_date, "status_date")
+    LIFECYCLE.check_known(status, "status")
+    _check_date(status_date, "status_date")
     cluster = Cluster(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     check_investor_kind(cluster.investor)
     cluster.status = status
@@ -189,14 +181,15 @@ def cluster_create(
     _set_communes(cluster, communes, commune_basis)
     cluster.legacy_communes.set(legacy_communes)
     cluster.sectors.set(sectors)
-    StatusChange.objects.create(
-        cluster=cluster,
-        from_status="",
-        to_status=status,
+    lifecycle.register(
+        LIFECYCLE,
+        status,
+        actor=actor,
         effective_on=status_date,
         reason=reason or _("Registered"),
         document=document,
-        actor=actor,
+        row_model=StatusChange,
+        row_fields={"cluster": cluster},
     )
     return cluster
 
@@ -311,53 +304,17 @@ def _check_legal(current: Cluster, data: dict, *, communes, legacy_communes, act
         )
 
 
-def _transition_error(current: str, to_status: str) -> ValidationError:
-    nexts = allowed_next(current)
-    if nexts:
-        allowed = ", ".join(f"{s} ({status_label(s)})" for s in nexts)
-        message = _("Cannot change status from %(from)s to %(to)s. Allowed next states: %(allowed)s.")
-    else:
-        allowed = ""
-        message = _("Cannot change status from %(from)s to %(to)s: %(from)s is final, no next state is allowed.")
-    return field_error("to", message % {"from": current, "to": to_status, "allowed": allowed}, "transition_not_allowed")
-
-
 def _apply_transition(obj, *, to_status, effective_on, reason, document, actor, cluster, expansion=None):
-    if to_status not in ClusterStatus.values:
-        raise field_error(
-            "to",
-            _("Unknown status '%(status)s'. Known: %(known)s.")
-            % {"status": to_status, "known": ", ".join(ClusterStatus.values)},
-            "invalid",
-        )
-    if to_status not in ALLOWED_TRANSITIONS[obj.status]:
-        raise _transition_error(obj.status, to_status)
-    _check_date(effective_on)
-    if obj.status_since and effective_on < obj.status_since:
-        raise field_error(
-            "date",
-            _("The date %(date)s is before the current status began (%(since)s).")
-            % {"date": effective_on.strftime("%d/%m/%Y"), "since": obj.status_since.strftime("%d/%m/%Y")},
-            "date_before_current",
-        )
-    if not (reason or "").strip():
-        raise field_error("reason", _("Say why the status changes."), "required")
-    previous = obj.status
-    obj.status = to_status
-    obj.status_since = effective_on
-    obj.version += 1
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.save()
-    StatusChange.objects.create(
-        cluster=cluster,
-        expansion=expansion,
-        from_status=previous,
-        to_status=to_status,
+    lifecycle.transition(
+        obj,
+        LIFECYCLE,
+        to_status,
+        actor=actor,
         effective_on=effective_on,
         reason=reason,
         document=document,
-        actor=actor,
+        row_model=StatusChange,
+        row_fields={"cluster": cluster, "expansion": expansion},
     )
     return obj
 
@@ -395,22 +352,22 @@ def expansion_create(
     status_date: datetime.date | None = None,
     reason: str = "",
 ) -> ClusterExpansion:
-    if status_date is not None:
-        _check_date(status_date, "status_date")
+    LIFECYCLE.check_known(status, "status")
+    _check_date(status_date, "status_date")
     expansion = ClusterExpansion(cluster=cluster, **data)
     expansion.status = status
     expansion.status_since = status_date
     expansion.full_clean()
     expansion._history_user = actor
     expansion.save()
-    StatusChange.objects.create(
-        cluster=cluster,
-        expansion=expansion,
-        from_status="",
-        to_status=status,
+    lifecycle.register(
+        LIFECYCLE,
+        status,
+        actor=actor,
         effective_on=status_date,
         reason=reason or _("Expansion registered"),
-        actor=actor,
+        row_model=StatusChange,
+        row_fields={"cluster": cluster, "expansion": expansion},
     )
     return expansion
 

@@ -1,5 +1,4 @@
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,12 +65,12 @@ class ClusterFormView(ObjectFormView):
                 expected_version=form.cleaned_data.get("version"),
                 **form.service_kwargs(),
             )
-        return services.cluster_create(
-            actor=self.request.user, status_date=timezone.localdate(), **form.service_kwargs()
-        )
+        return services.cluster_create(actor=self.request.user, **form.registration_kwargs(), **form.service_kwargs())
 
     def get_success_message(self, saved):
-        return _("Changes saved.") if self.object else _("Cluster registered with status “planned”.")
+        if self.object:
+            return _("Changes saved.")
+        return _("Cluster registered with status “%(status)s”.") % {"status": saved.get_status_display()}
 
     def get_success_url(self, saved=None):
         return reverse("clusters:cluster_detail", args=[saved.pk])

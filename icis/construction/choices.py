@@ -1,5 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from icis.core.lifecycle import Machine
 
 
 class Component(models.TextChoices):
@@ -35,6 +38,16 @@ REPORT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     ReportStatus.ACCEPTED: (),
     ReportStatus.RETURNED: (),
 }
+REPORT_LIFECYCLE = Machine(
+    "progress_report",
+    ReportStatus,
+    REPORT_TRANSITIONS,
+    to_field="status",
+    reason_field="note",
+    reason_required=False,
+    reason_required_to=(ReportStatus.RETURNED,),
+    reason_message=gettext_noop("Say what the investor must correct."),
+)
 
 
 class MilestoneKind(models.TextChoices):
@@ -81,6 +94,8 @@ OBSTACLE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     ObstacleStatus.ESCALATED: (ObstacleStatus.IN_PROGRESS, ObstacleStatus.RESOLVED),
     ObstacleStatus.RESOLVED: (ObstacleStatus.OPEN,),
 }
+# Resolving needs the resolution written down (checked by the service, on its own field).
+OBSTACLE_LIFECYCLE = Machine("obstacle", ObstacleStatus, OBSTACLE_TRANSITIONS, to_field="status", reason_required=False)
 
 
 class VisitPlanStatus(models.TextChoices):

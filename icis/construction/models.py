@@ -12,6 +12,7 @@ from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
+from icis.core.lifecycle import StatusChangeBase
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
 from icis.core.uploads import PHOTO, UploadField
@@ -502,3 +503,33 @@ class VisitPhoto(TimeStamped):
 
     def __str__(self):
         return self.caption or self.file.name
+
+
+class ProgressReportStatusChange(StatusChangeBase):
+    """One step of a progress report's review (submitted, accepted, returned): `icis.core.lifecycle`."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ReportStatus.choices)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("progress report status change")
+        verbose_name_plural = _("progress report status changes")
+
+
+class ObstacleStatusChange(StatusChangeBase):
+    """One step of an obstacle's life (open, being resolved, escalated, resolved): `icis.core.lifecycle`."""
+
+    obstacle = models.ForeignKey(
+        Obstacle, verbose_name=_("obstacle"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ObstacleStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ObstacleStatus.choices)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("obstacle status change")
+        verbose_name_plural = _("obstacle status changes")

@@ -15,12 +15,20 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core import uploads
+from icis.core import lifecycle, uploads
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 
-from .choices import OBSTACLE_TRANSITIONS, Component, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
+from .choices import (
+    OBSTACLE_LIFECYCLE,
+    REPORT_LIFECYCLE,
+    Component,
+    MilestoneKind,
+    ObstacleStatus,
+    ReportStatus,
+    VisitPlanStatus,
+)
 from .models import (
     PHOTO_CONTENT_TYPES,
     PHOTO_EXTENSIONS,
@@ -28,8 +36,10 @@ from .models import (
     ComponentProgress,
     Milestone,
     Obstacle,
+    ObstacleStatusChange,
     PlannedVisit,
     ProgressReport,
+    ProgressReportStatusChange,
     VisitPhoto,
     VisitPlan,
     VisitRecord,
@@ -77,12 +87,7 @@ def _fmt(day: datetime.date) -> str:
 
 
 def _not_future(day: datetime.date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
-        raise field_error(
-            field,
-            _("The date %(date)s is in the future; record what has happened.") % {"date": _fmt(day)},
-            "future_date",
-        )
+    lifecycle.check_not_future(day, field)
 
 
 def _percent(value, field: str) -> Decimal:
@@ -220,6 +225,15 @@ def progress_report_submit(
         )
     report._history_user = actor
     report.save()
+    lifecycle.register(
+        REPORT_LIFECYCLE,
+        report.status,
+        actor=actor,
+        effective_on=timezone.localdate(),
+        reason=report.decrease_reason,
+        row_model=ProgressReportStatusChange,
+        row_fields={"report": report},
+    )
     for key, value in parts.items():
         part = ComponentProgress(report=report, component=key, percent=value)
         part._history_user = actor
@@ -227,16 +241,32 @@ def progress_report_submit(
     return report
 
 
-def _review(report: ProgressReport, expected_version: int | None) -> ProgressReport:
+def _review(report: ProgressReport, to: str, *, actor, note: str, expected_version: int | None) -> ProgressReport:
+    """Accept or return a submitted report through the one lifecycle (dated today, the review's day)."""
     current = ProgressReport.objects.select_for_update().get(pk=report.pk)
     check_version(current, expected_version)
-    if current.status != ReportStatus.SUBMITTED:
-        raise field_error(
-            "status",
-            _("This report is already “%(status)s”; only a submitted report can be reviewed.")
-            % {"status": current.get_status_display()},
-            "not_submitted",
+    REPORT_LIFECYCLE.check_move(current.status, to)
+    if to == ReportStatus.ACCEPTED:
+        _check_against_last(
+            cluster=current.cluster,
+            report_date=current.report_date,
+            overall=current.overall_percent,
+            components={c.component: c.percent for c in current.components.all()},
+            reason=current.decrease_reason,
+            exclude_pk=current.pk,
         )
+    lifecycle.transition(
+        current,
+        REPORT_LIFECYCLE,
+        to,
+        actor=actor,
+        effective_on=timezone.localdate(),
+        reason=note,
+        since_field=None,
+        extra={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_note": (note or "").strip()},
+        row_model=ProgressReportStatusChange,
+        row_fields={"report": current},
+    )
     return current
 
 
@@ -245,23 +275,7 @@ def progress_report_accept(
     *, report: ProgressReport, actor, note: str = "", expected_version: int | None = None
 ) -> ProgressReport:
     """DoIT accepts the figures: from now on they count. The rules are checked again against what is accepted now."""
-    current = _review(report, expected_version)
-    _check_against_last(
-        cluster=current.cluster,
-        report_date=current.report_date,
-        overall=current.overall_percent,
-        components={c.component: c.percent for c in current.components.all()},
-        reason=current.decrease_reason,
-        exclude_pk=current.pk,
-    )
-    current.status = ReportStatus.ACCEPTED
-    current.reviewed_by = actor
-    current.reviewed_at = timezone.now()
-    current.review_note = note.strip()
-    current.version += 1
-    current._history_user = actor
-    current.save()
-    return current
+    return _review(report, ReportStatus.ACCEPTED, actor=actor, note=note, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -269,17 +283,7 @@ def progress_report_return(
     *, report: ProgressReport, actor, note: str, expected_version: int | None = None
 ) -> ProgressReport:
     """DoIT sends the report back, saying what to correct; the investor submits a new one."""
-    if not (note or "").strip():
-        raise field_error("note", _("Say what the investor must correct."), "required")
-    current = _review(report, expected_version)
-    current.status = ReportStatus.RETURNED
-    current.reviewed_by = actor
-    current.reviewed_at = timezone.now()
-    current.review_note = note.strip()
-    current.version += 1
-    current._history_user = actor
-    current.save()
-    return current
+    return _review(report, ReportStatus.RETURNED, actor=actor, note=note, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -323,16 +327,6 @@ def milestone_set(
     return milestone
 
 
-def _obstacle_status_error(current: str, wanted: str) -> ValidationError:
-    allowed = ", ".join(OBSTACLE_TRANSITIONS[current]) or "—"
-    return field_error(
-        "status",
-        _("An obstacle cannot go from %(from)s to %(to)s. Allowed: %(allowed)s.")
-        % {"from": current, "to": wanted, "allowed": allowed},
-        "transition_not_allowed",
-    )
-
-
 @transaction.atomic
 def obstacle_create(*, cluster: Cluster, data: Mapping, actor) -> Obstacle:
     unknown = set(data) - set(OBSTACLE_FIELDS)
@@ -346,6 +340,15 @@ def obstacle_create(*, cluster: Cluster, data: Mapping, actor) -> Obstacle:
     obstacle.full_clean(validate_constraints=False)
     obstacle._history_user = actor
     obstacle.save()
+    lifecycle.register(
+        OBSTACLE_LIFECYCLE,
+        obstacle.status,
+        actor=actor,
+        effective_on=obstacle.raised_on,
+        reason=_("Raised"),
+        row_model=ObstacleStatusChange,
+        row_fields={"obstacle": obstacle},
+    )
     return obstacle
 
 
@@ -370,11 +373,11 @@ def obstacle_update(
     for field, value in data.items():
         setattr(current, field, value)
     _not_future(current.raised_on, "raised_on")
+    previous = current.status
+    moved_on = None
     if status is not None and status != current.status:
-        if status not in ObstacleStatus.values:
-            raise field_error("status", _("Unknown status '%(status)s'.") % {"status": status}, "invalid")
-        if status not in OBSTACLE_TRANSITIONS[current.status]:
-            raise _obstacle_status_error(current.status, status)
+        OBSTACLE_LIFECYCLE.check_move(current.status, status)
+        moved_on = resolved_on if status == ObstacleStatus.RESOLVED and resolved_on else timezone.localdate()
         current.status = status
         if status == ObstacleStatus.RESOLVED:
             day = resolved_on or timezone.localdate()
@@ -394,6 +397,16 @@ def obstacle_update(
     current.version += 1
     current._history_user = actor
     current.save()
+    if moved_on is not None:
+        lifecycle.record(
+            ObstacleStatusChange,
+            {"obstacle": current},
+            from_status=previous,
+            to_status=current.status,
+            actor=actor,
+            effective_on=moved_on,
+            reason=current.resolution if current.status == ObstacleStatus.RESOLVED else "",
+        )
     return current
 
 

@@ -271,8 +271,8 @@ def _load_amendment_2024() -> None:
         amendment=amendment,
         from_status="",
         to_status=AmendmentStatus.TO_CITY,
-        on=datetime.date(2024, 6, 30),
-        note="As of H1 2024 (seed 000_c069ef9763551caf.txt)",
+        effective_on=datetime.date(2024, 6, 30),
+        reason="As of H1 2024 (seed 000_c069ef9763551caf.txt)",
     )
 
 

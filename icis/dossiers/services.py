@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
 from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core import lifecycle
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -35,12 +35,7 @@ def _check_scope(actor, cluster: Cluster) -> None:
 
 
 def _check_not_future(day: datetime.date, field: str) -> None:
-    if day > timezone.localdate():
-        raise field_error(
-            field,
-            _("The date %(date)s is in the future; record what has happened.") % {"date": day.strftime("%d/%m/%Y")},
-            "future_date",
-        )
+    lifecycle.check_not_future(day, field)
 
 
 def _d(day: datetime.date | None) -> str:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.lifecycle import Machine
+
 
 class PlantStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -23,6 +25,7 @@ PLANT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     PlantStatus.OPERATING: (PlantStatus.SUSPENDED, PlantStatus.UNDER_CONSTRUCTION),
     PlantStatus.SUSPENDED: (PlantStatus.OPERATING, PlantStatus.UNDER_CONSTRUCTION),
 }
+PLANT_LIFECYCLE = Machine("plant", PlantStatus, PLANT_TRANSITIONS)
 # Circular 14 items 13 / 26: "central WWTP built or under construction".
 BUILT_OR_BUILDING = (PlantStatus.UNDER_CONSTRUCTION, PlantStatus.OPERATING, PlantStatus.SUSPENDED)
 # Plants whose effluent is judged: built ones (a suspended plant does not meet the standard).
@@ -108,3 +111,5 @@ VIOLATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
     ViolationStatus.CORRECTED: (ViolationStatus.CLOSED, ViolationStatus.OPEN),
     ViolationStatus.CLOSED: (),
 }
+# The note is optional; the date may not precede the detection (checked by the service).
+VIOLATION_LIFECYCLE = Machine("violation", ViolationStatus, VIOLATION_TRANSITIONS, reason_required=False)

@@ -6,7 +6,7 @@ from icis.clusters.models import Cluster
 from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 
-from .choices import PLANT_TRANSITIONS, VIOLATION_TRANSITIONS, PlantStatus, SamplePoint, ViolationStatus
+from .choices import PLANT_LIFECYCLE, VIOLATION_LIFECYCLE, PlantStatus, SamplePoint
 from .models import MonitoringRequirement, TenantConnection, WastewaterPlant
 from .services import PLANT_FIELDS
 
@@ -51,7 +51,7 @@ class PlantTransitionForm(ScopedChoicesMixin, forms.Form):
 
     def __init__(self, *args, plant, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["to"].choices = [(s, PlantStatus(s).label) for s in PLANT_TRANSITIONS.get(plant.status, ())]
+        self.fields["to"].choices = PLANT_LIFECYCLE.choices(plant.status)
 
 
 class SampleForm(forms.Form):
@@ -166,9 +166,7 @@ class ViolationTransitionForm(forms.Form):
 
     def __init__(self, *args, violation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [
-            (s, ViolationStatus(s).label) for s in VIOLATION_TRANSITIONS.get(violation.status, ())
-        ]
+        self.fields["to"].choices = VIOLATION_LIFECYCLE.choices(violation.status)
         self.fields["date"].initial = timezone.localdate()
 
 

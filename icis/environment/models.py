@@ -17,6 +17,7 @@ from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
+from icis.core.lifecycle import StatusChangeBase
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
 from icis.documents.models import Document
@@ -399,21 +400,17 @@ class PlantPhase(models.Model):
         return f"{self.plant_id} #{self.number}: {self.capacity_m3_day} m³/day"
 
 
-class PlantStatusChange(models.Model):
-    """One step of a plant's lifecycle with its real date (what "as of date D" indicators read)."""
+class PlantStatusChange(StatusChangeBase):
+    """One step of a plant's lifecycle with its real date (what "as of date D" indicators read); the
+    shape every lifecycle shares (`icis.core.lifecycle.StatusChangeBase`)."""
 
     plant = models.ForeignKey(WastewaterPlant, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("from"), max_length=20, choices=PlantStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PlantStatus.choices)
     effective_on = models.DateField(_("date"))
-    reason = models.TextField(_("reason"), blank=True)
-    document = models.ForeignKey(
-        Document, verbose_name=_("document"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-effective_on", "-id"]

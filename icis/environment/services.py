@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icis.core import channel
+from icis.core import channel, lifecycle
 from icis.core.audit import acting
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
@@ -24,8 +24,8 @@ from icis.documents.models import Document
 
 from . import regulations
 from .choices import (
-    PLANT_TRANSITIONS,
-    VIOLATION_TRANSITIONS,
+    PLANT_LIFECYCLE,
+    VIOLATION_LIFECYCLE,
     ConnectionKind,
     Outcome,
     PlantStatus,
@@ -99,8 +99,7 @@ def _fmt(day: datetime.date) -> str:
 
 
 def _not_future(day: datetime.date, field: str) -> None:
-    if day > timezone.localdate():
-        raise field_error(field, _("The date %(date)s is in the future.") % {"date": _fmt(day)}, "future_date")
+    lifecycle.check_not_future(day, field)
 
 
 def _save(obj, actor):
@@ -167,13 +166,7 @@ def plant_create(
     phases: list[dict] | None = None,
 ) -> WastewaterPlant:
     """Register a plant in the state the evidence shows, dated when that state began (default today)."""
-    if status not in PlantStatus.values:
-        raise field_error(
-            "status",
-            _("Unknown status '%(status)s'. Known: %(known)s.")
-            % {"status": status, "known": ", ".join(PlantStatus.values)},
-            "invalid",
-        )
+    PLANT_LIFECYCLE.check_known(status, "status")
     status_date = status_date or timezone.localdate()
     _not_future(status_date, "status_date")
     plant = WastewaterPlant(**_pick(data, PLANT_FIELDS))
@@ -183,14 +176,15 @@ def plant_create(
     _set_clusters(plant, clusters)
     if phases:
         _set_phases(plant, phases)
-    PlantStatusChange.objects.create(
-        plant=plant,
-        from_status="",
-        to_status=status,
+    lifecycle.register(
+        PLANT_LIFECYCLE,
+        status,
+        actor=actor,
         effective_on=status_date,
         reason=reason or _("Registered"),
         document=document,
-        actor=actor,
+        row_model=PlantStatusChange,
+        row_fields={"plant": plant},
     )
     return plant
 
@@ -232,40 +226,21 @@ def plant_transition(
 ) -> WastewaterPlant:
     """The one way a plant's status changes; dated, with reason and document, as a typed history row."""
     current = WastewaterPlant.objects.select_for_update().get(pk=plant.pk)
-    allowed = PLANT_TRANSITIONS.get(current.status, ())
-    if to_status not in allowed:
-        raise field_error(
-            "to",
-            _("A plant cannot go from %(from)s to %(to)s. Allowed next states: %(allowed)s.")
-            % {"from": current.status, "to": to_status, "allowed": ", ".join(allowed) or "—"},
-            "transition_not_allowed",
-        )
-    _not_future(effective_on, "date")
-    if current.status_since and effective_on < current.status_since:
-        raise field_error(
-            "date",
-            _("The date %(date)s is before the current status began (%(since)s).")
-            % {"date": _fmt(effective_on), "since": _fmt(current.status_since)},
-            "date_before_current",
-        )
-    if not (reason or "").strip():
-        raise field_error("reason", _("Say why the status changes."), "required")
-    previous = current.status
-    current.status = to_status
-    current.status_since = effective_on
+    extra = {}
     if to_status == PlantStatus.OPERATING and current.commissioned_on is None:
-        current.commissioned_on = effective_on
-    current.version += 1
-    current._change_reason = reason
-    _save(current, actor)
-    PlantStatusChange.objects.create(
-        plant=current,
-        from_status=previous,
-        to_status=to_status,
+        extra["commissioned_on"] = effective_on
+    lifecycle.transition(
+        current,
+        PLANT_LIFECYCLE,
+        to_status,
+        actor=actor,
         effective_on=effective_on,
         reason=reason,
         document=document,
-        actor=actor,
+        extra=extra,
+        row_model=PlantStatusChange,
+        row_fields={"plant": current},
+        save=_save,
     )
     return current
 
@@ -805,14 +780,7 @@ def violation_transition(
     """Corrected (by the operator's account), closed (by the authority) or reopened, with the date."""
     current = Violation.objects.select_for_update().get(pk=violation.pk)
     check_version(current, expected_version)
-    allowed = VIOLATION_TRANSITIONS.get(current.status, ())
-    if to_status not in allowed:
-        raise field_error(
-            "to",
-            _("A violation cannot go from %(from)s to %(to)s. Allowed: %(allowed)s.")
-            % {"from": current.status, "to": to_status, "allowed": ", ".join(allowed) or "—"},
-            "transition_not_allowed",
-        )
+    VIOLATION_LIFECYCLE.check_move(current.status, to_status)
     on = on or timezone.localdate()
     _not_future(on, "date")
     if on < current.detected_on:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.lifecycle import Machine
+
 
 class AreaSourceKind(models.TextChoices):
     PLAN = "plan", _("Development plan")
@@ -26,6 +28,10 @@ AMENDMENT_TRANSITIONS = {
     AmendmentStatus.APPROVED: (),
     AmendmentStatus.REJECTED: (),
 }
+# The note is optional; approval and rejection need the decision (checked by the service).
+AMENDMENT_LIFECYCLE = Machine(
+    "amendment", AmendmentStatus, AMENDMENT_TRANSITIONS, date_field="on", reason_field="note", reason_required=False
+)
 
 
 class TaskStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
+from icis.core.lifecycle import StatusChangeBase
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
 from icis.documents.models import Document, Source
@@ -163,23 +164,30 @@ class PlanAmendment(Versioned, TimeStamped):
         return self.title
 
 
-class AmendmentEvent(models.Model):
-    """One step of an amendment's procedure, with its document."""
+class AmendmentEvent(StatusChangeBase):
+    """One step of an amendment's procedure, with its document (the shape every lifecycle shares:
+    `icis.core.lifecycle.StatusChangeBase`; the step's note is its `reason`)."""
 
     amendment = models.ForeignKey(PlanAmendment, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(_("from"), max_length=20, choices=AmendmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=AmendmentStatus.choices)
-    on = models.DateField(_("date"))
-    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    effective_on = models.DateField(_("date"))
+    reason = models.TextField(_("note"), blank=True)
 
     class Meta:
-        ordering = ["amendment", "on", "id"]
+        ordering = ["amendment", "effective_on", "id"]
 
     def __str__(self):
-        return f"{self.amendment}: {self.to_status} ({self.on})"
+        return f"{self.amendment}: {self.to_status} ({self.effective_on})"
+
+    # The names pages used before the shared shape.
+    @property
+    def on(self):
+        return self.effective_on
+
+    @property
+    def note(self):
+        return self.reason
 
 
 class AnnualPlan(Versioned, TimeStamped):

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
+from icis.core import lifecycle
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 from icis.documents.models import Document
 
-from .choices import AMENDMENT_TRANSITIONS, AmendmentStatus, TaskStatus
+from .choices import AMENDMENT_LIFECYCLE, AmendmentStatus, TaskStatus
 from .models import AmendmentEvent, PlanAmendment, Task, TaskUpdate
 
 
@@ -27,38 +28,23 @@ def amendment_advance(
 ) -> PlanAmendment:
     """Move a plan amendment one step; approval (with its decision) puts its proposed clusters in the plan."""
     current = PlanAmendment.objects.select_for_update().get(pk=amendment.pk)
-    allowed = AMENDMENT_TRANSITIONS[current.status]
-    if to_status not in allowed:
-        raise field_error(
-            "to",
-            _("The amendment is '%(status)s'; next allowed: %(allowed)s.")
-            % {
-                "status": current.get_status_display(),
-                "allowed": ", ".join(str(AmendmentStatus(s).label) for s in allowed) or _("none (final)"),
-            },
-            "transition_not_allowed",
-        )
-    if on > timezone.localdate():
-        raise field_error("on", _("The date is in the future."), "future_date")
+    AMENDMENT_LIFECYCLE.check_move(current.status, to_status)
     if to_status in (AmendmentStatus.APPROVED, AmendmentStatus.REJECTED) and document is None:
         raise field_error(
             "document", _("Record the provincial People's Committee's decision (number and date)."), "required"
         )
-    AmendmentEvent.objects.create(
-        amendment=current,
-        from_status=current.status,
-        to_status=to_status,
-        on=on,
-        document=document,
-        note=note,
+    lifecycle.transition(
+        current,
+        AMENDMENT_LIFECYCLE,
+        to_status,
         actor=actor,
+        effective_on=on,
+        reason=note,
+        document=document,
+        extra={"decision": document} if to_status in (AmendmentStatus.APPROVED, AmendmentStatus.REJECTED) else {},
+        row_model=AmendmentEvent,
+        row_fields={"amendment": current},
     )
-    current.status, current.status_since = to_status, on
-    if to_status in (AmendmentStatus.APPROVED, AmendmentStatus.REJECTED):
-        current.decision = document
-    current.version += 1
-    current._history_user = actor
-    current.save()
     if to_status == AmendmentStatus.APPROVED:
         for cluster in current.clusters.filter(status=ClusterStatus.PROPOSED):
             cluster_services.cluster_transition(

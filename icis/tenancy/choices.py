@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.lifecycle import Machine
+
 
 class ProjectStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
@@ -8,6 +10,23 @@ class ProjectStatus(models.TextChoices):
     OPERATING = "operating", _("Operating")
     STOPPED = "stopped", _("Stopped")
     LEFT = "left", _("Left the cluster")
+
+
+# A project may start operating or stop at any point; a tenant who left is gone for good (a returning
+# firm is a new project, so its reports stay apart).
+PROJECT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ProjectStatus.REGISTERED: (
+        ProjectStatus.BUILDING,
+        ProjectStatus.OPERATING,
+        ProjectStatus.STOPPED,
+        ProjectStatus.LEFT,
+    ),
+    ProjectStatus.BUILDING: (ProjectStatus.OPERATING, ProjectStatus.STOPPED, ProjectStatus.LEFT),
+    ProjectStatus.OPERATING: (ProjectStatus.STOPPED, ProjectStatus.LEFT),
+    ProjectStatus.STOPPED: (ProjectStatus.BUILDING, ProjectStatus.OPERATING, ProjectStatus.LEFT),
+    ProjectStatus.LEFT: (),
+}
+PROJECT_LIFECYCLE = Machine("tenant_project", ProjectStatus, PROJECT_TRANSITIONS, reason_required=False)
 
 
 class ReportForm(models.TextChoices):
@@ -28,3 +47,7 @@ SUBMISSION_TRANSITIONS = {
     SubmissionStatus.RETURNED: (SubmissionStatus.SUBMITTED,),
     SubmissionStatus.ACCEPTED: (),
 }
+# Returning needs what to correct (checked by the service, which names its own field).
+SUBMISSION_LIFECYCLE = Machine(
+    "submission", SubmissionStatus, SUBMISSION_TRANSITIONS, to_field="status", reason_required=False
+)

@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.clusters.models import Cluster
 from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin, apply_errors
+from icis.documents.models import Document
 
 from . import report_forms, services
+from .choices import PROJECT_LIFECYCLE
 from .models import Tenant, TenantProject
 
 
@@ -64,6 +66,9 @@ class TenantProjectForm(ScopedChoicesMixin, forms.ModelForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["tenant"].required = False
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        if self.instance.pk:
+            # The status changes only by a dated transition (ProjectTransitionForm), with its history.
+            del self.fields["status"]
 
     def clean(self):
         data = super().clean()
@@ -124,3 +129,18 @@ class NewReportForm(ScopedChoicesMixin, forms.Form):
         self.fields["tenant_project"].queryset = self.fields["tenant_project"].queryset.select_related(
             "tenant", "cluster"
         )
+
+
+class ProjectTransitionForm(ScopedChoicesMixin, forms.Form):
+    """A tenant project's status change: the new status, the date it took effect, why, on what document."""
+
+    to = forms.ChoiceField(label=_("New status"))
+    date = forms.DateField(label=_("Date it took effect"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.ModelChoiceField(queryset=Document.objects.all(), required=False, label=_("Deciding document"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, project: TenantProject, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["to"].choices = PROJECT_LIFECYCLE.choices(project.status)
+        self.fields["version"].initial = project.version

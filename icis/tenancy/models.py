@@ -12,6 +12,7 @@ from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
+from icis.core.lifecycle import StatusChangeBase
 from icis.core.models import TimeStamped
 from icis.core.scoping import LINK, ScopedQuerySet
 from icis.core.text import search_words
@@ -109,9 +110,11 @@ class TenantProject(Versioned, TimeStamped):
     approval_date = models.DateField(_("approval date"), null=True, blank=True)
     lease_start = models.DateField(_("lease start"), null=True, blank=True)
     lease_end = models.DateField(_("lease end"), null=True, blank=True)
+    # Changed only through `services.project_transition` (icis.core.lifecycle), with its history.
     status = models.CharField(
         _("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.REGISTERED
     )
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
     ended_on = models.DateField(
         _("left on"), null=True, blank=True, help_text=_("When the tenant left or the lease was ended early.")
     )
@@ -164,6 +167,24 @@ class TenantProject(Versioned, TimeStamped):
         """The day the land starts counting as occupied: the lease or the approval, whichever is first."""
         dates = [d for d in (self.lease_start, self.approval_date) if d]
         return min(dates) if dates else None
+
+
+class ProjectStatusChange(StatusChangeBase):
+    """One step of a tenant project's lifecycle (`icis.core.lifecycle.StatusChangeBase`)."""
+
+    project = models.ForeignKey(
+        TenantProject, verbose_name=_("tenant project"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=ProjectStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=ProjectStatus.choices)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("tenant project status change")
+        verbose_name_plural = _("tenant project status changes")
+
+    def __str__(self):
+        return f"{self.project_id}: {super().__str__()}"
 
 
 class LandClearance(TimeStamped):
@@ -273,6 +294,22 @@ class Submission(Versioned, TimeStamped):
     def __str__(self):
         subject = self.tenant_project.tenant.name if self.tenant_project_id else self.cluster.name
         return f"{self.get_form_display()} {self.period}: {subject}"
+
+
+class SubmissionStatusChange(StatusChangeBase):
+    """One step of a Circular 14 report's workflow (draft, submitted, returned, accepted):
+    `icis.core.lifecycle`."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("report"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=SubmissionStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=SubmissionStatus.choices)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("report status change")
+        verbose_name_plural = _("report status changes")
 
 
 class TenantImportQuerySet(ScopedQuerySet):

@@ -1,6 +1,7 @@
 """Writes with rules: tenants, tenant projects (land within the cluster's industrial land) and the
 Circular 14 submission workflow (draft → submitted → returned → resubmitted → accepted)."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -8,17 +9,19 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from icis.clusters import plausibility
 from icis.clusters.models import Cluster
 from icis.clusters.services import CONFIRM_HINT
+from icis.core import lifecycle
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 
 from . import periods, report_forms
-from .choices import SUBMISSION_TRANSITIONS, ProjectStatus, ReportForm, SubmissionStatus
-from .models import Submission, Tenant, TenantProject
+from .choices import PROJECT_LIFECYCLE, SUBMISSION_LIFECYCLE, ProjectStatus, ReportForm, SubmissionStatus
+from .models import ProjectStatusChange, Submission, SubmissionStatusChange, Tenant, TenantProject
 from .selectors import hectares
 
 TENANT_FIELDS = ("name", "tax_code", "is_fdi", "country", "sector", "contact_name", "phone", "email", "organisation")
@@ -35,6 +38,10 @@ PROJECT_FIELDS = (
     "ended_on",
     "employees",
 )
+
+
+# What an edit may change: the status moves only through `project_transition`, with its history.
+PROJECT_EDIT_FIELDS = tuple(f for f in PROJECT_FIELDS if f != "status")
 
 
 def _save(obj, actor, *, validated: bool = False):
@@ -135,14 +142,38 @@ def _check_dates(project: TenantProject, *, confirmed: bool, touched) -> None:
 
 
 @transaction.atomic
-def project_create(*, data: dict, actor, illustrative: bool = False, confirmed: bool = True) -> TenantProject:
-    """A lease. Interactive callers pass the person's `confirmed` (see `_check_dates`)."""
+def project_create(
+    *,
+    data: dict,
+    actor,
+    illustrative: bool = False,
+    confirmed: bool = True,
+    status_date: datetime.date | None = None,
+    reason: str = "",
+) -> TenantProject:
+    """A lease, registered in the status the evidence shows (first row of its lifecycle). The status date
+    is `status_date`, else the day a tenant who left left, else unknown. Interactive callers pass the
+    person's `confirmed` (see `_check_dates`)."""
     project = TenantProject(**{k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    PROJECT_LIFECYCLE.check_known(project.status, "status")
+    if status_date is None and project.status == ProjectStatus.LEFT:
+        status_date = project.ended_on
+    project.status_since = status_date
     project.is_illustrative = illustrative
     project.full_clean()
     _check_land(project)
     _check_dates(project, confirmed=confirmed, touched=DATED_FIELDS)
-    return _save(project, actor, validated=True)
+    _save(project, actor, validated=True)
+    lifecycle.register(
+        PROJECT_LIFECYCLE,
+        project.status,
+        actor=actor,
+        effective_on=status_date,
+        reason=reason or _("Registered"),
+        row_model=ProjectStatusChange,
+        row_fields={"project": project},
+    )
+    return project
 
 
 def leased_land(cluster: Cluster) -> Decimal:
@@ -175,7 +206,9 @@ def project_update(
     current = TenantProject.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version)
     _check_tenant_change(current, data)
-    changed = apply_changes(current, {k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    if "status" in data and data["status"] != current.status:
+        raise field_error("status", _(STATUS_BY_TRANSITION), "read_only")
+    changed = apply_changes(current, {k: v for k, v in data.items() if k in PROJECT_EDIT_FIELDS})
     current.full_clean()
     _check_land(current)
     _check_dates(current, confirmed=confirmed, touched=changed)
@@ -183,6 +216,43 @@ def project_update(
         return current
     current.version += 1
     return _save(current, actor)
+
+
+STATUS_BY_TRANSITION = gettext_noop(
+    "The status is not edited: record the change with its date (“Change status” on the page; "
+    "POST /api/tenant-projects/{id}/transition/ in the API)."
+)
+
+
+@transaction.atomic
+def project_transition(
+    *,
+    project: TenantProject,
+    to_status: str,
+    effective_on: datetime.date,
+    actor,
+    reason: str = "",
+    document=None,
+    expected_version: int | None = None,
+) -> TenantProject:
+    """The one way a tenant project's status changes, dated, as a typed history row. Leaving sets the
+    day the tenant left."""
+    current = TenantProject.objects.select_for_update().get(pk=project.pk)
+    lifecycle.transition(
+        current,
+        PROJECT_LIFECYCLE,
+        to_status,
+        actor=actor,
+        effective_on=effective_on,
+        reason=reason,
+        document=document,
+        expected_version=expected_version,
+        extra={"ended_on": effective_on} if to_status == ProjectStatus.LEFT else {},
+        row_model=ProjectStatusChange,
+        row_fields={"project": current},
+        save=_save,
+    )
+    return current
 
 
 # --- Circular 14 submissions -------------------------------------------------------------------------
@@ -238,21 +308,35 @@ def submission_save(
         return submission
     if existing is not None:
         submission.version += 1
-    return _save(submission, actor)
-
-
-def _move(submission: Submission, to: str, actor) -> Submission:
-    if to not in SUBMISSION_TRANSITIONS[submission.status]:
-        allowed = ", ".join(SUBMISSION_TRANSITIONS[submission.status]) or _("none")
-        raise field_error(
-            "status",
-            _("A report that is %(status)s cannot become %(to)s. Allowed: %(allowed)s.")
-            % {"status": submission.status, "to": to, "allowed": allowed},
-            "transition_not_allowed",
-        )
-    submission.status = to
-    submission.version += 1
+        return _save(submission, actor)
+    _save(submission, actor)
+    lifecycle.register(
+        SUBMISSION_LIFECYCLE,
+        submission.status,
+        actor=actor,
+        effective_on=timezone.localdate(),
+        row_model=SubmissionStatusChange,
+        row_fields={"submission": submission},
+    )
     return submission
+
+
+def _move(current: Submission, to: str, actor, *, reason: str = "", extra: dict) -> Submission:
+    """One step of the Circular 14 workflow through the one lifecycle, dated today, as a typed row."""
+    lifecycle.transition(
+        current,
+        SUBMISSION_LIFECYCLE,
+        to,
+        actor=actor,
+        effective_on=timezone.localdate(),
+        reason=reason,
+        since_field=None,
+        extra=extra,
+        row_model=SubmissionStatusChange,
+        row_fields={"submission": current},
+        save=_save,
+    )
+    return current
 
 
 @transaction.atomic
@@ -265,9 +349,9 @@ def submission_submit(*, submission: Submission, actor) -> Submission:
             _("Fill in every figure before submitting; missing: %(keys)s.") % {"keys": ", ".join(gaps)},
             "incomplete",
         )
-    _move(current, SubmissionStatus.SUBMITTED, actor)
-    current.submitted_at, current.submitted_by = timezone.now(), actor
-    return _save(current, actor)
+    return _move(
+        current, SubmissionStatus.SUBMITTED, actor, extra={"submitted_at": timezone.now(), "submitted_by": actor}
+    )
 
 
 @transaction.atomic
@@ -275,15 +359,16 @@ def submission_return(*, submission: Submission, reason: str, actor) -> Submissi
     if not (reason or "").strip():
         raise field_error("reason", _("Say what must be corrected."), "required")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
-    _move(current, SubmissionStatus.RETURNED, actor)
-    current.return_reason = reason.strip()
-    current.reviewed_at, current.reviewed_by = timezone.now(), actor
-    return _save(current, actor)
+    return _move(
+        current,
+        SubmissionStatus.RETURNED,
+        actor,
+        reason=reason.strip(),
+        extra={"return_reason": reason.strip(), "reviewed_at": timezone.now(), "reviewed_by": actor},
+    )
 
 
 @transaction.atomic
 def submission_accept(*, submission: Submission, actor) -> Submission:
     current = Submission.objects.select_for_update().get(pk=submission.pk)
-    _move(current, SubmissionStatus.ACCEPTED, actor)
-    current.reviewed_at, current.reviewed_by = timezone.now(), actor
-    return _save(current, actor)
+    return _move(current, SubmissionStatus.ACCEPTED, actor, extra={"reviewed_at": timezone.now(), "reviewed_by": actor})

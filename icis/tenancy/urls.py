@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, lifecycle_views, views
 
 app_name = "tenancy"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/new/", views.ProjectFormView.as_view(), name="project_add"),
     path("projects/<int:pk>/edit/", views.ProjectFormView.as_view(), name="project_edit"),
+    path("projects/<int:pk>/status/", lifecycle_views.ProjectTransitionView.as_view(), name="project_transition"),
     path("tenants/new/", views.TenantFormView.as_view(), name="tenant_add"),
     path("tenants/<int:pk>/edit/", views.TenantFormView.as_view(), name="tenant_edit"),
     path("reports/", views.SubmissionListView.as_view(), name="submission_list"),

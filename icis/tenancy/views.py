@@ -73,7 +73,7 @@ class ProjectFormView(ObjectFormView):
         return {"cluster": self.request.GET.get("cluster")} if not self.object else {}
 
     def save(self, form):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields}
         confirmed = form.cleaned_data.get("confirm_warnings", False)
         if self.object:
             return services.project_update(

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,7 +16,19 @@ from ..models import Cluster, ClusterExpansion, Sector, StatusChange
 
 
 class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=ClusterStatus.choices,
+        required=False,
+        help_text="On registration only (default planned): the state the evidence shows. Afterwards it changes "
+        "only by POST /api/clusters/{id}/transition/.",
+    )
+    status_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="On registration only: YYYY-MM-DD the status began, or null when no source dates it "
+        "(default today). Read it back as status_since.",
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all(), required=False)
     legacy_district = serializers.SlugRelatedField(
@@ -58,6 +71,7 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "status",
             "status_label",
             "status_since",
+            "status_date",
             "province",
             "legacy_district",
             "legacy_communes",
@@ -128,12 +142,24 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         data.setdefault("province", Province.objects.filter(code=home_province_code(user)).first())
         if data["province"] is None:
             raise serializers.ValidationError({"province": "Give the province's GSO code."})
+        status = data.pop("status", ClusterStatus.PLANNED)
+        status_date = data.pop("status_date", timezone.localdate())
         return services.cluster_create(
-            data=data, actor=self.context["request"].user, status_date=timezone.localdate(), **relations
+            data=data, actor=self.context["request"].user, status=status, status_date=status_date, **relations
         )
 
     def update(self, instance, validated_data):
         data, relations = self._split(validated_data)
+        status = data.pop("status", instance.status)
+        if status != instance.status or "status_date" in data:
+            raise serializers.ValidationError(
+                {
+                    "status": _(
+                        "The status is set when the cluster is registered; then it changes only by a transition "
+                        "(POST /api/clusters/{id}/transition/)."
+                    )
+                }
+            )
         return services.cluster_update(
             cluster=instance,
             data=data,

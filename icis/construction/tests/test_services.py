@@ -95,7 +95,7 @@ def test_returning_needs_a_note_and_a_returned_report_cannot_be_accepted(site, b
     services.progress_report_return(report=report, actor=boss, note="Attach the supervisor's minutes")
     with pytest.raises(ValidationError) as caught:
         services.progress_report_accept(report=report, actor=boss)
-    assert caught.value.error_dict["status"][0].code == "not_submitted"
+    assert caught.value.error_dict["status"][0].code == "transition_not_allowed"
     # The investor may then submit a corrected report for the same date.
     assert submit(site, boss, 50).status == ReportStatus.SUBMITTED
 

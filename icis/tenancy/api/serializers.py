@@ -3,10 +3,11 @@ from rest_framework import serializers
 
 from icis.clusters.models import Cluster
 from icis.core.api.serializers import ScopedRelationsMixin
+from icis.documents.models import Document
 
 from .. import selectors, services
-from ..choices import ReportForm
-from ..models import Submission, Tenant, TenantProject
+from ..choices import ProjectStatus, ReportForm
+from ..models import ProjectStatusChange, Submission, Tenant, TenantProject
 
 
 class TenantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
@@ -61,13 +62,20 @@ class TenantProjectSerializer(ScopedRelationsMixin, serializers.ModelSerializer)
             "lease_start",
             "lease_end",
             "status",
+            "status_since",
             "ended_on",
             "employees",
             "is_illustrative",
             "version",
             "confirm_warnings",
         ]
-        read_only_fields = ["is_illustrative", "version"]
+        read_only_fields = ["is_illustrative", "version", "status_since"]
+        extra_kwargs = {
+            "status": {
+                "help_text": "Set when the project is registered; afterwards changed only by "
+                "POST /api/tenant-projects/{id}/transition/ (an edit that changes it is refused)."
+            }
+        }
 
     def validate(self, attrs):
         tax_code = attrs.pop("tenant_tax_code", None)
@@ -97,6 +105,32 @@ class TenantProjectSerializer(ScopedRelationsMixin, serializers.ModelSerializer)
             expected_version=self.context.get("expected_version"),
             confirmed=confirmed,
         )
+
+
+class ProjectTransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
+    to = serializers.ChoiceField(choices=ProjectStatus.choices)
+    date = serializers.DateField(help_text="YYYY-MM-DD, the day the change took effect (not in the future)")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused.")
+
+
+class ProjectStatusChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
+
+    class Meta:
+        model = ProjectStatusChange
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "effective_on",
+            "reason",
+            "document",
+            "actor",
+            "interface",
+            "recorded_at",
+        ]
 
 
 class OccupancySerializer(serializers.Serializer):

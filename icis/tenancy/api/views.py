@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from icis.clusters.models import Cluster
+from icis.core import lifecycle
 from icis.core.api.permissions import requires
 from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
 
@@ -18,6 +19,8 @@ from ..models import Submission, Tenant, TenantProject
 from .serializers import (
     OccupancyRowSerializer,
     OccupancySerializer,
+    ProjectStatusChangeSerializer,
+    ProjectTransitionSerializer,
     ReturnSerializer,
     SubmissionSerializer,
     TenantProjectSerializer,
@@ -67,6 +70,34 @@ class TenantProjectViewSet(
 
     def get_base_queryset(self):
         return TenantProject.objects.select_related("tenant", "cluster")
+
+    @extend_schema(request=ProjectTransitionSerializer, responses={200: TenantProjectSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[requires("tenancy.change_tenantproject")])
+    def transition(self, request, pk=None):
+        """Change the project's status, dated, with why and on what document (the one way it changes)."""
+        project = self.get_object()
+        payload = ProjectTransitionSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        services.project_transition(
+            project=project,
+            to_status=data["to"],
+            effective_on=data["date"],
+            reason=data.get("reason", ""),
+            document=data.get("document"),
+            expected_version=data.get("version"),
+            actor=request.user,
+        )
+        fresh = get_object_or_404(self.get_base_queryset(), pk=project.pk)
+        return Response(TenantProjectSerializer(fresh, context=self.get_serializer_context()).data)
+
+    # The whole status history (bounded by the project's life), so not paginated.
+    @extend_schema(responses={200: ProjectStatusChangeSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="status-history", pagination_class=None)
+    def status_history(self, request, pk=None):
+        project = self.get_object()
+        changes = project.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST)
+        return Response(ProjectStatusChangeSerializer(changes, many=True).data)
 
 
 class ClusterOccupancyView(APIView):

@@ -64,8 +64,8 @@ def test_the_service_refuses_it_for_every_caller(leased, boss):
 
 def test_land_of_tenants_who_left_no_longer_holds_it_up(leased, boss):
     gone = leased.tenant_projects.get(land_ha=Decimal("5"))
-    services.project_update(
-        project=gone, data={"status": ProjectStatus.LEFT, "ended_on": datetime.date(2025, 1, 1)}, actor=boss
+    services.project_transition(
+        project=gone, to_status=ProjectStatus.LEFT, effective_on=datetime.date(2025, 1, 1), actor=boss
     )
     updated = cluster_services.cluster_update(cluster=leased, data={"industrial_land_ha": Decimal("3.64")}, actor=boss)
     assert updated.industrial_land_ha == Decimal("3.64")

@@ -56,8 +56,8 @@ def test_growing_a_project_beyond_the_land_left_is_refused(cluster20, tenant, bo
 
 def test_land_of_a_tenant_that_left_is_free_again(cluster20, tenant, boss):
     first = project(cluster20, tenant, 15, boss)
-    services.project_update(
-        project=first, data={"status": ProjectStatus.LEFT, "ended_on": datetime.date(2025, 1, 1)}, actor=boss
+    services.project_transition(
+        project=first, to_status=ProjectStatus.LEFT, effective_on=datetime.date(2025, 1, 1), actor=boss
     )
     project(cluster20, other_tenant(boss), 18, boss)
 

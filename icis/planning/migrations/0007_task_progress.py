@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0006_organisation_search_text_public_investor'),
         ('documents', '0003_document_file_checked_by_content'),
-        ('planning', '0004_province_not_city_in_labels'),
+        ('planning', '0006_amendment_event_records_its_interface'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
