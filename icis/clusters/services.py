@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from icis.core import formats
 from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.documents.models import Document
@@ -94,7 +95,7 @@ def check_industrial_land(cluster: Cluster) -> None:
 
 
 def _ha(value) -> str:
-    return format(Decimal(value).normalize(), "f")
+    return formats.area(value)
 
 
 def field_error(field: str, message: str, code: str) -> ValidationError:

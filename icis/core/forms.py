@@ -1,7 +1,9 @@
-"""What every form that names other records needs: choices limited to the user's scope."""
+"""What every form that names other records needs: choices limited to the user's scope, and numbers read as
+people type them (icis/core/fields.py)."""
 
 from django import forms
 
+from .fields import localize_numbers
 from .scoping import choices_in_scope
 
 
@@ -36,3 +38,4 @@ class ScopedChoicesMixin:
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = choices_in_scope(field.queryset, user, keep=_current_ids(instance, name))
+        localize_numbers(self)  # "37,78" is 37.78, "abc" is refused by name (icis/core/fields.py)

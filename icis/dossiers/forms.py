@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from icis.accounts.models import Organisation
 from icis.clusters.forms import DATE_WIDGET
 from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core.fields import DecimalField, DecimalInput
 from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document, DocumentType
 
@@ -144,14 +145,13 @@ class StepForm(ScopedChoicesMixin, forms.Form):
 
 
 def _score(label):
-    return forms.DecimalField(
+    return DecimalField(
         label=label,
         required=False,
         min_value=0,
         max_digits=5,
         decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs=SCORE_ATTRS),
+        widget=DecimalInput(attrs=SCORE_ATTRS),
     )
 
 
