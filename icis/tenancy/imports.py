@@ -18,6 +18,7 @@
 See docs/tenant-import.md.
 """
 
+import csv  # noqa: F401  (the kit reads CSV; tests patch csv.reader through here)
 import datetime
 import hashlib
 import itertools
@@ -41,7 +42,7 @@ from icis.core.imports.cells import blank as _blank
 from icis.core.imports.cells import parse_yes_no as _parse_yes_no
 from icis.core.imports.cells import text as _text
 from icis.core.imports.inspection import OLE_MAGIC, UploadRefused, _megabytes, inspect_upload  # noqa: F401
-from icis.core.imports.marked import marked_workbook  # noqa: F401
+from icis.core.imports.marked import can_mark, marked_workbook  # noqa: F401
 from icis.core.imports.problems import MAX_PROBLEMS as MAX_ERRORS
 from icis.core.imports.problems import Outcome, describe, problem_at  # noqa: F401
 from icis.core.imports.reading import Column, FileProblem, Table, column_letter, header_key  # noqa: F401

@@ -15,10 +15,25 @@ from .problems import describe
 
 FILL = "FFF4CCCC"
 MAX_MARKED = 5000
+# Marking needs the whole workbook in memory (openpyxl cannot edit a streamed one): only workbooks whose
+# parts inflate to at most this are handed back marked; larger ones get the list of problems alone.
+MAX_MARKED_INFLATED_BYTES = 20 * 1024 * 1024
+
+
+def can_mark(data: bytes) -> bool:
+    """Whether `data` (an inspected XLSX) is small enough to be handed back marked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist()) <= MAX_MARKED_INFLATED_BYTES
+    except zipfile.BadZipFile:
+        return False
 
 
 def marked_workbook(data: bytes, problems: list[dict]) -> bytes:
-    """The uploaded workbook with `problems` marked in their cells, and a sheet listing them all."""
+    """The uploaded workbook with `problems` marked in their cells, and a sheet listing them all.
+    Call `can_mark` first."""
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill

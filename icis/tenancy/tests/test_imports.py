@@ -239,6 +239,10 @@ def test_a_bad_file_reports_every_error_with_sheet_row_and_column_and_writes_not
     assert record.status == TenantImport.Status.INVALID and counts() == (0, 0)
     csv_text = en.get(reverse("tenancy:import_errors", args=[record.pk])).content.decode("utf-8-sig")
     assert "Mã số thuế" in csv_text and "01234" in csv_text
+    # ... and the workbook comes back with each error in its cell (icis/core/imports/marked.py).
+    marked = openpyxl.load_workbook(io.BytesIO(en.get(reverse("tenancy:import_marked", args=[record.pk])).content))
+    assert "is not a tax code" in marked["Danh sách"]["B3"].comment.text
+    assert "is not a project status" in marked["Danh sách"]["L5"].comment.text
 
 
 def test_a_tax_code_typed_as_a_number_explains_the_lost_zero(en, cluster):
