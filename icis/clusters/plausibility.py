@@ -127,8 +127,8 @@ def dates_before_establishment(cluster, dates: dict) -> list[Warning]:
             _("%(label)s %(date)s is before the cluster was established (%(established)s). %(rule)s")
             % {
                 "label": label,
-                "date": day.strftime("%d/%m/%Y"),
-                "established": established.strftime("%d/%m/%Y"),
+                "date": formats.date(day),
+                "established": formats.date(established),
                 "rule": ART_2_9,
             },
         )

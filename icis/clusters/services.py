@@ -116,7 +116,7 @@ def _check_date(effective_on: datetime.date, field: str = "date") -> None:
         raise field_error(
             field,
             _("The date %(date)s is in the future; record a change once it has happened.")
-            % {"date": effective_on.strftime("%d/%m/%Y")},
+            % {"date": formats.date(effective_on)},
             "future_date",
         )
 
@@ -323,7 +323,7 @@ def _apply_transition(obj, *, to_status, effective_on, reason, document, actor, 
         raise field_error(
             "date",
             _("The date %(date)s is before the current status began (%(since)s).")
-            % {"date": effective_on.strftime("%d/%m/%Y"), "since": obj.status_since.strftime("%d/%m/%Y")},
+            % {"date": formats.date(effective_on), "since": formats.date(obj.status_since)},
             "date_before_current",
         )
     if not (reason or "").strip():

@@ -10,12 +10,15 @@ body, recipients and signature.
 import io
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from icis.core import formats
 
 from .choices import ObstacleStatus
 from .selectors import _fmt, _pct, cluster_construction
@@ -49,7 +52,7 @@ class ClusterBriefing:
 def _money(value) -> str:
     if value is None:
         return "—"
-    return _("%(bn)s billion VND") % {"bn": f"{value / 1e9:,.1f}".replace(",", " ")}
+    return _("%(bn)s billion VND") % {"bn": formats.number(Decimal(str(value)) / 10**9, 1)}
 
 
 def _obstacle_line(o, today) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
 from icis.clusters.services import field_error
-from icis.core import uploads
+from icis.core import formats, uploads
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 
@@ -73,7 +73,7 @@ OBSTACLE_FIELDS = (
 
 
 def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 def _not_future(day: datetime.date | None, field: str) -> None:

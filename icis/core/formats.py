@@ -152,6 +152,17 @@ def datetime_text(value, *, empty: str = DASH) -> str:
     return value.strftime(DATE + " %H:%M")
 
 
+def plain(value) -> str:
+    """A decimal as data (CSV and JSON cells, stored summaries): a point, no grouping, no trailing zeros,
+    "" for None; what every program reads back."""
+    if value is None or value == "":
+        return ""
+    amount = _decimal(value).normalize()
+    if amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))
+    return format(amount, "f")
+
+
 def input_decimal(value, *, language: str | None = None) -> str:
     """A decimal as a form shows it for editing: the language's decimal mark, no grouping, no trailing
     zeros (what `parse_decimal` reads back to the same value)."""

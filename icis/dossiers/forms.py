@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from icis.accounts.models import Organisation
 from icis.clusters.forms import DATE_WIDGET
 from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core import formats
 from icis.core.fields import DecimalField, DecimalInput
 from icis.core.forms import ScopedChoicesMixin
 from icis.documents.models import Document, DocumentType
@@ -104,7 +105,7 @@ class StepForm(ScopedChoicesMixin, forms.Form):
         self.fields["step"].choices = [(s.number, str(s)) for s in ladder.LADDER]
         self.fields["document"].queryset = documents_for(dossier.cluster, user)
         self.fields["amends"].choices = [("", _("— nothing: a new step —"))] + [
-            (record.pk, f"{record.step}. {record.document.number} ({record.date:%d/%m/%Y})")
+            (record.pk, f"{record.step}. {record.document.number} ({formats.date(record.date)})")
             for _number, record in sorted(heads.items())
         ]
         _style(self)

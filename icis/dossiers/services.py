@@ -12,6 +12,7 @@ from icis.clusters import services as cluster_services
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
 from icis.clusters.models import Cluster, ClusterExpansion
 from icis.clusters.services import field_error
+from icis.core import formats
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 from icis.documents import services as document_services
@@ -38,13 +39,13 @@ def _check_not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise field_error(
             field,
-            _("The date %(date)s is in the future; record what has happened.") % {"date": day.strftime("%d/%m/%Y")},
+            _("The date %(date)s is in the future; record what has happened.") % {"date": formats.date(day)},
             "future_date",
         )
 
 
 def _d(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
+    return formats.date(day) if day else "—"
 
 
 # Opening and closing ------------------------------------------------------------------------------

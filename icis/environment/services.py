@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from icis.clusters.services import field_error
-from icis.core import channel
+from icis.core import channel, formats
 from icis.core.audit import acting
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
@@ -94,7 +94,7 @@ MAX_OTHER_VALUES = 100
 
 
 def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 def _not_future(day: datetime.date, field: str) -> None:

@@ -111,8 +111,7 @@ def qualified_investor(ctx: Context, params) -> Result:
     outcome, pass_mark = selection["outcome"], selection["pass_mark"]
     if outcome == SelectionOutcome.NO_APPLICANTS:
         return cannot_assess(
-            _("The dossier of %(date)s has no applicant recorded yet.")
-            % {"date": dossier.opened_on.strftime("%d/%m/%Y")},
+            _("The dossier of %(date)s has no applicant recorded yet.") % {"date": formats.date(dossier.opened_on)},
             _("the applicants and their scores"),
         )
     if outcome == SelectionOutcome.INCOMPLETE:

@@ -57,6 +57,19 @@ logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 200
 PROGRESS_EVERY = 20
+BATCH_ROWS = 500  # rows read ahead to load their tenants in one query; memory stays flat
+
+
+def _batches(rows):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
 
 COLUMNS = (
     Column(
@@ -352,6 +365,45 @@ class _Run:
         self.projects = 0
         self.skipped = 0
         self.visibility: dict[int, bool] = {}
+        # Lookups loaded in bulk rather than one query per row (issue 16): tenants by tax code, fetched for
+        # a batch of rows at once; the cluster's registered projects, once. Both are updated only when a
+        # row is kept, since a rejected row's records are rolled back.
+        self.tenants: dict[str, Tenant | None] = {}
+        self.registered: dict[tuple, Decimal] | None = None
+
+    def prefetch(self, batch: list[tuple[int, list]]) -> None:
+        """Load the tenants of a batch of rows in one query."""
+        wanted = set()
+        for _number, values in batch:
+            code = _text(self.cells(values).get("tax_code")).replace(" ", "")
+            if code and code not in self.tenants:
+                wanted.add(code)
+        if not wanted:
+            return
+        found = {t.tax_code: t for t in Tenant.objects.filter(tax_code__in=wanted)}
+        for code in wanted:
+            self.tenants[code] = found.get(code)
+
+    def tenant_for(self, tax_code: str) -> Tenant | None:
+        if tax_code not in self.tenants:
+            self.tenants[tax_code] = Tenant.objects.filter(tax_code=tax_code).first()
+        return self.tenants[tax_code]
+
+    @staticmethod
+    def project_key(tenant_id: int, approval_number: str, name: str) -> tuple:
+        return (tenant_id, approval_number) if approval_number else (tenant_id, "", name)
+
+    def registered_projects(self) -> dict[tuple, Decimal]:
+        if self.registered is None:
+            rows = (
+                TenantProject.objects.filter(cluster=self.cluster)
+                .exclude(status=ProjectStatus.LEFT)
+                .values_list("tenant_id", "approval_number", "name", "land_ha")
+            )
+            self.registered = {}
+            for tenant_id, approval_number, name, land in rows:
+                self.registered.setdefault(self.project_key(tenant_id, approval_number, name), land)
+        return self.registered
 
     # Errors ----------------------------------------------------------------------------------------------
     def problem(self, row: int | None, key: str | None, message: str, *, warning=False) -> None:
@@ -456,7 +508,7 @@ class _Run:
         stage, fields = "tenant", TENANT_FIELDS
         try:
             with transaction.atomic():
-                tenant = Tenant.objects.filter(tax_code=tax_code).first()
+                tenant = self.tenant_for(tax_code)
                 if tenant is None:
                     tenant = services.tenant_create(data=tenant_data, actor=self.actor)
                     new = True
@@ -485,6 +537,9 @@ class _Run:
             self.problem(number, None, _("The database refused this row (%(stage)s).") % {"stage": stage})
             return False
         (self.new_tenants if new else self.existing_tenants).add(tax_code)
+        self.tenants[tax_code] = tenant
+        key = self.project_key(tenant.pk, project.approval_number or "", project.name or "")
+        self.registered_projects().setdefault(key, project.land_ha)
         self.projects += 1
         self.land += project.land_ha
         if len(self.outcome.preview) < PREVIEW_ROWS:
@@ -530,21 +585,15 @@ class _Run:
     def refuse_duplicate(self, tenant: Tenant, project: dict) -> None:
         if tenant.pk is None:
             return
-        same = TenantProject.objects.filter(cluster=self.cluster, tenant=tenant).exclude(status=ProjectStatus.LEFT)
         number = project.get("approval_number") or ""
-        same = (
-            same.filter(approval_number=number)
-            if number
-            else same.filter(approval_number="", name=project.get("name") or "")
-        )
-        existing = same.first()
-        if existing is not None:
+        land = self.registered_projects().get(self.project_key(tenant.pk, number, project.get("name") or ""))
+        if land is not None:
             field_name = "approval_number" if number else "name"
             message = _(
                 "This project is already registered in cluster %(cluster)s for tax code %(tax_code)s "
                 "(%(land)s ha). An import only adds new projects; change existing ones on the project's page, or "
                 "give this one its own project name or approval number."
-            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": formats.area(existing.land_ha)}
+            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": formats.area(land)}
             raise ValidationError({field_name: ValidationError(message, code="duplicate")})
 
 
@@ -606,12 +655,14 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
             estimate = max(table.estimate, 1)
             done = 0
             try:
-                for number, values in itertools.chain([first], rows):
-                    done += 1
-                    if state.import_row(number, values):
-                        outcome.valid_rows += 1
-                    if done % PROGRESS_EVERY == 0:
-                        report(10 + min(int(89 * done / estimate), 88))
+                for batch in _batches(itertools.chain([first], rows)):
+                    state.prefetch(batch)
+                    for number, values in batch:
+                        done += 1
+                        if state.import_row(number, values):
+                            outcome.valid_rows += 1
+                        if done % PROGRESS_EVERY == 0:
+                            report(10 + min(int(89 * done / estimate), 88))
             except FileProblem as problem:  # more rows than the limit: nothing is kept
                 outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
             total = outcome.total_rows = done

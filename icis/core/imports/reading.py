@@ -91,6 +91,11 @@ class Table:
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (letter, header) of unknown columns
     estimate: int = 0  # rows under the header, as the sheet declares them (for progress; may be 0)
 
+    @property
+    def width(self) -> int:
+        """How many cells of a row matter: up to the last column of the schema found in the header."""
+        return max((index for _letter, _header, index in self.columns.values()), default=-1) + 1
+
     def cells(self, values: list) -> dict:
         """A row's cells by column key (None for a cell past the row's end)."""
         return {
@@ -155,11 +160,11 @@ def _find_header(numbered: Iterator[tuple[int, list]], sheet: str, schema: Schem
     return None
 
 
-def _data_rows(numbered: Iterator, sheet: str, limit: int, closing=None) -> Iterator[tuple[int, list]]:
+def _data_rows(numbered: Iterator, sheet: str, limit: int, width: int, closing=None) -> Iterator[tuple[int, list]]:
     count = 0
     try:
         for number, values in numbered:
-            values = list(values)
+            values = list(values[:width])  # the cells up to the last known column
             if all(blank(value) for value in values):
                 continue
             count += 1
@@ -210,7 +215,7 @@ def _read_xlsx(data: bytes, schema: Schema, limit: int) -> Table:
             numbered = enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1)
             table = _find_header(numbered, sheet.title, schema)
             if table is not None:
-                table.rows = _data_rows(numbered, sheet.title, limit, closing=workbook.close)
+                table.rows = _data_rows(numbered, sheet.title, limit, table.width, closing=workbook.close)
                 table.estimate = max((sheet.max_row or 0) - table.header_row, 0)
                 return table
     except BaseException:
@@ -238,6 +243,6 @@ def _read_csv(data: bytes, filename: str, schema: Schema, limit: int) -> Table:
     table = _find_header(numbered, sheet, schema)
     if table is None:
         raise no_header(schema)
-    table.rows = _data_rows(numbered, sheet, limit)
+    table.rows = _data_rows(numbered, sheet, limit, table.width)
     table.estimate = max(text.count("\n") + 1 - table.header_row, 0)
     return table

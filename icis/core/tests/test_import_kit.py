@@ -48,20 +48,21 @@ def test_headers_match_in_vietnamese_and_english_without_diacritics_case_or_brac
 
 def test_title_rows_unknown_columns_and_blank_rows():
     content = workbook([["STT", "Tên", "Diện tích (ha)"], [1, "A", 2], [None, None, None], [2, "B", 3]], title="T")
+    # (rows are cut after the last known column)
     table = reading.read_table("xlsx", content, schema=SCHEMA)
     assert table.header_row == 2 and table.ignored == [("A", "STT")]
     assert table.place("area") == ("C", "Diện tích (ha)")
     assert [number for number, _values in table.rows] == [3, 5]
 
 
-def test_missing_required_column_and_no_header_are_file_problems():
+def test_missing_required_column_and_no_header_are_file_problems(english):
     with pytest.raises(reading.FileProblem, match="Diện tích"):
         reading.read_table("xlsx", workbook([["Tên", "Ngày"], ["A", "1/1/2024"]]), schema=SCHEMA)
     with pytest.raises(reading.FileProblem, match="header row"):
         reading.read_table("xlsx", workbook([["x", "y"], ["A", 1]]), schema=SCHEMA)
 
 
-def test_csv_with_semicolons_and_the_row_limit():
+def test_csv_with_semicolons_and_the_row_limit(english):
     content = "Tên;Diện tích (ha)\nA;1,5\nB;2\nC;3\n".encode()
     table = reading.read_table("csv", content, "list.csv", schema=SCHEMA)
     assert table.sheet == "list" and [v for _n, v in table.rows] == [["A", "1,5"], ["B", "2"], ["C", "3"]]
@@ -79,7 +80,7 @@ def test_decimal_cells(value, expected):
     assert parsed == (expected if expected is not None else Decimal("0.3"))
 
 
-def test_other_cells():
+def test_other_cells(english):
     assert cells.parse_date("05/03/2024") == datetime.date(2024, 3, 5)
     assert cells.parse_date("2024-03-05") == datetime.date(2024, 3, 5)
     assert cells.parse_date(datetime.datetime(2024, 3, 5, 0, 0)) == datetime.date(2024, 3, 5)

@@ -15,6 +15,7 @@ The workbook's own bytes are not counted in the peak; the timing runs without tr
 import io
 import time
 import tracemalloc
+import zipfile
 from decimal import Decimal
 
 from django.conf import settings
@@ -56,7 +57,21 @@ def synthetic_workbook(rows: int) -> bytes:
         )
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _with_dimension(buffer.getvalue(), f"A1:N{rows + 2}")
+
+
+def _with_dimension(content: bytes, ref: str) -> bytes:
+    """Add the <dimension> Excel writes (openpyxl's write-only mode leaves it out, and a read-only reader
+    then parses the whole sheet once more just to size it)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</sheetPr>", f'</sheetPr><dimension ref="{ref}"/>'.encode(), 1)
+            target.writestr(info.filename, data)
+    return out.getvalue()
 
 
 def read_and_parse(content: bytes) -> tuple[int, int]:
