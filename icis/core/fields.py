@@ -108,8 +108,18 @@ def localize_numbers(form: forms.BaseForm) -> forms.BaseForm:
 
 
 class LocalizedNumbersMixin:
-    """Every decimal and float field of the form reads "37,78" as 37.78 and refuses "abc" by name."""
+    """Every decimal and float field of the form reads "37,78" as 37.78 and refuses "abc" by name,
+    including fields a subclass adds in its own __init__ (they are caught when rendered or cleaned)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         localize_numbers(self)
+
+    def __getitem__(self, name):
+        if name in self.fields:
+            self.fields[name] = localized(self.fields[name])
+        return super().__getitem__(name)
+
+    def full_clean(self):
+        localize_numbers(self)
+        super().full_clean()

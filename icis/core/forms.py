@@ -3,7 +3,7 @@ people type them (icis/core/fields.py)."""
 
 from django import forms
 
-from .fields import localize_numbers
+from .fields import LocalizedNumbersMixin
 from .scoping import choices_in_scope
 
 
@@ -22,13 +22,16 @@ def _current_ids(instance, name) -> list:
     return []
 
 
-class ScopedChoicesMixin:
+class ScopedChoicesMixin(LocalizedNumbersMixin):
     """Every ModelChoiceField and ModelMultipleChoiceField offers and accepts only the rows the user
     may name (`choices_in_scope`): out-of-scope ids are "not one of the available choices".
 
     Takes the acting user as the keyword argument `user`. A subclass may narrow a field's queryset
     afterwards (derive it from the restricted one, or restrict it again); it never widens it
     (icis/core/tests/test_fk_scope.py checks every form).
+
+    Its decimal and float fields read numbers as people type them (`LocalizedNumbersMixin`,
+    icis/core/fields.py): "37,78" is 37.78, "abc" is refused naming the field.
     """
 
     def __init__(self, *args, user, **kwargs):
@@ -38,4 +41,3 @@ class ScopedChoicesMixin:
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = choices_in_scope(field.queryset, user, keep=_current_ids(instance, name))
-        localize_numbers(self)  # "37,78" is 37.78, "abc" is refused by name (icis/core/fields.py)

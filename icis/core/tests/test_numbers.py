@@ -146,6 +146,28 @@ def test_form_field_keeps_limits_and_renders_a_text_box():
         assert 'value="37.78"' in str(AreaForm(initial={"area_ha": Decimal("37.7800")})["area_ha"])
 
 
+class LateFieldsForm(fields.LocalizedNumbersMixin, forms.Form):
+    """A form that adds its number fields after the mixin ran (as the progress-report form does)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["percent"] = forms.DecimalField(label="Percent", max_digits=5, decimal_places=2)
+
+
+def test_fields_added_after_init_are_read_the_same_way():
+    assert 'inputmode="decimal"' in str(LateFieldsForm()["percent"])
+    form = LateFieldsForm(data={"percent": "62,5"})
+    assert form.is_valid() and form.cleaned_data["percent"] == Decimal("62.5")
+    form = LateFieldsForm(data={"percent": "abc"})
+    assert not form.is_valid() and "Percent" in form.errors["percent"][0]
+
+
+def test_every_scoped_form_reads_numbers_this_way():
+    from icis.core.forms import ScopedChoicesMixin
+
+    assert issubclass(ScopedChoicesMixin, fields.LocalizedNumbersMixin)
+
+
 # --- on the page, in the API, in an import cell ----------------------------------------------------------
 
 
