@@ -347,11 +347,13 @@ if not 0 < 2 * ICIS_JOB_HEARTBEAT_SECONDS < ICIS_JOB_STALE_SECONDS:
     raise ImproperlyConfigured("ICIS_JOB_STALE_SECONDS must exceed twice ICIS_JOB_HEARTBEAT_SECONDS (both > 0)")
 
 # Tenant list import (docs/tenant-import.md): upload limits; files are checked and imported as jobs.
-ICIS_IMPORT_MAX_BYTES = env_int("ICIS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-ICIS_IMPORT_MAX_ROWS = env_int("ICIS_IMPORT_MAX_ROWS", 5000)
+# Sized for a province: rows are read as a stream (openpyxl read_only), so memory stays flat in the file's
+# size (`manage.py bench_imports`, docs/imports.md).
+ICIS_IMPORT_MAX_BYTES = env_int("ICIS_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+ICIS_IMPORT_MAX_ROWS = env_int("ICIS_IMPORT_MAX_ROWS", 50_000)
 # Workbooks are refused before openpyxl sees them if they would inflate beyond this, or compress more than
-# this ratio (a 4 MB file inflating to 49 MB costs ~240 MB of memory to parse); docs/security.md.
-ICIS_IMPORT_MAX_INFLATED_BYTES = env_int("ICIS_IMPORT_MAX_INFLATED_BYTES", 20 * 1024 * 1024)
+# this ratio (zip bombs); docs/security.md. 50,000 rows of a tenant list inflate to about 30 MB.
+ICIS_IMPORT_MAX_INFLATED_BYTES = env_int("ICIS_IMPORT_MAX_INFLATED_BYTES", 100 * 1024 * 1024)
 ICIS_IMPORT_MAX_RATIO = env_int("ICIS_IMPORT_MAX_RATIO", 100)
 
 # Stored uploads (documents, site photos): largest file, and the inflated limit for Word/Excel packages.

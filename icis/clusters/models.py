@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation, Scope
+from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.lifecycle import StatusChangeBase
@@ -354,4 +355,4 @@ class StatusChange(StatusChangeBase):
         ]
 
     def __str__(self):
-        return f"{self.cluster}: {self.from_status or '∅'} → {self.to_status} ({self.effective_on:%d/%m/%Y})"
+        return f"{self.cluster}: {self.from_status or '∅'} → {self.to_status} ({formats.date(self.effective_on)})"

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
-from django.utils import formats
 from django.utils.translation import gettext as _
+
+from icis.core import formats
 
 from .choices import ClusterKind
 
@@ -41,10 +42,7 @@ class Warning:
 
 def _ha(value) -> str:
     """An area as officers write it: no trailing zeros, the language's decimal mark (6,28 in Vietnamese)."""
-    text = format(Decimal(value), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return formats.number_format(Decimal(text), use_l10n=True)
+    return formats.area(value)
 
 
 def _small_floor(kind: str, communes) -> bool:
@@ -129,8 +127,8 @@ def dates_before_establishment(cluster, dates: dict) -> list[Warning]:
             _("%(label)s %(date)s is before the cluster was established (%(established)s). %(rule)s")
             % {
                 "label": label,
-                "date": day.strftime("%d/%m/%Y"),
-                "established": established.strftime("%d/%m/%Y"),
+                "date": formats.date(day),
+                "established": formats.date(established),
                 "rule": ART_2_9,
             },
         )

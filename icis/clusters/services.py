@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from icis.accounts.models import INVESTOR_KINDS
-from icis.core import lifecycle
+from icis.core import formats, lifecycle
 from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -96,7 +96,7 @@ def check_industrial_land(cluster: Cluster) -> None:
 
 
 def _ha(value) -> str:
-    return format(Decimal(value).normalize(), "f")
+    return formats.area(value)
 
 
 def status_label(value: str) -> str:

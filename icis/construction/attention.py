@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from icis.core import formats
 from icis.core.attention import Item
 
 from .choices import Flag, ObstacleStatus
@@ -46,7 +47,7 @@ def items(user, today):
             _("Obstacle past its due date"),
             f"{obstacle.cluster.name}: {obstacle.get_category_display()}",
             _("Due %(date)s; responsible: %(who)s.")
-            % {"date": f"{obstacle.due_on:%d/%m/%Y}", "who": obstacle.responsible or "—"},
+            % {"date": formats.date(obstacle.due_on), "who": obstacle.responsible or "—"},
             reverse("construction:obstacle_edit", args=[obstacle.pk]),
             obstacle.due_on,
             1,

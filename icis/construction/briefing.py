@@ -10,6 +10,7 @@ body, recipients and signature.
 import io
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
+from icis.core import formats
 from icis.core.scoping import home_province_code
 from icis.geo.models import province_settings
 
@@ -66,7 +68,7 @@ class ClusterBriefing:
 def _money(value) -> str:
     if value is None:
         return "—"
-    return _("%(bn)s billion VND") % {"bn": f"{value / 1e9:,.1f}".replace(",", " ")}
+    return _("%(bn)s billion VND") % {"bn": formats.number(Decimal(str(value)) / 10**9, 1)}
 
 
 def _obstacle_line(o, today) -> str:

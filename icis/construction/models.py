@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
+from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.lifecycle import StatusChangeBase
@@ -162,7 +163,7 @@ class ProgressReport(Versioned, TimeStamped):
         return _("%(cluster)s: %(percent)s%% on %(date)s") % {
             "cluster": self.cluster.name,
             "percent": self.overall_percent,
-            "date": self.report_date.strftime("%d/%m/%Y"),
+            "date": formats.date(self.report_date),
         }
 
     @property
@@ -445,7 +446,7 @@ class PlannedVisit(Versioned, TimeStamped):
         verbose_name_plural = _("planned site visits")
 
     def __str__(self):
-        return f"{self.cluster.name} — {self.due_on:%d/%m/%Y}"
+        return f"{self.cluster.name} — {formats.date(self.due_on)}"
 
 
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
@@ -483,7 +484,7 @@ class VisitRecord(TimeStamped):
         verbose_name_plural = _("site visit records")
 
     def __str__(self):
-        return f"{self.cluster.name} — {self.visited_on:%d/%m/%Y}"
+        return f"{self.cluster.name} — {formats.date(self.visited_on)}"
 
 
 class VisitPhoto(TimeStamped):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster, StatusChange
+from icis.core import formats
 from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
@@ -44,12 +45,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def _fmt(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
+    return formats.date(day) if day else "—"
 
 
 def _pct(value) -> str:
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}" if number != number.to_integral() else str(int(number))
+    return formats.number(value)  # the page language's decimal mark, no trailing zeros
 
 
 @dataclass(frozen=True, order=True)
@@ -197,8 +197,8 @@ def forecast_completion(
         "from %(percent)s%% → %(date)s."
     ) % {
         **span,
-        "rate": f"{rate:.1f}",
-        "remaining": f"{remaining:.1f}".rstrip("0").rstrip("."),
+        "rate": formats.number(Decimal(str(rate)), 1),
+        "remaining": formats.number(Decimal(str(remaining)).quantize(Decimal("0.1"))),
         "percent": _pct(last.percent),
         "date": _fmt(expected),
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core import lifecycle, uploads
+from icis.core import formats, lifecycle, uploads
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -83,7 +83,7 @@ OBSTACLE_FIELDS = (
 
 
 def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 def _not_future(day: datetime.date | None, field: str) -> None:

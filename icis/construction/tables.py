@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from icis.core import formats
 from icis.core.tables import DateColumn, Table
 
 from .models import Obstacle
@@ -68,7 +69,7 @@ class ObstacleTable(Table):
     def render_due_on(self, value, record):
         if value is None:
             return "—"
-        shown = value.strftime("%d/%m/%Y")
+        shown = formats.date(value)
         if not _overdue(record):
             return shown
         return format_html('{} <span class="badge text-bg-danger">{}</span>', shown, _("overdue"))

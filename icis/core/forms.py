@@ -1,5 +1,5 @@
-"""What every form needs: choices limited to the user's scope, service errors shown on their fields,
-the date widget, and one Bootstrap 5 renderer."""
+"""What every form needs: choices limited to the user's scope, numbers read as people type them
+(icis/core/fields.py), service errors shown on their fields, the date widget, and one Bootstrap 5 renderer."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,6 +7,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from .fields import LocalizedNumbersMixin
 from .scoping import choices_in_scope
 
 
@@ -25,13 +26,16 @@ def _current_ids(instance, name) -> list:
     return []
 
 
-class ScopedChoicesMixin:
+class ScopedChoicesMixin(LocalizedNumbersMixin):
     """Every ModelChoiceField and ModelMultipleChoiceField offers and accepts only the rows the user
     may name (`choices_in_scope`): out-of-scope ids are "not one of the available choices".
 
     Takes the acting user as the keyword argument `user`. A subclass may narrow a field's queryset
     afterwards (derive it from the restricted one, or restrict it again); it never widens it
     (icis/core/tests/test_fk_scope.py checks every form).
+
+    Its decimal and float fields read numbers as people type them (`LocalizedNumbersMixin`,
+    icis/core/fields.py): "37,78" is 37.78, "abc" is refused naming the field.
     """
 
     def __init__(self, *args, user, **kwargs):

@@ -18,11 +18,13 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import formats, timezone
+from django.utils import formats as django_formats
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from . import formats
 from .export import safe_cell
 from .forms import ScopedChoicesMixin, apply_errors
 from .scoping import ScopedQuerySet
@@ -237,13 +239,13 @@ def csv_text(header, rows) -> str:
         cells = []
         for value in map(_plain, row):
             if isinstance(value, datetime.datetime):
-                cells.append(value.strftime("%d/%m/%Y %H:%M"))
+                cells.append(formats.datetime_text(value))
             elif isinstance(value, datetime.date):
-                cells.append(value.strftime("%d/%m/%Y"))
+                cells.append(formats.date(value))
             elif isinstance(value, Decimal):
-                cells.append(formats.number_format(_trimmed(value), use_l10n=True))
+                cells.append(django_formats.number_format(_trimmed(value), use_l10n=True))
             elif isinstance(value, int | float):
-                cells.append(formats.number_format(value, use_l10n=True))
+                cells.append(django_formats.number_format(value, use_l10n=True))
             else:
                 cells.append(safe_cell(value))
         writer.writerow(cells)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from . import channel
+from . import channel, formats
 from .concurrency import check_version
 
 # The one wording of each refusal (English msgids; translated where raised).
@@ -42,7 +42,7 @@ REFUSALS = {
 
 
 def fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 def error(field_name: str, message: str, code: str) -> ValidationError:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from icis.clusters.choices import STATUS_COLOURS, ClusterStatus
 from icis.clusters.models import Cluster
 from icis.construction.selectors import SUMMARY_KEYS, construction_summary
+from icis.core import formats
 from icis.environment.selectors import environment_overview, summary_counts
 from icis.planning.models import AnnualPlan
 from icis.planning.selectors import plan_progress
@@ -77,7 +78,7 @@ def status_chart(user, day):
             ),
             Series(_("Area (ha)"), [summary["by_status"][s]["area_ha"] for s in statuses], "#6c757d"),
         ],
-        note=_("As the registry stood on %(date)s.") % {"date": f"{day:%d/%m/%Y}"},
+        note=_("As the registry stood on %(date)s.") % {"date": formats.date(day)},
     )
 
 
@@ -123,7 +124,7 @@ def occupancy_chart(user, day):
         "occupancy",
         _("Occupancy over time"),
         "line",
-        [f"{d:%d/%m/%Y}" for d in days],
+        [formats.date(d) for d in days],
         [Series(_("Occupancy (%)"), values, "#0d6efd")],
         unit="%",
         note=_("Leased land of running leases over industrial land, at each quarter's end."),
@@ -148,7 +149,7 @@ def construction_chart(user, day):
         [str(labels[k]) for k in SUMMARY_KEYS],
         [Series(_("Clusters"), [counts[k] for k in SUMMARY_KEYS], colours=colours)],
         note=_("Clusters established up to %(date)s, by where their infrastructure stood.")
-        % {"date": f"{day:%d/%m/%Y}"},
+        % {"date": formats.date(day)},
     )
 
 
@@ -169,7 +170,7 @@ def compliance_chart(user, day):
         [str(label) for _key, label, _colour in rows],
         [Series(_("Count"), [counts[key] for key, _label, _colour in rows], colours=[c for _k, _l, c in rows])],
         note=_("Plants judged against the QCVN limits in force and the violation register, on %(date)s.")
-        % {"date": f"{day:%d/%m/%Y}"},
+        % {"date": formats.date(day)},
     )
 
 

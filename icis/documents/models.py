@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
@@ -68,7 +69,7 @@ class Document(Versioned, TimeStamped):
         ]
 
     def __str__(self):
-        when = self.issued_on.strftime("%d/%m/%Y") if self.issued_on else str(self.year)
+        when = formats.date(self.issued_on) if self.issued_on else str(self.year)
         return f"{self.number} ({when}, {self.issuer})"
 
     def clean(self):
@@ -76,7 +77,7 @@ class Document(Versioned, TimeStamped):
             raise ValidationError(
                 {
                     "year": _("The year (%(year)s) does not match the date issued (%(date)s).")
-                    % {"year": self.year, "date": self.issued_on.strftime("%d/%m/%Y")}
+                    % {"year": self.year, "date": formats.date(self.issued_on)}
                 }
             )
 

@@ -6,6 +6,7 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from icis.core import formats
 from icis.core.attention import Item
 
 from .selectors import dossier_list, with_states
@@ -25,7 +26,7 @@ def items(user, today):
                 _("Procedure step overdue"),
                 title,
                 _("Step %(number)s (%(step)s) was due %(date)s.")
-                % {"number": rung.number, "step": rung.step.title, "date": f"{rung.due:%d/%m/%Y}" if rung.due else "—"},
+                % {"number": rung.number, "step": rung.step.title, "date": formats.date(rung.due) if rung.due else "—"},
                 url,
                 rung.due,
                 1,
@@ -37,7 +38,7 @@ def items(user, today):
                 _("Procedure deadline this week"),
                 title,
                 _("Step %(number)s (%(step)s) is due %(date)s.")
-                % {"number": following.number, "step": following.step.title, "date": f"{following.due:%d/%m/%Y}"},
+                % {"number": following.number, "step": following.step.title, "date": formats.date(following.due)},
                 url,
                 following.due,
                 2,

@@ -27,6 +27,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from icis.core import formats
+
 ONE_DAY = datetime.timedelta(days=1)
 # Labour Code 2019 Art 112.1 a, c, d, đ: the holidays whose solar date is fixed by the Code itself.
 FIXED_HOLIDAYS = (
@@ -53,7 +55,7 @@ def statutory_days_off(year: int) -> dict[datetime.date, str]:
 
 
 def _in_lieu_name(day: datetime.date) -> str:
-    return f"Nghỉ bù ngày lễ {day:%d/%m/%Y} ({IN_LIEU_BASIS})"
+    return f"Nghỉ bù ngày lễ {formats.date(day)} ({IN_LIEU_BASIS})"
 
 
 class WorkingCalendar:
@@ -143,7 +145,7 @@ class WorkingCalendar:
         for day in sorted(d for d in self.unconfirmed if start < d <= end):
             notes.append(
                 _("%(date)s (%(name)s) is not a confirmed day off or working day; it was counted as a usual day.")
-                % {"date": day.strftime("%d/%m/%Y"), "name": self.unconfirmed[day]}
+                % {"date": formats.date(day), "name": self.unconfirmed[day]}
             )
         for year in range(start.year, end.year + 1):
             if year not in self.covered_years:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
+from icis.core import formats
 
 from . import ladder
 from .models import Dossier, DraftTemplate
@@ -72,7 +73,7 @@ def context(dossier: Dossier, state) -> dict[str, str]:
         if rung.head is not None and rung.head.document_id:
             document = rung.head.document
             proofs.append(
-                f"{document.get_doc_type_display()} số {document.number} ngày {rung.head.date:%d/%m/%Y} "
+                f"{document.get_doc_type_display()} số {document.number} ngày {formats.date(rung.head.date)} "
                 f"của {document.issuer}"
             )
     province = cluster.province
@@ -86,7 +87,7 @@ def context(dossier: Dossier, state) -> dict[str, str]:
         "province": province.name if province else "…",
         "investor": cluster.investor.name if cluster.investor_id else (", ".join(applicants) or "…"),
         "applicants": ", ".join(applicants) or "…",
-        "opened_on": f"{dossier.opened_on:%d/%m/%Y}" if dossier.opened_on else "…",
+        "opened_on": formats.date(dossier.opened_on) if dossier.opened_on else "…",
         "day": f"{today.day:02d}",
         "month": f"{today.month:02d}",
         "year": str(today.year),

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core import formats
+from icis.core.fields import DecimalField, DecimalInput
 from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document, DocumentType
 
@@ -88,7 +90,7 @@ class StepForm(ScopedChoicesMixin, forms.Form):
         self.fields["step"].choices = [(s.number, str(s)) for s in ladder.LADDER]
         self.fields["document"].queryset = documents_for(dossier.cluster, user)
         self.fields["amends"].choices = [("", _("— nothing: a new step —"))] + [
-            (record.pk, f"{record.step}. {record.document.number} ({record.date:%d/%m/%Y})")
+            (record.pk, f"{record.step}. {record.document.number} ({formats.date(record.date)})")
             for _number, record in sorted(heads.items())
         ]
 
@@ -128,14 +130,13 @@ class StepForm(ScopedChoicesMixin, forms.Form):
 
 
 def _score(label):
-    return forms.DecimalField(
+    return DecimalField(
         label=label,
         required=False,
         min_value=0,
         max_digits=5,
         decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs=SCORE_ATTRS),
+        widget=DecimalInput(attrs=SCORE_ATTRS),
     )
 
 

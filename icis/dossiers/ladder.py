@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from icis.core import formats
 from icis.documents.models import DocumentType
 
 WORKING = "working"
@@ -49,7 +50,7 @@ class Rule:
 
     def text(self, **dates) -> str:
         template = self.text_vi if _vietnamese() else self.text_en
-        return template.format(**{key: value.strftime("%d/%m/%Y") if value else "…" for key, value in dates.items()})
+        return template.format(**{key: formats.date(value) if value else "…" for key, value in dates.items()})
 
 
 @dataclass(frozen=True)

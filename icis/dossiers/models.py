@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster, ClusterExpansion
+from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.models import TimeStamped
@@ -61,7 +62,7 @@ class PublicHoliday(TimeStamped):
         verbose_name_plural = _("public holidays")
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} {self.name}"
+        return f"{formats.date(self.date)} {self.name}"
 
 
 class WorkingDayOverride(TimeStamped):
@@ -83,14 +84,14 @@ class WorkingDayOverride(TimeStamped):
         verbose_name_plural = _("working weekend days")
 
     def __str__(self):
-        return f"{self.date:%d/%m/%Y} {self.decision}"
+        return f"{formats.date(self.date)} {self.decision}"
 
     def clean(self):
         if self.date and self.date.weekday() < 5:
             raise ValidationError(
                 {
                     "date": _("%(date)s is a weekday: only a Saturday or Sunday can be made a working day.")
-                    % {"date": self.date.strftime("%d/%m/%Y")}
+                    % {"date": formats.date(self.date)}
                 }
             )
 
@@ -373,7 +374,7 @@ class Dossier(Versioned, TimeStamped):
         return _("%(kind)s dossier of %(cluster)s (%(date)s)") % {
             "kind": self.get_kind_display(),
             "cluster": self.cluster.name,
-            "date": self.opened_on.strftime("%d/%m/%Y"),
+            "date": formats.date(self.opened_on),
         }
 
     @property

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
 from icis.clusters.models import Cluster, ClusterExpansion
-from icis.core import lifecycle
+from icis.core import formats, lifecycle
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -39,7 +39,7 @@ def _check_not_future(day: datetime.date, field: str) -> None:
 
 
 def _d(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
+    return formats.date(day) if day else "—"
 
 
 # Opening and closing ------------------------------------------------------------------------------

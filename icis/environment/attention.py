@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from icis.core import formats
 from icis.core.attention import Item
 
 from .choices import ViolationStatus
@@ -24,7 +25,7 @@ def items(user, today):
             "violation_overdue",
             _("Violation past its corrective deadline"),
             f"{violation.plant.name}: {what}",
-            _("Corrective deadline %(date)s passed; not yet remedied.") % {"date": f"{violation.deadline:%d/%m/%Y}"},
+            _("Corrective deadline %(date)s passed; not yet remedied.") % {"date": formats.date(violation.deadline)},
             reverse("environment:violation_detail", args=[violation.pk]),
             violation.deadline,
             1,

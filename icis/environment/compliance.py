@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from icis.core import formats
+
 from .choices import Outcome, Qualifier, SamplePoint
 
 ZERO = Decimal("0")
@@ -360,7 +362,7 @@ class Catalogue:
                     Verdict(
                         **base,
                         outcome=Outcome.INDETERMINATE,
-                        reason=_("No effluent regulation is loaded for %(date)s.") % {"date": day.strftime("%d/%m/%Y")},
+                        reason=_("No effluent regulation is loaded for %(date)s.") % {"date": formats.date(day)},
                     )
                 )
                 continue

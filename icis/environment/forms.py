@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from icis.clusters.models import Cluster
+from icis.core import formats
 from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 
@@ -52,6 +53,16 @@ class PlantTransitionForm(ScopedChoicesMixin, forms.Form):
     def __init__(self, *args, plant, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["to"].choices = PLANT_LIFECYCLE.choices(plant.status)
+
+
+def _number_text(raw: str) -> str:
+    """A result as typed ("0,5", "1.234,5", "1,234.5") as the service reads it ("0.5", "1234.5"); text
+    that is no number goes through as typed, for the service to refuse by parameter."""
+    try:
+        number = formats.parse_decimal(raw)
+    except formats.NotANumber:
+        return raw
+    return "" if number is None else format(number, "f")
 
 
 class SampleForm(forms.Form):
@@ -107,7 +118,7 @@ class SampleForm(forms.Form):
             below = raw.startswith("<")
             item = {
                 "parameter": code,
-                "value": raw[1:].strip() if below else raw.replace(",", "."),
+                "value": _number_text(raw[1:].strip() if below else raw),
                 "unit": (unit or "").strip(),
             }
             if below:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
+from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.lifecycle import StatusChangeBase
@@ -422,7 +423,7 @@ class PlantStatusChange(StatusChangeBase):
         ]
 
     def __str__(self):
-        return f"{self.plant_id}: {self.from_status or '∅'} → {self.to_status} ({self.effective_on:%d/%m/%Y})"
+        return f"{self.plant_id}: {self.from_status or '∅'} → {self.to_status} ({formats.date(self.effective_on)})"
 
 
 # --- Tenant connections -------------------------------------------------------------------------------
@@ -489,7 +490,7 @@ class TenantConnection(Versioned, TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.tenant_project_id}: {self.kind} ({self.since:%d/%m/%Y})"
+        return f"{self.tenant_project_id}: {self.kind} ({formats.date(self.since)})"
 
 
 # --- Monitoring ---------------------------------------------------------------------------------------
@@ -592,7 +593,7 @@ class Sample(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.plant} {self.get_point_display()} {self.sampled_on:%d/%m/%Y}"
+        return f"{self.plant} {self.get_point_display()} {formats.date(self.sampled_on)}"
 
 
 class SampleValue(models.Model):
@@ -700,7 +701,7 @@ class Violation(Versioned, TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.plant}: {self.get_kind_display()} ({self.detected_on:%d/%m/%Y})"
+        return f"{self.plant}: {self.get_kind_display()} ({formats.date(self.detected_on)})"
 
     @property
     def status_colour(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterStatus
 from icis.clusters.models import Cluster, StatusChange
+from icis.core import formats
 from icis.core.scoping import home_province_code
 from icis.geo.models import ProvinceSettings
 from icis.tenancy.choices import ProjectStatus
@@ -117,7 +118,7 @@ class Standing:
             "suspended": _("suspended"),
         }
         text = str(labels.get(self.reason, self.reason))
-        return text % {"date": self.cutoff.strftime("%d/%m/%Y")} if "%(date)s" in text and self.cutoff else text
+        return text % {"date": formats.date(self.cutoff)} if "%(date)s" in text and self.cutoff else text
 
 
 def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue | None = None) -> dict[int, Standing]:

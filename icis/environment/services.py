@@ -2,9 +2,7 @@
 samples (judged on entry; an outlet exceedance opens a violation), the continuous-monitoring import,
 violations, the missing-report check and regulation loading. Pages, API and commands call these."""
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icis.core import channel, lifecycle
+from icis.core import channel, formats, lifecycle
 from icis.core.audit import acting
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 from icis.documents.models import Document
 
+from . import imports as monitoring_imports
 from . import regulations
 from .choices import (
     PLANT_LIFECYCLE,
@@ -95,7 +94,7 @@ MAX_OTHER_VALUES = 100
 
 
 def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 def _not_future(day: datetime.date, field: str) -> None:
@@ -621,94 +620,36 @@ def _row_field(row: dict) -> str:
     return f"rows[{row['row']}].{row['field']}" if row["row"] else "file"
 
 
-def _csv_date(text: str) -> datetime.date | None:
-    for parse in (datetime.date.fromisoformat, lambda t: datetime.datetime.strptime(t, "%d/%m/%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    return None
-
-
-def read_continuous_csv(content: bytes) -> list[dict]:
-    """Rows of a continuous-monitoring file, or ImportRefused listing every problem by row."""
-    if len(content) > settings.ICIS_IMPORT_MAX_BYTES:
-        raise ImportRefused(
-            [
-                {
-                    "row": None,
-                    "field": "file",
-                    "message": _("The file is larger than %(n)s bytes.") % {"n": settings.ICIS_IMPORT_MAX_BYTES},
-                }
-            ]
-        )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            [{"row": None, "field": "file", "message": _("The file is not UTF-8 text (save it as CSV UTF-8).")}]
-        ) from None
-    if "\x00" in text:
-        raise ImportRefused([{"row": None, "field": "file", "message": _("The file is not a text CSV file.")}])
-    lines = text.splitlines()
-    if not lines:
-        raise ImportRefused([{"row": None, "field": "file", "message": _("The file is empty.")}])
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [cell.strip().lower() for cell in next(reader, [])]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        raise ImportRefused(
-            [
-                {
-                    "row": 1,
-                    "field": "header",
-                    "message": _("Missing columns: %(cols)s. The first row must name: %(all)s (qualifier optional).")
-                    % {"cols": ", ".join(missing), "all": ", ".join(CSV_COLUMNS)},
-                }
-            ]
-        )
-    index = {name: header.index(name) for name in (*CSV_COLUMNS, "qualifier") if name in header}
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(rows) >= settings.ICIS_IMPORT_MAX_ROWS:
-            raise ImportRefused(
-                [
-                    {
-                        "row": None,
-                        "field": "file",
-                        "message": _("More than %(n)s rows: split the file.") % {"n": settings.ICIS_IMPORT_MAX_ROWS},
-                    }
-                ]
-            )
-        cell = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
-        if delimiter == ";":
-            cell["value"] = cell["value"].replace(",", ".")
-        rows.append({"row": number, **cell})
-    if not rows:
-        raise ImportRefused([{"row": None, "field": "file", "message": _("The file has no data rows.")}])
+def read_continuous_csv(content: bytes, filename: str = "monitoring.csv") -> list[dict]:
+    """Rows of a continuous-monitoring file (CSV or XLSX, read by the import kit: icis/environment/imports.py),
+    or ImportRefused listing every problem by row and column."""
+    _table, rows, problems = monitoring_imports.read_rows(content, filename)
+    if problems:
+        raise ImportRefused(problems)
     return rows
 
 
 @transaction.atomic
-def continuous_import(*, plant: WastewaterPlant, content: bytes, actor) -> dict:
+def continuous_import(*, plant: WastewaterPlant, content: bytes, actor, filename: str = "monitoring.csv") -> dict:
     """Daily values of the automatic station (date, parameter, value, unit[, qualifier]) as one outlet
     sample per day. All rows or none: any wrong row refuses the file with every problem by row.
     Importing the same file again changes nothing (values are replaced, violations not repeated)."""
     catalogue = Catalogue.load()
-    rows = read_continuous_csv(content)
-    problems, by_day, seen, others_by_day = [], {}, set(), {}
+    table, rows, problems = monitoring_imports.read_rows(content, filename)
+    if not rows:
+        raise ImportRefused(problems)
+
+    def at(row: dict, field: str, message: str) -> dict:
+        return monitoring_imports.problem(table, row["row"], field, message)
+
+    by_day, seen, others_by_day = {}, set(), {}
     today = timezone.localdate()
     for row in rows:
-        day = _csv_date(row["date"])
+        day = row["date"]
         if day is None:
-            message = _("Give the date as YYYY-MM-DD or dd/mm/yyyy.")
-            problems.append({"row": row["row"], "field": "date", "message": message})
-            continue
+            continue  # already a problem
         if day > today:
-            problems.append({"row": row["row"], "field": "date", "message": _("The date is in the future.")})
+            problems.append(at(row, "date", _("The date is in the future.")))
             continue
         raw = row["value"]
         if row.get("qualifier") == "<" and not raw.startswith("<"):
@@ -719,13 +660,13 @@ def continuous_import(*, plant: WastewaterPlant, content: bytes, actor) -> dict:
             for errors in error.error_dict.values():
                 for item in errors:
                     column = CSV_FIELD_BY_CODE.get(item.code, "value")
-                    problems.extend({"row": row["row"], "field": column, "message": m} for m in item.messages)
+                    problems.extend(at(row, column, m) for m in item.messages)
             continue
         if others:  # a parameter the catalogue does not list: kept, not judged
             key = (day, code_key(others[0]["parameter"]))
             if key in seen:
                 message = _("%(code)s is given twice for this date.") % {"code": others[0]["parameter"]}
-                problems.append({"row": row["row"], "field": "parameter", "message": message})
+                problems.append(at(row, "parameter", message))
                 continue
             seen.add(key)
             others_by_day.setdefault(day, []).extend(others)
@@ -734,7 +675,7 @@ def continuous_import(*, plant: WastewaterPlant, content: bytes, actor) -> dict:
         key = (day, reading.parameter.code)
         if key in seen:
             message = _("%(code)s is given twice for this date.") % {"code": key[1]}
-            problems.append({"row": row["row"], "field": "parameter", "message": message})
+            problems.append(at(row, "parameter", message))
             continue
         seen.add(key)
         by_day.setdefault(day, []).append(reading)

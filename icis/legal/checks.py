@@ -12,6 +12,7 @@ from icis.clusters.choices import ESTABLISHED_STATES, ClusterKind, ClusterStatus
 from icis.clusters.models import Cluster, ClusterCommune
 from icis.construction.choices import ReportStatus
 from icis.construction.models import ComponentProgress
+from icis.core import formats
 from icis.dossiers import selectors as dossier_selectors
 from icis.dossiers.choices import DossierKind, SelectionOutcome
 from icis.environment.choices import PlantStatus
@@ -74,7 +75,7 @@ def check(name):
 
 
 def _ha(value) -> str:
-    return format(Decimal(value).quantize(Decimal("0.01")).normalize(), "f") if value is not None else "?"
+    return formats.area(Decimal(value).quantize(Decimal("0.01"))) if value is not None else "?"
 
 
 def _names(names: list[str]) -> str:
@@ -110,8 +111,7 @@ def qualified_investor(ctx: Context, params) -> Result:
     outcome, pass_mark = selection["outcome"], selection["pass_mark"]
     if outcome == SelectionOutcome.NO_APPLICANTS:
         return cannot_assess(
-            _("The dossier of %(date)s has no applicant recorded yet.")
-            % {"date": dossier.opened_on.strftime("%d/%m/%Y")},
+            _("The dossier of %(date)s has no applicant recorded yet.") % {"date": formats.date(dossier.opened_on)},
             _("the applicants and their scores"),
         )
     if outcome == SelectionOutcome.INCOMPLETE:

@@ -1,8 +1,9 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
+from icis.core import formats
 from icis.core.generic import ObjectDetailView
 
 from . import selectors
@@ -16,10 +17,9 @@ def _hectares(raw: str, label: str, errors: list[str]) -> Decimal | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    text = raw.replace(",", ".") if "." not in raw else raw
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = formats.parse_decimal(raw)  # 6,5 / 6.5 / 1.234,5 (icis/core/formats.py)
+    except formats.NotANumber:
         value = None
     if value is None or not value.is_finite() or value < 0 or value >= MAX_HA:
         errors.append(

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from icis.core import formats
 from icis.core.attention import Item
 from icis.core.scoping import reaches_home_province
 
@@ -26,7 +27,7 @@ def items(user, today):
             _("Plan task past its deadline"),
             task.title if len(task.title) <= 120 else task.title[:119] + "…",
             _("%(plan)s; deadline %(date)s; status: %(status)s.")
-            % {"plan": task.plan.title, "date": f"{task.due_on:%d/%m/%Y}", "status": task.get_status_display()},
+            % {"plan": task.plan.title, "date": formats.date(task.due_on), "status": task.get_status_display()},
             reverse("planning:task_detail", args=[task.pk]),
             task.due_on,
             1,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
+from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.lifecycle import StatusChangeBase
@@ -326,4 +327,4 @@ class TaskUpdate(models.Model):
         verbose_name_plural = _("task progress")
 
     def __str__(self):
-        return f"{self.task}: {self.get_status_display()} ({self.on:%d/%m/%Y})"
+        return f"{self.task}: {self.get_status_display()} ({formats.date(self.on)})"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
-from icis.core import lifecycle
+from icis.core import formats, lifecycle
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 from icis.documents.models import Document
@@ -88,12 +88,12 @@ def task_record(*, task: Task, status: str, on, note: str, actor, evidence=None,
     if on is None:
         errors["on"] = _("Give the date.")
     elif on > timezone.localdate():
-        errors["on"] = _("The date %(date)s is in the future.") % {"date": f"{on:%d/%m/%Y}"}
+        errors["on"] = _("The date %(date)s is in the future.") % {"date": formats.date(on)}
     else:
         last = current.updates.order_by("-on", "-id").first()
         if last is not None and on < last.on:
             errors["on"] = _("The last progress was recorded for %(date)s; this one cannot be earlier.") % {
-                "date": f"{last.on:%d/%m/%Y}"
+                "date": formats.date(last.on)
             }
     if not (note or "").strip():
         errors["note"] = _("Say what was done.")

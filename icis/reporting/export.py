@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from icis.core import formats
 from icis.core.export import safe_cell
 
 from . import catalogue
@@ -43,13 +44,14 @@ def header_lines(report: AreaReport) -> dict:
         "sender_basis": catalogue.COMMUNE_BASIS if report.form == "03" else "",
         "recipients": f"{catalogue.RECIPIENTS}: {report.recipients}",
         "period": (
-            f"{catalogue.PERIOD}: {report.period_label_vi} (số liệu từ ngày {report.period.start:%d/%m/%Y} "
-            f"đến ngày {report.period.end:%d/%m/%Y})"
+            f"{catalogue.PERIOD}: {report.period_label_vi} (số liệu từ ngày {formats.date(report.period.start)} "
+            f"đến ngày {formats.date(report.period.end)})"
         ),
         "deadlines": text.deadlines,
         "deadline": f"Kỳ này: {report.deadline_text}",
         "generated": (
-            f"Số liệu tính đến ngày {report.as_of:%d/%m/%Y}, tổng hợp bởi ICIS ngày {report.generated_on:%d/%m/%Y} "
+            f"Số liệu tính đến ngày {formats.date(report.as_of)}, "
+            f"tổng hợp bởi ICIS ngày {formats.date(report.generated_on)} "
             "từ phương án phát triển cụm công nghiệp, sổ đăng ký cụm công nghiệp, các mốc xây dựng, dự án đầu tư "
             "trong cụm, sổ trạm xử lý nước thải và các Biểu 01, 02 đã được chấp nhận."
         ),

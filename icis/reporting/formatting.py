@@ -1,15 +1,12 @@
 """Numbers as the form writes them: Vietnamese separators (1.234,56) whatever the UI language."""
 
-from decimal import Decimal
+from icis.core import formats
 
 PLACES = {"ha": 2, "Tỷ đồng": 2, "%": 2}
 
 
 def vi_number(value, places: int = 0) -> str:
-    if value is None:
-        return "—"
-    text = f"{Decimal(str(value)):,.{places}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return formats.number(value, places, language="vi")
 
 
 def indicator_text(indicator) -> str:

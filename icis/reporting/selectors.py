@@ -24,6 +24,7 @@ from icis.clusters.choices import ESTABLISHED_STATES, IN_PLAN_STATES, ClusterKin
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
 from icis.construction.choices import MilestoneKind
 from icis.construction.models import Milestone
+from icis.core import formats
 from icis.core.scoping import PROVINCE_WIDE, home_province_code, is_national, user_province_codes
 from icis.environment import selectors as environment
 from icis.environment.models import WastewaterPlant
@@ -119,7 +120,7 @@ def period_label_vi(period: periods.Period) -> str:
 
 
 def _dmy(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date(day)
 
 
 def _dec(value) -> Decimal:

@@ -6,6 +6,7 @@ from collections import Counter
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from icis.core import formats
 from icis.core.attention import Item
 
 from . import periods
@@ -40,7 +41,7 @@ def items(user, today):
                 else _(
                     "The infrastructure investor has not sent Form 02 for the %(period)s (deadline: before %(date)s)."
                 )
-            ) % {"count": count, "period": period.label, "date": f"{period.deadline(form):%d/%m/%Y}"}
+            ) % {"count": count, "period": period.label, "date": formats.date(period.deadline(form))}
             yield Item(
                 f"form_{form}_overdue",
                 _("Circular 14 report overdue"),

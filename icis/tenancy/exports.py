@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from icis.core import formats
 from icis.core.export import csv_response, safe_cell
 
 from .imports import COLUMNS, STATUS_LABELS, column_header, status_label
@@ -152,9 +153,9 @@ def xlsx_response(filename: str, content: bytes) -> HttpResponse:
 
 def _csv_value(value):
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return formats.date(value)
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return formats.plain(value)
     return value
 
 

@@ -254,6 +254,18 @@ class ImportErrorsCsvView(ImportMixin, View):
         return csv_response(f"import-{record.pk}-errors.csv", header, rows)
 
 
+class ImportMarkedView(ImportMixin, View):
+    """The uploaded workbook handed back with each error marked in its cell (icis/core/imports/marked.py)."""
+
+    def get(self, request, pk):
+        record = self.get_record()
+        content = bytes(record.content)
+        if record.file_kind != "xlsx" or not record.errors or not imports.can_mark(content):
+            raise Http404
+        name = f"import-{record.pk}-marked.xlsx"
+        return exports.xlsx_response(name, imports.marked_workbook(content, record.errors))
+
+
 class ImportTemplateView(LoginRequiredMixin, View):
     def get(self, request):
         english = (translation.get_language() or "vi").startswith("en")

@@ -18,19 +18,14 @@
 See docs/tenant-import.md.
 """
 
-import csv
+import csv  # noqa: F401  (the kit reads CSV; tests patch csv.reader through here)
 import datetime
 import hashlib
-import io
+import itertools
 import logging
 import re
-import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
+from decimal import Decimal
 
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
@@ -39,11 +34,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
-from icis.core import channel, jobs
+from icis.core import channel, formats, jobs
 from icis.core.audit import acting
+from icis.core.imports import reading
+from icis.core.imports.cells import CellError, is_number, parse_date, parse_decimal, parse_whole  # noqa: F401
+from icis.core.imports.cells import blank as _blank
+from icis.core.imports.cells import parse_yes_no as _parse_yes_no
+from icis.core.imports.cells import text as _text
+from icis.core.imports.inspection import OLE_MAGIC, UploadRefused, _megabytes, inspect_upload  # noqa: F401
+from icis.core.imports.marked import can_mark, marked_workbook  # noqa: F401
+from icis.core.imports.problems import MAX_PROBLEMS as MAX_ERRORS
+from icis.core.imports.problems import Outcome, describe, problem_at  # noqa: F401
+from icis.core.imports.reading import Column, FileProblem, Table, column_letter, header_key  # noqa: F401
 from icis.core.models import Job
 from icis.core.text import fold
-from icis.core.uploads import FileRefused, inspect_zip
 
 from . import services
 from .choices import ProjectStatus
@@ -51,57 +55,20 @@ from .models import Tenant, TenantImport, TenantProject
 
 logger = logging.getLogger(__name__)
 
-# Hostile-file limits. Real workbooks have a few dozen parts and compress their XML 5–30 times.
-MAX_ENTRIES = 1000
-MAX_COLUMNS = 60
-HEADER_SEARCH_ROWS = 10  # a title may sit above the header row
-MAX_ERRORS = 10_000
 PREVIEW_ROWS = 200
 PROGRESS_EVERY = 20
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-WORKBOOK_TYPES = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
-)
-MACRO_MARKERS = ("macroenabled", "vbaproject", "ms-office.activex", "ms-excel.macrosheet", "ms-excel.intlmacrosheet")
+BATCH_ROWS = 500  # rows read ahead to load their tenants in one query; memory stays flat
 
 
-class UploadRefused(Exception):
-    """A file refused before it is parsed; the message says why and what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class FileProblem(Exception):
-    """A readable file that cannot be imported as a whole (no header row, missing columns...)."""
-
-    def __init__(self, message: str, *, sheet: str = "", row: int | None = None):
-        super().__init__(message)
-        self.message, self.sheet, self.row = message, sheet, row
-
-
-# --- columns -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    vi: str  # the template's header (Vietnamese)
-    en: str  # the English header
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    example: object = None
-
-
-def header_key(text) -> str:
-    """A header folded for matching: no diacritics, no case, no '(ha)' or '(dd/mm/yyyy)', no punctuation."""
-    folded = fold(str(text or ""))
-    folded = re.sub(r"\([^)]*\)", " ", folded)
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
+def _batches(rows):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 COLUMNS = (
@@ -229,11 +196,9 @@ COLUMNS = (
     Column("ended_on", "Ngày rời cụm", "Left on", ("ngay roi cum", "roi cum", "left on", "ended on"), False, None),
     Column("employees", "Số lao động", "Employees", ("so lao dong", "lao dong", "employees", "workers"), False, 45),
 )
-COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
-HEADER_KEYS = {}
-for _column in COLUMNS:
-    for _alias in (header_key(_column.vi), header_key(_column.en), *_column.aliases):
-        HEADER_KEYS.setdefault(_alias, _column.key)
+SCHEMA = reading.Schema(COLUMNS, identifying=("tenant_name", "tax_code"))
+COLUMN_BY_KEY = SCHEMA.by_key
+HEADER_KEYS = SCHEMA.header_keys
 
 DATE_COLUMNS = ("approval_date", "lease_start", "lease_end", "ended_on")
 # The model field each column fills, per model.
@@ -282,8 +247,6 @@ STATUS_WORDS = {
     ProjectStatus.STOPPED: ("tam ngung", "tam dung", "dung hoat dong", "da ngung", "ngung san xuat", "stopped"),
     ProjectStatus.LEFT: ("roi cum", "da roi", "left", "da chuyen di"),
 }
-YES_WORDS = {"co", "c", "yes", "y", "1", "true", "x", "fdi", "dung"}
-NO_WORDS = {"khong", "k", "no", "n", "0", "false", "trong nuoc", "domestic"}
 COUNTRY_NAMES = {
     "viet nam": "VN",
     "vietnam": "VN",
@@ -336,469 +299,22 @@ def _status_lookup() -> dict[str, str]:
     return lookup
 
 
-# --- 1. refusing hostile files before parsing --------------------------------------------------------------
-
-
-def _megabytes(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{-(-size // 1024)} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def inspect_upload(filename: str, data: bytes) -> str:
-    """'xlsx' or 'csv' for a file that is safe to parse; UploadRefused otherwise."""
-    limit = settings.ICIS_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise UploadRefused(
-            _("The file is %(size)s; the largest file accepted is %(limit)s.")
-            % {"size": _megabytes(len(data)), "limit": _megabytes(limit)}
-        )
-    if not data:
-        raise UploadRefused(_("The file is empty."))
-    if data.startswith(OLE_MAGIC):
-        raise UploadRefused(
-            _(
-                "This is a password-protected (encrypted) workbook or an old Excel 97–2003 (.xls) file. Remove the "
-                "password, or save it as an Excel workbook (.xlsx), and upload it again."
-            )
-        )
-    if data.startswith(ZIP_MAGICS):
-        _inspect_xlsx(data)
-        return "xlsx"
-    if PurePath(filename or "").suffix.lower() in (".csv", ".txt"):
-        _inspect_csv(data)
-        return "csv"
-    raise UploadRefused(
-        _("This file is not a spreadsheet ICIS can read. Upload an Excel workbook (.xlsx) or a CSV file (UTF-8).")
-    )
-
-
-def _not_a_workbook() -> UploadRefused:
-    return UploadRefused(
-        _(
-            "This file is not an Excel workbook (.xlsx), or it is damaged. Open it in Excel and save it as "
-            "“Excel Workbook (.xlsx)”."
-        )
-    )
-
-
-def _inspect_xlsx(data: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise _not_a_workbook() from None
-    with archive:
-        try:
-            inspect_zip(
-                archive,
-                max_inflated=settings.ICIS_IMPORT_MAX_INFLATED_BYTES,
-                max_ratio=settings.ICIS_IMPORT_MAX_RATIO,
-                max_entries=MAX_ENTRIES,
-            )
-        except FileRefused as refused:
-            raise UploadRefused(refused.message) from None
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise UploadRefused(_("Parts of this file are encrypted. Remove the password and upload it again."))
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise _not_a_workbook()
-        names = {info.filename for info in infos}
-        if any(name.lower().endswith("workbook.bin") for name in names):
-            raise UploadRefused(
-                _("This is an Excel binary workbook (.xlsb). Save it as “Excel Workbook (.xlsx)” and upload it again.")
-            )
-        _refuse_active_content([name.lower() for name in names])
-        if "[Content_Types].xml" not in names:
-            raise _not_a_workbook()
-        for info in infos:
-            _refuse_unsafe_xml(archive, info)
-        _check_content_types(archive.read("[Content_Types].xml"))
-        for info in infos:
-            if info.filename.lower().endswith(".rels"):
-                _refuse_external_relationships(archive.read(info))
-
-
-def _refuse_active_content(names: list[str]) -> None:
-    macros = _(
-        "This workbook contains macros or ActiveX controls (%(part)s), which ICIS does not accept. Save it as "
-        "“Excel Workbook (.xlsx)”, without macros, and upload it again."
-    )
-    for name in names:
-        parts = name.split("/")
-        if (
-            "vbaproject" in name
-            or "vbadata" in name
-            or any(p in ("macrosheets", "dialogsheets", "activex") for p in parts)
-        ):
-            raise UploadRefused(macros % {"part": name})
-        if name.endswith(".bin") and not name.startswith("xl/printersettings/"):
-            raise UploadRefused(macros % {"part": name})
-        if "embeddings" in parts:
-            raise UploadRefused(
-                _(
-                    "This workbook contains embedded objects (%(part)s), which ICIS does not accept. Copy the table "
-                    "into a new workbook and upload that."
-                )
-                % {"part": name}
-            )
-        if "externallinks" in parts or name in ("xl/connections.xml",) or "querytables" in parts:
-            raise UploadRefused(
-                _(
-                    "This workbook links to other files or data sources (%(part)s). Paste the values in instead of the "
-                    "links (Data → Edit Links → Break Link) and upload it again."
-                )
-                % {"part": name}
-            )
-
-
-def _refuse_unsafe_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """No part of a workbook needs a DTD; one is how XML entity bombs and external entities get in.
-    A DTD must come before the root element, so reading up to the first element is enough."""
-    name = info.filename.lower()
-    if name.endswith((".xml", ".rels")):
-        try:
-            with archive.open(info) as stream:
-                for _event in SafeElementTree.iterparse(stream, events=("start",), forbid_dtd=True):
-                    break
-        except DefusedXmlException:
-            raise UploadRefused(
-                _(
-                    "The part %(part)s of this file declares a DTD or XML entities, which a real workbook never does; "
-                    "it was not opened."
-                )
-                % {"part": info.filename}
-            ) from None
-        except (SafeElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError, EOFError):
-            raise _not_a_workbook() from None
-    elif name.endswith(".vml"):
-        with archive.open(info) as stream:
-            head = stream.read(64 * 1024).lower()
-        if b"<!doctype" in head or b"<!entity" in head:
-            raise UploadRefused(
-                _(
-                    "The part %(part)s of this file declares a DTD or XML entities, which a real workbook never does; "
-                    "it was not opened."
-                )
-                % {"part": info.filename}
-            )
-
-
-def _check_content_types(xml: bytes) -> None:
-    root = SafeElementTree.fromstring(xml, forbid_dtd=True)
-    types = [(node.get("ContentType") or "") for node in root]
-    lowered = [value.lower() for value in types]
-    for value in lowered:
-        if any(marker in value for marker in MACRO_MARKERS):
-            raise UploadRefused(
-                _(
-                    "This workbook contains macros or ActiveX controls (%(part)s), which ICIS does not accept. Save it "
-                    "as “Excel Workbook (.xlsx)”, without macros, and upload it again."
-                )
-                % {"part": value}
-            )
-    if not any(value in WORKBOOK_TYPES for value in types):
-        raise _not_a_workbook()
-
-
-def _refuse_external_relationships(xml: bytes) -> None:
-    root = SafeElementTree.fromstring(xml, forbid_dtd=True)
-    for node in root:
-        kind = (node.get("Type") or "").rsplit("/", 1)[-1]
-        if (node.get("TargetMode") or "").lower() == "external" and kind != "hyperlink":
-            raise UploadRefused(
-                _(
-                    "This workbook links to other files or data sources (%(part)s). Paste the values in instead of the "
-                    "links (Data → Edit Links → Break Link) and upload it again."
-                )
-                % {"part": node.get("Target") or kind}
-            )
-
-
-def _inspect_csv(data: bytes) -> None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UploadRefused(
-            _(
-                "This file is in UTF-16 (Excel's “Unicode Text”). In Excel, use Save As → “CSV UTF-8 (Comma "
-                "delimited)”, or upload the .xlsx workbook."
-            )
-        )
-    if b"\x00" in data:
-        raise UploadRefused(
-            _("This file is not a text (CSV) file. Upload an Excel workbook (.xlsx) or a CSV file (UTF-8).")
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UploadRefused(
-            _(
-                "This CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel, use Save As → "
-                "“CSV UTF-8 (Comma delimited)”, or upload the .xlsx workbook."
-            )
-        ) from None
-    limit = settings.ICIS_IMPORT_MAX_ROWS
-    lines = sum(1 for line in text.splitlines() if line.strip(" \t,;"))
-    if lines > limit + HEADER_SEARCH_ROWS:
-        raise UploadRefused(
-            _(
-                "The file has %(lines)s lines; at most %(limit)s rows can be imported at once. Split it into smaller "
-                "files."
-            )
-            % {"lines": lines, "limit": limit}
-        )
-
-
+# --- 1. refusing hostile files: icis/core/imports/inspection.py (`inspect_upload`) ------------------------------
 # --- 2. reading the table ------------------------------------------------------------------------------------
 
 
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-@dataclass
-class Table:
-    sheet: str
-    header_row: int
-    columns: dict[str, tuple[str, str, int]]  # key → (letter, header as written, index)
-    rows: list[tuple[int, list]] = field(default_factory=list)  # (row number as Excel shows it, cell values)
-    ignored: list[tuple[str, str]] = field(default_factory=list)  # (letter, header) of unknown columns
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _match_header(values, sheet: str, number: int) -> Table | None:
-    found, ignored, duplicate = {}, [], []
-    for index, value in enumerate(values):
-        if _blank(value):
-            continue
-        key = HEADER_KEYS.get(header_key(value))
-        letter = column_letter(index)
-        if key is None:
-            ignored.append((letter, str(value).strip()))
-        elif key in found:
-            duplicate.append((key, letter))
-        else:
-            found[key] = (letter, str(value).strip(), index)
-    if len(found) < 3 or not ({"tenant_name", "tax_code"} & found.keys()):
-        return None
-    if duplicate:
-        key, letter = duplicate[0]
-        raise FileProblem(
-            _("Columns %(first)s and %(second)s both hold “%(meaning)s”; keep one of them.")
-            % {"first": found[key][0], "second": letter, "meaning": column_header(COLUMN_BY_KEY[key])},
-            sheet=sheet,
-            row=number,
-        )
-    missing = [c for c in COLUMNS if c.required and c.key not in found]
-    if missing:
-        raise FileProblem(
-            _("The header row lacks the required column(s) %(missing)s. Use the headers of the template.")
-            % {"missing": ", ".join(f"“{c.vi}” ({c.en})" for c in missing)},
-            sheet=sheet,
-            row=number,
-        )
-    return Table(sheet=sheet, header_row=number, columns=found, ignored=ignored)
-
-
-def _too_many_rows(sheet: str) -> FileProblem:
-    return FileProblem(
-        _("The sheet has more than %(limit)s rows; split it into smaller files.")
-        % {"limit": settings.ICIS_IMPORT_MAX_ROWS},
-        sheet=sheet,
-    )
-
-
-def _collect(rows, sheet: str) -> Table | None:
-    """The first header row within the first rows, then the non-blank rows under it."""
-    limit = settings.ICIS_IMPORT_MAX_ROWS
-    table = None
-    for number, values in rows:
-        values = list(values)
-        if table is None:
-            if number > HEADER_SEARCH_ROWS:
-                return None
-            table = _match_header(values, sheet, number)
-            continue
-        if all(_blank(value) for value in values):
-            continue
-        if len(table.rows) >= limit:
-            raise _too_many_rows(sheet)
-        table.rows.append((number, values))
-    return table
-
-
-def _no_header() -> FileProblem:
-    names = ", ".join(f"“{column.vi}” / “{column.en}”" for column in COLUMNS if column.required)
-    return FileProblem(
-        _(
-            "No sheet has a header row ICIS recognises within its first %(rows)s rows. The header needs at least "
-            "%(names)s; download the template to see every column."
-        )
-        % {"rows": HEADER_SEARCH_ROWS, "names": names}
-    )
-
-
 def read_table(kind: str, data: bytes, filename: str = "") -> Table:
-    if kind == "csv":
-        return _read_csv(data, filename)
-    return _read_xlsx(data)
+    """The header and the rows (read lazily) of the first sheet with a tenant list's header."""
+    return reading.read_table(kind, data, filename, schema=SCHEMA)
 
 
-def _read_xlsx(data: bytes) -> Table:
-    import openpyxl
+# --- cell values (icis/core/imports/cells.py, and the tenant list's own) -------------------------------------
 
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on damaged files; the file is refused either way
-        logger.info("tenant import: workbook could not be opened", exc_info=True)
-        raise FileProblem(
-            _(
-                "The workbook could not be read. Open it in Excel, save it as “Excel Workbook (.xlsx)” and upload it "
-                "again."
-            )
-        ) from None
-    try:
-        for sheet in workbook.worksheets:
-            if getattr(sheet, "sheet_state", "visible") != "visible":
-                continue  # hidden sheets are not what the user sees, so not what they mean to import
-            rows = enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1)
-            table = _collect(rows, sheet.title)
-            if table is not None:
-                return table
-    finally:
-        workbook.close()
-    raise _no_header()
-
-
-def _read_csv(data: bytes, filename: str) -> Table:
-    text = data.decode("utf-8-sig")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    sheet = PurePath(filename or "CSV").stem
-    try:
-        table = _collect(((number, row[:MAX_COLUMNS]) for number, row in enumerate(reader, start=1)), sheet)
-    except csv.Error as error:
-        raise FileProblem(_("The CSV file could not be read: %(error)s") % {"error": error}, sheet=sheet) from None
-    if table is None:
-        raise _no_header()
-    return table
-
-
-# --- cell values ------------------------------------------------------------------------------------------------
-
-
-class CellError(Exception):
-    pass
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-
-
-def parse_decimal(value) -> Decimal | None:
-    if _blank(value):
-        return None
-    if isinstance(value, bool) or isinstance(value, (datetime.date, datetime.datetime)):
-        raise CellError(_("'%(value)s' is not a number.") % {"value": _text(value)})
-    if _is_number(value):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        rounded = number.quantize(Decimal("0.0001")) if number.is_finite() else number
-        # Spreadsheet arithmetic leaves float noise (0.1 + 0.2); drop it, keep real extra digits.
-        return rounded if number.is_finite() and abs(number - rounded) < Decimal("1e-9") else number
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        grouping = "." if decimal_mark == "," else ","
-        text = text.replace(grouping, "").replace(decimal_mark, ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")  # Vietnamese decimal comma: 1,5 ha
-    elif text.count(",") > 1 or text.count(".") > 1:
-        text = text.replace(",", "").replace(".", "")  # 1.234.567
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError(_("'%(value)s' is not a number.") % {"value": str(value).strip()}) from None
-    if not number.is_finite():
-        raise CellError(_("'%(value)s' is not a number.") % {"value": str(value).strip()})
-    return number
-
-
-def parse_whole(value) -> int | None:
-    if _blank(value):
-        return None
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}([.,\s]\d{3})+\s*", value):
-        value = re.sub(r"\D", "", value)  # 1.200 employees
-    number = parse_decimal(value)
-    if number != number.to_integral_value():
-        raise CellError(_("'%(value)s' is not a whole number.") % {"value": _text(value)})
-    return int(number)
-
-
-DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def parse_date(value) -> datetime.date | None:
-    if _blank(value):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if _is_number(value) and 1 <= value < 2958466:
-        from openpyxl.utils.datetime import from_excel
-
-        day = from_excel(value).date()  # a date cell without a date format: Excel's day number
-        if 1950 <= day.year <= 2200:  # anything else is a number typed in the wrong column
-            return day
-    text = _text(value)
-    text = text.split(" ")[0] if re.match(r"^\S+ 00:00(:00)?$", text) else text
-    match = DATE_DMY.match(text)
-    parts = None
-    if match:
-        parts = int(match[3]), int(match[2]), int(match[1])
-    elif match := DATE_ISO.match(text):
-        parts = int(match[1]), int(match[2]), int(match[3])
-    try:
-        if parts:
-            return datetime.date(*parts)
-    except ValueError:
-        pass
-    raise CellError(_("'%(value)s' is not a date: write it as dd/mm/yyyy, e.g. 15/03/2024.") % {"value": text})
+_is_number = is_number
 
 
 def parse_yes_no(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if _blank(value):
-        return False
-    word = header_key(_text(value))
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    raise CellError(_("'%(value)s' is not yes or no: write có/không, yes/no or 1/0.") % {"value": _text(value)})
+    return _parse_yes_no(value, yes={"fdi"}, no={"trong nuoc", "domestic"})
 
 
 def parse_tax_code(value) -> str:
@@ -834,38 +350,6 @@ def parse_status(value, lookup) -> str:
 # --- 3. running the rows through the services -------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    errors: list[dict] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
-    summary: dict = field(default_factory=dict)
-    preview: list[dict] = field(default_factory=list)
-    total_rows: int = 0
-    valid_rows: int = 0
-
-
-def problem_at(sheet: str = "", row: int | None = None, message: str = "", column: str = "", header: str = "") -> dict:
-    return {"sheet": sheet, "row": row, "column": column, "header": header, "message": str(message)}
-
-
-def describe(problem: dict) -> str:
-    """'Sheet 'Danh sách', row 7, column B (Mã số thuế): message' — as much of the place as is known."""
-    place = {
-        "sheet": problem.get("sheet") or "",
-        "row": problem.get("row"),
-        "column": problem.get("column") or "",
-        "header": problem.get("header") or "",
-        "message": problem.get("message") or "",
-    }
-    if place["column"]:
-        return _("Sheet '%(sheet)s', row %(row)s, column %(column)s (%(header)s): %(message)s") % place
-    if place["row"]:
-        return _("Sheet '%(sheet)s', row %(row)s: %(message)s") % place
-    if place["sheet"]:
-        return _("Sheet '%(sheet)s': %(message)s") % place
-    return place["message"]
-
-
 class _RowRejected(Exception):
     pass
 
@@ -881,17 +365,50 @@ class _Run:
         self.projects = 0
         self.skipped = 0
         self.visibility: dict[int, bool] = {}
+        # Lookups loaded in bulk rather than one query per row (issue 16): tenants by tax code, fetched for
+        # a batch of rows at once; the cluster's registered projects, once. Both are updated only when a
+        # row is kept, since a rejected row's records are rolled back.
+        self.tenants: dict[str, Tenant | None] = {}
+        self.registered: dict[tuple, Decimal] | None = None
+
+    def prefetch(self, batch: list[tuple[int, list]]) -> None:
+        """Load the tenants of a batch of rows in one query."""
+        wanted = set()
+        for _number, values in batch:
+            code = _text(self.cells(values).get("tax_code")).replace(" ", "")
+            if code and code not in self.tenants:
+                wanted.add(code)
+        if not wanted:
+            return
+        found = {t.tax_code: t for t in Tenant.objects.filter(tax_code__in=wanted)}
+        for code in wanted:
+            self.tenants[code] = found.get(code)
+
+    def tenant_for(self, tax_code: str) -> Tenant | None:
+        if tax_code not in self.tenants:
+            self.tenants[tax_code] = Tenant.objects.filter(tax_code=tax_code).first()
+        return self.tenants[tax_code]
+
+    @staticmethod
+    def project_key(tenant_id: int, approval_number: str, name: str) -> tuple:
+        return (tenant_id, approval_number) if approval_number else (tenant_id, "", name)
+
+    def registered_projects(self) -> dict[tuple, Decimal]:
+        if self.registered is None:
+            rows = (
+                TenantProject.objects.filter(cluster=self.cluster)
+                .exclude(status=ProjectStatus.LEFT)
+                .values_list("tenant_id", "approval_number", "name", "land_ha")
+            )
+            self.registered = {}
+            for tenant_id, approval_number, name, land in rows:
+                self.registered.setdefault(self.project_key(tenant_id, approval_number, name), land)
+        return self.registered
 
     # Errors ----------------------------------------------------------------------------------------------
     def problem(self, row: int | None, key: str | None, message: str, *, warning=False) -> None:
-        letter, header = "", ""
-        if key and key in self.table.columns:
-            letter, header = self.table.columns[key][0], self.table.columns[key][1]
-        target = self.outcome.warnings if warning else self.outcome.errors
-        if len(target) < MAX_ERRORS:
-            target.append(problem_at(self.table.sheet, row, message, letter, header))
-        elif len(target) == MAX_ERRORS:
-            target.append(problem_at(self.table.sheet, None, _("More problems were found; correct these first.")))
+        letter, header = self.table.place(key)
+        self.outcome.add(problem_at(self.table.sheet, row, message, letter, header), warning=warning, limit=MAX_ERRORS)
 
     def service_errors(self, row: int, error: ValidationError, fields: dict, raw: dict, failed: set) -> None:
         by_field = {model_field: key for key, model_field in fields.items()}
@@ -991,7 +508,7 @@ class _Run:
         stage, fields = "tenant", TENANT_FIELDS
         try:
             with transaction.atomic():
-                tenant = Tenant.objects.filter(tax_code=tax_code).first()
+                tenant = self.tenant_for(tax_code)
                 if tenant is None:
                     tenant = services.tenant_create(data=tenant_data, actor=self.actor)
                     new = True
@@ -1020,6 +537,9 @@ class _Run:
             self.problem(number, None, _("The database refused this row (%(stage)s).") % {"stage": stage})
             return False
         (self.new_tenants if new else self.existing_tenants).add(tax_code)
+        self.tenants[tax_code] = tenant
+        key = self.project_key(tenant.pk, project.approval_number or "", project.name or "")
+        self.registered_projects().setdefault(key, project.land_ha)
         self.projects += 1
         self.land += project.land_ha
         if len(self.outcome.preview) < PREVIEW_ROWS:
@@ -1065,32 +585,27 @@ class _Run:
     def refuse_duplicate(self, tenant: Tenant, project: dict) -> None:
         if tenant.pk is None:
             return
-        same = TenantProject.objects.filter(cluster=self.cluster, tenant=tenant).exclude(status=ProjectStatus.LEFT)
         number = project.get("approval_number") or ""
-        same = (
-            same.filter(approval_number=number)
-            if number
-            else same.filter(approval_number="", name=project.get("name") or "")
-        )
-        existing = same.first()
-        if existing is not None:
+        land = self.registered_projects().get(self.project_key(tenant.pk, number, project.get("name") or ""))
+        if land is not None:
             field_name = "approval_number" if number else "name"
             message = _(
                 "This project is already registered in cluster %(cluster)s for tax code %(tax_code)s "
                 "(%(land)s ha). An import only adds new projects; change existing ones on the project's page, or "
                 "give this one its own project name or approval number."
-            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": _ha(existing.land_ha)}
+            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": formats.area(land)}
             raise ValidationError({field_name: ValidationError(message, code="duplicate")})
 
 
 def _day(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return formats.date(value, empty="")
 
 
 def _ha(value) -> str:
-    """Hectares as the model holds them (4 decimals); SQLite sums decimals as floats, so round first."""
+    """Hectares as data (the stored summary: "12.5"), 4 decimals at most; SQLite sums decimals as floats,
+    so round first. Pages show it with the `ha` filter."""
     rounded = Decimal(value).quantize(Decimal("0.0001"))
-    return services.ha_text(rounded if rounded else Decimal(0))  # no "-0" from float noise
+    return format((rounded if rounded else Decimal(0)).normalize(), "f")  # no "-0" from float noise
 
 
 def _land_taken(cluster: Cluster) -> Decimal:
@@ -1108,12 +623,17 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
     except FileProblem as problem:
         outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
         return outcome
-    outcome.total_rows = len(table.rows)
     if table.ignored:
         ignored = ", ".join(f"{letter} ({header})" for letter, header in table.ignored)
         message = _("These columns are not imported: %(columns)s.") % {"columns": ignored}
         outcome.warnings.append(problem_at(table.sheet, table.header_row, message))
-    if not table.rows:
+    rows = iter(table.rows)  # read as they are checked: memory stays flat in the file's size
+    try:
+        first = next(rows, None)
+    except FileProblem as problem:
+        outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
+        return outcome
+    if first is None:
         message = _("There are no rows under the header row %(row)s.") % {"row": table.header_row}
         outcome.errors.append(problem_at(table.sheet, None, message))
         return outcome
@@ -1132,12 +652,20 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
                 return outcome
             left_before = cluster.industrial_land_ha - _land_taken(cluster)
             state = _Run(cluster=cluster, actor=record.created_by, table=table, outcome=outcome, report=report)
-            total = len(table.rows)
-            for done, (number, values) in enumerate(table.rows, start=1):
-                if state.import_row(number, values):
-                    outcome.valid_rows += 1
-                if done % PROGRESS_EVERY == 0:
-                    report(10 + int(89 * done / total))
+            estimate = max(table.estimate, 1)
+            done = 0
+            try:
+                for batch in _batches(itertools.chain([first], rows)):
+                    state.prefetch(batch)
+                    for number, values in batch:
+                        done += 1
+                        if state.import_row(number, values):
+                            outcome.valid_rows += 1
+                        if done % PROGRESS_EVERY == 0:
+                            report(10 + min(int(89 * done / estimate), 88))
+            except FileProblem as problem:  # more rows than the limit: nothing is kept
+                outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
+            total = outcome.total_rows = done
             if not state.projects and not outcome.errors:
                 message = _("The file has no tenant project to import (only skipped rows).")
                 outcome.errors.append(problem_at(table.sheet, None, message))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
 from icis.clusters.models import Cluster
+from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
 from icis.core.lifecycle import StatusChangeBase
@@ -208,7 +209,7 @@ class LandClearance(TimeStamped):
         verbose_name_plural = _("land clearance figures")
 
     def __str__(self):
-        return f"{self.cluster}: {self.cleared_industrial_land_ha} ha ({self.as_of:%d/%m/%Y})"
+        return f"{self.cluster}: {self.cleared_industrial_land_ha} ha ({formats.date(self.as_of)})"
 
 
 class SubmissionQuerySet(ScopedQuerySet):

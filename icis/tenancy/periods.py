@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from icis.core import formats
+
 CODE = re.compile(r"^(?P<year>\d{4})-(?P<kind>H1|Y)$")
 # The day named after "trước ngày" (day, month) per form, half-year and annual (Circular 14 Art 3.3).
 DEADLINES = {
@@ -50,7 +52,7 @@ class Period:
 
     def deadline_text(self, form: str) -> str:
         """The deadline as the form prints it, in the circular's words: "Trước ngày 20/06/2026"."""
-        return f"Trước ngày {self.deadline(form):%d/%m/%Y}"
+        return f"Trước ngày {formats.date(self.deadline(form))}"
 
     @property
     def label(self) -> str:

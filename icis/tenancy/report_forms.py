@@ -6,10 +6,12 @@ compares them with it. The English beside each is a gloss for the English UI, ne
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from icis.core import formats
 
 
 def _with_gloss(vietnamese: str, english) -> str:
@@ -242,8 +244,8 @@ def clean_figures(form: str, data) -> tuple[dict, dict]:
         if raw is None or raw == "":
             continue
         try:
-            value = Decimal(str(raw).replace(",", "."))
-        except (InvalidOperation, ValueError):
+            value = formats.parse_decimal(raw)  # 37,78 / 1.234,5 / 1,234.5 (icis/core/formats.py)
+        except formats.NotANumber:
             errors[key] = _("'%(value)s' is not a number.") % {"value": raw}
             continue
         if value < 0:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from icis.clusters import plausibility
 from icis.clusters.models import Cluster
 from icis.clusters.services import CONFIRM_HINT
-from icis.core import lifecycle
+from icis.core import formats, lifecycle
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -124,8 +124,7 @@ def _check_land(project: TenantProject) -> None:
 
 
 def ha_text(value) -> str:
-    text = format(Decimal(value).normalize(), "f")
-    return text
+    return formats.area(value)  # the page language's separators, no trailing zeros
 
 
 DATED_FIELDS = ("approval_date", "lease_start")

@@ -1,10 +1,10 @@
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from icis.core import formats
 from icis.core.tables import AreaColumn, Table
 
 from . import selectors
@@ -53,8 +53,8 @@ class TenantProjectTable(Table):
         return value
 
     def render_lease(self, record):
-        start = record.lease_start.strftime("%d/%m/%Y") if record.lease_start else "—"
-        end = record.lease_end.strftime("%d/%m/%Y") if record.lease_end else "…"
+        start = formats.date(record.lease_start) if record.lease_start else "—"
+        end = formats.date(record.lease_end) if record.lease_end else "…"
         return f"{start} – {end}"
 
     def render_status(self, record):
@@ -85,7 +85,7 @@ class SubmissionTable(Table):
         return record.get_status_display()
 
     def render_submitted_at(self, value, record):
-        day = timezone.localtime(value).strftime("%d/%m/%Y")
+        day = formats.date(value)
         if selectors.sent_late(record):
             return format_html('{} <span class="badge text-bg-warning sent-late">{}</span>', day, _("sent late"))
         return day

@@ -20,6 +20,7 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/progress/", import_views.ImportProgressView.as_view(), name="import_progress"),
     path("imports/<int:pk>/errors.csv", import_views.ImportErrorsCsvView.as_view(), name="import_errors"),
+    path("imports/<int:pk>/marked.xlsx", import_views.ImportMarkedView.as_view(), name="import_marked"),
     path("imports/<int:pk>/commit/", import_views.ImportActionView.as_view(action="commit"), name="import_commit"),
     path("imports/<int:pk>/check/", import_views.ImportActionView.as_view(action="check"), name="import_check"),
     path("imports/<int:pk>/discard/", import_views.ImportActionView.as_view(action="discard"), name="import_discard"),

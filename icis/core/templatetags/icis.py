@@ -1,8 +1,6 @@
-from decimal import Decimal
-
 from django import template
-from django.utils import formats
 
+from icis.core import formats
 from icis.core.audit import ACTION_LABELS
 from icis.core.channel import label as channel_label
 
@@ -11,13 +9,27 @@ register = template.Library()
 
 @register.filter
 def ha(value):
-    """An area as people write it: locale separators, no trailing zeros ("41,7", "8,522"), "—" if unknown."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral():
-        number = number.quantize(Decimal(1))
-    return formats.number_format(number, use_l10n=True, force_grouping=True)
+    """An area as people write it: the page language's separators, no trailing zeros ("41,7", "8,522"),
+    "—" if unknown (icis/core/formats.py)."""
+    return formats.area(value)
+
+
+@register.filter
+def num(value, places=None):
+    """A number in the page language: 1.234,56 (vi), 1,234.56 (en); `|num:2` for two decimals."""
+    return formats.number(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def money(value):
+    """Đồng, whole: 1.250.000.000 (vi), 1,250,000,000 (en)."""
+    return formats.money(value)
+
+
+@register.filter
+def day(value):
+    """dd/mm/yyyy in every language, "—" when unknown."""
+    return formats.date(value)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from icis.core import formats
 from icis.core.api.permissions import requires
 from icis.core.api.views import IF_MATCH, PreconditionFailed, ScopedViewSet, etag_for
 
@@ -185,7 +186,7 @@ class AddWorkingDaysQuery(serializers.Serializer):
         if not EARLIEST <= value <= LATEST:
             raise serializers.ValidationError(
                 _("Give a date between %(first)s and %(last)s.")
-                % {"first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")},
+                % {"first": formats.date(EARLIEST), "last": formats.date(LATEST)},
                 code="out_of_range",
             )
         return value

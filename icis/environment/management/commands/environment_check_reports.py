@@ -7,7 +7,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from icis.core import channel
+from icis.core import channel, formats
 from icis.core.audit import acting
 from icis.core.commands import command_actor
 from icis.environment import services
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         for item in found:
             start, end = item["period"]
             self.stdout.write(
-                f"{'would open' if dry_run else 'opened'}: {item['plant']} — {start:%d/%m/%Y}–{end:%d/%m/%Y} "
-                f"(due {item['deadline']:%d/%m/%Y})"
+                f"{'would open' if dry_run else 'opened'}: {item['plant']} — {formats.date(start)}–{formats.date(end)} "
+                f"(due {formats.date(item['deadline'])})"
             )
         self.stdout.write(f"{len(found)} missing report(s){' (dry run)' if dry_run else ''}")

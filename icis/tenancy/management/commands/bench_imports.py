@@ -1,0 +1,164 @@
+"""Speed and memory of the tenant-list import on SYNTHETIC workbooks (generated here, marked synthetic in
+their title row, tenant names and sheet name; never real firms).
+
+    manage.py bench_imports                      # 5,000 and 50,000 rows: inspection, reading, cells
+    manage.py bench_imports --rows 5000 --full   # also the whole check through the services (rolled back)
+
+For each size it prints rows per second and the peak memory Python allocated (tracemalloc) for:
+- "read + cells": inspect_upload, the streaming reader (openpyxl read_only) and every cell parsed and
+  checked by its model field, as the import does before the services see a row;
+- "full check" (--full): `imports.run(commit=False)` on a synthetic cluster, every row through
+  `tenant_create`/`project_create` in one transaction, then everything rolled back (nothing is kept).
+The workbook's own bytes are not counted in the peak; the timing runs without tracemalloc.
+"""
+
+import io
+import time
+import tracemalloc
+import zipfile
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test.utils import override_settings
+
+from icis.tenancy import imports
+
+SYNTHETIC_TITLE = "DỮ LIỆU GIẢ LẬP (SYNTHETIC) — không phải doanh nghiệp thật / not real firms"
+
+
+def synthetic_workbook(rows: int) -> bytes:
+    """A tenant list of `rows` synthetic rows, each on its own tax code, 0.0001 ha each (fits any cluster)."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Synthetic")
+    sheet.append([SYNTHETIC_TITLE])
+    sheet.append([column.vi for column in imports.COLUMNS])
+    for n in range(1, rows + 1):
+        sheet.append(
+            [
+                f"Synthetic tenant {n:06d}",
+                f"9{n:09d}",
+                "không" if n % 5 else "có",
+                "VN" if n % 5 else "Hàn Quốc",
+                "C2592",
+                f"Synthetic project {n:06d}",
+                "0,0001" if n % 2 else Decimal("0.0001"),
+                f"{n}/SYN",
+                "15/03/2024",
+                "01/04/2024",
+                "31/03/2074",
+                "Đang hoạt động",
+                None,
+                "1.200" if n % 3 == 0 else 45,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _with_dimension(buffer.getvalue(), f"A1:N{rows + 2}")
+
+
+def _with_dimension(content: bytes, ref: str) -> bytes:
+    """Add the <dimension> Excel writes (openpyxl's write-only mode leaves it out, and a read-only reader
+    then parses the whole sheet once more just to size it)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</sheetPr>", f'</sheetPr><dimension ref="{ref}"/>'.encode(), 1)
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def read_and_parse(content: bytes) -> tuple[int, int]:
+    """(rows, cell errors): the import's steps before the services, on the streaming reader."""
+    kind = imports.inspect_upload("synthetic.xlsx", content)
+    table = imports.read_table(kind, content, "synthetic.xlsx")
+    outcome = imports.Outcome()
+    state = imports._Run(cluster=None, actor=None, table=table, outcome=outcome, report=None)
+    rows = 0
+    for number, values in table.rows:
+        state.parse(number, state.cells(values))
+        rows += 1
+    return rows, len(outcome.errors)
+
+
+def measure(fn, *args):
+    """(result, seconds, peak bytes): timed on its own, then run again under tracemalloc (which slows
+    Python down several times) for the peak."""
+    started = time.perf_counter()
+    result = fn(*args)
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn(*args)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return result, seconds, peak
+
+
+class _Rollback(Exception):
+    pass
+
+
+def full_check(content: bytes) -> tuple[int, int]:
+    """The whole check on a synthetic cluster in a transaction that is rolled back."""
+    from icis.core.testing.factories import make_cluster, superuser
+    from icis.tenancy.models import TenantImport
+
+    found = {}
+    try:
+        with transaction.atomic():
+            actor = superuser("bench-imports-synthetic")
+            cluster = make_cluster(name="Synthetic cluster (bench_imports)", area_ha=75, industrial_land_ha=60)
+            record = TenantImport.objects.create(
+                cluster=cluster,
+                created_by=actor,
+                filename="synthetic.xlsx",
+                file_kind="xlsx",
+                content=content,
+                sha256=imports.content_digest(content),
+                language="en",
+            )
+            outcome = imports.run(record, commit=False)
+            found["rows"], found["errors"] = outcome.total_rows, len(outcome.errors)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return found["rows"], found["errors"]
+
+
+class Command(BaseCommand):
+    help = "Rows per second and peak memory of the tenant-list import on synthetic workbooks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, nargs="+", default=[5000, 50000])
+        parser.add_argument("--full", action="store_true", help="also run the whole check (services, rolled back)")
+
+    def handle(self, *args, rows, full, **options):
+        largest = max(rows)
+        limits = {
+            "ICIS_IMPORT_MAX_ROWS": max(settings.ICIS_IMPORT_MAX_ROWS, largest),
+            "ICIS_IMPORT_MAX_BYTES": max(settings.ICIS_IMPORT_MAX_BYTES, 200 * largest),
+            "ICIS_IMPORT_MAX_INFLATED_BYTES": max(settings.ICIS_IMPORT_MAX_INFLATED_BYTES, 2000 * largest),
+        }
+        self.stdout.write("| stage | rows | file | seconds | rows/s | peak memory |")
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: |")
+        with override_settings(**limits):
+            for size in rows:
+                content = synthetic_workbook(size)
+                stages = [("read + cells", read_and_parse)]
+                if full:
+                    stages.append(("full check (services, rolled back)", full_check))
+                for name, fn in stages:
+                    (count, errors), seconds, peak = measure(fn, content)
+                    if errors:
+                        self.stderr.write(f"{name}: {errors} errors on synthetic rows")
+                    self.stdout.write(
+                        f"| {name} | {count:,} | {len(content) / 1e6:.1f} MB | {seconds:.1f} | "
+                        f"{count / seconds:,.0f} | {peak / 1e6:.1f} MB |"
+                    )
