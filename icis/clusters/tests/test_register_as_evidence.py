@@ -9,7 +9,7 @@ from django.utils import timezone
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
 from icis.clusters.selectors import status_on
-from icis.core.testing.factories import make_cluster
+from icis.testing.factories import make_cluster
 
 pytestmark = pytest.mark.django_db
 

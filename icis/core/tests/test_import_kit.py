@@ -12,7 +12,7 @@ import pytest
 from django.test import override_settings
 
 from icis.core.imports import cells, inspection, marked, problems, reading
-from icis.core.testing import factories
+from icis.testing import factories
 
 SCHEMA = reading.Schema(
     [

@@ -12,8 +12,8 @@ from django.utils import translation
 from icis.clusters.models import Cluster
 from icis.core import fields, formats
 from icis.core.imports import cells
-from icis.core.testing.factories import make_cluster
-from icis.core.testing.forms import browser_post
+from icis.testing.factories import make_cluster
+from icis.testing.forms import browser_post
 
 # --- reading -------------------------------------------------------------------------------------------
 

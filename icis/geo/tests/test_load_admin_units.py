@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from icis.core.testing.factories import superuser
 from icis.geo import loading
 from icis.geo.models import Commune, CommuneMerge, LegacyCommune, LegacyDistrict, MergeType, Province
+from icis.testing.factories import superuser
 
 pytestmark = pytest.mark.django_db
 HANOI = Path(__file__).resolve().parents[2] / "demo" / "data" / "hanoi-communes-2025.json"

@@ -11,12 +11,12 @@ from django.test import Client
 
 from icis.accounts import roles
 from icis.accounts.models import Scope
-from icis.core.testing.factories import person
 from icis.geo.models import AreaUnit, Commune, Province, ProvinceSettings, province_settings
 from icis.geo.services import admin_units_load
 from icis.geo.tests.test_provinces import TEST_PROVINCE
 from icis.legal.selectors import eligibility  # noqa: F401  (imported: the gate reads the settings)
 from icis.reporting.selectors import parties
+from icis.testing.factories import person
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]

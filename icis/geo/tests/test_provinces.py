@@ -13,7 +13,6 @@ from icis.accounts.models import Organisation, OrganisationKind, Scope
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core.testing.factories import api_token, make_cluster, person
 from icis.documents.models import Document, DocumentType
 from icis.geo.models import Commune, Province
 from icis.geo.services import admin_units_load
@@ -21,6 +20,7 @@ from icis.planning.models import AnnualPlan, DevelopmentPlan
 from icis.tenancy import services as tenancy_services
 from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import Tenant
+from icis.testing.factories import api_token, make_cluster, person
 
 pytestmark = pytest.mark.django_db
 

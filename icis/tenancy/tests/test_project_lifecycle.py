@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from icis.accounts import roles
-from icis.core.testing.factories import person
 from icis.tenancy import services
 from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import ProjectStatusChange, TenantProject
+from icis.testing.factories import person
 
 from .conftest import project
 
@@ -112,7 +112,7 @@ def test_api_patch_refuses_the_status_and_transition_moves_it_with_history(api, 
 def test_api_transition_of_a_project_out_of_scope_is_404(client, cluster20, tenant, boss):
     from rest_framework.test import APIClient
 
-    from icis.core.testing import factories
+    from icis.testing import factories
 
     item = project(cluster20, tenant, 2, boss)
     stranger = person("stranger", roles.COMMUNE_OFFICIAL)

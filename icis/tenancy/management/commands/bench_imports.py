@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from icis.tenancy import imports
 
@@ -107,14 +108,32 @@ class _Rollback(Exception):
 
 def full_check(content: bytes) -> tuple[int, int]:
     """The whole check on a synthetic cluster in a transaction that is rolled back."""
-    from icis.core.testing.factories import make_cluster, superuser
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from icis.clusters import services as cluster_services
+    from icis.geo.models import Province
     from icis.tenancy.models import TenantImport
 
     found = {}
     try:
         with transaction.atomic():
-            actor = superuser("bench-imports-synthetic")
-            cluster = make_cluster(name="Synthetic cluster (bench_imports)", area_ha=75, industrial_land_ha=60)
+            actor = get_user_model().objects.create_superuser("bench-imports-synthetic", password=None, email="")
+            cluster = cluster_services.cluster_create(
+                data={
+                    "code": "SYN-BENCH-IMPORTS",
+                    "name": "Synthetic cluster (bench_imports)",
+                    "province": Province.objects.order_by("code").first(),
+                    "area_ha": Decimal("75"),
+                    "industrial_land_ha": Decimal("60"),
+                    "notes": "Synthetic: made by manage.py bench_imports and rolled back.",
+                },
+                actor=actor,
+                status="operating",
+                status_date=timezone.localdate(),
+                reason="synthetic benchmark",
+            )
             record = TenantImport.objects.create(
                 cluster=cluster,
                 created_by=actor,
