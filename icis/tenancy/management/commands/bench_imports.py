@@ -133,6 +133,7 @@ def full_check(content: bytes) -> tuple[int, int]:
                 status="operating",
                 status_date=timezone.localdate(),
                 reason="synthetic benchmark",
+                is_synthetic=True,
             )
             record = TenantImport.objects.create(
                 cluster=cluster,
