@@ -26,10 +26,8 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def _area(value) -> str:
-    if value is None:
-        return "…"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    """Hectares as a Vietnamese document writes them (37,78), "…" when not known."""
+    return "…" if value is None else formats.area(value, language="vi")
 
 
 def template_for(step: int, province_code: str | None) -> DraftTemplate | None:
