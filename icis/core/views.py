@@ -1,55 +1,6 @@
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
-from django.views.generic import ListView
-
-
-class FilteredListView(ListView):
-    """A list page driven by the same FilterSet as the API: its query string works on both."""
-
-    filterset_class = None
-
-    def get_base_queryset(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
-        )
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return self.get_base_queryset().none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        query.pop("ordering", None)
-        context.update(filterset=self.filterset, sort_query=query.urlencode())
-        return context
-
-
-class ScopedObjectMixin:
-    """Look the URL's object up through `restrict(user, scope_action)` once the user is signed in.
-
-    Put it after LoginRequiredMixin and before PermissionRequiredMixin: anonymous users go to the
-    login page, out-of-scope objects are 404 for everyone, then the permission is checked.
-    """
-
-    scope_action = "view"
-
-    def get_scoped_queryset(self):
-        raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        pk = kwargs.get("pk")
-        self.object = None
-        if pk is not None:
-            self.object = get_object_or_404(self.get_scoped_queryset().restrict(request.user, self.scope_action), pk=pk)
-        return super().dispatch(request, *args, **kwargs)
-
 
 API_ERROR_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found"}
 

@@ -29,7 +29,7 @@ class DocumentDetailView(ObjectDetailView):
         from django.apps import apps
 
         Cluster = apps.get_model("clusters", "Cluster")  # documents sit below clusters: looked up by name
-        visible = Cluster.objects.restrict(self.request.user).filter(documents=self.object).order_by("name")
+        visible = self.scoped(Cluster.objects).filter(documents=self.object).order_by("name")
         hidden = self.object.clusters.count() - visible.count()
         return {**super().get_context_data(**kwargs), "clusters": visible, "hidden_clusters": hidden}
 

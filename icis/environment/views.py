@@ -1,16 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
 from icis.core.forms import AsOfForm
 from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
-from icis.core.views import ScopedObjectMixin, id_or_none
+from icis.core.views import id_or_none
 
 from . import jobs, selectors, services
 from .choices import OUTCOME_COLOURS, PLANT_TRANSITIONS, VIOLATION_TRANSITIONS
@@ -238,16 +236,18 @@ class SampleCreateView(ObjectFormView):
         return plant_url(self.object.pk)
 
 
-class ContinuousImportView(LoginRequiredMixin, ScopedObjectMixin, PermissionRequiredMixin, FormView):
-    """Upload the continuous station's daily values: all rows or none, with every error by row."""
+class ContinuousImportView(ObjectFormView):
+    """Upload the continuous station's daily values: all rows or none, with every error by row.
+
+    The URL's object is the plant (in scope for "change"); the upload runs as a job, so the form's
+    answer is the job's page, or (jobs run at once) the plant's page or the form with the row errors."""
 
     template_name = "environment/import.html"
+    model = WastewaterPlant
+    object_required = True
     form_class = ContinuousImportForm
     permission_required = "environment.add_sample"
     scope_action = "change"
-
-    def get_scoped_queryset(self):
-        return WastewaterPlant.objects.all()
 
     def get_context_data(self, **kwargs):
         return {

@@ -1,25 +1,31 @@
-"""Pages for importing tenant lists (upload → check → preview → import) and exporting them."""
+"""Pages for importing tenant lists (upload → check → preview → import) and exporting them.
+
+On the generic views (icis/core/generic.py): the URL's import is found through the user's scope
+(`ImportMixin`), other rows (the clusters offered and listed, the projects exported) come from
+`self.scoped(...)`; no view here calls restrict() itself.
+"""
 
 from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from icis.clusters.models import Cluster
 from icis.core import jobs
 from icis.core.export import csv_response
+from icis.core.generic import ObjectActionView, ObjectDetailView, ScopedMixin
 
 from . import exports, imports
 from .filtersets import TenantProjectFilterSet
@@ -56,10 +62,11 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
     )
 
-    def __init__(self, *args, user, too_big=False, **kwargs):
+    def __init__(self, *args, clusters, too_big=False, **kwargs):
+        """`clusters`: the clusters the user may change (the view scopes them), the only ones offered."""
         super().__init__(*args, **kwargs)
         self.too_big = too_big
-        self.fields["cluster"].queryset = Cluster.objects.restrict(user, "change").order_by("name")
+        self.fields["cluster"].queryset = clusters.order_by("name")
         self.fields["cluster"].label_from_instance = lambda c: f"{c.name} ({c.code})"
         self.fields["cluster"].widget.attrs["class"] = "form-select"
         self.fields["cluster"].empty_label = "—"
@@ -92,12 +99,13 @@ class UploadForm(forms.Form):
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # CSRF is checked in post(), after the size limit is in place
-class ImportListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class ImportListView(ScopedMixin, FormView):
     """The user's recent imports, the upload form, the template and the export."""
 
     template_name = "tenancy/import_list.html"
     form_class = UploadForm
     permission_required = IMPORT_PERMISSIONS
+    pk_url_kwarg = None  # no object of its own
 
     def post(self, request, *args, **kwargs):
         request.upload_handlers.insert(0, SizeLimitHandler(request))
@@ -105,13 +113,17 @@ class ImportListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()  # reads the upload, through SizeLimitHandler
-        return {**kwargs, "user": self.request.user, "too_big": getattr(self.request, "icis_upload_too_big", False)}
+        return {
+            **kwargs,
+            "clusters": self.scoped(Cluster.objects, "change"),
+            "too_big": getattr(self.request, "icis_upload_too_big", False),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        clusters = Cluster.objects.restrict(self.request.user).order_by("name")
+        clusters = self.scoped(Cluster.objects).order_by("name")
         context.update(
-            imports=TenantImport.objects.restrict(self.request.user).select_related("cluster", "created_by")[:20],
+            imports=self.scoped(TenantImport.objects).select_related("cluster", "created_by")[:20],
             export_clusters=clusters,
             limits={
                 "size": imports._megabytes(settings.ICIS_IMPORT_MAX_BYTES),
@@ -135,12 +147,19 @@ class ImportListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect("tenancy:import_detail", pk=record.pk)
 
 
-class ImportMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    permission_required = IMPORT_PERMISSIONS
+class ImportMixin(ScopedMixin):
+    """The URL's import, in the user's scope (another user's import is 404), its run resolved when
+    its worker died; the tenant permissions after (403)."""
 
-    def get_record(self) -> TenantImport:
-        queryset = TenantImport.objects.restrict(self.request.user).select_related("cluster", "created_by", "job")
-        return _refresh(get_object_or_404(queryset, pk=self.kwargs["pk"]))
+    permission_required = IMPORT_PERMISSIONS
+    scope_action = "view"
+    object_required = True
+
+    def get_base_queryset(self):
+        return TenantImport.objects.select_related("cluster", "created_by", "job")
+
+    def load_object(self) -> TenantImport:
+        return _refresh(super().load_object())
 
 
 def _refresh(record: TenantImport) -> TenantImport:
@@ -163,11 +182,12 @@ def _progress(record: TenantImport) -> int:
     return 100
 
 
-class ImportDetailView(ImportMixin, TemplateView):
+class ImportDetailView(ImportMixin, ObjectDetailView):
     template_name = "tenancy/import_detail.html"
+    context_object_name = "record"
 
     def get_context_data(self, **kwargs):
-        record = self.get_record()
+        record = self.object
         errors = [{**error, "text": imports.describe(error)} for error in record.errors[:ERRORS_SHOWN]]
         warnings = [{**warning, "text": imports.describe(warning)} for warning in record.warnings[:ERRORS_SHOWN]]
         return {
@@ -189,7 +209,7 @@ class ImportProgressView(ImportMixin, View):
     """What the progress bar polls: {"status", "label", "progress", "running"}."""
 
     def get(self, request, pk):
-        record = self.get_record()
+        record = self.object
         # Polling is not activity: do not refresh the idle timer, and do not write the session (on
         # SQLite that write would wait for the import's transaction to end).
         request.session.modified = False
@@ -204,20 +224,21 @@ class ImportProgressView(ImportMixin, View):
         )
 
 
-class ImportActionView(ImportMixin, View):
-    """POST only: move the import on (commit, discard, check again) and go back to its page."""
+class ImportActionView(ImportMixin, ObjectActionView):
+    """POST only: move the import on (commit, discard, check again) and go back to its page; a move
+    its status no longer allows is shown there as a message."""
 
     http_method_names = ["post"]
     action = ""
 
-    def post(self, request, pk):
-        action = self.action
-        record = self.get_record()
+    def save(self, form):
+        record = self.object
         # The cluster must still be one this user may change.
-        if not Cluster.objects.restrict(request.user, "change").filter(pk=record.cluster_id).exists():
+        if not self.scoped(Cluster.objects, "change").filter(pk=record.cluster_id).exists():
             raise Http404
+        action, user = self.action, self.request.user
         done = False
-        if action == "commit" and record.created_by_id == request.user.pk:
+        if action == "commit" and record.created_by_id == user.pk:
             done = self._move(record, (Status.VALID,), Status.IMPORTING)
             if done:
                 imports.start(record, commit=True)
@@ -229,11 +250,13 @@ class ImportActionView(ImportMixin, View):
         elif action == "discard":
             done = self._move(record, (Status.VALID, Status.INVALID, Status.FAILED), Status.DISCARDED, content=b"")
         if not done:
-            messages.error(
-                request,
-                _("This import is %(status)s; that cannot be done now.") % {"status": record.get_status_display()},
+            raise ValidationError(
+                _("This import is %(status)s; that cannot be done now.") % {"status": record.get_status_display()}
             )
-        return redirect("tenancy:import_detail", pk=record.pk)
+        return record
+
+    def get_success_url(self, saved=None):
+        return reverse("tenancy:import_detail", kwargs={"pk": self.object.pk})
 
     @staticmethod
     def _move(record, allowed, to, **extra) -> bool:
@@ -246,7 +269,7 @@ class ImportActionView(ImportMixin, View):
 
 class ImportErrorsCsvView(ImportMixin, View):
     def get(self, request, pk):
-        record = self.get_record()
+        record = self.object
         header = [_("Sheet"), _("Row"), _("Column"), _("Header"), _("Message")]
         rows = (
             [e.get("sheet"), e.get("row"), e.get("column"), e.get("header"), e.get("message")] for e in record.errors
@@ -258,7 +281,7 @@ class ImportMarkedView(ImportMixin, View):
     """The uploaded workbook handed back with each error marked in its cell (icis/core/imports/marked.py)."""
 
     def get(self, request, pk):
-        record = self.get_record()
+        record = self.object
         content = bytes(record.content)
         if record.file_kind != "xlsx" or not record.errors or not imports.can_mark(content):
             raise Http404
@@ -266,21 +289,27 @@ class ImportMarkedView(ImportMixin, View):
         return exports.xlsx_response(name, imports.marked_workbook(content, record.errors))
 
 
-class ImportTemplateView(LoginRequiredMixin, View):
+class ImportTemplateView(ScopedMixin, View):
+    """The empty tenant list workbook, for every signed-in user."""
+
+    pk_url_kwarg = None
+
     def get(self, request):
         english = (translation.get_language() or "vi").startswith("en")
         name = "tenant-list-template.xlsx" if english else "mau-danh-sach-doanh-nghiep.xlsx"
         return exports.xlsx_response(name, exports.template_bytes())
 
 
-class ProjectExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class ProjectExportView(ScopedMixin, View):
     """Tenant projects in the user's scope as XLSX (default) or CSV; the project list's filters apply
     (`cluster`, `tenant`, `status`)."""
 
     permission_required = "tenancy.view_tenantproject"
+    model = TenantProject
+    pk_url_kwarg = None
 
     def get(self, request) -> HttpResponse:
-        projects = TenantProject.objects.restrict(request.user)
+        projects = self.get_scoped_queryset()
         filterset = TenantProjectFilterSet(request.GET or None, queryset=projects)
         if filterset.is_bound and not filterset.is_valid():
             projects = projects.none()
@@ -288,6 +317,6 @@ class ProjectExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
             projects = filterset.qs
         cluster = None
         if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("cluster"):
-            cluster = Cluster.objects.restrict(request.user).filter(pk=filterset.form.cleaned_data["cluster"]).first()
+            cluster = self.scoped(Cluster.objects).filter(pk=filterset.form.cleaned_data["cluster"]).first()
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
         return exports.projects_export(projects, fmt=fmt, cluster=cluster)
