@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ClusterStatusEnum": "icis.clusters.choices.ClusterStatus",
+        "ProjectStatusEnum": "icis.tenancy.choices.ProjectStatus",
         "DossierKindEnum": "icis.dossiers.choices.DossierKind",
         "DossierOutcomeEnum": "icis.dossiers.choices.Outcome",
         "SelectionOutcomeEnum": "icis.dossiers.choices.SelectionOutcome",

@@ -33,6 +33,7 @@ from icis.planning.api import serializers as planning_serializers
 from icis.planning.choices import AMENDMENT_TRANSITIONS
 from icis.tenancy import forms as tenancy_forms
 from icis.tenancy.api import serializers as tenancy_serializers
+from icis.tenancy.choices import ProjectStatus
 from icis.testing.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,8 @@ def _form_kwargs(form_class, world, user) -> dict:
         "heads": {},
         "tied": (),
         "amendment": SimpleNamespace(status=next(iter(AMENDMENT_TRANSITIONS))),
+        "project": SimpleNamespace(status=ProjectStatus.OPERATING, version=1),
+        "task": SimpleNamespace(status="open", version=1),
     }
     wanted = set()
     for klass in form_class.__mro__:

@@ -53,19 +53,28 @@ def test_api_edit_is_recorded_with_user_and_interface(hanoi):
     assert (record.history_user.username, record.history_channel) == ("officer", "api")
 
 
+def _stale_name():
+    """`migrate` loads the whole country's communes (no history rows); give one a stale name so the
+    loader has something to change, and so to record."""
+    Commune.objects.filter(code="10273").update(name="Tên cũ (thử)")
+
+
 def test_import_command_is_recorded_with_the_named_actor(db):
     person("loader", roles.ADMIN)
+    _stale_name()
     call_command("load_admin_units", str(HANOI), "--actor", "loader", stdout=StringIO())
     record = latest(Commune.objects.get(code="10273"))
     assert (record.history_user.username, record.history_channel) == ("loader", "import")
 
 
 def test_import_command_without_actor_signs_as_system(db):
+    _stale_name()
     call_command("load_admin_units", str(HANOI), stdout=StringIO())
     assert latest(Commune.objects.get(code="10273")).history_user.username == "system"
 
 
 def test_demo_command_is_recorded_with_its_actor(db):
+    _stale_name()
     call_command("load_demo", stdout=StringIO())
     record = latest(Cluster.objects.get(name="Đông Phú Yên"))
     assert (record.history_user.username, record.history_channel) == ("admin", "command")

@@ -115,8 +115,10 @@ class ProjectTransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused.")
 
 
-class ProjectStatusChangeSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
+class ProjectStatusChangeSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    """A row of a tenant project's status history (read only)."""
+
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = ProjectStatusChange
@@ -131,6 +133,7 @@ class ProjectStatusChangeSerializer(serializers.ModelSerializer):
             "interface",
             "recorded_at",
         ]
+        read_only_fields = fields
 
 
 class OccupancySerializer(serializers.Serializer):
