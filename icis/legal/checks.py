@@ -223,7 +223,7 @@ def area_after_expansion_max(ctx: Context, params) -> Result:
             _("the cluster's area"),
         )
     if ctx.added_area_ha is None:
-        return cannot_assess(_("Give the area to add (added_area_ha)."), _("the area to add"))
+        return cannot_assess(_("Give the area to add."), _("the area to add"))
     after = ctx.cluster.area_ha + ctx.added_area_ha
     detail = _("%(area)s ha + %(added)s ha = %(after)s ha; at most %(max)s ha after expansion.") % {
         "area": _ha(ctx.cluster.area_ha),

@@ -229,6 +229,13 @@ class Target(models.Model):
 
     history = history()
 
+    # The units a target is counted in, as stored, and how a page names them ("clusters" is a code).
+    UNIT_LABELS = {"clusters": _("clusters"), "ha": "ha"}
+
+    @property
+    def unit_label(self) -> str:
+        return str(self.UNIT_LABELS.get(self.unit, self.unit))
+
     class Meta:
         ordering = ["plan", "order", "id"]
         verbose_name = _("target")

@@ -19,7 +19,7 @@ from icis.accounts.models import Organisation, OrganisationKind
 from icis.clusters.choices import ClusterStatus
 from icis.dashboard.tests.test_browser import SHOTS, browser  # noqa: F401  (the shared fixture)
 from icis.geo.models import LegacyDistrict, Province
-from icis.planning.models import AnnualPlan, Task
+from icis.planning.models import AnnualPlan, Target, Task
 from icis.testing.factories import make_cluster, mini_hanoi, person
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -92,6 +92,9 @@ def pages(transactional_db):
     make_cluster(name="Phú Xuyên", name_ascii="Phu Xuyen", status=ClusterStatus.PLANNED, area_ha=30, actor=officer)
     make_cluster(name="Nam Phúc Thọ", name_ascii="Nam Phuc Tho", status=ClusterStatus.OPERATING, actor=officer)
     plan = AnnualPlan.objects.create(province=Province.objects.get(code="01"), year=2026, title="Kế hoạch 305 (thử)")
+    Target.objects.create(
+        plan=plan, indicator="infrastructure_completed", label="Hoàn thành hạ tầng 6 cụm", target_min=6, target_max=6
+    )
     Task.objects.create(
         plan=plan,
         title="Rà soát các cụm chậm tiến độ",
