@@ -232,10 +232,6 @@ class Target(models.Model):
     # The units a target is counted in, as stored, and how a page names them ("clusters" is a code).
     UNIT_LABELS = {"clusters": _("clusters"), "ha": "ha"}
 
-    @property
-    def unit_label(self) -> str:
-        return str(self.UNIT_LABELS.get(self.unit, self.unit))
-
     class Meta:
         ordering = ["plan", "order", "id"]
         verbose_name = _("target")
@@ -251,6 +247,10 @@ class Target(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def unit_label(self) -> str:
+        return str(self.UNIT_LABELS.get(self.unit, self.unit))
 
 
 class TaskQuerySet(ScopedQuerySet):
