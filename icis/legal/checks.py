@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ESTABLISHED_STATES, ClusterKind, ClusterStatus, CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune
-from icis.construction.choices import ReportStatus
+from icis.construction.choices import Component, ReportStatus
 from icis.construction.models import ComponentProgress
 from icis.core import formats
 from icis.dossiers import selectors as dossier_selectors
@@ -223,7 +223,7 @@ def area_after_expansion_max(ctx: Context, params) -> Result:
             _("the cluster's area"),
         )
     if ctx.added_area_ha is None:
-        return cannot_assess(_("Give the area to add (added_area_ha)."), _("the area to add"))
+        return cannot_assess(_("Give the area to add."), _("the area to add"))
     after = ctx.cluster.area_ha + ctx.added_area_ha
     detail = _("%(area)s ha + %(added)s ha = %(after)s ha; at most %(max)s ha after expansion.") % {
         "area": _ha(ctx.cluster.area_ha),
@@ -345,7 +345,12 @@ def infrastructure_in_use(ctx: Context, params) -> Result:
         latest.setdefault(component, percent)
     missing = [c for c in components if latest.get(c, 0) < 100]
     plant = PlantCluster.objects.filter(cluster=ctx.cluster, plant__status=PlantStatus.OPERATING).exists()
-    parts = [_("%(component)s %(percent)s%%") % {"component": c, "percent": latest.get(c, 0)} for c in components]
+    # Components by their label ("Đường giao thông nội bộ 0%"), never the stored code ("internal_roads").
+    labels = dict(Component.choices)
+    parts = [
+        _("%(component)s %(percent)s%%") % {"component": labels.get(c, c), "percent": latest.get(c, 0)}
+        for c in components
+    ]
     parts.append(_("central wastewater plant operating") if plant else _("no operating central wastewater plant"))
     ok = not missing and (plant or not params.get("wastewater", True))
     return either(ok, "; ".join(parts) + ".")

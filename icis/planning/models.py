@@ -229,6 +229,9 @@ class Target(models.Model):
 
     history = history()
 
+    # The units a target is counted in, as stored, and how a page names them ("clusters" is a code).
+    UNIT_LABELS = {"clusters": _("clusters"), "ha": "ha"}
+
     class Meta:
         ordering = ["plan", "order", "id"]
         verbose_name = _("target")
@@ -244,6 +247,10 @@ class Target(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def unit_label(self) -> str:
+        return str(self.UNIT_LABELS.get(self.unit, self.unit))
 
 
 class TaskQuerySet(ScopedQuerySet):
