@@ -33,13 +33,13 @@ def legend() -> dict:
         "occupancy": [
             (_("below 30%"), "#dc3545"),
             (_("30% to below 70%"), "#fd7e14"),
-            (_("70% or more"), "#198754"),
+            (_("at least 70%"), "#198754"),
             (_("unknown"), "#adb5bd"),
         ],
         "progress": [
             (_("below 50%"), "#dc3545"),
             (_("50% to below 90%"), "#fd7e14"),
-            (_("90% or more"), "#198754"),
+            (_("at least 90%"), "#198754"),
             (_("no accepted report"), "#adb5bd"),
         ],
         "compliance": [
