@@ -19,15 +19,18 @@ RUN := $(UV) run --frozen --no-sync
 install: .venv/.synced
 
 # The web server and, beside it, one background-job worker (imports, long reports; docs/jobs.md); the
-# worker stops when the server stops (Ctrl+C or kill).
+# worker stops when the server stops (Ctrl+C or kill). It runs with DEBUG off, as users see the site
+# (Vietnamese error pages, no debug pages; static files from WhiteNoise), on a development-only key;
+# `DEBUG=1 make run` for Django's debug pages.
+DEV_KEY := make-run-development-only-key-not-for-production-0123456789
 run: install
-	DEBUG=$${DEBUG:-1} $(RUN) python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(RUN) python manage.py createcachetable
-	DEBUG=$${DEBUG:-1} $(RUN) python manage.py load_demo
-	@export DEBUG=$${DEBUG:-1}; \
-	$(RUN) python manage.py jobs_worker & worker=$$!; \
+	@export DEBUG=$${DEBUG:-0} SECRET_KEY=$${SECRET_KEY:-$(DEV_KEY)}; \
+	$(RUN) python manage.py migrate --noinput && \
+	$(RUN) python manage.py createcachetable && \
+	$(RUN) python manage.py load_demo && \
+	{ $(RUN) python manage.py jobs_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN) python manage.py runserver 127.0.0.1:$(PORT); }
 
 lint: install
 	$(RUN) ruff check .
