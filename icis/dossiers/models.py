@@ -541,7 +541,9 @@ class DraftTemplate(Versioned, TimeStamped):
         help_text=_("Empty: the default for every province."),
     )
     issuer = models.CharField(
-        _("issuing body"), max_length=300, help_text=_("Upper lines of the header; fields such as {province} are filled.")
+        _("issuing body"),
+        max_length=300,
+        help_text=_("Upper lines of the header; fields such as {province} are filled."),
     )
     kind_title = models.CharField(
         _("document title"), max_length=120, help_text=_("e.g. TỜ TRÌNH, CÔNG VĂN, THÔNG BÁO")
@@ -549,7 +551,9 @@ class DraftTemplate(Versioned, TimeStamped):
     number_suffix = models.CharField(_("number suffix"), max_length=40, blank=True, help_text=_("e.g. TTr-UBND"))
     subject = models.CharField(_("subject (V/v)"), max_length=400)
     addressee = models.CharField(_("addressed to (Kính gửi)"), max_length=400, blank=True)
-    body = models.TextField(_("body"), help_text=_("Paragraphs separated by a blank line; fields such as {cluster} are filled."))
+    body = models.TextField(
+        _("body"), help_text=_("Paragraphs separated by a blank line; fields such as {cluster} are filled.")
+    )
     recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     source = models.CharField(_("source of the wording"), max_length=300, blank=True)
