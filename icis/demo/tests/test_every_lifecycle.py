@@ -8,6 +8,7 @@ from django.utils import translation
 from icis.clusters.choices import LIFECYCLE as CLUSTER
 from icis.construction.choices import OBSTACLE_LIFECYCLE, REPORT_LIFECYCLE
 from icis.core import lifecycle
+from icis.dossiers.choices import DOSSIER_LIFECYCLE
 from icis.environment.choices import PLANT_LIFECYCLE, VIOLATION_LIFECYCLE
 from icis.planning.choices import AMENDMENT_LIFECYCLE
 from icis.tenancy.choices import PROJECT_LIFECYCLE, SUBMISSION_LIFECYCLE
@@ -24,6 +25,8 @@ REFUSED = [
     (SUBMISSION_LIFECYCLE, "accepted", "returned"),
     (REPORT_LIFECYCLE, "returned", "accepted"),
     (OBSTACLE_LIFECYCLE, "resolved", "escalated"),
+    (DOSSIER_LIFECYCLE, "withdrawn", "refused"),
+    (DOSSIER_LIFECYCLE, "established", "withdrawn"),
 ]
 
 
