@@ -27,6 +27,7 @@ REFUSED = [
     (OBSTACLE_LIFECYCLE, "resolved", "escalated"),
     (DOSSIER_LIFECYCLE, "withdrawn", "refused"),
     (DOSSIER_LIFECYCLE, "established", "withdrawn"),
+    (VIOLATION_LIFECYCLE, "open", "open"),
 ]
 
 
