@@ -361,3 +361,17 @@ def test_closing_dates_follow_the_lifecycle_rules_and_write_nothing(dossier, bos
     assert codes(decided.value) == {"outcome": ["invalid"]}
     dossier.refresh_from_db()
     assert dossier.is_open and not dossier.status_changes.exists()
+
+
+def test_the_migration_gives_dossiers_already_ended_their_row(dossier, boss, cluster):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("icis.dossiers.migrations.0007_dossier_status_history")
+    steps = climb(dossier, boss, 10)
+    dossier.status_changes.all().delete()
+    migration.record_closed_dossiers(apps, None)
+    (row,) = dossier.status_changes.all()
+    assert (row.from_status, row.to_status, row.effective_on) == ("", "established", STEP_DATES[10])
+    assert row.document == steps[9].document and row.interface == "command"

@@ -437,3 +437,17 @@ def test_size_and_row_limits(plant, boss):
     rows = "date,parameter,value,unit\n" + "2026-03-01,COD,1,mg/l\n" * 3
     with pytest.raises(services.ImportRefused, match="more than 2 rows"):
         services.continuous_import(plant=plant, content=rows.encode(), actor=boss)
+
+
+def test_the_migration_gives_existing_violations_the_rows_their_dates_prove(plant, boss):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("icis.environment.migrations.0006_violation_status_history")
+    _, _, (violation,) = sample(plant, "2026-03-10", {"COD": 80})
+    violation = services.violation_transition(violation=violation, to_status="closed", actor=boss)
+    violation.status_changes.all().delete()
+    migration.record_violation_statuses(apps, None)
+    rows = list(violation.status_changes.order_by("id").values_list("from_status", "to_status", "effective_on"))
+    assert rows == [("", "open", violation.detected_on), ("open", "closed", violation.closed_on)]
