@@ -34,10 +34,33 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from . import lifecycle
 from .models import Job
 
 logger = logging.getLogger(__name__)
 Status = Job.Status
+
+# A job's states move through the one lifecycle (`icis.core.lifecycle`): queued → running → done or failed,
+# a failed job may be queued again. Each move is a conditional update (`_move`), so two workers, or a worker
+# and the sweeper, never both win; the job's own fields (started, finished, message) are its history.
+JOB_LIFECYCLE = lifecycle.Machine(
+    name="job",
+    states=Status,
+    moves={
+        Status.QUEUED: (Status.RUNNING,),
+        Status.RUNNING: (Status.SUCCEEDED, Status.FAILED),
+        Status.FAILED: (Status.QUEUED,),
+        Status.SUCCEEDED: (),
+    },
+    reason_required=False,
+)
+
+
+def _move(job_id: int, current: str, to: str, *, when: dict | None = None, **fields) -> bool:
+    """Move a job from `current` to `to` if it is still there (and matches `when`); False otherwise.
+    A move outside JOB_LIFECYCLE is a programming error, refused with the one wording."""
+    JOB_LIFECYCLE.check_move(current, to)
+    return bool(Job.objects.filter(pk=job_id, status=current, **(when or {})).update(status=to, **fields))
 
 
 class JobFailed(Exception):
@@ -119,8 +142,11 @@ def run_job(job_id: int) -> str:
 
 def retry(job: Job) -> bool:
     """Queue a failed, retryable job again; False when it is not (or no longer) in that state."""
-    moved = Job.objects.filter(pk=job.pk, status=Status.FAILED, retryable=True).update(
-        status=Status.QUEUED,
+    moved = _move(
+        job.pk,
+        Status.FAILED,
+        Status.QUEUED,
+        when={"retryable": True},
         progress=0,
         message="",
         problems=[],
@@ -169,8 +195,15 @@ def succeed(job: Job, result: dict | None = None) -> None:
     "done" are kept together or not at all; if the sweeper already gave the job up (its worker looked
     dead), this raises JobFailed and the transaction rolls back."""
     now = timezone.now()
-    finished = Job.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-        status=Status.SUCCEEDED, progress=100, result=result or {}, payload=b"", finished_at=now, heartbeat_at=now
+    finished = _move(
+        job.pk,
+        Status.RUNNING,
+        Status.SUCCEEDED,
+        progress=100,
+        result=result or {},
+        payload=b"",
+        finished_at=now,
+        heartbeat_at=now,
     )
     if not finished:
         raise JobFailed(_stopped_message(), retryable=True)
@@ -180,8 +213,8 @@ def succeed(job: Job, result: dict | None = None) -> None:
 def execute(job_id: int) -> str:
     """Claim a queued job, run its handler, record the outcome; returns the final status."""
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, progress=0
+    claimed = _move(
+        job_id, Status.QUEUED, Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, progress=0
     )
     if not claimed:
         logger.warning("job %s is not waiting in the queue; not run again", job_id)
@@ -243,8 +276,10 @@ def _fail(job: Job, message: str, *, problems: list | None = None, retryable: bo
             if not connection.in_atomic_block:
                 close_old_connections()
             with transaction.atomic():
-                failed = Job.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-                    status=Status.FAILED,
+                failed = _move(
+                    job.pk,
+                    Status.RUNNING,
+                    Status.FAILED,
                     message=message,
                     problems=problems or [],
                     retryable=retryable,
@@ -308,8 +343,14 @@ def sweep(*, job_ids: list[int] | None = None) -> int:
         with transaction.atomic(), translation.override(job.language or settings.LANGUAGE_CODE):
             message = _stopped_message()
             now = timezone.now()
-            if not Job.objects.filter(pk=job.pk, status=Status.RUNNING, heartbeat_at__lt=cutoff).update(
-                status=Status.FAILED, message=message, retryable=True, finished_at=now
+            if not _move(
+                job.pk,
+                Status.RUNNING,
+                Status.FAILED,
+                when={"heartbeat_at__lt": cutoff},
+                message=message,
+                retryable=True,
+                finished_at=now,
             ):
                 continue
             if job.task_id:

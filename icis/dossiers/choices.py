@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icis.core.lifecycle import Machine
+
 
 class DossierKind(models.TextChoices):
     ESTABLISH = "establish", _("Establishment")
@@ -20,6 +22,17 @@ class Outcome(models.TextChoices):
 # Outcomes an officer records by closing a dossier; the other two come only from the decision (step 10).
 CLOSING_OUTCOMES = (Outcome.REFUSED, Outcome.WITHDRAWN)
 DECIDED_OUTCOMES = (Outcome.ESTABLISHED, Outcome.EXPANDED)
+
+# A dossier ends once: by the decision (step 10) or closed as refused or withdrawn; every end is final.
+DOSSIER_LIFECYCLE = Machine(
+    name="dossier",
+    states=Outcome,
+    moves={Outcome.OPEN: (*DECIDED_OUTCOMES, *CLOSING_OUTCOMES)},
+    to_field="outcome",
+    date_field="date",
+    reason_field="note",
+    reason_required=False,
+)
 
 OUTCOME_COLOURS = {
     Outcome.OPEN: "#0d6efd",

@@ -14,6 +14,7 @@ from icis.clusters.models import Cluster, ClusterExpansion
 from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
+from icis.core.lifecycle import StatusChangeBase
 from icis.core.models import TimeStamped
 from icis.core.scoping import ScopedQuerySet
 from icis.documents.models import Document
@@ -380,6 +381,22 @@ class Dossier(Versioned, TimeStamped):
     @property
     def is_open(self) -> bool:
         return self.outcome == Outcome.OPEN
+
+
+class DossierStatusChange(StatusChangeBase):
+    """How a dossier ended: from open to the decision's outcome (step 10) or to refused or withdrawn
+    (`choices.DOSSIER_LIFECYCLE`, `icis.core.lifecycle`)."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Outcome.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Outcome.choices)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("dossier status change")
+        verbose_name_plural = _("dossier status changes")
 
 
 class DossierStepQuerySet(ScopedQuerySet):

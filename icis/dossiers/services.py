@@ -18,8 +18,8 @@ from icis.documents import services as document_services
 from icis.documents.models import Document
 
 from . import calendar_data, ladder, selectors
-from .choices import CLOSING_OUTCOMES, DossierKind, Outcome, SelectionOutcome
-from .models import Applicant, Dossier, DossierStep, PublicHoliday, WorkingDayOverride
+from .choices import CLOSING_OUTCOMES, DOSSIER_LIFECYCLE, DossierKind, Outcome, SelectionOutcome
+from .models import Applicant, Dossier, DossierStatusChange, DossierStep, PublicHoliday, WorkingDayOverride
 
 RECORD_ANY_STEP = "dossiers.record_any_step"
 
@@ -152,27 +152,23 @@ def dossier_close(*, dossier: Dossier, outcome: str, on: datetime.date, actor, n
             _("A dossier is closed as refused or withdrawn; the decision (step 10) closes it otherwise."),
             "invalid",
         )
-    if not current.is_open:
-        raise field_error(
-            "outcome",
-            _("The dossier is already closed (%(outcome)s).") % {"outcome": current.get_outcome_display()},
-            "closed",
-        )
-    _check_not_future(on, "date")
-    if on < current.opened_on:
-        raise field_error(
-            "date",
-            _("A dossier cannot close (%(date)s) before it opened (%(opened)s).")
-            % {"date": _d(on), "opened": _d(current.opened_on)},
-            "before_opened",
-        )
-    current.outcome = outcome
-    current.closed_on = on
-    if note:
-        current.note = f"{current.note}\n{note}".strip()
-    current.version += 1
-    current._history_user = actor
-    current.save()
+    # The one lifecycle: an ended dossier is final; the date is not in the future nor before it opened.
+    DOSSIER_LIFECYCLE.check_move(current.outcome, outcome)
+    lifecycle.check_date(on, since=current.opened_on, field_name=DOSSIER_LIFECYCLE.date_field)
+    note = (note or "").strip()
+    lifecycle.transition(
+        current,
+        DOSSIER_LIFECYCLE,
+        outcome,
+        actor=actor,
+        effective_on=on,
+        reason=note,
+        status_field="outcome",
+        since_field=None,
+        extra={"closed_on": on, "note": f"{current.note}\n{note}".strip() if note else current.note},
+        row_model=DossierStatusChange,
+        row_fields={"dossier": current},
+    )
     return current
 
 
@@ -293,6 +289,18 @@ def _decide(dossier: Dossier, *, document: Document, on: datetime.date, actor) -
             )
         dossier.outcome = Outcome.EXPANDED
     dossier.closed_on = on
+    # The decision ends the dossier: the move is checked by the one lifecycle and leaves its typed row.
+    DOSSIER_LIFECYCLE.check_move(Outcome.OPEN, dossier.outcome, field_name="step")
+    lifecycle.record(
+        DossierStatusChange,
+        {"dossier": dossier},
+        from_status=Outcome.OPEN,
+        to_status=dossier.outcome,
+        actor=actor,
+        effective_on=on,
+        reason=reason,
+        document=document,
+    )
 
 
 NEW_DOCUMENT_FIELDS = ("doc_type", "number", "issued_on", "issuer")

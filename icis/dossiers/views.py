@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from icis.core import lifecycle
 from icis.core.generic import ObjectActionView, ObjectFormView, ObjectListView
 from icis.core.views import id_or_none
 
@@ -170,6 +171,9 @@ class DossierDetailView(ObjectActionView):
             outcome_colours=OUTCOME_COLOURS,
             TIE=SelectionOutcome.TIE,
             scheme=selectors.scheme_in_force(self.object.opened_on),
+            status_changes=self.object.status_changes.select_related("document", "actor").order_by(
+                *lifecycle.NEWEST_FIRST
+            ),
         )
         return context
 

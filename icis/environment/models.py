@@ -706,3 +706,19 @@ class Violation(Versioned, TimeStamped):
     @property
     def status_colour(self) -> str:
         return VIOLATION_COLOURS[self.status]
+
+
+class ViolationStatusChange(StatusChangeBase):
+    """One step of a violation's lifecycle (opened, corrected, closed, reopened) with its date:
+    `choices.VIOLATION_LIFECYCLE`, `icis.core.lifecycle`."""
+
+    violation = models.ForeignKey(
+        Violation, verbose_name=_("violation"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=ViolationStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=ViolationStatus.choices)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("violation status change")
+        verbose_name_plural = _("violation status changes")

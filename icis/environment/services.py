@@ -48,6 +48,7 @@ from .models import (
     SampleValue,
     TenantConnection,
     Violation,
+    ViolationStatusChange,
     WastewaterPlant,
 )
 from .periods import periods_between
@@ -553,7 +554,7 @@ def _open_exceedances(sample: Sample, judgement: Judgement, catalogue: Catalogue
             detected_on=today,
             deadline=today + datetime.timedelta(days=settings.ICIS_VIOLATION_DEADLINE_DAYS),
         )
-        opened.append(_save(violation, actor))
+        opened.append(_opened(violation, actor))
     return opened
 
 
@@ -735,10 +736,35 @@ def violation_transition(
         current.corrected_on = None
     if note.strip():
         current.resolution = (current.resolution + "\n" if current.resolution else "") + f"{_fmt(on)}: {note.strip()}"
+    previous = current.status
     current.status = to_status
     current.version += 1
     current._change_reason = note
-    return _save(current, actor)
+    _save(current, actor)
+    lifecycle.record(
+        ViolationStatusChange,
+        {"violation": current},
+        from_status=previous,
+        to_status=to_status,
+        actor=actor,
+        effective_on=on,
+        reason=note.strip(),
+    )
+    return current
+
+
+def _opened(violation: Violation, actor) -> Violation:
+    """Save a violation just detected and write the first row of its lifecycle (open, on the day found)."""
+    _save(violation, actor)
+    lifecycle.register(
+        VIOLATION_LIFECYCLE,
+        violation.status,
+        actor=actor,
+        effective_on=violation.detected_on,
+        row_model=ViolationStatusChange,
+        row_fields={"violation": violation},
+    )
+    return violation
 
 
 def _status_on(plant_id: int, day: datetime.date) -> str | None:
@@ -803,7 +829,7 @@ def reports_check(*, actor, today: datetime.date | None = None, dry_run: bool = 
             )
             try:
                 with transaction.atomic():
-                    item["violation"] = _save(violation, actor)
+                    item["violation"] = _opened(violation, actor)
             except (IntegrityError, ValidationError):
                 if not Violation.objects.filter(requirement=requirement, period_start=start).exists():
                     raise

@@ -29,7 +29,7 @@ from icis.core.generic import ObjectActionView, ObjectDetailView, ScopedMixin
 
 from . import exports, imports
 from .filtersets import TenantProjectFilterSet
-from .models import TenantImport, TenantProject
+from .models import IMPORT_LIFECYCLE, TenantImport, TenantProject
 
 Status = TenantImport.Status
 IMPORT_PERMISSIONS = ("tenancy.add_tenant", "tenancy.add_tenantproject")
@@ -237,21 +237,21 @@ class ImportActionView(ImportMixin, ObjectActionView):
         if not self.scoped(Cluster.objects, "change").filter(pk=record.cluster_id).exists():
             raise Http404
         action, user = self.action, self.request.user
-        done = False
+        done, refusal = False, ""
         if action == "commit" and record.created_by_id == user.pk:
-            done = self._move(record, (Status.VALID,), Status.IMPORTING)
+            done, refusal = self._move(record, Status.IMPORTING)
             if done:
                 imports.start(record, commit=True)
         elif action == "check":
-            allowed = (Status.INVALID, Status.FAILED, *((record.status,) if is_stale(record) else ()))
-            done = self._move(record, allowed, Status.CHECKING)
+            done, refusal = self._move(record, Status.CHECKING, stale=is_stale(record))
             if done:
                 imports.start(record, commit=False)
         elif action == "discard":
-            done = self._move(record, (Status.VALID, Status.INVALID, Status.FAILED), Status.DISCARDED, content=b"")
+            done, refusal = self._move(record, Status.DISCARDED, content=b"")
         if not done:
             raise ValidationError(
-                _("This import is %(status)s; that cannot be done now.") % {"status": record.get_status_display()}
+                refusal
+                or _("This import is %(status)s; that cannot be done now.") % {"status": record.get_status_display()}
             )
         return record
 
@@ -259,12 +259,20 @@ class ImportActionView(ImportMixin, ObjectActionView):
         return reverse("tenancy:import_detail", kwargs={"pk": self.object.pk})
 
     @staticmethod
-    def _move(record, allowed, to, **extra) -> bool:
-        """Change the status only if it is still one of `allowed` (two clicks start one run)."""
-        moved = TenantImport.objects.filter(pk=record.pk, status__in=allowed).update(
+    def _move(record, to, *, stale=False, **extra) -> tuple[bool, str]:
+        """Move the run to `to` through IMPORT_LIFECYCLE, only from a state the machine allows (a stale run
+        counts as failed) and only if it is still there (two clicks start one run). On a refusal, the
+        lifecycle's one wording, from the status read now."""
+        sources = [state for state in Status.values if to in IMPORT_LIFECYCLE.allowed(state)]
+        if stale and to in IMPORT_LIFECYCLE.allowed(Status.FAILED):
+            sources.append(record.status)
+        moved = TenantImport.objects.filter(pk=record.pk, status__in=sources).update(
             status=to, progress=0, updated_at=timezone.now(), **extra
         )
-        return moved == 1
+        if moved:
+            return True, ""
+        record.refresh_from_db(fields=["status"])
+        return False, IMPORT_LIFECYCLE.refusal(record.status, to)
 
 
 class ImportErrorsCsvView(ImportMixin, View):

@@ -51,7 +51,7 @@ from icis.core.text import fold
 
 from . import services
 from .choices import ProjectStatus
-from .models import Tenant, TenantImport, TenantProject
+from .models import IMPORT_LIFECYCLE, Tenant, TenantImport, TenantProject
 
 logger = logging.getLogger(__name__)
 
@@ -719,6 +719,7 @@ def process(import_id: int, *, commit: bool, report=None, job: Job | None = None
 
 
 def _store(record: TenantImport, outcome: Outcome, status: str) -> None:
+    IMPORT_LIFECYCLE.check_move(record.status, status)
     record.status = status
     record.progress = 100
     record.errors, record.warnings = outcome.errors, outcome.warnings

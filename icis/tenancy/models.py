@@ -13,7 +13,7 @@ from icis.clusters.models import Cluster
 from icis.core import formats
 from icis.core.audit import history
 from icis.core.concurrency import Versioned
-from icis.core.lifecycle import StatusChangeBase
+from icis.core.lifecycle import Machine, StatusChangeBase
 from icis.core.models import TimeStamped
 from icis.core.scoping import LINK, ScopedQuerySet
 from icis.core.text import search_words
@@ -383,3 +383,23 @@ class TenantImport(TimeStamped):
             self.Status.IMPORTED: "success",
             self.Status.DISCARDED: "secondary",
         }.get(self.status, "info")
+
+
+# An import run moves through the one lifecycle (`icis.core.lifecycle`): checked, then imported or discarded;
+# a run that failed or found errors may be checked again. A stale run (its worker gone) counts as failed.
+_Run = TenantImport.Status
+IMPORT_LIFECYCLE = Machine(
+    name="tenant_import",
+    states=_Run,
+    moves={
+        _Run.CHECKING: (_Run.VALID, _Run.INVALID, _Run.FAILED),
+        _Run.VALID: (_Run.IMPORTING, _Run.DISCARDED),
+        _Run.INVALID: (_Run.CHECKING, _Run.DISCARDED),
+        _Run.FAILED: (_Run.CHECKING, _Run.DISCARDED),
+        _Run.IMPORTING: (_Run.IMPORTED, _Run.INVALID, _Run.FAILED),
+        _Run.IMPORTED: (),
+        _Run.DISCARDED: (),
+    },
+    to_field="status",
+    reason_required=False,
+)

@@ -8,9 +8,12 @@ from django.utils import translation
 from icis.clusters.choices import LIFECYCLE as CLUSTER
 from icis.construction.choices import OBSTACLE_LIFECYCLE, REPORT_LIFECYCLE
 from icis.core import lifecycle
+from icis.core.jobs import JOB_LIFECYCLE
+from icis.dossiers.choices import DOSSIER_LIFECYCLE
 from icis.environment.choices import PLANT_LIFECYCLE, VIOLATION_LIFECYCLE
 from icis.planning.choices import AMENDMENT_LIFECYCLE
 from icis.tenancy.choices import PROJECT_LIFECYCLE, SUBMISSION_LIFECYCLE
+from icis.tenancy.models import IMPORT_LIFECYCLE
 
 # (machine, current state, a refused move)
 REFUSED = [
@@ -24,6 +27,13 @@ REFUSED = [
     (SUBMISSION_LIFECYCLE, "accepted", "returned"),
     (REPORT_LIFECYCLE, "returned", "accepted"),
     (OBSTACLE_LIFECYCLE, "resolved", "escalated"),
+    (DOSSIER_LIFECYCLE, "withdrawn", "refused"),
+    (DOSSIER_LIFECYCLE, "established", "withdrawn"),
+    (VIOLATION_LIFECYCLE, "open", "open"),
+    (IMPORT_LIFECYCLE, "imported", "checking"),
+    (IMPORT_LIFECYCLE, "checking", "importing"),
+    (JOB_LIFECYCLE, "succeeded", "queued"),
+    (JOB_LIFECYCLE, "queued", "succeeded"),
 ]
 
 

@@ -169,6 +169,9 @@ def test_step_10_establishes_the_cluster_with_the_decisions_date(dossier, boss):
     change = StatusChange.objects.filter(cluster=dossier.cluster).first()
     assert change.to_status == ClusterStatus.ESTABLISHED and change.document == decision.document
     assert dossier.outcome == "established" and dossier.closed_on == STEP_DATES[10]
+    (ended,) = dossier.status_changes.all()
+    assert (ended.from_status, ended.to_status, ended.effective_on) == ("", "established", STEP_DATES[10])
+    assert ended.document == decision.document and ended.actor == boss
     # Step 11 still follows; nothing before it can be recorded except as an amendment.
     record(dossier, 11, STEP_DATES[11], boss)
     assert selectors.dossier_state(dossier).next is None
@@ -319,3 +322,56 @@ def test_every_step_keeps_its_history(dossier, boss):
     assert steps[1].history.first().history_user == boss
     dossier.refresh_from_db()
     assert dossier.version == 3
+
+
+# Closing: the one lifecycle ----------------------------------------------------------------------------
+
+
+def test_closing_writes_one_typed_row_and_an_ended_dossier_is_final(dossier, boss):
+    services.dossier_close(dossier=dossier, outcome="refused", on=D(2025, 1, 20), actor=boss, note="  no land  ")
+    dossier.refresh_from_db()
+    assert dossier.outcome == "refused" and dossier.closed_on == D(2025, 1, 20) and "no land" in dossier.note
+    (row,) = dossier.status_changes.all()
+    assert (row.from_status, row.to_status, row.effective_on, row.reason, row.actor) == (
+        "",
+        "refused",
+        D(2025, 1, 20),
+        "no land",
+        boss,
+    )
+    version = dossier.version
+    with pytest.raises(ValidationError) as again:
+        services.dossier_close(dossier=dossier, outcome="withdrawn", on=D(2025, 1, 21), actor=boss)
+    assert codes(again.value) == {"outcome": ["transition_not_allowed"]}
+    assert message(again.value) == "Cannot go from “Refused” to “Withdrawn”; allowed: none, “Refused” is final."
+    dossier.refresh_from_db()
+    assert dossier.version == version and dossier.status_changes.count() == 1
+
+
+def test_closing_dates_follow_the_lifecycle_rules_and_write_nothing(dossier, boss):
+    with pytest.raises(ValidationError) as early:
+        services.dossier_close(dossier=dossier, outcome="withdrawn", on=D(2025, 1, 1), actor=boss)
+    assert codes(early.value) == {"date": ["date_before_current"]}
+    assert message(early.value) == "The date 01/01/2025 is before the current status began (06/01/2025)."
+    with pytest.raises(ValidationError) as future:
+        services.dossier_close(dossier=dossier, outcome="withdrawn", on=D(2099, 1, 1), actor=boss)
+    assert codes(future.value) == {"date": ["future_date"]}
+    with pytest.raises(ValidationError) as decided:
+        services.dossier_close(dossier=dossier, outcome="established", on=D(2025, 1, 20), actor=boss)
+    assert codes(decided.value) == {"outcome": ["invalid"]}
+    dossier.refresh_from_db()
+    assert dossier.is_open and not dossier.status_changes.exists()
+
+
+def test_the_migration_gives_dossiers_already_ended_their_row(dossier, boss, cluster):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("icis.dossiers.migrations.0007_dossier_status_history")
+    steps = climb(dossier, boss, 10)
+    dossier.status_changes.all().delete()
+    migration.record_closed_dossiers(apps, None)
+    (row,) = dossier.status_changes.all()
+    assert (row.from_status, row.to_status, row.effective_on) == ("", "established", STEP_DATES[10])
+    assert row.document == steps[9].document and row.interface == "command"

@@ -199,7 +199,10 @@ def test_completing_and_closing_from_the_page(page, dossier, boss):
     assert closed.status_code == 302
     dossier.refresh_from_db()
     assert dossier.outcome == "withdrawn"
-    assert 'id="step-form"' not in page.get(url).content.decode()
+    html = page.get(url).content.decode()
+    assert 'id="step-form"' not in html
+    assert 'id="dossier-status-history"' in html and "20/03/2025" in html
+    assert dossier.status_changes.get().interface == "page"
 
 
 def test_the_administration_shows_the_calendar_and_dossiers_read_only(page, dossier, boss):

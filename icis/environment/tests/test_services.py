@@ -319,6 +319,20 @@ def test_a_violation_is_corrected_then_closed_and_a_closed_one_stays_closed(plan
     assert "fixed" in violation.resolution
     with pytest.raises(ValidationError, match="Cannot go from “Closed” to “Open”; allowed: none"):
         services.violation_transition(violation=violation, to_status="open", actor=boss)
+    rows = list(violation.status_changes.order_by("id").values_list("from_status", "to_status", "reason", "actor"))
+    assert rows == [
+        ("", "open", "", boss.pk),
+        ("open", "corrected", "fixed", boss.pk),
+        ("corrected", "closed", "", boss.pk),
+    ]
+    assert violation.status_changes.order_by("id").first().effective_on == violation.detected_on
+
+
+def test_a_missing_report_opens_with_its_first_row(quarterly):
+    call_command("environment_check_reports", "--date", "2025-05-01", stdout=StringIO())
+    violation = Violation.objects.get(kind=ViolationKind.REPORT_MISSING)
+    (row,) = violation.status_changes.all()
+    assert (row.from_status, row.to_status, row.effective_on) == ("", "open", violation.detected_on)
 
 
 # --- continuous monitoring import ----------------------------------------------------------------------------
@@ -423,3 +437,17 @@ def test_size_and_row_limits(plant, boss):
     rows = "date,parameter,value,unit\n" + "2026-03-01,COD,1,mg/l\n" * 3
     with pytest.raises(services.ImportRefused, match="more than 2 rows"):
         services.continuous_import(plant=plant, content=rows.encode(), actor=boss)
+
+
+def test_the_migration_gives_existing_violations_the_rows_their_dates_prove(plant, boss):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("icis.environment.migrations.0006_violation_status_history")
+    _, _, (violation,) = sample(plant, "2026-03-10", {"COD": 80})
+    violation = services.violation_transition(violation=violation, to_status="closed", actor=boss)
+    violation.status_changes.all().delete()
+    migration.record_violation_statuses(apps, None)
+    rows = list(violation.status_changes.order_by("id").values_list("from_status", "to_status", "effective_on"))
+    assert rows == [("", "open", violation.detected_on), ("open", "closed", violation.closed_on)]

@@ -2,6 +2,7 @@
 and write nothing, hostile files are refused before any parser sees them."""
 
 import datetime
+import html
 import io
 import zipfile
 from decimal import Decimal
@@ -234,8 +235,11 @@ def test_a_bad_file_reports_every_error_with_sheet_row_and_column_and_writes_not
     page = en.get(reverse("tenancy:import_detail", args=[record.pk])).content.decode()
     assert 'id="error-table"' in page and "is not a tax code" in page and 'id="commit-form"' not in page
     assert "9 rows read; 8 with problems." in page
-    # It cannot be committed, and the errors download as CSV.
-    en.post(reverse("tenancy:import_commit", args=[record.pk]))
+    # It cannot be committed (the lifecycle's one wording), and the errors download as CSV.
+    refused = en.post(reverse("tenancy:import_commit", args=[record.pk]), follow=True).content.decode()
+    assert "Cannot go from “Errors found” to “Importing”; allowed: “Checking” (checking), “Discarded” (discarded)." in (
+        html.unescape(refused)
+    )
     record.refresh_from_db()
     assert record.status == TenantImport.Status.INVALID and counts() == (0, 0)
     csv_text = en.get(reverse("tenancy:import_errors", args=[record.pk])).content.decode("utf-8-sig")
