@@ -82,7 +82,7 @@ def test_a_refused_move_is_a_message_and_changes_nothing(en, cluster):
     response = en.post(reverse("tenancy:import_commit", args=[record.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("tenancy:import_detail", args=[record.pk])
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "This import is Discarded; that cannot be done now."
+        "Cannot go from “Discarded” to “Importing”; allowed: none, “Discarded” is final."
     ]
     record.refresh_from_db()
     assert record.status == TenantImport.Status.DISCARDED
