@@ -24,15 +24,17 @@ class ClusterGeoJSONView(APIView):
         parameters=[
             OpenApiParameter(name, str, description=str(f.label)) for name, f in ClusterFilterSet.base_filters.items()
         ],
-        responses=inline_serializer(
-            "ClusterFeatureCollection",
-            {
-                "type": serializers.CharField(),
-                "features": serializers.ListField(child=serializers.DictField()),
-                "unplaced": serializers.ListField(child=serializers.DictField()),
-                "as_of": serializers.DateField(),
-            },
-        ),
+        responses={
+            (200, "application/geo+json"): inline_serializer(
+                "ClusterFeatureCollection",
+                {
+                    "type": serializers.CharField(),
+                    "features": serializers.ListField(child=serializers.DictField()),
+                    "unplaced": serializers.ListField(child=serializers.DictField()),
+                    "as_of": serializers.DateField(),
+                },
+            )
+        },
     )
     def get(self, request):
         clusters = cluster_selectors.cluster_list().restrict(request.user)

@@ -106,7 +106,11 @@ PATH_MODELS = {
     "submissions": "tenancy.Submission",
     "tenant-projects": "tenancy.TenantProject",
     "tenants": "tenancy.Tenant",
+    "organisations": "accounts.Organisation",
 }
+
+# Administrative units are named by their GSO code (loaded by migrate: the whole country).
+PATH_CODES = {"communes": "10273", "provinces": "01"}
 
 # Required query parameters without a list of choices: a real value for each.
 REQUIRED_QUERY = {"commune": "10273", "period": "2025-H1", "start": "2026-12-29", "days": 5}
@@ -120,6 +124,9 @@ def _path_parameters(path: str, objects: dict) -> dict:
         if not segment.startswith("{"):
             continue
         name = segment.strip("{}")
+        if name == "code" and segments[index - 1] in PATH_CODES:  # administrative units, by GSO code
+            values[name] = PATH_CODES[segments[index - 1]]
+            continue
         key = segments[index - 1] if name == "id" else name
         assert key in PATH_MODELS, f"{path}: which model does {{{name}}} name? Add it to PATH_MODELS."
         values[name] = objects[apps.get_model(PATH_MODELS[key])].pk
