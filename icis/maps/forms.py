@@ -1,23 +1,24 @@
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from icis.clusters.models import boundary_problem
+from icis.core import formats
 
 
 def _coordinate(value: str, field: str, low: int, high: int) -> Decimal | None:
-    text = (value or "").strip().replace(",", ".")
-    if not text:
-        return None
+    """A coordinate read as people type numbers (core.formats: a decimal comma or point)."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        number = formats.parse_decimal(value)
+    except formats.NotANumber:
         raise forms.ValidationError(
             _("%(field)s: “%(value)s” is not a number.") % {"field": field, "value": value}
         ) from None
-    if not number.is_finite() or not low <= number <= high:
+    if number is None:
+        return None
+    if not low <= number <= high:
         raise forms.ValidationError(
             _("%(field)s must lie between %(low)s and %(high)s.") % {"field": field, "low": low, "high": high}
         )
