@@ -86,7 +86,7 @@ class OrganisationListView(ObjectListView):
     permission_required = "accounts.view_organisation"
 
     def get_base_queryset(self):
-        return _with_counts(Organisation.objects.all())
+        return _with_counts(Organisation.objects.all()).order_by("name", "pk")
 
 
 class OrganisationDetailView(ObjectDetailView):
