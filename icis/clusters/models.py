@@ -145,6 +145,12 @@ class Cluster(Versioned, TimeStamped):
         default=False,
         help_text=_("Circular 14 indicator 15.2."),
     )
+    industrial_park_name = models.CharField(
+        _("industrial park it became"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a cluster converted into an industrial park: the park's name."),
+    )
     needs_verification = models.BooleanField(_("needs verification"), default=False)
     verification_note = models.CharField(_("what to verify"), max_length=500, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
@@ -225,12 +231,22 @@ class ClusterCommune(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="commune_links")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="cluster_links")
     basis = models.CharField(_("basis"), max_length=12, choices=CommuneBasis.choices, default=CommuneBasis.STATED)
+    is_lead = models.BooleanField(
+        _("lead commune"),
+        default=False,
+        help_text=_("The commune that reports a cluster straddling several communes (counted once, there)."),
+    )
 
     history = history()
 
     class Meta:
         ordering = ["commune__name"]
-        constraints = [models.UniqueConstraint(fields=["cluster", "commune"], name="clusters_commune_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "commune"], name="clusters_commune_once"),
+            models.UniqueConstraint(
+                fields=["cluster"], condition=models.Q(is_lead=True), name="clusters_one_lead_commune"
+            ),
+        ]
         verbose_name = _("cluster commune")
         verbose_name_plural = _("cluster communes")
 

@@ -11,6 +11,21 @@ class AreaSourceKind(models.TextChoices):
     REPORT = "report", _("Report")
 
 
+class PlanGroup(models.TextChoices):
+    """How a plan version treats a cluster compared with the version it amends."""
+
+    KEPT = "kept", _("Kept")
+    AREA_CHANGED = "area_changed", _("Area changed")
+    WITHDRAWN = "withdrawn", _("Withdrawn from the plan")
+    ADDED = "added", _("Added")
+    BROUGHT_FORWARD = "brought_forward", _("Brought forward from after the horizon")
+    DEFERRED = "deferred", _("Deferred beyond the horizon")
+
+
+# Entries of these groups are shown with the version but never counted in its totals.
+NOT_COUNTED_GROUPS = (PlanGroup.WITHDRAWN, PlanGroup.DEFERRED)
+
+
 class AmendmentStatus(models.TextChoices):
     DRAFTED = "drafted", _("Drafted by the commune")
     SUBMITTED = "submitted", _("Submitted to DoIT")

@@ -19,7 +19,7 @@ from icis.core.scoping import ScopedQuerySet
 from icis.documents.models import Document, Source
 from icis.geo.models import Province
 
-from .choices import AmendmentStatus, AreaSourceKind, TaskStatus
+from .choices import AmendmentStatus, AreaSourceKind, PlanGroup, TaskStatus
 
 
 class DevelopmentPlan(Versioned, TimeStamped):
@@ -31,6 +31,7 @@ class DevelopmentPlan(Versioned, TimeStamped):
         Document, verbose_name=_("approving document"), on_delete=models.PROTECT, null=True, blank=True
     )
     horizon_year = models.PositiveSmallIntegerField(_("horizon year"))
+    vision_year = models.PositiveSmallIntegerField(_("vision year"), null=True, blank=True)
     cluster_count = models.PositiveIntegerField(_("clusters in the plan"))
     area_ha = models.DecimalField(_("planned area (ha)"), max_digits=10, decimal_places=2)
     is_current = models.BooleanField(_("current version"), default=True)
@@ -77,6 +78,9 @@ class PlanEntry(models.Model):
     phase = models.CharField(_("phase"), max_length=40, blank=True, help_text=_("e.g. to 2020, 2021–2030"))
     sectors = models.CharField(_("sectors"), max_length=300, blank=True)
     is_expansion = models.BooleanField(_("expansion of an existing cluster"), default=False)
+    group = models.CharField(
+        _("group in this version"), max_length=20, choices=PlanGroup.choices, default=PlanGroup.KEPT
+    )
 
     history = history()
 
