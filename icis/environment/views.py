@@ -331,6 +331,7 @@ class ViolationDetailView(ObjectActionView):
         return {
             **super().get_context_data(**kwargs),
             "today": timezone.localdate(),
+            "status_changes": self.object.status_changes.select_related("document", "actor"),
             "can_change": self.request.user.has_perm("environment.change_violation")
             and bool(VIOLATION_TRANSITIONS.get(self.object.status)),
         }

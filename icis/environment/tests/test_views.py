@@ -103,6 +103,8 @@ def test_a_violation_is_closed_on_its_page(page, plant):
     assert page.post(url, {"to": "closed", "date": today, "note": "re-sampled"}).status_code == 302
     violation.refresh_from_db()
     assert violation.status == "closed" and "re-sampled" in violation.resolution
+    timeline = page.get(url).content.decode().split('id="violation-timeline"')[1].split("</ol>")[0]
+    assert today in timeline and "re-sampled" in timeline  # the typed status rows, newest first
 
 
 def test_the_regulation_page_shows_the_loaded_table(page):
