@@ -229,3 +229,17 @@ def test_import_cell_refuses_letters(typed):
     with pytest.raises(cells.CellError) as refused:
         cells.parse_decimal(typed)
     assert typed in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_the_administration_reads_the_decimal_comma_too(rf, admin_user):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    form_class = admin.site._registry[Cluster].get_form(request)
+    assert isinstance(form_class.base_fields["area_ha"], fields.DecimalField)
+    field = form_class.base_fields["area_ha"]
+    assert field.clean("37,78") == Decimal("37.78")
+    with pytest.raises(forms.ValidationError):
+        field.clean("abc")
