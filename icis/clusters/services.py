@@ -135,6 +135,30 @@ def _set_communes(cluster: Cluster, communes: Iterable[Commune], basis: str) -> 
     return changed
 
 
+def check_communes_in_province(province, communes: Iterable[Commune]) -> None:
+    """A cluster lies in communes of its own province: a commune of another province is refused on the
+    communes field, each named with its province (page, API, import and command alike)."""
+    if province is None:
+        return
+    code = getattr(province, "pk", province)
+    strays = [c for c in communes if c.province_id != code]
+    if not strays:
+        return
+    name = province.name if hasattr(province, "name") else code
+    raise ValidationError(
+        {
+            "communes": ValidationError(
+                _("Not communes of %(province)s, the cluster's province: %(names)s.")
+                % {
+                    "province": name,
+                    "names": ", ".join(f"{c.name} ({c.code}, {c.province.name})" for c in strays),
+                },
+                code="commune_outside_province",
+            )
+        }
+    )
+
+
 def _set_links(manager, wanted: Iterable) -> bool:
     """Set a many-to-many link only if it differs, so an unchanged form writes no history."""
     wanted_ids = {obj.pk for obj in wanted}
@@ -175,6 +199,7 @@ def cluster_create(
     cluster.is_synthetic = is_synthetic
     cluster.full_clean()
     communes = list(communes)
+    check_communes_in_province(cluster.province, communes)
     _check_plausible(cluster, communes, confirmed=confirmed)
     cluster._history_user = actor
     cluster.save()
@@ -220,6 +245,17 @@ def cluster_update(
     changed = apply_changes(current, data)
     if "investor" in changed:
         check_investor_kind(current.investor)
+    if communes is not None or "province" in changed:
+        communes = list(communes) if communes is not None else None
+        # A new province is checked against the links the edit keeps too: all of them, or the suggested
+        # ones when the stated communes are given anew (see _set_communes).
+        kept = []
+        if "province" in changed:
+            links = current.commune_links.select_related("commune__province")
+            if communes is not None:
+                links = links.exclude(basis=CommuneBasis.STATED)
+            kept = [link.commune for link in links]
+        check_communes_in_province(current.province, (communes or []) + kept)
     if PLAUSIBILITY_FIELDS & set(changed) or communes is not None:
         wanted = list(communes) if communes is not None else None
         _check_plausible(current, wanted, confirmed=confirmed or not (PLAUSIBILITY_FIELDS & set(changed)))

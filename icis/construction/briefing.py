@@ -268,8 +268,13 @@ def briefing_content(clusters, *, user) -> dict:
         ),
         "clusters": [cluster_briefing(c, user=user, today=today, records=records[c.pk]) for c in clusters],
         "recipients_heading": RECIPIENTS_HEADING,
-        "recipients": [_("People's Committee (to report);"), _("Archive.")],
-        "signer_title": SIGNER_TITLE,
+        # Sent to the province's People's Committee, signed as the province's settings say (blank: "GIÁM ĐỐC").
+        "recipients": [
+            _("%(committee)s (to report);") % {"committee": f"Ủy ban nhân dân {chosen.province.name}"},
+            _("Archive."),
+        ],
+        "signer_title": chosen.signer_title.strip().upper() or SIGNER_TITLE,
+        "signer_name": chosen.signer_name.strip(),
         "generated": _("Drafted by ICIS from the records as of %(date)s; figures from accepted reports only.")
         % {"date": _fmt(today)},
         "font_stack": FONT_STACK,
@@ -367,6 +372,10 @@ def docx_bytes(content: dict) -> bytes:
     for line in content["recipients"]:
         paragraph(left, f"- {line}", size=11)
     paragraph(right, content["signer_title"], bold=True, size=14, align=center)
+    if content["signer_name"]:
+        for _space in range(4):  # room for the signature and the seal
+            paragraph(right, "", size=14)
+        paragraph(right, content["signer_name"], bold=True, size=14, align=center)
     paragraph(document, "")
     paragraph(document, content["generated"], italic=True, size=10)
     buffer = io.BytesIO()

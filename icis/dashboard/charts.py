@@ -62,8 +62,13 @@ class Chart:
         return header, rows
 
 
-def status_chart(user, day):
-    summary = registry_summary(user=user, as_of=day)
+def _clusters(user, province_code):
+    clusters = Cluster.objects.restrict(user)
+    return clusters.filter(province_id=province_code) if province_code else clusters
+
+
+def status_chart(user, day, province_code=None):
+    summary = registry_summary(user=user, as_of=day, province_code=province_code)
     statuses = list(summary["by_status"])
     return Chart(
         "status",
@@ -82,9 +87,12 @@ def status_chart(user, day):
     )
 
 
-def targets_chart(user, day):
-    plan = AnnualPlan.objects.filter(year__lte=day.year).prefetch_related("targets").order_by("-year").first()
-    rows = plan_progress(plan, as_of=day, clusters=Cluster.objects.restrict(user)) if plan else []
+def targets_chart(user, day, province_code=None):
+    plans = AnnualPlan.objects.filter(year__lte=day.year)
+    if province_code:
+        plans = plans.filter(province_id=province_code)
+    plan = plans.prefetch_related("targets").order_by("-year").first()
+    rows = plan_progress(plan, as_of=day, clusters=_clusters(user, province_code)) if plan else []
     rows = [r for r in rows if r.get("actual") is not None]
     labels = [r["target"].label if len(r["target"].label) <= 60 else r["target"].label[:59] + "…" for r in rows]
     return Chart(
@@ -113,8 +121,8 @@ def _quarter_ends(day: datetime.date, count: int = 8) -> list[datetime.date]:
     return [*sorted(ends), day]
 
 
-def occupancy_chart(user, day):
-    clusters = Cluster.objects.restrict(user)
+def occupancy_chart(user, day, province_code=None):
+    clusters = _clusters(user, province_code)
     days = _quarter_ends(day)
     values = []
     for d in days:
@@ -131,8 +139,8 @@ def occupancy_chart(user, day):
     )
 
 
-def construction_chart(user, day):
-    counts = construction_summary(as_of=day, clusters=Cluster.objects.restrict(user))
+def construction_chart(user, day, province_code=None):
+    counts = construction_summary(as_of=day, clusters=_clusters(user, province_code))
     labels = {
         "established": _("Established"),
         "under_construction": _("Construction begun"),
@@ -153,8 +161,8 @@ def construction_chart(user, day):
     )
 
 
-def compliance_chart(user, day):
-    counts = summary_counts(environment_overview(user=user, as_of=day))
+def compliance_chart(user, day, province_code=None):
+    counts = summary_counts(environment_overview(user=user, as_of=day, province_code=province_code))
     rows = [
         ("clusters_operating", _("Operating clusters"), "#198754"),
         ("clusters_operating_without_plant", _("Operating without a wastewater plant"), "#fd7e14"),
@@ -191,5 +199,7 @@ CHARTS = {
 }
 
 
-def chart(name: str, user, day: datetime.date) -> Chart:
-    return CHARTS[name](user, day)
+def chart(name: str, user, day: datetime.date, province_code: str | None = None) -> Chart:
+    """One chart over the clusters `user` reaches in `province_code` (None: every province they reach,
+    the national roll-up), as the dashboard around it (the province switch of a national user)."""
+    return CHARTS[name](user, day, province_code)

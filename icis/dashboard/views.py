@@ -38,7 +38,8 @@ class DashboardView(ScopedPageView):
 
 class ChartDataView(LoginRequiredMixin, View):
     """One chart's data: JSON for the page (Chart.js), or `?format=xlsx` for the figures behind it;
-    `?as_of=dd/mm/yyyy` (or YYYY-MM-DD) for a past day."""
+    `?as_of=dd/mm/yyyy` (or YYYY-MM-DD) for a past day. The province is the page's: `?province=`, or a
+    national user's switch (the session), else the roll-up (icis.geo.selection.page_province)."""
 
     def get(self, request, name):
         if name not in CHARTS:
@@ -48,7 +49,7 @@ class ChartDataView(LoginRequiredMixin, View):
             return JsonResponse(
                 {"detail": error, "errors": [{"field": "as_of", "code": "invalid", "message": error}]}, status=400
             )
-        data = chart(name, request.user, day)
+        data = chart(name, request.user, day, page_province(request))
         if request.GET.get("format") == "xlsx":
             header, rows = data.table()
             response = HttpResponse(xlsx_bytes(header, rows), content_type=XLSX_TYPE)

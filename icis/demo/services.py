@@ -18,7 +18,7 @@ from icis.accounts.models import Organisation, OrganisationKind, Scope
 from icis.clusters import selectors as cluster_selectors
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus, CommuneBasis
-from icis.clusters.models import Cluster, Sector
+from icis.clusters.models import Cluster, ClusterExpansion, Sector
 from icis.core import channel
 from icis.core.audit import acting
 from icis.documents.models import Document, DocumentType, Source
@@ -67,6 +67,7 @@ CSV_STATUS = {
 }
 ESTABLISHED_YEAR = re.compile(r"Established (\d{4})")
 OLD_COMMUNES_STATED = re.compile(r"in ([\wÀ-ỹ ]+?) and ([\wÀ-ỹ ]+?) communes")
+OLD_COMMUNE_STATED = re.compile(r"\bin ([\wÀ-ỹ ]+?) commune\b")
 
 
 DEMO_PASSWORD = "demo"
@@ -123,17 +124,34 @@ def _source(obj, *, title="", url="", published_on=None, note="", document=None)
 
 
 def _cite(obj, source_field: str, note: str):
-    for part in (p.strip() for p in source_field.split(";") if p.strip()):
+    for part in _source_parts(source_field):
         seed = SEEDS.get(part)
         if seed:
             _source(obj, title=seed["title"], published_on=seed["published_on"], note=note)
+        elif part.startswith(("http://", "https://")):
+            # "https://… (what it is)": the address as the link, the words after it as the title.
+            url, _space, rest = part.partition(" ")
+            _source(obj, title=rest.strip(" ()") or url, url=url, note=note)
         else:
             _source(obj, title=part, note=note)
 
 
+def _source_parts(source_field: str) -> list[str]:
+    """The sources of one CSV row, separated by ";" outside brackets ("… (Japanese; end-2019 data)" is one)."""
+    parts, depth, current = [], 0, ""
+    for char in source_field:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
 def _source_names(source_field: str) -> str:
-    parts = (p.strip() for p in source_field.split(";") if p.strip())
-    return "; ".join(SEEDS[p]["title"] if p in SEEDS else p for p in parts)
+    return "; ".join(SEEDS[p]["title"] if p in SEEDS else p for p in _source_parts(source_field))
 
 
 def _document(*, number, year, doc_type, summary, issued_on=None):
@@ -334,12 +352,42 @@ def _load_plan(province, actor):
     return plan
 
 
+# Seed 000: "construction began on four industrial clusters … raising the total now under construction to 24
+# out of the 43 established in the 2018 - 2020 period": these four were established before H1 2024, on a
+# date the seed does not give.
+H1_2024_STARTS = ("Dong Phu Yen", "Tam Hiep", "Lien Hiep", "Xa Cau")
+SEED_000 = "000_c069ef9763551caf.txt"
+EXPANSION_SUFFIX = " mở rộng"
+PHASE = re.compile(r"\s*\(?giai đoạn \d+\)?$")
+
+
+def _rows() -> list[dict]:
+    return list(csv.DictReader((DATA_DIR / "hanoi-clusters-public-facts.csv").open(encoding="utf-8")))
+
+
+def _expansion_parent(row: dict, rows: list[dict]) -> dict | None:
+    """The row a "<name> mở rộng" row enlarges (same name and district), if the file holds it."""
+    if not row["name_vi"].endswith(EXPANSION_SUFFIX):
+        return None
+    base = row["name_vi"].removesuffix(EXPANSION_SUFFIX)
+    return next(
+        (r for r in rows if r["name_vi"] == base and r["legacy_district_vi"] == row["legacy_district_vi"]), None
+    )
+
+
+def _code(index: int) -> str:
+    """A row's code is its place in the file (HN-001 is row 1): stable, so loading twice adds nothing."""
+    return f"HN-{index:03d}"
+
+
 def _load_clusters(province, actor) -> int:
-    rows = list(csv.DictReader((DATA_DIR / "hanoi-clusters-public-facts.csv").open(encoding="utf-8")))
+    rows = _rows()
     t_and_t, _ = Organisation.objects.get_or_create(name=T_AND_T, defaults={"kind": OrganisationKind.INVESTOR})
     created = 0
     for index, row in enumerate(rows, start=1):
-        code = f"HN-{index:03d}"
+        if _expansion_parent(row, rows) is not None:
+            continue  # loaded by _load_expansions once its cluster exists
+        code = _code(index)
         if Cluster.objects.filter(code=code).exists():
             continue
         district = _legacy_district(row["legacy_district_vi"])
@@ -349,10 +397,12 @@ def _load_clusters(province, actor) -> int:
         to_verify = []
         if status == ClusterStatus.PLANNED:
             to_verify.append("Status not stated by the source; assumed planned.")
+        if not row["legacy_district_vi"]:
+            to_verify.append("District not stated by the source.")
         if "approximate" in fact:
             to_verify.append("Area approximate in the source.")
         legacy_communes, communes, basis = [], [], CommuneBasis.STATED
-        stated = OLD_COMMUNES_STATED.search(fact)
+        stated = OLD_COMMUNES_STATED.search(fact) or OLD_COMMUNE_STATED.search(fact)
         if stated and district:
             legacy_communes = list(
                 LegacyCommune.objects.filter(district=district, name__in=[f"Xã {n}" for n in stated.groups()])
@@ -362,7 +412,7 @@ def _load_clusters(province, actor) -> int:
                 communes = list(successors)
         if not communes and district:
             suggestion = cluster_selectors.name_commune_suggestion(
-                name=row["name_vi"], legacy_district_code=district.code
+                name=PHASE.sub("", row["name_vi"]), legacy_district_code=district.code
             )
             if suggestion:
                 communes, basis = [suggestion], CommuneBasis.SUGGESTED
@@ -371,13 +421,20 @@ def _load_clusters(province, actor) -> int:
                 )
         established = ESTABLISHED_YEAR.search(fact)
         first_status, first_date = status, as_of
+        first_reason = reason = f"{fact} (source: {_source_names(row['source'])})"
         if established and status != ClusterStatus.ESTABLISHED:
             first_status, first_date = (
                 ClusterStatus.ESTABLISHED,
                 datetime.date(int(established.group(1)), 12, 31),
             )
-        reason = f"{fact} (source: {_source_names(row['source'])})"
-        if first_date is None:
+        elif row["name_ascii"] in H1_2024_STARTS and SEED_000 in row["source"]:
+            first_status, first_date = ClusterStatus.ESTABLISHED, None
+            first_reason = (
+                "Established in 2018–2020, date not given: seed 000 counts it among the 43 clusters established "
+                f"in that period (source: {_source_names(SEED_000)})"
+            )
+            to_verify.append("Establishment date not given by the source.")
+        if as_of is None:
             to_verify.append("No source dates this status.")
         cluster = cluster_services.cluster_create(
             data={
@@ -396,7 +453,7 @@ def _load_clusters(province, actor) -> int:
             actor=actor,
             status=first_status,
             status_date=first_date,
-            reason=reason,
+            reason=first_reason,
             communes=communes,
             commune_basis=basis,
             legacy_communes=legacy_communes,
@@ -406,6 +463,35 @@ def _load_clusters(province, actor) -> int:
                 cluster=cluster, to_status=status, effective_on=as_of, reason=reason, actor=actor
             )
         _cite(cluster, row["source"], fact)
+        created += 1
+    return created
+
+
+def _load_expansions(actor) -> int:
+    """A "<name> mở rộng" row is an enlargement of the cluster <name>, on its own timeline: a
+    ClusterExpansion of that cluster, not a second cluster. Its status is registered undated where the
+    source gives no date."""
+    rows = _rows()
+    created = 0
+    for index, row in enumerate(rows, start=1):
+        parent_row = _expansion_parent(row, rows)
+        if parent_row is None:
+            continue
+        parent = Cluster.objects.get(code=_code(rows.index(parent_row) + 1))
+        as_of = datetime.date.fromisoformat(row["status_as_of"]) if row["status_as_of"] else None
+        undated = "" if as_of else " (No source dates this status.)"
+        notes = f"{row['name_vi']} ({_code(index)}): {row['fact']}{undated}"
+        if parent.expansions.filter(notes=notes).exists():
+            continue
+        expansion = cluster_services.expansion_create(
+            cluster=parent,
+            data={"added_area_ha": Decimal(row["area_ha"]), "notes": notes},
+            actor=actor,
+            status=CSV_STATUS[row["last_known_status"]],
+            status_date=as_of,
+            reason=f"{row['fact']} (source: {_source_names(row['source'])})",
+        )
+        _cite(expansion, row["source"], row["fact"])
         created += 1
     return created
 
@@ -422,12 +508,15 @@ def demo_load() -> dict:
         _load_plan(province, actor)
         _load_province_settings(province)
         created = _load_clusters(province, actor)
+        expansions = _load_expansions(actor)
         _load_annual_plans(province)
         _load_amendment_2024()
         _demo_accounts()
     return {
         "communes": units["communes"],
         "clusters_created": created,
+        "expansions_created": expansions,
+        "expansions": ClusterExpansion.objects.count(),
         "clusters": Cluster.objects.count(),
         "province": settings.ICIS_PROVINCE_CODE,
     }

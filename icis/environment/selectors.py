@@ -249,22 +249,29 @@ def unconnected_operating_tenants(user, day: datetime.date) -> QuerySet[TenantPr
     )
 
 
-def environment_overview(*, user, as_of: datetime.date | None = None) -> dict:
-    """Everything the board and the summary API show for `as_of` (default today), within the user's scope."""
+def environment_overview(*, user, as_of: datetime.date | None = None, province_code: str | None = None) -> dict:
+    """Everything the board and the summary API show for `as_of` (default today), within the user's scope;
+    `province_code` narrows it to one province's clusters, their plants and the plants' violations."""
     day = as_of or timezone.localdate()
     catalogue = Catalogue.load()
     plants = WastewaterPlant.objects.restrict(user)
+    clusters = Cluster.objects.restrict(user)
+    violations = Violation.objects.restrict(user)
+    if province_code:
+        clusters = clusters.filter(province_id=province_code)
+        plants = plants.filter(
+            pk__in=PlantCluster.objects.filter(cluster__province_id=province_code).values("plant_id")
+        )
+        violations = violations.filter(plant__in=plants)
     standings = plant_standings(plants, day, catalogue)
-    rows = cluster_rows(
-        Cluster.objects.restrict(user), plants, day, catalogue, current=as_of is None, standings=standings
-    )
+    rows = cluster_rows(clusters, plants, day, catalogue, current=as_of is None, standings=standings)
     # each province's own rule (geo.ProvinceSettings.new_clusters_since; none set: no such rule there)
     since_by_province = dict(
         ProvinceSettings.objects.filter(new_clusters_since__isnull=False).values_list(
             "province_id", "new_clusters_since"
         )
     )
-    since = since_by_province.get(home_province_code(user)) if since_by_province else None
+    since = since_by_province.get(province_code or home_province_code(user)) if since_by_province else None
     operating = [r for r in rows if r.status == ClusterStatus.OPERATING]
     new = [
         r
@@ -274,7 +281,7 @@ def environment_overview(*, user, as_of: datetime.date | None = None) -> dict:
         and since_by_province[r.cluster.province_id] <= r.established_on <= day
         and r.status in ESTABLISHED_STATES
     ]
-    violations = _violations_open_on(Violation.objects.restrict(user), day)
+    violations = _violations_open_on(violations, day)
     regulation = catalogue.regulation_for(WastewaterPlant(commissioned_on=None), day)
     return {
         "as_of": day,

@@ -55,9 +55,11 @@ def header_lines(report: AreaReport) -> dict:
             "từ phương án phát triển cụm công nghiệp, sổ đăng ký cụm công nghiệp, các mốc xây dựng, dự án đầu tư "
             "trong cụm, sổ trạm xử lý nước thải và các Biểu 01, 02 đã được chấp nhận."
         ),
-        "place_date": text.place_date,
-        "signer": text.signer,
+        # The province's settings fill in the place and the signer (Biểu 04); blank, the form's own wording.
+        "place_date": text.place_date.replace("...", report.place, 1) if report.place else text.place_date,
+        "signer": report.signer_title.upper() if report.signer_title else text.signer,
         "signer_hint": text.signer_hint,
+        "signer_name": report.signer_name,
         "footnote": text.footnote,
         "columns": [
             {"vi": vi, "en": en, "css": css}
@@ -179,6 +181,9 @@ def xlsx_bytes(report: AreaReport) -> bytes:
     _merged(ws, row, 3, 5, lines["signer"], bold=True, align="center")
     row += 1
     _merged(ws, row, 3, 5, lines["signer_hint"], italic=True, size=10, align="center")
+    if lines["signer_name"]:
+        row += 4  # room for the signature and the seal
+        _merged(ws, row, 3, 5, safe_cell(lines["signer_name"]), bold=True, align="center")
     if lines["footnote"]:
         row += 4
         _merged(ws, row, 1, 5, lines["footnote"], italic=True, size=10)

@@ -84,6 +84,10 @@ class AreaReport:
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (Vietnamese, English)
     commune: Commune | None = None
     generated_on: datetime.date = field(default_factory=timezone.localdate)
+    # Who signs, from the province's settings (Biểu 04 only; blank: the signed form's own wording).
+    signer_title: str = ""
+    signer_name: str = ""
+    place: str = ""
 
     @property
     def text(self) -> catalogue.FormText:
@@ -644,6 +648,16 @@ def parties(form: str, province: Province, commune: Commune | None = None) -> tu
     )
 
 
+def signature(form: str, province: Province) -> tuple[str, str, str]:
+    """Biểu 04's signer title, signer name and the place before the date, from the province's settings
+    (geo.ProvinceSettings; blank: the form's own wording). Biểu 03 is signed for the commune People's
+    Committee ("TM. ỦY BAN NHÂN DÂN"), not by the province's signer: nothing to fill in."""
+    if form != "04":
+        return "", "", ""
+    chosen = province_settings(province)
+    return chosen.signer_title.strip(), chosen.signer_name.strip(), chosen.place
+
+
 def area_report(
     *, form: str, period: periods.Period, user, commune: Commune | None = None, province_code: str | None = None
 ) -> AreaReport:
@@ -675,6 +689,7 @@ def area_report(
             )
     indicators, more = _compute(form=form, period=period, clusters=clusters, plan=plan, plants=plants)
     sender, recipients = parties(form, province, commune if form == "03" else None)
+    signer_title, signer_name, place = signature(form, province)
     return AreaReport(
         form=form,
         period=period,
@@ -684,6 +699,9 @@ def area_report(
         indicators=indicators,
         remarks=remarks + more,
         commune=commune if form == "03" else None,
+        signer_title=signer_title,
+        signer_name=signer_name,
+        place=place,
     )
 
 

@@ -187,3 +187,24 @@ def test_bad_visit_ids_are_refused_with_a_message_not_a_server_error(page, site)
     response = page.post(form_url, {"visited_on": "05/01/2026", "findings": "…", "planned_visit": "x"})
     assert response.status_code == 200 and response.context["form"].errors["planned_visit"]
     assert not VisitRecord.objects.exists()
+
+
+def test_briefing_prints_the_recipient_and_signer_from_the_provinces_settings(page, site):
+    from icis.geo.models import ProvinceSettings
+
+    html = page.get("/construction/briefing/", {"cluster": site.pk}).content.decode()
+    assert 'id="briefing-signer">GIÁM ĐỐC<' in html and "briefing-signer-name" not in html
+    # "(to report)" is "(để báo cáo)" once the catalogue holds it (locale/pending/demo.json)
+    assert "- Ủy ban nhân dân Thành phố Hà Nội (" in html
+    ProvinceSettings.objects.filter(province_id="01").update(signer_title="Phó Giám đốc", signer_name="Nguyễn Văn Thử")
+    html = page.get("/construction/briefing/", {"cluster": site.pk}).content.decode()
+    assert 'id="briefing-signer">PHÓ GIÁM ĐỐC<' in html
+    assert 'id="briefing-signer-name">Nguyễn Văn Thử<' in html
+    import io
+
+    from docx import Document
+
+    docx = page.get("/construction/briefing/", {"cluster": site.pk, "format": "docx"})
+    cells = Document(io.BytesIO(docx.content)).tables[-1].rows[0].cells
+    assert "PHÓ GIÁM ĐỐC" in cells[1].text and "Nguyễn Văn Thử" in cells[1].text
+    assert "Ủy ban nhân dân Thành phố Hà Nội (" in cells[0].text

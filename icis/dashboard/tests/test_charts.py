@@ -9,6 +9,7 @@ from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
 from icis.dashboard.charts import CHARTS
 from icis.geo.models import Commune
+from icis.geo.tests.test_provinces import two  # noqa: F401  (the two-province fixture)
 from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,32 @@ def test_unknown_chart_is_404_and_anonymous_is_sent_to_login(page, hanoi):
 def test_the_dashboard_shows_the_charts(page, hanoi):
     html = page.get("/").content.decode()
     assert 'id="chart-status"' in html and "chartjs/chart.umd.min.js" in html and "format=xlsx" in html
+
+
+def _total(data) -> int:
+    return int(sum(data["datasets"][0]["data"]))
+
+
+def test_charts_follow_the_national_roles_province_switch(two):  # noqa: F811  (the imported fixture)
+    """The charts show the dashboard's province: a national user's switch (kept in the session) or
+    `?province=`; without a choice, the roll-up. A provincial user asking for another province: 404."""
+    from django.test import Client
+
+    page = Client()
+    page.force_login(two["moit"])
+    assert _total(page.get("/dashboard/charts/status/").json()) == 2
+    page.post("/provinces/switch/", {"province": "T9", "next": "/"})
+    assert _total(page.get("/dashboard/charts/status/").json()) == 1
+    construction = page.get("/dashboard/charts/construction/").json()
+    assert construction["datasets"][0]["data"][0] == 1  # established: the test province's one cluster
+    targets = page.get("/dashboard/charts/targets/").json()
+    assert targets["note"] == "Kế hoạch thử 2026"
+    for name in CHARTS:
+        assert page.get(f"/dashboard/charts/{name}/").status_code == 200, name
+    page.post("/provinces/switch/", {"province": "01", "next": "/"})
+    assert _total(page.get("/dashboard/charts/status/").json()) == 1
+    assert _total(page.get("/dashboard/charts/status/", {"province": "T9"}).json()) == 1
+    officer = Client()
+    officer.force_login(two["hanoi_doit"])
+    assert officer.get("/dashboard/charts/status/", {"province": "T9"}).status_code == 404
+    assert _total(officer.get("/dashboard/charts/status/").json()) == 1

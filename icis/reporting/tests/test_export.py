@@ -89,3 +89,25 @@ def test_file_names_say_form_commune_and_period(registry, boss):
 
     report = area_report(form="03", period=H1, user=boss, commune=Commune.objects.get(code="10273"))
     assert export.filename(report, "xlsx") == "bieu-03-10273-2026-H1.xlsx"
+
+
+def test_form_04_prints_the_signer_and_place_from_the_provinces_settings(registry, boss):
+    """geo.ProvinceSettings holds who signs Biểu 04 (title and name); blank, the form's own wording."""
+    from icis.geo.models import Commune, ProvinceSettings
+
+    from .test_signed_wording import rendered_text
+
+    ProvinceSettings.objects.filter(province_id="01").update(
+        signer_title="Phó Giám đốc Sở Công Thương", signer_name="Nguyễn Văn Thử", briefing_place="Nơi Thử"
+    )
+    report = area_report(form="04", period=H1, user=boss)
+    text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in sheet_cells(report))
+    assert "PHÓ GIÁM ĐỐC SỞ CÔNG THƯƠNG" in text and "Nguyễn Văn Thử" in text
+    assert "Nơi Thử, ngày ... tháng … năm ..." in text
+    assert "\nGIÁM ĐỐC SỞ CÔNG THƯƠNG" not in text
+    laid_out = rendered_text(report)
+    assert "PHÓ GIÁM ĐỐC SỞ CÔNG THƯƠNG" in laid_out and "Nguyễn Văn Thử" in laid_out
+    # Biểu 03 is signed for the commune People's Committee, not by the province's signer.
+    form_03 = area_report(form="03", period=H1, user=boss, commune=Commune.objects.get(code="10273"))
+    text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in sheet_cells(form_03))
+    assert "TM. ỦY BAN NHÂN DÂN" in text and "Nguyễn Văn Thử" not in text
