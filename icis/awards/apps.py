@@ -9,9 +9,10 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from icis.accounts import roles
-        from icis.core.registry import MenuItem, menu, role_grants
+        from icis.core.registry import MenuItem, Panel, menu, panels, role_grants
         from icis.core.scoping import scope_links
 
+        from . import panels as contributed
         from .models import Achievement
 
         # Evidence filed with an achievement is seen by whoever sees the achievement.
@@ -23,10 +24,21 @@ class AwardsConfig(AppConfig):
                 "awards",
                 _("Commendation"),
                 "awards:nomination_list",
-                order=80,
+                order=78,
                 section="awards",
                 permissions=("awards.view_nomination",),
             )
+        )
+        # On the annual plan's commendation task (planning's task page): the yearly list of its year.
+        panels.register(
+            "plan_task",
+            Panel(
+                "awards",
+                "awards/_plan_task_panel.html",
+                contributed.plan_task,
+                slot="side",
+                permissions=("awards.view_nomination",),
+            ),
         )
         role_grants.grant(roles.READERS, "awards.view_nomination", "awards.view_achievement", "awards.view_awardtitle")
         role_grants.grant(

@@ -226,3 +226,17 @@ def test_the_api_lists_titles_with_their_authority(two):
     assert by_code["giay-khen"]["authority"] == "doit_director"
     assert by_code["co-thi-dua"]["authority"] == "provincial"
     assert by_code["lao-dong-tien-tien"]["recipients"] == "individual"
+
+
+def test_the_annual_plans_commendation_task_links_to_the_yearly_list(two):
+    from icis.planning.models import AnnualPlan, Task
+
+    plan = AnnualPlan.objects.create(province_id="01", year=2026, title="Kế hoạch thử 2026")
+    reward = Task.objects.create(
+        plan=plan, title="Xem xét khen thưởng tập thể, cá nhân có thành tích", lead="Sở Công Thương"
+    )
+    other = Task.objects.create(plan=plan, title="Hoàn thành hạ tầng 26 cụm", lead="Sở Công Thương")
+    client = _page(two["hanoi_doit"])
+    html = client.get(f"/planning/tasks/{reward.pk}/").content.decode()
+    assert "/awards/yearly/?year=2026&amp;province=01" in html
+    assert 'id="awards-panel"' not in client.get(f"/planning/tasks/{other.pk}/").content.decode()
