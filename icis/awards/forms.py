@@ -11,7 +11,7 @@ from icis.core.scoping import home_province_code
 from icis.documents.models import Document
 from icis.geo.models import Province
 
-from .choices import NOMINATION_LIFECYCLE, RecipientKind
+from .choices import DECIDING, NOMINATION_LIFECYCLE, RecipientKind
 from .models import Nomination
 from .selectors import titles
 
@@ -94,7 +94,10 @@ class NominationTransitionForm(ScopedChoicesMixin, forms.Form):
 
     def __init__(self, *args, nomination: Nomination, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["to"].choices = NOMINATION_LIFECYCLE.choices(nomination.status)
+        choices = NOMINATION_LIFECYCLE.choices(nomination.status)
+        if not user.has_perm("awards.decide_nomination"):
+            choices = [(value, label) for value, label in choices if value not in DECIDING]
+        self.fields["to"].choices = choices
         self.fields["version"].initial = nomination.version
         if not self.is_bound:
             self.fields["date"].initial = timezone.localdate()
