@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from icis.accounts.api.organisations import OrganisationViewSet
 from icis.accounts.api.views import TokenDetailView, TokenListView, TokenView
+from icis.awards.api import urls as awards_api
 from icis.clusters.api.views import ClusterViewSet
 from icis.construction.api import urls as construction_api
 from icis.core import health
@@ -33,6 +34,7 @@ for prefix, viewset, basename in [
     *environment_api.ROUTES,
     *dossiers_api.ROUTES,
     *geo_api.ROUTES,
+    *awards_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 
@@ -67,6 +69,7 @@ urlpatterns = [
     path("reports/", include("icis.reporting.urls")),
     path("environment/", include("icis.environment.urls")),
     path("dossiers/", include("icis.dossiers.urls")),
+    path("awards/", include("icis.awards.urls")),
     path("map/", include("icis.maps.urls")),
     path("documents/", include("icis.documents.urls")),
     path("organisations/", include("icis.accounts.organisation_urls")),

@@ -60,6 +60,7 @@ SEEDED_TABLES = frozenset(
         "accounts_auditevent",  # migrate brings each role in step with roles.py: "role permissions changed"
         "accounts_historicalgroup",
         "documents_document",
+        "awards_awardtitle",  # awards 0002: the forms and titles of commendation
         "geo_province",  # geo 0005: the country's administrative units
         "geo_legacydistrict",
         "geo_legacycommune",

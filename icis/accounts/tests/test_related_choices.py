@@ -13,6 +13,9 @@ import pytest
 from django import forms
 from rest_framework import relations, serializers
 
+from icis.awards import forms as award_forms
+from icis.awards.api import serializers as award_serializers
+from icis.awards.models import AwardTitle
 from icis.clusters import forms as cluster_forms
 from icis.clusters.api import serializers as cluster_serializers
 from icis.clusters.models import Sector
@@ -39,11 +42,20 @@ from icis.testing.personas import PERSONAS
 pytestmark = pytest.mark.django_db
 
 # The same for everyone, public by nature: administrative units, sectors, monitored parameters.
-REFERENCE_DATA = {Province, LegacyDistrict, LegacyCommune, Commune, Sector, Parameter}
+REFERENCE_DATA = {Province, LegacyDistrict, LegacyCommune, Commune, Sector, Parameter, AwardTitle}
 
 # Edit forms (query forms such as reporting's period picker only read, through scoped views).
-FORM_MODULES = [cluster_forms, construction_forms, dossier_forms, environment_forms, tenancy_forms, planning_views]
+FORM_MODULES = [
+    cluster_forms,
+    construction_forms,
+    dossier_forms,
+    environment_forms,
+    tenancy_forms,
+    planning_views,
+    award_forms,
+]
 SERIALIZER_MODULES = [
+    award_serializers,
     cluster_serializers,
     construction_serializers,
     document_serializers,
@@ -131,6 +143,7 @@ def _form_kwargs(form_class, world, user) -> dict:
         "amendment": SimpleNamespace(status=next(iter(AMENDMENT_TRANSITIONS))),
         "project": SimpleNamespace(status=ProjectStatus.OPERATING, version=1),
         "task": SimpleNamespace(status="open", version=1),
+        "nomination": SimpleNamespace(status="submitted", version=1),
     }
     wanted = set()
     for klass in form_class.__mro__:

@@ -18,6 +18,7 @@ from icis.audit import selectors
 _serial = itertools.count(1)
 # Rows whose check constraints or validators constrain fields: values that satisfy them.
 CONSISTENT = {
+    "awards.Nomination": {"year": 2025},
     "environment.SampleValue": {"qualifier": "", "value": Decimal(1)},
     "environment.TenantConnection": {"kind": "own_treatment"},
     "tenancy.Submission": {"form": "02"},

@@ -33,6 +33,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "dossiers": REGISTRY,
     "environment": (*REGISTRY, "tenancy"),
     "planning": (*REGISTRY, "tenancy"),
+    # Commendation reads the registry (clusters, documents, organisations, provinces) only.
+    "awards": REGISTRY,
     "legal": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
     "reporting": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
     "dashboard": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),

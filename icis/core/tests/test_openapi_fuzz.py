@@ -84,6 +84,8 @@ def test_every_operation_answers_without_server_errors_and_as_documented(case, o
 # The model each path parameter names, to read a real row through every GET operation.
 PATH_MODELS = {
     "annual-plans": "planning.AnnualPlan",
+    "awards": "awards.Nomination",
+    "award-titles": "awards.AwardTitle",
     "clusters": "clusters.Cluster",
     "cluster_id": "clusters.Cluster",
     "documents": "documents.Document",

@@ -124,6 +124,7 @@ def _menu_before_the_registry(user) -> list[str]:
         ("environment", p("environment.view_violation")),
         ("planning", True),
         ("dossiers", p("dossiers.view_dossier")),
+        ("awards", p("awards.view_nomination")),
         ("reporting", p("reporting.view_form03") or p("reporting.view_form04")),
         ("records", p("documents.view_document") or p("accounts.view_organisation")),
         ("documents", p("documents.view_document")),

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from icis.awards.choices import NOMINATION_LIFECYCLE
 from icis.clusters.choices import LIFECYCLE as CLUSTER
 from icis.construction.choices import OBSTACLE_LIFECYCLE, REPORT_LIFECYCLE
 from icis.core import lifecycle
@@ -34,6 +35,8 @@ REFUSED = [
     (IMPORT_LIFECYCLE, "checking", "importing"),
     (JOB_LIFECYCLE, "succeeded", "queued"),
     (JOB_LIFECYCLE, "queued", "succeeded"),
+    (NOMINATION_LIFECYCLE, "drafted", "awarded"),
+    (NOMINATION_LIFECYCLE, "awarded", "refused"),
 ]
 
 
