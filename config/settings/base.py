@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "icis.construction",
     "icis.tenancy",
     "icis.environment",
+    "icis.inspections",
     "icis.legal",
     "icis.reporting",
     "icis.dashboard",

@@ -33,6 +33,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "dossiers": REGISTRY,
     "environment": (*REGISTRY, "tenancy"),
     "planning": (*REGISTRY, "tenancy"),
+    # Inspections read the firms, the construction visits (copied once) and the wastewater violations.
+    "inspections": (*REGISTRY, "tenancy", "construction", "environment"),
     "legal": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
     "reporting": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
     "dashboard": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
