@@ -43,7 +43,7 @@ from .models import (
     ViolationStatusChange,
 )
 
-PLAN_FIELDS = ("province", "year", "kind", "title", "notes")
+PLAN_FIELDS = ("province", "province_id", "year", "kind", "title", "notes")
 INSPECTION_FIELDS = (
     "plan",
     "subject_kind",
@@ -246,7 +246,8 @@ def inspection_create(*, data: Mapping, actor, topics=(), team=(), client_id: uu
     checklists = current_checklists(topics)
     _check_subject(inspection)
     inspection.status = InspectionStatus.PLANNED
-    inspection.status_since = timezone.localdate()
+    # Left blank: an inspection held before it was entered (typed in from paper later) may be dated any past day.
+    inspection.status_since = None
     inspection.full_clean(exclude=["client_id"])
     _save(inspection, actor)
     inspection.checklists.set(checklists)
@@ -255,7 +256,7 @@ def inspection_create(*, data: Mapping, actor, topics=(), team=(), client_id: uu
         INSPECTION_LIFECYCLE,
         inspection.status,
         actor=actor,
-        effective_on=inspection.status_since,
+        effective_on=timezone.localdate(),
         row_model=InspectionStatusChange,
         row_fields={"inspection": inspection},
     )

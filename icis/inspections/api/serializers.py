@@ -26,6 +26,13 @@ class IdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class TopicsField(serializers.ListField):
+    """The topics of an inspection: written as topic codes, read from the checklists it uses."""
+
+    def get_attribute(self, instance):
+        return [c.topic for c in instance.checklists.all()]
+
+
 class PlanSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     """An inspection plan of a province. Created as a draft; submitted, approved or returned only through
     the plan's page (or `transition`). `conflicts` lists the entries Decree 32 Art 24.2 forbids as they stand."""
@@ -63,7 +70,7 @@ class InspectionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     organisation = IdField(queryset=Organisation.objects.all(), required=False, allow_null=True)
     tenant = IdField(queryset=Tenant.objects.all(), required=False, allow_null=True)
     team = IdField(queryset=get_user_model().objects.filter(is_active=True), many=True, required=False)
-    topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices), allow_empty=False)
+    topics = TopicsField(child=serializers.ChoiceField(choices=Topic.choices), allow_empty=False)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     subject = serializers.CharField(source="subject_name", read_only=True)
     open_violations = serializers.SerializerMethodField()
@@ -95,11 +102,6 @@ class InspectionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "subject", "status", "status_label", "open_violations", "version", "created_at"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["topics"] = [c.topic for c in instance.checklists.all()]
-        return data
 
     def get_open_violations(self, obj) -> int:
         return sum(1 for v in obj.violations.all() if v.status in OPEN_STATUSES)
