@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
@@ -9,6 +8,7 @@ from icis.core.uploads import ACCEPTED, DOCUMENT, EXTENSIONS
 from icis.geo.models import Province
 from icis.tenancy.models import Tenant
 
+from . import services
 from .choices import FOLLOW_UP_RESULTS, Topic, ViolationStatus
 from .models import ChecklistItem, Finding, Inspection, InspectionPlan, Violation
 
@@ -42,15 +42,8 @@ class InspectionForm(ScopedChoicesMixin, forms.ModelForm):
     )
     tenant = forms.ModelChoiceField(Tenant.objects.all(), label=_("tenant firm"), required=False)
     topics = forms.MultipleChoiceField(label=_("topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple)
-    team = forms.ModelMultipleChoiceField(
-        # The people who may record findings (inspectors and DoIT), not every account.
-        get_user_model()
-        .objects.filter(is_active=True, groups__permissions__codename="add_finding")
-        .distinct()
-        .order_by("username"),
-        label=_("team"),
-        required=False,
-    )
+    # The people who may record findings (inspectors and DoIT), by id: accounts are not a scoped register.
+    team = forms.TypedMultipleChoiceField(label=_("team"), coerce=int, required=False)
 
     class Meta:
         model = Inspection
@@ -81,6 +74,9 @@ class InspectionForm(ScopedChoicesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [
+            (u.pk, u.get_full_name() or u.username) for u in services.team_candidates().order_by("username")
+        ]
         for name in ("due_on", "inspected_on"):
             self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         if self.instance.pk:
@@ -103,7 +99,7 @@ class TransitionForm(forms.Form):
 class FindingForm(ScopedChoicesMixin, forms.ModelForm):
     """A finding, optionally with a photo or document as its evidence."""
 
-    item = forms.ModelChoiceField(ChecklistItem.objects.none(), label=_("checklist item"), required=False)
+    item = forms.ModelChoiceField(ChecklistItem.objects.all(), label=_("checklist item"), required=False)
     evidence = forms.FileField(
         label=_("photo or document"),
         required=False,
@@ -123,13 +119,15 @@ class FindingForm(ScopedChoicesMixin, forms.ModelForm):
     def __init__(self, *args, inspection=None, **kwargs):
         super().__init__(*args, **kwargs)
         if inspection is not None:
-            self.fields["item"].queryset = ChecklistItem.objects.filter(
-                checklist__in=inspection.checklists.all()
-            ).select_related("checklist")
+            self.fields["item"].queryset = (
+                self.fields["item"]
+                .queryset.filter(checklist__in=inspection.checklists.all())
+                .select_related("checklist")
+            )
 
 
 class ViolationForm(ScopedChoicesMixin, forms.ModelForm):
-    finding = forms.ModelChoiceField(Finding.objects.none(), label=_("finding"), required=False)
+    finding = forms.ModelChoiceField(Finding.objects.all(), label=_("finding"), required=False)
 
     class Meta:
         model = Violation
@@ -155,13 +153,13 @@ class ViolationForm(ScopedChoicesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["deadline"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         if inspection is not None:
-            self.fields["finding"].queryset = Finding.objects.filter(inspection=inspection)
+            self.fields["finding"].queryset = self.fields["finding"].queryset.filter(inspection=inspection)
 
 
 class FollowUpForm(ScopedChoicesMixin, forms.Form):
     """What this visit found about one violation carried forward."""
 
-    violation = forms.ModelChoiceField(Violation.objects.none(), label=_("violation"))
+    violation = forms.ModelChoiceField(Violation.objects.all(), label=_("violation"))
     result = forms.ChoiceField(
         label=_("result"),
         choices=[(s.value, s.label) for s in ViolationStatus if s in FOLLOW_UP_RESULTS],
@@ -171,7 +169,8 @@ class FollowUpForm(ScopedChoicesMixin, forms.Form):
     def __init__(self, *args, carried=None, **kwargs):
         super().__init__(*args, **kwargs)
         if carried is not None:
-            self.fields["violation"].queryset = carried
+            # Narrowed from the user's scope, never widened.
+            self.fields["violation"].queryset = self.fields["violation"].queryset.filter(pk__in=carried.values("pk"))
 
 
 class ChecklistForm(forms.Form):

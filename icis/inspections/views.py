@@ -220,7 +220,7 @@ class InspectionFormView(ObjectFormView):
 
     def save(self, form):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        topics, team = form.cleaned_data["topics"], list(form.cleaned_data["team"])
+        topics, team = form.cleaned_data["topics"], form.cleaned_data["team"]
         if self.object:
             return services.inspection_update(
                 inspection=self.object,

@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from icis.accounts.models import Organisation
@@ -31,6 +30,13 @@ class TopicsField(serializers.ListField):
 
     def get_attribute(self, instance):
         return [c.topic for c in instance.checklists.all()]
+
+
+class TeamField(serializers.ListField):
+    """The ids of the team's members (inspectors and DoIT officers)."""
+
+    def get_attribute(self, instance):
+        return [member.pk for member in instance.team.all()]
 
 
 class PlanSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
@@ -69,7 +75,7 @@ class InspectionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     cluster = IdField(queryset=Cluster.objects.all())
     organisation = IdField(queryset=Organisation.objects.all(), required=False, allow_null=True)
     tenant = IdField(queryset=Tenant.objects.all(), required=False, allow_null=True)
-    team = IdField(queryset=get_user_model().objects.filter(is_active=True), many=True, required=False)
+    team = TeamField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False)
     topics = TopicsField(child=serializers.ChoiceField(choices=Topic.choices), allow_empty=False)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     subject = serializers.CharField(source="subject_name", read_only=True)
