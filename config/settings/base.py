@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "icis.tenancy",
     "icis.environment",
     "icis.awards",
+    "icis.inspections",
     "icis.legal",
     "icis.reporting",
     "icis.dashboard",

@@ -76,6 +76,8 @@ SEEDED_TABLES = frozenset(
         "environment_regulation",
         "environment_factorband",
         "environment_limit",
+        "inspections_checklistversion",  # inspections 0002: the checklists of Decree 32
+        "inspections_checklistitem",
         "legal_ruleset",
         "legal_rule",
         "legal_historicalrule",

@@ -35,6 +35,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "planning": (*REGISTRY, "tenancy"),
     # Commendation reads the registry (clusters, documents, organisations, provinces) only.
     "awards": REGISTRY,
+    # Inspections read the firms, the construction visits (copied once) and the wastewater violations.
+    "inspections": (*REGISTRY, "tenancy", "construction", "environment"),
     "legal": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
     "reporting": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
     "dashboard": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),

@@ -12,6 +12,7 @@ from icis.core import lifecycle
 from icis.core.jobs import JOB_LIFECYCLE
 from icis.dossiers.choices import DOSSIER_LIFECYCLE
 from icis.environment.choices import PLANT_LIFECYCLE, VIOLATION_LIFECYCLE
+from icis.inspections import choices as inspections
 from icis.planning.choices import AMENDMENT_LIFECYCLE
 from icis.tenancy.choices import PROJECT_LIFECYCLE, SUBMISSION_LIFECYCLE
 from icis.tenancy.models import IMPORT_LIFECYCLE
@@ -37,6 +38,9 @@ REFUSED = [
     (JOB_LIFECYCLE, "queued", "succeeded"),
     (NOMINATION_LIFECYCLE, "drafted", "awarded"),
     (NOMINATION_LIFECYCLE, "awarded", "refused"),
+    (inspections.PLAN_LIFECYCLE, "approved", "returned"),
+    (inspections.INSPECTION_LIFECYCLE, "done", "planned"),
+    (inspections.VIOLATION_LIFECYCLE, "remedied", "open"),
 ]
 
 

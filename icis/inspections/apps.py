@@ -1,0 +1,82 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "icis.inspections"
+    label = "inspections"
+    verbose_name = _("Inspections and compliance")
+
+    def ready(self):
+        from icis.accounts import roles
+        from icis.core import attention
+        from icis.core.registry import MenuItem, Panel, Tab, menu, panels, role_grants, tabs
+
+        from . import attention as inspections_attention
+        from . import panels as contributed
+
+        menu.register(
+            MenuItem(
+                "inspections",
+                _("Inspections"),
+                "inspections:inspection_list",
+                order=55,
+                section="inspections",
+                permissions=("inspections.view_inspection",),
+            )
+        )
+        panels.register(
+            "cluster",
+            Panel(
+                "inspections",
+                "inspections/_cluster_panel.html",
+                contributed.cluster,
+                slot="side",
+                order=45,
+                permissions=("inspections.view_violation",),
+            ),
+        )
+        tabs.register(
+            "cluster",
+            Tab(
+                "inspections",
+                _("Inspections"),
+                lambda cluster: f"{reverse('inspections:inspection_list')}?cluster={cluster.pk}",
+                order=45,
+                permissions=("inspections.view_inspection",),
+            ),
+        )
+        readable = (
+            "inspectionplan",
+            "inspection",
+            "checklistversion",
+            "checklistitem",
+            "checklistanswer",
+            "finding",
+            "evidence",
+            "violation",
+            "followup",
+        )
+        role_grants.grant(roles.READERS, *(f"inspections.view_{m}" for m in readable))
+        # A firm reads its own inspections, findings and violations (the scope rule keeps it to its own).
+        role_grants.grant(
+            roles.TENANT.name,
+            *(f"inspections.view_{m}" for m in ("inspection", "finding", "evidence", "violation", "followup")),
+        )
+        field_work = (
+            *(f"inspections.{a}_{m}" for a in ("add", "change") for m in ("inspection", "checklistanswer")),
+            *(f"inspections.{a}_{m}" for a in ("add", "change") for m in ("finding", "violation", "followup")),
+            "inspections.add_evidence",
+        )
+        role_grants.grant(
+            roles.DOIT,
+            "inspections.add_inspectionplan",
+            "inspections.change_inspectionplan",
+            "inspections.submit_inspectionplan",
+            *field_work,
+        )
+        role_grants.grant(roles.INSPECTOR.name, *field_work)
+        role_grants.grant(roles.CITY_LEADER.name, "inspections.approve_inspectionplan")
+
+        attention.register("inspections", inspections_attention.items)

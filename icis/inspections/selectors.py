@@ -1,0 +1,335 @@
+"""Reads of the inspections app: Decree 32 Art 24 conflicts, violations carried forward, the register
+(inspection violations and the wastewater violations of `icis.environment` together) and the reports."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from icis.environment import models as environment
+from icis.environment.choices import ViolationStatus as WastewaterStatus
+
+from .choices import OPEN_STATUSES, InspectionStatus, PlanStatus, SubjectKind, Topic, ViolationStatus
+from .models import Inspection, InspectionPlan, Violation
+
+
+def plans():
+    return InspectionPlan.objects.select_related("province", "approved_by")
+
+
+def inspections():
+    return Inspection.objects.select_related("plan", "cluster", "organisation", "tenant").prefetch_related(
+        "checklists", "team"
+    )
+
+
+def violations():
+    return Violation.objects.select_related(
+        "inspection", "inspection__cluster", "inspection__tenant", "inspection__organisation"
+    )
+
+
+# --- Decree 32 Art 24.2 --------------------------------------------------------------------------------
+
+
+@dataclass
+class Conflict:
+    """An entry of a plan inspecting a firm already inspected by plan in the same year."""
+
+    entry: Inspection
+    earlier: list[Inspection] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        return art24_message(self.entry, self.earlier)
+
+
+def art24_message(entry: Inspection, earlier: list[Inspection]) -> str:
+    others = "; ".join(f"{e.plan.title if e.plan_id else '—'} ({e.month_label})" for e in earlier)
+    return _(
+        "Decree 32 Art 24.2: an inspection of a firm by plan is held “thường xuyên không quá một lần trong "
+        "một năm trừ khi có dấu hiệu vi phạm pháp luật”. %(firm)s is already inspected by plan in %(year)s "
+        "(%(others)s): mark this inspection “signs of violation” and give the reason, or remove it."
+    ) % {"firm": entry.tenant.name if entry.tenant_id else "—", "year": entry.plan.year, "others": others}
+
+
+def _regular_by_plan():
+    """Inspections by plan that count towards the once-a-year limit: not cancelled, not marked
+    “signs of violation”, in a plan that is approved (or the plan being checked)."""
+    return Inspection.objects.filter(plan__isnull=False, signs_of_violation=False).exclude(
+        status=InspectionStatus.CANCELLED
+    )
+
+
+def art24_conflicts(plan: InspectionPlan, *, entries=None) -> list[Conflict]:
+    """The entries of `plan` (or the given ones) that Decree 32 Art 24.2 forbids as they stand: a firm
+    inspected by plan more than once in the plan's year, without signs of violation. The first regular
+    entry of a firm in a year is allowed; every later one conflicts."""
+    if entries is None:
+        entries = plan.inspections.select_related("tenant", "plan")
+    entries = [
+        e
+        for e in entries
+        if e.subject_kind == SubjectKind.TENANT and not e.signs_of_violation and e.status != InspectionStatus.CANCELLED
+    ]
+    if not entries:
+        return []
+    tenants = {e.tenant_id for e in entries}
+    others = (
+        _regular_by_plan()
+        .filter(tenant_id__in=tenants, plan__year=plan.year)
+        .filter(models.Q(plan__status=PlanStatus.APPROVED) | models.Q(plan=plan))
+        .select_related("plan", "tenant")
+        .order_by("plan__status_since", "plan_id", "id")
+    )
+    by_tenant = defaultdict(list)
+    for other in others:
+        by_tenant[other.tenant_id].append(other)
+    conflicts = []
+    for entry in entries:
+        earlier = [
+            o
+            for o in by_tenant[entry.tenant_id]
+            if o.pk != entry.pk and (o.plan_id != plan.pk or entry.pk is None or o.pk < entry.pk)
+        ]
+        if earlier:
+            conflicts.append(Conflict(entry, earlier))
+    return conflicts
+
+
+# --- follow-up -----------------------------------------------------------------------------------------
+
+
+def same_subject_q(inspection: Inspection, prefix: str = "") -> models.Q:
+    q = {f"{prefix}subject_kind": inspection.subject_kind, f"{prefix}cluster_id": inspection.cluster_id}
+    if inspection.subject_kind == SubjectKind.TENANT:
+        q = {f"{prefix}subject_kind": SubjectKind.TENANT, f"{prefix}tenant_id": inspection.tenant_id}
+    elif inspection.subject_kind == SubjectKind.INVESTOR:
+        q[f"{prefix}organisation_id"] = inspection.organisation_id
+    return models.Q(**q)
+
+
+def carried_forward(inspection: Inspection):
+    """The violations of earlier inspections of the same subject that are still open (or were when this
+    inspection followed them up): what a follow-up visit must check, oldest deadline first."""
+    followed = inspection.follow_ups.values("violation_id")
+    return (
+        violations()
+        .filter(same_subject_q(inspection, "inspection__"))
+        .exclude(inspection=inspection)
+        .filter(models.Q(status__in=OPEN_STATUSES) | models.Q(pk__in=followed))
+        .prefetch_related("follow_ups__inspection")
+        .order_by("deadline", "id")
+    )
+
+
+# --- the register: every kind of violation ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One violation of the register, whatever its source."""
+
+    source: str  # "inspection" or "wastewater"
+    id: int
+    cluster_id: int
+    cluster: str
+    subject: str
+    topic: str
+    description: str
+    legal_basis: str
+    severity: str
+    corrective_action: str
+    responsible: str
+    detected_on: datetime.date | None
+    deadline: datetime.date
+    status: str
+    status_label: str
+    is_open: bool
+    overdue: bool
+    original: str  # what the first visit found
+    follow_up: str  # what the latest follow-up found ("" when none)
+    url: str
+
+    def as_dict(self) -> dict:
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        data["detected_on"] = self.detected_on.isoformat() if self.detected_on else None
+        data["deadline"] = self.deadline.isoformat()
+        return data
+
+
+WASTEWATER_OPEN = (WastewaterStatus.OPEN,)
+
+
+def register_rows(
+    user,
+    *,
+    today: datetime.date,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    cluster_id: int | None = None,
+    source: str | None = None,
+    topic: str | None = None,
+    province: str | None = None,
+    commune: str | None = None,
+) -> list[RegisterRow]:
+    """The violations `user` may see, inspection findings and wastewater violations together, oldest
+    deadline first. `open_only`: still to remedy; `overdue_only`: open and past the deadline."""
+    rows: list[RegisterRow] = []
+    if source in (None, "", "inspection") and user.has_perm("inspections.view_violation"):
+        qs = violations().restrict(user).prefetch_related("follow_ups")
+        if open_only or overdue_only:
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        if overdue_only:
+            qs = qs.filter(deadline__lt=today)
+        if cluster_id:
+            qs = qs.filter(inspection__cluster_id=cluster_id)
+        if topic:
+            qs = qs.filter(topic=topic)
+        if province:
+            qs = qs.filter(inspection__cluster__province_id=province)
+        if commune:
+            qs = qs.filter(inspection__cluster__communes=commune).distinct()
+        rows.extend(_inspection_row(v, today) for v in qs)
+    if (
+        source in (None, "", "wastewater")
+        and topic in (None, "", Topic.ENVIRONMENT)
+        and user.has_perm("environment.view_violation")
+    ):
+        qs = environment.Violation.objects.restrict(user).select_related("plant").prefetch_related("plant__clusters")
+        if open_only or overdue_only:
+            qs = qs.filter(status__in=WASTEWATER_OPEN)
+        if overdue_only:
+            qs = qs.filter(deadline__lt=today)
+        if cluster_id:
+            qs = qs.filter(plant__clusters=cluster_id).distinct()
+        if province:
+            qs = qs.filter(plant__clusters__province_id=province).distinct()
+        if commune:
+            qs = qs.filter(plant__clusters__communes=commune).distinct()
+        rows.extend(_wastewater_row(v, today, cluster_id) for v in qs)
+    return sorted(rows, key=lambda r: (r.deadline, r.source, r.id))
+
+
+def _inspection_row(v: Violation, today) -> RegisterRow:
+    follow_ups = sorted(v.follow_ups.all(), key=lambda f: f.id)
+    return RegisterRow(
+        source="inspection",
+        id=v.pk,
+        cluster_id=v.inspection.cluster_id,
+        cluster=v.inspection.cluster.name,
+        subject=v.inspection.subject_name,
+        topic=v.get_topic_display(),
+        description=v.description,
+        legal_basis=v.legal_basis,
+        severity=v.get_severity_display(),
+        corrective_action=v.corrective_action,
+        responsible=v.responsible,
+        detected_on=v.inspection.inspected_on,
+        deadline=v.deadline,
+        status=v.status,
+        status_label=v.get_status_display(),
+        is_open=v.is_open,
+        overdue=v.is_open and v.deadline < today,
+        original=str(ViolationStatus.OPEN.label),
+        follow_up=follow_ups[-1].get_result_display() if follow_ups else "",
+        url=reverse("inspections:violation_detail", args=[v.pk]),
+    )
+
+
+def _wastewater_row(v, today, cluster_id) -> RegisterRow:
+    clusters = list(v.plant.clusters.all())
+    cluster = next((c for c in clusters if c.pk == cluster_id), clusters[0] if clusters else None)
+    is_open = v.status in WASTEWATER_OPEN
+    return RegisterRow(
+        source="wastewater",
+        id=v.pk,
+        cluster_id=cluster.pk if cluster else 0,
+        cluster=cluster.name if cluster else "—",
+        subject=str(v.plant),
+        topic=str(Topic.ENVIRONMENT.label),
+        description=v.description,
+        legal_basis=str(v.regulation) if v.regulation_id else "",
+        severity="",
+        corrective_action=v.resolution,
+        responsible=str(v.plant),
+        detected_on=v.detected_on,
+        deadline=v.deadline,
+        status=v.status,
+        status_label=v.get_status_display(),
+        is_open=is_open,
+        overdue=is_open and v.deadline < today,
+        original=str(WastewaterStatus.OPEN.label),
+        follow_up="" if v.status == WastewaterStatus.OPEN else v.get_status_display(),
+        url=reverse("environment:violation_detail", args=[v.pk]),
+    )
+
+
+def overdue_violations(user, today: datetime.date):
+    """Inspection violations past their deadline and not remedied, that `user` may see."""
+    return violations().restrict(user).filter(status__in=OPEN_STATUSES, deadline__lt=today).order_by("deadline")
+
+
+def cluster_summary(user, cluster, today: datetime.date) -> dict:
+    qs = violations().restrict(user).filter(inspection__cluster=cluster)
+    open_qs = qs.filter(status__in=OPEN_STATUSES)
+    last = (
+        Inspection.objects.restrict(user)
+        .filter(cluster=cluster, status=InspectionStatus.DONE)
+        .order_by("-inspected_on", "-id")
+        .first()
+    )
+    return {
+        "open": open_qs.count(),
+        "overdue": list(open_qs.filter(deadline__lt=today).order_by("deadline")[:5]),
+        "overdue_count": open_qs.filter(deadline__lt=today).count(),
+        "last": last,
+    }
+
+
+# --- reports -------------------------------------------------------------------------------------------
+
+
+def results_by(user, *, dimension: str, year: int | None = None, province: str | None = None) -> list[dict]:
+    """Inspections done and violations found, by topic, province or commune: inspections, violations,
+    open, overdue, remedied."""
+    today = datetime.date.today()
+    done = Inspection.objects.restrict(user).filter(status=InspectionStatus.DONE)
+    found = violations().restrict(user)
+    if year:
+        done = done.filter(inspected_on__year=year)
+        found = found.filter(inspection__inspected_on__year=year)
+    if province:
+        done = done.filter(cluster__province_id=province)
+        found = found.filter(inspection__cluster__province_id=province)
+    keys = {
+        "topic": ("checklists__topic", "topic"),
+        "province": ("cluster__province__name", "inspection__cluster__province__name"),
+        "commune": ("cluster__communes__name", "inspection__cluster__communes__name"),
+    }
+    inspection_key, violation_key = keys[dimension]
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for key, _pk in done.values_list(inspection_key, "pk").distinct():
+        counts[key or ""]["inspections"] += 1
+    for key, status, deadline in found.values_list(violation_key, "status", "deadline"):
+        row = counts[key or ""]
+        row["violations"] += 1
+        if status in OPEN_STATUSES:
+            row["open"] += 1
+            if deadline < today:
+                row["overdue"] += 1
+        elif status == ViolationStatus.REMEDIED:
+            row["remedied"] += 1
+    labels = dict(Topic.choices) if dimension == "topic" else {}
+    rows = [
+        {
+            "key": key,
+            "label": str(labels.get(key, key)) or "—",
+            **{k: c[k] for k in ("inspections", "violations", "open", "overdue", "remedied")},
+        }
+        for key, c in counts.items()
+    ]
+    return sorted(rows, key=lambda r: r["label"])
