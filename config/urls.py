@@ -15,6 +15,7 @@ from icis.documents.api.views import DocumentViewSet
 from icis.dossiers.api import urls as dossiers_api
 from icis.environment.api import urls as environment_api
 from icis.geo.api import urls as geo_api
+from icis.inspections.api import urls as inspections_api
 from icis.legal.api import urls as legal_api
 from icis.maps.api import ClusterGeoJSONView
 from icis.planning.api import urls as planning_api
@@ -33,6 +34,7 @@ for prefix, viewset, basename in [
     *environment_api.ROUTES,
     *dossiers_api.ROUTES,
     *geo_api.ROUTES,
+    *inspections_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 
@@ -68,6 +70,7 @@ urlpatterns = [
     path("reports/", include("icis.reporting.urls")),
     path("environment/", include("icis.environment.urls")),
     path("dossiers/", include("icis.dossiers.urls")),
+    path("inspections/", include("icis.inspections.urls")),
     path("map/", include("icis.maps.urls")),
     path("documents/", include("icis.documents.urls")),
     path("organisations/", include("icis.accounts.organisation_urls")),

@@ -33,7 +33,7 @@ class InspectionsConfig(AppConfig):
                 "inspections/_cluster_panel.html",
                 contributed.cluster,
                 slot="side",
-                order=40,
+                order=45,
                 permissions=("inspections.view_violation",),
             ),
         )

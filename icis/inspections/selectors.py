@@ -264,18 +264,8 @@ def _wastewater_row(v, today, cluster_id) -> RegisterRow:
         overdue=is_open and v.deadline < today,
         original=str(WastewaterStatus.OPEN.label),
         follow_up="" if v.status == WastewaterStatus.OPEN else v.get_status_display(),
-        url=reverse("environment:violation_list") if _has_url("environment:violation_list") else "",
+        url=reverse("environment:violation_detail", args=[v.pk]),
     )
-
-
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def overdue_violations(user, today: datetime.date):

@@ -43,7 +43,7 @@ from .models import (
     ViolationStatusChange,
 )
 
-PLAN_FIELDS = ("province", "year", "kind", "title", "notes")
+PLAN_FIELDS = ("province", "province_id", "year", "kind", "title", "notes")
 INSPECTION_FIELDS = (
     "plan",
     "subject_kind",
@@ -219,6 +219,27 @@ def _check_subject(inspection: Inspection) -> None:
         raise ValidationError(errors)
 
 
+def team_candidates():
+    """The accounts that may be on an inspection team: active, and allowed to record findings."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    may_record = Q(
+        groups__permissions__codename="add_finding", groups__permissions__content_type__app_label="inspections"
+    )
+    return get_user_model().objects.filter(Q(is_active=True) & (may_record | Q(is_superuser=True))).distinct()
+
+
+def _team(team) -> list:
+    ids = {getattr(member, "pk", member) for member in team}
+    members = list(team_candidates().filter(pk__in=ids))
+    if len(members) != len(ids):
+        raise ValidationError(
+            {"team": ValidationError(_("Only active inspectors and DoIT officers can be on the team."), "invalid")}
+        )
+    return members
+
+
 def current_checklists(topics) -> list[ChecklistVersion]:
     """The newest checklist version of each topic."""
     chosen = []
@@ -240,22 +261,26 @@ def inspection_create(*, data: Mapping, actor, topics=(), team=(), client_id: uu
     _only(data, INSPECTION_FIELDS)
     inspection = Inspection(**data, client_id=_client_id(client_id))
     if inspection.plan_id:
+        # Read again under lock: the caller's copy may predate a submission or approval.
+        inspection.plan = InspectionPlan.objects.select_for_update().get(pk=inspection.plan_id)
         _editable(inspection.plan)
     if not topics:
         raise ValidationError({"topics": ValidationError(_("Choose at least one topic."), code="required")})
     checklists = current_checklists(topics)
+    members = _team(team)
     _check_subject(inspection)
     inspection.status = InspectionStatus.PLANNED
-    inspection.status_since = timezone.localdate()
+    # Left blank: an inspection held before it was entered (typed in from paper later) may be dated any past day.
+    inspection.status_since = None
     inspection.full_clean(exclude=["client_id"])
     _save(inspection, actor)
     inspection.checklists.set(checklists)
-    inspection.team.set(team)
+    inspection.team.set(members)
     lifecycle.register(
         INSPECTION_LIFECYCLE,
         inspection.status,
         actor=actor,
-        effective_on=inspection.status_since,
+        effective_on=timezone.localdate(),
         row_model=InspectionStatusChange,
         row_fields={"inspection": inspection},
     )
@@ -271,7 +296,7 @@ def inspection_update(
     check_version(current, expected_version)
     planning = {"plan", "subject_kind", "cluster", "organisation", "tenant", "planned_month", "signs_of_violation"}
     if current.plan_id and planning & {k for k, v in data.items() if getattr(current, k) != v}:
-        _editable(current.plan)
+        _editable(InspectionPlan.objects.select_for_update().get(pk=current.plan_id))
     for key, value in data.items():
         setattr(current, key, value)
     _check_subject(current)
@@ -283,7 +308,7 @@ def inspection_update(
             raise ValidationError({"topics": ValidationError(_("Choose at least one topic."), code="required")})
         current.checklists.set(current_checklists(topics))
     if team is not None:
-        current.team.set(team)
+        current.team.set(_team(team))
     return current
 
 

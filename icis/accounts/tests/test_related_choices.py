@@ -28,6 +28,9 @@ from icis.environment import forms as environment_forms
 from icis.environment.api import serializers as environment_serializers
 from icis.environment.models import Parameter
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
+from icis.inspections import forms as inspection_forms
+from icis.inspections.api import serializers as inspection_serializers
+from icis.inspections.models import ChecklistItem, ChecklistVersion
 from icis.planning import views as planning_views
 from icis.planning.api import serializers as planning_serializers
 from icis.planning.choices import AMENDMENT_TRANSITIONS
@@ -39,16 +42,25 @@ from icis.testing.personas import PERSONAS
 pytestmark = pytest.mark.django_db
 
 # The same for everyone, public by nature: administrative units, sectors, monitored parameters.
-REFERENCE_DATA = {Province, LegacyDistrict, LegacyCommune, Commune, Sector, Parameter}
+REFERENCE_DATA = {Province, LegacyDistrict, LegacyCommune, Commune, Sector, Parameter, ChecklistVersion, ChecklistItem}
 
 # Edit forms (query forms such as reporting's period picker only read, through scoped views).
-FORM_MODULES = [cluster_forms, construction_forms, dossier_forms, environment_forms, tenancy_forms, planning_views]
+FORM_MODULES = [
+    cluster_forms,
+    construction_forms,
+    dossier_forms,
+    environment_forms,
+    tenancy_forms,
+    planning_views,
+    inspection_forms,
+]
 SERIALIZER_MODULES = [
     cluster_serializers,
     construction_serializers,
     document_serializers,
     dossier_serializers,
     environment_serializers,
+    inspection_serializers,
     planning_serializers,
     tenancy_serializers,
 ]

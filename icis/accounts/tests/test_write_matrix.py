@@ -173,6 +173,13 @@ WRITES = [
         {"plant": lambda w: w["plants"]["b"], "basis": other_document},
     ),
     Write(
+        "plan an inspection",
+        "post",
+        lambda w: "/api/inspections/",
+        lambda w: {"subject_kind": "tenant", "cluster": w["a"].pk, "tenant": w["firms"]["a"].pk, "topics": ["labour"]},
+        {"cluster": other_cluster, "tenant": lambda w: w["firms"]["b"]},
+    ),
+    Write(
         "open dossier",
         "post",
         lambda w: "/api/dossiers/",
@@ -180,7 +187,17 @@ WRITES = [
         {"cluster": other_cluster},
     ),
 ]
-APPS = ("accounts", "clusters", "documents", "construction", "tenancy", "environment", "dossiers", "planning")
+APPS = (
+    "accounts",
+    "clusters",
+    "documents",
+    "construction",
+    "tenancy",
+    "environment",
+    "dossiers",
+    "planning",
+    "inspections",
+)
 
 
 def fingerprint(world) -> dict:

@@ -107,6 +107,8 @@ PATH_MODELS = {
     "tenant-projects": "tenancy.TenantProject",
     "tenants": "tenancy.Tenant",
     "organisations": "accounts.Organisation",
+    "inspection-plans": "inspections.InspectionPlan",
+    "inspections": "inspections.Inspection",
 }
 
 # Administrative units are named by their GSO code (loaded by migrate: the whole country).

@@ -88,7 +88,7 @@ def test_a_panel_name_is_registered_once_per_page():
 
 def test_the_apps_panels_are_registered_in_their_order():
     side = [p.name for p in panels.for_page("cluster", "side")]
-    assert side == ["maps", "tenancy", "environment", "legal", "dossiers"]
+    assert side == ["maps", "tenancy", "environment", "legal", "dossiers", "inspections"]
     assert [p.name for p in panels.for_page("cluster", "bottom")] == ["construction"]
 
 
@@ -122,6 +122,7 @@ def _menu_before_the_registry(user) -> list[str]:
         ("tenancy-import", p("tenancy.view_tenantproject") and p("tenancy.add_tenantproject")),
         ("tenancy-submissions", p("tenancy.view_tenantproject")),
         ("environment", p("environment.view_violation")),
+        ("inspections", p("inspections.view_inspection")),
         ("planning", True),
         ("dossiers", p("dossiers.view_dossier")),
         ("reporting", p("reporting.view_form03") or p("reporting.view_form04")),

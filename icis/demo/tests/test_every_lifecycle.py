@@ -11,6 +11,7 @@ from icis.core import lifecycle
 from icis.core.jobs import JOB_LIFECYCLE
 from icis.dossiers.choices import DOSSIER_LIFECYCLE
 from icis.environment.choices import PLANT_LIFECYCLE, VIOLATION_LIFECYCLE
+from icis.inspections import choices as inspections
 from icis.planning.choices import AMENDMENT_LIFECYCLE
 from icis.tenancy.choices import PROJECT_LIFECYCLE, SUBMISSION_LIFECYCLE
 from icis.tenancy.models import IMPORT_LIFECYCLE
@@ -34,6 +35,9 @@ REFUSED = [
     (IMPORT_LIFECYCLE, "checking", "importing"),
     (JOB_LIFECYCLE, "succeeded", "queued"),
     (JOB_LIFECYCLE, "queued", "succeeded"),
+    (inspections.PLAN_LIFECYCLE, "approved", "returned"),
+    (inspections.INSPECTION_LIFECYCLE, "done", "planned"),
+    (inspections.VIOLATION_LIFECYCLE, "remedied", "open"),
 ]
 
 
