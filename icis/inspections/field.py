@@ -108,7 +108,7 @@ def _subject(inspection: Inspection) -> list[list[str]]:
         [_("Province"), str(cluster.province)],
     ]
     if cluster.area_ha is not None:
-        rows.append([_("Area"), formats.area(cluster.area_ha)])
+        rows.append([_("Area"), formats.area(cluster.area_ha, unit=True)])
     if cluster.investor_id:
         rows.append([_("Infrastructure investor"), cluster.investor.name])
     if inspection.subject_kind == SubjectKind.TENANT and inspection.tenant_id:
@@ -143,9 +143,8 @@ def _inspection(inspection: Inspection) -> dict:
                     "answer": None if answer is None else _answer_dict(answer),
                 }
             )
-        checklists.append(
-            {"topic": checklist.topic, "label": checklist.get_topic_display(), "version": checklist.number, "items": items}
-        )
+        label = checklist.get_topic_display()
+        checklists.append({"topic": checklist.topic, "label": label, "version": checklist.number, "items": items})
     return {
         "id": inspection.pk,
         "version": inspection.version,
@@ -251,7 +250,7 @@ def _sync_answer(user, inspection: Inspection, client_id, data) -> dict:
             mine={**mine, "label": Answer(mine["answer"]).label},
             theirs={**_answer_dict(row), "by": _last_editor(row)},
             current_version=row.version,
-            changes=changes_since(row, base) if base else [],
+            changes=_labelled(ChecklistAnswer, changes_since(row, base) if base else []),
         )
     row = services.answer_set(
         inspection=inspection,
@@ -323,9 +322,15 @@ def _sync_follow_up(user, inspection: Inspection, client_id, data) -> dict:
             mine={**mine, "label": ViolationStatus(mine["result"]).label},
             theirs={**_violation_dict(violation), "by": _last_editor(violation)},
             current_version=stale.current_version,
-            changes=stale.changes,
+            changes=_labelled(Violation, stale.changes),
         ) from None
     return _stored("follow_up", client_id, follow_up)
+
+
+def _labelled(model, changes: list[dict]) -> list[dict]:
+    """The changes with the field's name as people read it."""
+    names = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+    return [{**change, "label": names.get(change["field"], change["field"])} for change in changes]
 
 
 def _last_editor(obj) -> str | None:

@@ -58,6 +58,7 @@ STRINGS = {
     "keep_theirs": _("Keep theirs"),
     "rejected": _("The server refused this record: %(message)s"),
     "discard": _("Discard this record"),
+    "without_photo": _("Send it without the photo"),
     "confirm_discard": _("Discard what you recorded? It cannot be recovered."),
     "answer": _("Answer"),
     "status": _("Status"),

@@ -417,6 +417,18 @@
       if (entry.state === "rejected") {
         box.append(el("div", { className: "fw-semibold", text: fmt(T.rejected, { message: entry.error || "" }) }));
         box.append(el("div", { text: what }));
+        if (entry.photo) {
+          // A photo the server cannot read (a format it refuses) must not cost the text typed with it.
+          box.append(
+            el("button", {
+              type: "button",
+              className: "btn btn-sm btn-outline-primary mt-1 me-2",
+              "data-without-photo": entry.client_id,
+              text: T.without_photo,
+              onclick: () => sendWithoutPhoto(entry),
+            })
+          );
+        }
         box.append(
           el("button", {
             type: "button",
@@ -440,7 +452,7 @@
           c.theirs.by ? el("div", { className: "text-muted", text: fmt(T.changed_by, { user: c.theirs.by }) }) : null,
         ]);
         for (const change of c.changes || []) {
-          theirs.append(el("div", { className: "text-muted", text: `${change.field}: ${change.old ?? "—"} → ${change.new ?? "—"}` }));
+          theirs.append(el("div", { className: "text-muted", text: `${change.label || change.field}: ${change.old ?? "—"} → ${change.new ?? "—"}` }));
         }
         box.append(
           mine,
@@ -693,6 +705,16 @@
     }
     render();
     status(outbox.length ? fmt(T.pending, { count: outbox.length }) : T.all_synced);
+  }
+
+  async function sendWithoutPhoto(entry) {
+    entry.photo = null;
+    entry.state = "pending";
+    delete entry.error;
+    await putEntry(entry);
+    await loadOutbox();
+    render();
+    await syncAll();
   }
 
   async function discard(entry) {
