@@ -55,6 +55,7 @@ api_urlpatterns = [
     *environment_api.urlpatterns,
     *dossiers_api.urlpatterns,
     path("clusters/geojson/", ClusterGeoJSONView.as_view(), name="cluster-geojson"),
+    path("", include("icis.inspections.api.sync")),  # before the router: inspections/sync/, inspections/route/
     *router.urls,
 ]
 
@@ -79,6 +80,7 @@ urlpatterns = [
     path("accounts/", include("icis.accounts.urls")),
     path("provinces/", include("icis.geo.urls")),
     path("audit/", include("icis.audit.urls")),
+    path("inspections/field/", include("icis.inspections.field_urls")),
     path("jobs/", include("icis.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
