@@ -27,6 +27,7 @@ from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
 from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
+from .state import STATE_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
 STARTED_STATES = (ClusterStatus.UNDER_CONSTRUCTION, ClusterStatus.INFRASTRUCTURE_COMPLETE, ClusterStatus.OPERATING)
@@ -464,7 +465,8 @@ def construction_summary(
     - not_started: status then still `established`;
     - stalled: under construction and flagged stalled as of as_of.
     Revoked clusters count as established (they were) and in none of the other rows.
-    Two queries whatever the number of clusters and reports.
+    One query whatever the number of clusters and reports (the clusters with their kept progress state,
+    `icis.construction.state`), and one more for a past date some cluster has reported after.
     """
     as_of = as_of or timezone.localdate()
     until = min(established_to, as_of) if established_to else as_of
@@ -476,8 +478,8 @@ def construction_summary(
     ).filter(established_on__lte=until)
     if established_from:
         rows = rows.filter(established_on__gte=established_from)
-    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on"))
-    trails = trails_by_cluster(clusters, as_of, window=1)
+    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *STATE_VALUES))
+    trails = current_trails(rows, as_of, 1, scope=clusters)
     empty = Trail()
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
@@ -561,7 +563,8 @@ def construction_board(
 ) -> list[BoardRow]:
     """Clusters from establishment to infrastructure complete, with progress, forecast and flags.
 
-    Four queries whatever the number of clusters.
+    Two queries whatever the number of clusters (the clusters with their kept progress state, the
+    milestones), and one more when `today` is a past date some cluster has reported after.
     """
     today = today or timezone.localdate()
     clusters = Cluster.objects.restrict(user).filter(status__in=BOARD_STAGES)
@@ -570,7 +573,7 @@ def construction_board(
     open_states = [s for s in ObstacleStatus.values if s != ObstacleStatus.RESOLVED]
     scope = clusters
     clusters = list(
-        clusters.select_related("investor").annotate(
+        clusters.select_related("investor", "progress_state").annotate(
             established_on=_first_change(ClusterStatus.ESTABLISHED),
             started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
             open_obstacles=_count(Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states)),
@@ -582,7 +585,9 @@ def construction_board(
             ),
         )
     )
-    trails = trails_by_cluster(scope, today)
+    trails = current_trails(
+        [state_values(cluster) for cluster in clusters], today, settings.ICIS_FORECAST_REPORTS, scope=scope
+    )
     empty = Trail()
     milestones = defaultdict(list)
     for milestone in Milestone.objects.filter(cluster__in=scope.values("pk")):
