@@ -274,7 +274,7 @@ def cluster_flags(
         )
     if stage == ClusterStatus.UNDER_CONSTRUCTION:
         since, point = last_progress_on(points, started_on)
-        if since is not None and since < add_months(as_of, -stalled_months):
+        if is_stalled(points, started_on, as_of):
             months = _months_between(since, as_of)
             if point is not None:
                 reason = _(
@@ -300,6 +300,13 @@ def cluster_flags(
         if late:
             flags.append(FlagNote(Flag.BEHIND_SCHEDULE, " ".join(text for _days, text in late)))
     return flags
+
+
+def is_stalled(points: "list[Point] | Trail", started_on: datetime.date | None, as_of: datetime.date) -> bool:
+    """The stalled flag's test alone (no reason worded): no increase, nor a start, within ICIS_STALLED_MONTHS
+    before `as_of`. `cluster_flags` words it; the summary only counts it."""
+    since, _point = last_progress_on(points, started_on)
+    return since is not None and since < add_months(as_of, -settings.ICIS_STALLED_MONTHS)
 
 
 def _months_between(start: datetime.date, end: datetime.date) -> int:
@@ -502,16 +509,7 @@ def construction_summary(
         if stage == ClusterStatus.UNDER_CONSTRUCTION:
             if mine.latest and mine.latest.percent >= near:
                 count("at_least_90_percent", row)
-            flags = cluster_flags(
-                stage=stage,
-                established_on=row["established_on"],
-                started_on=row["started_on"],
-                points=mine,
-                milestones=[],
-                forecast=None,
-                as_of=as_of,
-            )
-            if any(f.flag == Flag.STALLED for f in flags):
+            if is_stalled(mine, row["started_on"], as_of):  # cluster_flags' test, without wording every reason
                 count("stalled", row)
     if detail:
         return {"counts": counts, "members": members}

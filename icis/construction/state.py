@@ -97,12 +97,13 @@ def trail_of(values: dict, window: int):
     if not count:
         return Trail()
     recent = [
-        Point(datetime.date.fromisoformat(on), Decimal(percent)) for on, percent in values["progress_state__recent"]
+        Point(datetime.date.fromisoformat(on), Decimal(percent))
+        for on, percent in values["progress_state__recent"][-window:]
     ]
     rise_on, done_on = values["progress_state__last_increase_on"], values["progress_state__first_done_on"]
     return Trail(
         count=count,
-        recent=tuple(recent[-window:]),
+        recent=tuple(recent),
         last_increase=Point(rise_on, values["progress_state__last_increase_percent"]) if rise_on else None,
         first_done=Point(done_on, values["progress_state__first_done_percent"]) if done_on else None,
     )

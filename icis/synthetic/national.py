@@ -102,6 +102,17 @@ def national_delete() -> Counter:
     return deleted
 
 
+def national_exists(clusters: int) -> bool:
+    """Whether a national data set of `clusters` synthetic clusters, with its progress reports and its
+    kept progress state, is already in the database (`generate_national_dataset --if-missing`)."""
+    synthetic = Cluster.objects.filter(is_synthetic=True, code__startswith="SYN-")
+    return (
+        synthetic.count() == clusters
+        and ProgressReport.objects.filter(cluster__in=synthetic).exists()
+        and ProgressState.objects.filter(cluster__in=synthetic).exists()
+    )
+
+
 def _write_units(provinces: int, communes_per_province: int, result: NationalResult) -> None:
     """The administrative units: synthetic ones for now (see the module's docstring)."""
     for p in range(1, provinces + 1):
