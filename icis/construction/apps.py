@@ -13,6 +13,7 @@ class ConstructionConfig(AppConfig):
         from icis.core.registry import MenuItem, Panel, Tab, menu, panels, role_grants, tabs
 
         from . import panels as contributed
+        from . import state  # noqa: F401 - the signals keeping each cluster's progress state
 
         menu.register(
             MenuItem(

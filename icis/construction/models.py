@@ -534,3 +534,42 @@ class ObstacleStatusChange(StatusChangeBase):
         ordering = ["-effective_on", "-id"]
         verbose_name = _("obstacle status change")
         verbose_name_plural = _("obstacle status changes")
+
+
+class ProgressState(models.Model):
+    """Each cluster's accepted progress as it stands now: what the board, the summary and the dashboard read.
+
+    Derived from the accepted reports and kept on write, in the same transaction as the report's own save
+    (`icis.construction.state`): the number of accepted reports, the last `RECENT_KEPT` of them (oldest first,
+    as `[["YYYY-MM-DD", "percent"], …]`), the last one that raised overall progress and the first at 100 %.
+    A cluster without accepted reports has no row. No field history: the reports carry it, and
+    `state.progress_state_refresh()` rebuilds any row from them.
+    """
+
+    RECENT_KEPT = 24
+
+    cluster = models.OneToOneField(
+        Cluster,
+        verbose_name=_("cluster"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="progress_state",
+    )
+    accepted_count = models.PositiveIntegerField(_("accepted reports"), default=0)
+    latest_on = models.DateField(_("latest accepted report"), null=True, blank=True, db_index=True)
+    recent = models.JSONField(_("last accepted reports"), default=list, blank=True)
+    last_increase_on = models.DateField(_("last increase"), null=True, blank=True)
+    last_increase_percent = models.DecimalField(
+        _("overall progress at the last increase (%)"), null=True, blank=True, **PERCENT
+    )
+    first_done_on = models.DateField(_("first report at 100%"), null=True, blank=True)
+    first_done_percent = models.DecimalField(
+        _("overall progress reported complete (%)"), null=True, blank=True, **PERCENT
+    )
+
+    class Meta:
+        verbose_name = _("construction progress state")
+        verbose_name_plural = _("construction progress states")
+
+    def __str__(self):
+        return str(self.cluster_id)

@@ -27,6 +27,7 @@ from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
 from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
+from .state import STATE_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
 STARTED_STATES = (ClusterStatus.UNDER_CONSTRUCTION, ClusterStatus.INFRASTRUCTURE_COMPLETE, ClusterStatus.OPERATING)
@@ -273,7 +274,7 @@ def cluster_flags(
         )
     if stage == ClusterStatus.UNDER_CONSTRUCTION:
         since, point = last_progress_on(points, started_on)
-        if since is not None and since < add_months(as_of, -stalled_months):
+        if is_stalled(points, started_on, as_of):
             months = _months_between(since, as_of)
             if point is not None:
                 reason = _(
@@ -299,6 +300,13 @@ def cluster_flags(
         if late:
             flags.append(FlagNote(Flag.BEHIND_SCHEDULE, " ".join(text for _days, text in late)))
     return flags
+
+
+def is_stalled(points: "list[Point] | Trail", started_on: datetime.date | None, as_of: datetime.date) -> bool:
+    """The stalled flag's test alone (no reason worded): no increase, nor a start, within ICIS_STALLED_MONTHS
+    before `as_of`. `cluster_flags` words it; the summary only counts it."""
+    since, _point = last_progress_on(points, started_on)
+    return since is not None and since < add_months(as_of, -settings.ICIS_STALLED_MONTHS)
 
 
 def _months_between(start: datetime.date, end: datetime.date) -> int:
@@ -464,7 +472,8 @@ def construction_summary(
     - not_started: status then still `established`;
     - stalled: under construction and flagged stalled as of as_of.
     Revoked clusters count as established (they were) and in none of the other rows.
-    Two queries whatever the number of clusters and reports.
+    One query whatever the number of clusters and reports (the clusters with their kept progress state,
+    `icis.construction.state`), and one more for a past date some cluster has reported after.
     """
     as_of = as_of or timezone.localdate()
     until = min(established_to, as_of) if established_to else as_of
@@ -476,8 +485,8 @@ def construction_summary(
     ).filter(established_on__lte=until)
     if established_from:
         rows = rows.filter(established_on__gte=established_from)
-    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on"))
-    trails = trails_by_cluster(clusters, as_of, window=1)
+    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *STATE_VALUES))
+    trails = current_trails(rows, as_of, 1, scope=clusters)
     empty = Trail()
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
@@ -500,16 +509,7 @@ def construction_summary(
         if stage == ClusterStatus.UNDER_CONSTRUCTION:
             if mine.latest and mine.latest.percent >= near:
                 count("at_least_90_percent", row)
-            flags = cluster_flags(
-                stage=stage,
-                established_on=row["established_on"],
-                started_on=row["started_on"],
-                points=mine,
-                milestones=[],
-                forecast=None,
-                as_of=as_of,
-            )
-            if any(f.flag == Flag.STALLED for f in flags):
+            if is_stalled(mine, row["started_on"], as_of):  # cluster_flags' test, without wording every reason
                 count("stalled", row)
     if detail:
         return {"counts": counts, "members": members}
@@ -561,7 +561,8 @@ def construction_board(
 ) -> list[BoardRow]:
     """Clusters from establishment to infrastructure complete, with progress, forecast and flags.
 
-    Four queries whatever the number of clusters.
+    Two queries whatever the number of clusters (the clusters with their kept progress state, the
+    milestones), and one more when `today` is a past date some cluster has reported after.
     """
     today = today or timezone.localdate()
     clusters = Cluster.objects.restrict(user).filter(status__in=BOARD_STAGES)
@@ -570,7 +571,7 @@ def construction_board(
     open_states = [s for s in ObstacleStatus.values if s != ObstacleStatus.RESOLVED]
     scope = clusters
     clusters = list(
-        clusters.select_related("investor").annotate(
+        clusters.select_related("investor", "progress_state").annotate(
             established_on=_first_change(ClusterStatus.ESTABLISHED),
             started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
             open_obstacles=_count(Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states)),
@@ -582,7 +583,9 @@ def construction_board(
             ),
         )
     )
-    trails = trails_by_cluster(scope, today)
+    trails = current_trails(
+        [state_values(cluster) for cluster in clusters], today, settings.ICIS_FORECAST_REPORTS, scope=scope
+    )
     empty = Trail()
     milestones = defaultdict(list)
     for milestone in Milestone.objects.filter(cluster__in=scope.values("pk")):

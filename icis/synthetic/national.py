@@ -30,7 +30,8 @@ from icis.accounts.models import Organisation
 from icis.clusters.choices import ClusterStatus, CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
 from icis.construction.choices import Component, MilestoneKind, ReportStatus
-from icis.construction.models import ComponentProgress, Milestone, ProgressReport
+from icis.construction.models import ComponentProgress, Milestone, ProgressReport, ProgressState
+from icis.construction.state import progress_state_refresh
 from icis.core.text import fold, search_words
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 from icis.geo.services import admin_units_load
@@ -77,6 +78,7 @@ def national_delete() -> Counter:
     steps = [
         ("submissions", Submission.objects.filter(cluster__in=clusters)),
         ("components", ComponentProgress.objects.filter(report__cluster__in=clusters)),
+        ("progress_states", ProgressState.objects.filter(cluster__in=clusters)),
         ("progress_reports", ProgressReport.objects.filter(cluster__in=clusters)),
         ("milestones", Milestone.objects.filter(cluster__in=clusters)),
         ("tenant_projects", TenantProject.objects.filter(cluster__in=clusters)),
@@ -98,6 +100,17 @@ def national_delete() -> Counter:
     deleted["legacy_districts"] += _raw_delete(LegacyDistrict.objects.filter(province__in=provinces))
     deleted["provinces"] += _raw_delete(provinces)
     return deleted
+
+
+def national_exists(clusters: int) -> bool:
+    """Whether a national data set of `clusters` synthetic clusters, with its progress reports and its
+    kept progress state, is already in the database (`generate_national_dataset --if-missing`)."""
+    synthetic = Cluster.objects.filter(is_synthetic=True, code__startswith="SYN-")
+    return (
+        synthetic.count() == clusters
+        and ProgressReport.objects.filter(cluster__in=synthetic).exists()
+        and ProgressState.objects.filter(cluster__in=synthetic).exists()
+    )
 
 
 def _write_units(provinces: int, communes_per_province: int, result: NationalResult) -> None:
@@ -308,6 +321,8 @@ def national_generate(
                 report_components = []
         _bulk(ComponentProgress, report_components, result, "components")
         _bulk(Milestone, milestones, result, "milestones")
+        # bulk_create sends no signal: the kept progress state is rebuilt here (icis.construction.state)
+        result.created["progress_states"] += progress_state_refresh(Cluster.objects.filter(is_synthetic=True))
 
         # -- tenants and their projects in clusters that hold land, Form 01 and Form 02
         holding = [(c, p) for c, p in zip(made, plans, strict=True) if p.path[-1] in HOLDING]
@@ -417,6 +432,15 @@ def refresh_statistics() -> None:
     if connection.vendor != "postgresql":
         return
     registry.refresh_planner_statistics()
-    models = (ProgressReport, ComponentProgress, Milestone, Tenant, TenantProject, Submission, Organisation)
+    models = (
+        ProgressReport,
+        ProgressState,
+        ComponentProgress,
+        Milestone,
+        Tenant,
+        TenantProject,
+        Submission,
+        Organisation,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))

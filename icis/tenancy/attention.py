@@ -1,8 +1,6 @@
 """What needs attention in tenancy: Circular 14 Form 01/02 reports overdue for the latest period whose
 deadline has passed, one line per cluster."""
 
-from collections import Counter
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,7 +9,7 @@ from icis.core.attention import Item
 
 from . import periods
 from .choices import ReportForm
-from .selectors import overdue
+from .selectors import overdue_counts
 
 
 def _due_period(form: str, today):
@@ -32,9 +30,8 @@ def items(user, today):
     url = reverse("tenancy:submission_list")
     for form in (ReportForm.FORM_01, ReportForm.FORM_02):
         period = _due_period(form, today)
-        missing = overdue(form=form, period=period, clusters=clusters, today=today)
-        per_cluster = Counter((m.cluster if form == ReportForm.FORM_01 else m) for m in missing)
-        for cluster, count in sorted(per_cluster.items(), key=lambda pair: pair[0].name):
+        # counted in the database: the list names clusters, never the (tens of thousands of) projects
+        for cluster, count in overdue_counts(form=form, period=period, clusters=clusters, today=today):
             detail = (
                 _("%(count)s tenant projects have not sent Form 01 for the %(period)s (deadline: before %(date)s).")
                 if form == ReportForm.FORM_01

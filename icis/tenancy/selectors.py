@@ -231,6 +231,29 @@ def overdue(*, form: str, period: periods.Period, clusters, today: datetime.date
     return [c for c in expected_submitters(form, period, clusters) if c.pk not in filed]
 
 
+def overdue_counts(*, form: str, period: periods.Period, clusters, today: datetime.date | None = None) -> list:
+    """`overdue` counted per cluster, in the database: [(cluster, number of reports overdue)] by cluster name.
+
+    Two queries whatever the number of projects (the counts, then the clusters that have any), where
+    `overdue` builds every missing project: the dashboard's attention list needs only the counts.
+    """
+    today = today or timezone.localdate()
+    if today < period.deadline(form):
+        return []
+    done = Submission.objects.filter(
+        form=form, period=period.code, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED]
+    )
+    expected = expected_submitters(form, period, clusters).select_related(None).order_by()
+    if form == ReportForm.FORM_01:
+        missing = expected.exclude(pk__in=done.exclude(tenant_project=None).values("tenant_project_id"))
+        counts = dict(missing.values_list("cluster_id").annotate(n=Count("id")).values_list("cluster_id", "n"))
+    else:
+        missing = expected.exclude(pk__in=done.exclude(cluster=None).values("cluster_id"))
+        counts = dict.fromkeys(missing.values_list("pk", flat=True), 1)
+    found = Cluster.objects.filter(pk__in=list(counts)).order_by("name", "pk")
+    return [(cluster, counts[cluster.pk]) for cluster in found]
+
+
 def sent_late(submission: Submission) -> bool | None:
     """Whether a Form 01/02 was sent on or after the day the circular names after "trước ngày" (None:
     not sent yet). The day is the local date of its latest submission."""

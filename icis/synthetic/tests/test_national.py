@@ -15,7 +15,7 @@ from icis.clusters.models import Cluster
 from icis.construction import selectors as construction
 from icis.construction.briefing import briefing_content
 from icis.construction.choices import ReportStatus
-from icis.construction.models import ProgressReport
+from icis.construction.models import ProgressReport, ProgressState
 from icis.reporting import selectors as reporting
 from icis.synthetic import national
 from icis.tenancy import periods
@@ -53,6 +53,11 @@ def test_the_command_writes_every_kind_of_row_marked_synthetic():
     assert ProgressReport.objects.exists() and not ProgressReport.objects.exclude(remarks__contains="tổng hợp").exists()
     assert Submission.objects.filter(form="01").exists() and Submission.objects.filter(form="02").exists()
     assert all(s.data.get("synthetic") is True for s in Submission.objects.all())
+    # the kept progress state is rebuilt after the bulk insert (bulk_create sends no signal)
+    assert ProgressState.objects.count() == ProgressReport.objects.values("cluster").distinct().count()
+    kept = io.StringIO()
+    call_command("generate_national_dataset", clusters=30, if_missing=True, stdout=kept)
+    assert "already there: kept" in kept.getvalue()
     with pytest.raises(CommandError, match="--replace"):
         call_command("generate_national_dataset", clusters=5, stdout=io.StringIO())
     with pytest.raises(CommandError, match="--scale must be 1 or more"):

@@ -19,10 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("--progress-rows", type=int, help="override the progress rows (reports + components)")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="default %(default)s")
         parser.add_argument("--replace", action="store_true", help="delete earlier synthetic data first")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="do nothing when the synthetic data set of this size is already there (make bench)",
+        )
 
     def handle(self, *args, **options):
         if options["scale"] < 1:
             raise CommandError(f"--scale must be 1 or more (got {options['scale']}).")
+        clusters = options["clusters"] or national.CLUSTERS_1X * options["scale"]
+        if options["if_missing"] and national.national_exists(clusters):
+            self.stdout.write(f"The synthetic data set of {clusters:,} clusters is already there: kept.")
+            return
         try:
             with channel.acting_via(channel.COMMAND):
                 result = national.national_generate(
