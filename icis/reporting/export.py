@@ -55,8 +55,8 @@ def header_lines(report: AreaReport) -> dict:
             "từ phương án phát triển cụm công nghiệp, sổ đăng ký cụm công nghiệp, các mốc xây dựng, dự án đầu tư "
             "trong cụm, sổ trạm xử lý nước thải và các Biểu 01, 02 đã được chấp nhận."
         ),
-        # The province's settings fill in the place and the signer (Biểu 04); blank, the form's own wording.
-        "place_date": text.place_date.replace("...", report.place, 1) if report.place else text.place_date,
+        # The province's settings name the signer (Biểu 04); blank, the form's own wording.
+        "place_date": text.place_date,
         "signer": report.signer_title.upper() if report.signer_title else text.signer,
         "signer_hint": text.signer_hint,
         "signer_name": report.signer_name,

@@ -87,7 +87,6 @@ class AreaReport:
     # Who signs, from the province's settings (Biểu 04 only; blank: the signed form's own wording).
     signer_title: str = ""
     signer_name: str = ""
-    place: str = ""
 
     @property
     def text(self) -> catalogue.FormText:
@@ -648,14 +647,14 @@ def parties(form: str, province: Province, commune: Commune | None = None) -> tu
     )
 
 
-def signature(form: str, province: Province) -> tuple[str, str, str]:
-    """Biểu 04's signer title, signer name and the place before the date, from the province's settings
-    (geo.ProvinceSettings; blank: the form's own wording). Biểu 03 is signed for the commune People's
-    Committee ("TM. ỦY BAN NHÂN DÂN"), not by the province's signer: nothing to fill in."""
+def signature(form: str, province: Province) -> tuple[str, str]:
+    """Biểu 04's signer title and name from the province's settings (geo.ProvinceSettings; blank: the
+    form's own wording). Biểu 03 is signed for the commune People's Committee ("TM. ỦY BAN NHÂN DÂN"),
+    not by the province's signer: nothing to fill in. The place and day stay the form's blanks."""
     if form != "04":
-        return "", "", ""
+        return "", ""
     chosen = province_settings(province)
-    return chosen.signer_title.strip(), chosen.signer_name.strip(), chosen.place
+    return chosen.signer_title.strip(), chosen.signer_name.strip()
 
 
 def area_report(
@@ -689,7 +688,7 @@ def area_report(
             )
     indicators, more = _compute(form=form, period=period, clusters=clusters, plan=plan, plants=plants)
     sender, recipients = parties(form, province, commune if form == "03" else None)
-    signer_title, signer_name, place = signature(form, province)
+    signer_title, signer_name = signature(form, province)
     return AreaReport(
         form=form,
         period=period,
@@ -701,7 +700,6 @@ def area_report(
         commune=commune if form == "03" else None,
         signer_title=signer_title,
         signer_name=signer_name,
-        place=place,
     )
 
 

@@ -4,6 +4,7 @@ from icis.core.api.serializers import ScopedRelationsMixin
 
 from .. import services
 from ..models import Document, Source
+from ..selectors import linking_clusters
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -16,9 +17,6 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     year = serializers.IntegerField(required=False, min_value=1945, max_value=2100)
-    clusters = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Document._meta.get_field("clusters").related_model.objects.all()
-    )
 
     class Meta:
         model = Document
@@ -41,12 +39,16 @@ class DocumentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         # number + year + issuer uniqueness is checked by the model (year may come from the date).
         validators = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def get_fields(self):
+        """`clusters` names only clusters the user reaches, as the pages do: linked on write to those
+        the user may change, shown on read as those the user may see (the view prefetches only those);
+        links to the others are kept and never named."""
+        fields = super().get_fields()
         request = self.context.get("request")
-        if request is not None and "clusters" in self.fields:
-            relation = self.fields["clusters"].child_relation
-            relation.queryset = relation.queryset.restrict(request.user, "change")
+        fields["clusters"] = serializers.PrimaryKeyRelatedField(
+            many=True, required=False, queryset=linking_clusters(getattr(request, "user", None), "change")
+        )
+        return fields
 
     def validate(self, attrs):
         if not attrs.get("year"):
