@@ -13,6 +13,7 @@ from icis.geo.models import Province
 from icis.geo.selection import page_province, switchable
 
 from . import export, selectors, services
+from .choices import NOMINATION_LIFECYCLE
 from .filtersets import NominationFilterSet
 from .forms import NominationForm, NominationTransitionForm, YearlyListForm
 from .models import Nomination
@@ -86,7 +87,8 @@ class NominationTransitionView(ObjectActionView):
 
     def get_context_data(self, **kwargs):
         history = self.object.status_changes.select_related("document", "actor").order_by(*lifecycle.NEWEST_FIRST)
-        return {**super().get_context_data(**kwargs), "history": history}
+        final = not NOMINATION_LIFECYCLE.allowed(self.object.status)
+        return {**super().get_context_data(**kwargs), "history": history, "final": final}
 
     def save(self, form):
         data = form.cleaned_data

@@ -240,3 +240,14 @@ def test_the_annual_plans_commendation_task_links_to_the_yearly_list(two):
     html = client.get(f"/planning/tasks/{reward.pk}/").content.decode()
     assert "/awards/yearly/?year=2026&amp;province=01" in html
     assert 'id="awards-panel"' not in client.get(f"/planning/tasks/{other.pk}/").content.decode()
+
+
+def test_a_commune_official_submits_on_the_page_and_is_offered_no_decision(two, boss):
+    official = person("khen-xa", roles.COMMUNE_OFFICIAL, communes=["10273"])
+    nomination = collective(two["h"], actor=boss)
+    client = _page(official)
+    form = client.get(f"/awards/{nomination.pk}/status/").context["form"]
+    assert [value for value, _label in form.fields["to"].choices] == ["submitted"]
+    assert client.post(f"/awards/{nomination.pk}/status/", {"to": "submitted", "date": "10/01/2026"}).status_code == 302
+    html = client.get(f"/awards/{nomination.pk}/status/").content.decode()
+    assert 'id="not-your-step"' in html
