@@ -7,7 +7,7 @@ from icis.core.lifecycle import Machine
 
 
 class Topic(models.TextChoices):
-    """What an inspection checks (Plan 305/KH-UBND: planning, investment, construction, land use; and the
+    """What an inspection checks (the provincial plan: planning, investment, construction, land use; and the
     obligations of Decree 32 Art 19.3 and 23.2)."""
 
     PLANNING = "planning", _("Planning")
