@@ -28,6 +28,7 @@ from icis.environment import forms as environment_forms
 from icis.environment.api import serializers as environment_serializers
 from icis.environment.models import Parameter
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
+from icis.planning import version_views as planning_version_views
 from icis.planning import views as planning_views
 from icis.planning.api import serializers as planning_serializers
 from icis.planning.choices import AMENDMENT_TRANSITIONS
@@ -42,7 +43,15 @@ pytestmark = pytest.mark.django_db
 REFERENCE_DATA = {Province, LegacyDistrict, LegacyCommune, Commune, Sector, Parameter}
 
 # Edit forms (query forms such as reporting's period picker only read, through scoped views).
-FORM_MODULES = [cluster_forms, construction_forms, dossier_forms, environment_forms, tenancy_forms, planning_views]
+FORM_MODULES = [
+    cluster_forms,
+    construction_forms,
+    dossier_forms,
+    environment_forms,
+    tenancy_forms,
+    planning_views,
+    planning_version_views,
+]
 SERIALIZER_MODULES = [
     cluster_serializers,
     construction_serializers,
@@ -131,6 +140,7 @@ def _form_kwargs(form_class, world, user) -> dict:
         "amendment": SimpleNamespace(status=next(iter(AMENDMENT_TRANSITIONS))),
         "project": SimpleNamespace(status=ProjectStatus.OPERATING, version=1),
         "task": SimpleNamespace(status="open", version=1),
+        "plan": SimpleNamespace(province_id=world["a"].province_id, horizon_year=2030, vision_year=2050),
     }
     wanted = set()
     for klass in form_class.__mro__:
