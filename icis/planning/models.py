@@ -70,6 +70,15 @@ class DevelopmentPlan(Versioned, TimeStamped):
         "self", verbose_name=_("amends"), on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    from_amendment = models.ForeignKey(
+        "PlanAmendment",
+        verbose_name=_("made by approving"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+        help_text=_("The approved amendment this version was made from."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     sources = GenericRelation(Source)

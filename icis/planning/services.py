@@ -89,6 +89,7 @@ def plan_next_version(*, amendment: PlanAmendment, on: datetime.date, document: 
         is_current=True,
         amends=base,
         approved_on=on,
+        from_amendment=amendment,
         notes=_("Made by approving the amendment “%(title)s”.") % {"title": amendment.title},
     )
     entries = {}

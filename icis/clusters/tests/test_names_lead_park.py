@@ -141,7 +141,7 @@ def test_conversion_into_an_industrial_park_keeps_the_record(boss, hanoi, api):
     assert done.status_code == 200, done.json()
     cluster.refresh_from_db()
     assert (cluster.status, cluster.industrial_park_name) == (ClusterStatus.CONVERTED_TO_PARK, "KCN Phú Xuyên")
-    assert cluster.status_changes.last().document == decision
+    assert cluster.status_changes.get(to_status=ClusterStatus.CONVERTED_TO_PARK).document == decision
     assert cluster.status not in IN_PLAN_STATES
     rows = {i.number: i.value for i in form_03_04(period=periods.parse("2026-H1"), clusters=Cluster.objects.all())}
     assert rows["3"] == 0

@@ -164,6 +164,7 @@ class DevelopmentPlanSerializer(serializers.ModelSerializer):
             "vision_year",
             "is_current",
             "amends",
+            "from_amendment",
             "cluster_count",
             "area_ha",
             "totals",

@@ -131,7 +131,7 @@ def test_approving_an_amendment_makes_the_next_version(plan, six, boss):
 
     plan.refresh_from_db()
     new = DevelopmentPlan.objects.get(province_id="01", is_current=True)
-    assert new.pk != plan.pk and new.amends == plan and not plan.is_current
+    assert new.pk != plan.pk and new.amends == plan and not plan.is_current and new.from_amendment == amendment
     assert plan.entries.count() == 6  # the old version stays as it was
     groups = {e.cluster.name: (e.group, e.planned_area_ha) for e in new.entries.select_related("cluster")}
     assert groups == {
