@@ -2,6 +2,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,7 +96,18 @@ def totals_of(entries, *, stated_clusters=None, stated_area_ha=None) -> PlanTota
 
 
 def plan_totals(plan: DevelopmentPlan) -> PlanTotals:
-    """The version's totals from its entries, beside the stated ones."""
+    """The version's totals from its entries, beside the stated ones (from the annotations of
+    `with_totals` when the plan has them: no query then, and no `by_group`)."""
+    if hasattr(plan, "_entries"):
+        return PlanTotals(
+            computed=bool(plan._entries),
+            clusters=plan._counted if plan._entries else None,
+            area_ha=(plan._counted_area or Decimal(0)) if plan._entries else None,
+            entries_without_area=plan._without_area,
+            stated_clusters=plan.cluster_count,
+            stated_area_ha=plan.area_ha,
+            not_counted=plan._entries - plan._counted,
+        )
     return totals_of(
         plan.entries.only("group", "planned_area_ha"), stated_clusters=plan.cluster_count, stated_area_ha=plan.area_ha
     )
@@ -203,10 +215,20 @@ def compare_summary(rows) -> list[dict]:
     ]
 
 
+def with_totals(plans):
+    """Plans annotated with their computed totals (read by `plan_totals` without another query)."""
+    counted = ~Q(entries__group__in=NOT_COUNTED_GROUPS)
+    return plans.annotate(
+        _entries=Count("entries"),
+        _counted=Count("entries", filter=counted),
+        _counted_area=Sum("entries__planned_area_ha", filter=counted),
+        _without_area=Count("entries", filter=counted & Q(entries__planned_area_ha__isnull=True)),
+    )
+
+
 def current_plan(province_code: str) -> DevelopmentPlan | None:
     return (
-        DevelopmentPlan.objects.select_related("document")
-        .prefetch_related("sources")
+        with_totals(DevelopmentPlan.objects.select_related("document").prefetch_related("sources"))
         .filter(province_id=province_code, is_current=True)
         .first()
     )
@@ -243,7 +265,7 @@ class PlansTotal:
 
 def current_plans_total() -> PlansTotal | None:
     """Every real province's plan in force, summed; None when no province has one."""
-    plans = list(DevelopmentPlan.objects.filter(is_current=True, province__is_synthetic=False))
+    plans = list(with_totals(DevelopmentPlan.objects.filter(is_current=True, province__is_synthetic=False)))
     return PlansTotal(plans) if plans else None
 
 

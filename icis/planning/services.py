@@ -78,7 +78,7 @@ def plan_next_version(*, amendment: PlanAmendment, on: datetime.date, document: 
     amended = DevelopmentPlan.objects.select_for_update().get(pk=amendment.plan_id)
     base = DevelopmentPlan.objects.filter(province_id=amended.province_id, is_current=True).first() or amended
     DevelopmentPlan.objects.filter(province_id=amended.province_id, is_current=True).update(is_current=False)
-    plan = DevelopmentPlan.objects.create(
+    plan = DevelopmentPlan(
         province_id=base.province_id,
         name=_next_version_name(base, document, on),
         document=document,
@@ -92,6 +92,8 @@ def plan_next_version(*, amendment: PlanAmendment, on: datetime.date, document: 
         from_amendment=amendment,
         notes=_("Made by approving the amendment “%(title)s”.") % {"title": amendment.title},
     )
+    plan._history_user = actor
+    plan.save()
     entries = {}
     for old in base.entries.exclude(group=PlanGroup.WITHDRAWN):
         entry = PlanEntry(
@@ -107,7 +109,11 @@ def plan_next_version(*, amendment: PlanAmendment, on: datetime.date, document: 
         entries[old.cluster_id or ("name", old.name)] = entry
     changed = {change.cluster_id: change for change in amendment.changes.select_related("cluster")}
     for cluster in amendment.clusters.all():
-        if cluster.pk not in changed and cluster.pk not in entries:
+        if cluster.pk in changed:
+            continue
+        if cluster.pk in entries and entries[cluster.pk].group == PlanGroup.DEFERRED:
+            entries[cluster.pk].group = PlanGroup.BROUGHT_FORWARD  # proposed again within the horizon
+        elif cluster.pk not in entries:
             entries[cluster.pk] = PlanEntry(
                 plan=plan,
                 cluster=cluster,
@@ -128,7 +134,6 @@ def plan_next_version(*, amendment: PlanAmendment, on: datetime.date, document: 
     for entry in entries.values():
         entry._history_user = actor
         entry.save()
-    plan._history_user = actor
     return plan
 
 

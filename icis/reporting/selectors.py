@@ -351,6 +351,7 @@ def _compute(
     known = [a for a in planned if a is not None]
     registry_area = sum(known, ZERO).quantize(TWO_PLACES)
     doc = (plan.document.number if plan.document_id else plan.name) if plan is not None else ""
+    totals = totals_for(plan) if plan is not None and form == "04" else None
     if form == "04":
         if plan is None:
             gap = (
@@ -360,7 +361,6 @@ def _compute(
             values["1"] = (None, *gap)
             values["2"] = (None, *gap)
         else:
-            totals = totals_for(plan)
             if totals.computed:
                 # Counted from the plan's entries (withdrawn and deferred entries are not counted); the
                 # document's own figures are named beside when they differ.
@@ -531,7 +531,6 @@ def _compute(
             )
         )
     if form == "04" and plan is not None:
-        totals = totals_for(plan)
         indicators[0].plan_value, indicators[1].plan_value = totals.cluster_figure, totals.area_figure
 
     remarks = []
