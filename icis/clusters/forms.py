@@ -8,6 +8,7 @@ from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
 
+from . import services
 from .choices import LIFECYCLE, ClusterStatus, CommuneBasis
 from .models import Cluster, Sector
 from .services import LEGAL_FIELDS
@@ -32,6 +33,15 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
         label=_("Communes (since 01/07/2025)"),
         help_text=_("Only communes a document or source states. Leave empty until known."),
     )
+    lead_commune = forms.ModelChoiceField(
+        queryset=Commune.objects.all(),
+        required=False,
+        label=_("Lead commune"),
+        help_text=_(
+            "For a cluster straddling several communes: the one that reports it (Form 03 counts it there only). "
+            "One of the communes above; set by itself when there is only one."
+        ),
+    )
     legacy_communes = forms.ModelMultipleChoiceField(
         queryset=LegacyCommune.objects.select_related("district"),
         required=False,
@@ -45,6 +55,11 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
         help_text=_(
             "Only after checking the figures against their documents: a legacy cluster may break today's rules."
         ),
+    )
+    confirm_lookalike = forms.BooleanField(
+        required=False,
+        label=_("It is another cluster"),
+        help_text=_("Tick after checking that the clusters with a name like this one are not the same cluster."),
     )
     # Registration only (removed from the edit form): the state the evidence shows and when it began.
     status = forms.ChoiceField(
@@ -90,14 +105,17 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             for name in LEGAL_FIELDS:
                 if name in self.fields:
                     self.fields[name].disabled = True
+            self.fields["lead_commune"].disabled = True
         if self.instance.pk:
             self.fields["communes"].initial = [
                 link.commune_id for link in self.instance.commune_links.all() if link.basis == CommuneBasis.STATED
             ]
+            lead = next((link.commune_id for link in self.instance.commune_links.all() if link.is_lead), None)
+            self.fields["lead_commune"].initial = lead
             self.fields["legacy_communes"].initial = list(self.instance.legacy_communes.values_list("pk", flat=True))
             self.fields["sectors"].initial = list(self.instance.sectors.values_list("pk", flat=True))
             self.fields["version"].initial = self.instance.version
-            for name in ("status", "status_date", "status_date_unknown"):
+            for name in ("status", "status_date", "status_date_unknown", "confirm_lookalike"):
                 del self.fields[name]
         for name in ("notes", "boundary", "verification_note"):
             self.fields[name].widget.attrs["rows"] = 3
@@ -120,16 +138,23 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             "legacy_communes": self.cleaned_data["legacy_communes"],
             "sectors": self.cleaned_data["sectors"],
             "confirmed": self.cleaned_data.get("confirm_warnings", False),
+            # Blank: kept as it is (set by itself for a cluster in one commune).
+            "lead_commune": self.cleaned_data.get("lead_commune") or services.KEEP,
         }
 
     def registration_kwargs(self) -> dict:
         """For a new cluster: its current status and the date it began (None when unknown; today when blank)."""
         if "status" not in self.fields:
             return {}
+        confirmed = {"lookalike_confirmed": self.cleaned_data.get("confirm_lookalike", False)}
         day = self.cleaned_data.get("status_date")
         if day is None and not self.cleaned_data.get("status_date_unknown"):
             day = timezone.localdate()
-        return {"status": self.cleaned_data.get("status") or ClusterStatus.PLANNED, "status_date": day}
+        return {
+            "status": self.cleaned_data.get("status") or ClusterStatus.PLANNED,
+            "status_date": day,
+            **confirmed,
+        }
 
 
 class TransitionForm(ScopedChoicesMixin, forms.Form):
@@ -140,6 +165,12 @@ class TransitionForm(ScopedChoicesMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     document = forms.ModelChoiceField(
         queryset=Document.objects.all(), required=False, label=_("Deciding document"), empty_label="—"
+    )
+    industrial_park_name = forms.CharField(
+        label=_("Industrial park it became"),
+        required=False,
+        max_length=200,
+        help_text=_("Only for a conversion into an industrial park (then required, with the converting decision)."),
     )
 
     def __init__(self, *args, cluster: Cluster, user, **kwargs):

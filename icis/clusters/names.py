@@ -32,6 +32,7 @@ class Lookalike:
     name: str
     reason: str
     same_commune: bool = False
+    pk: int | None = None
 
 
 def lookalikes(name: str, province_id: str, commune_ids=(), exclude_pk=None) -> list[Lookalike]:
@@ -51,11 +52,13 @@ def lookalikes(name: str, province_id: str, commune_ids=(), exclude_pk=None) -> 
     for other in candidates.iterator():
         same_commune = other.pk in sharing
         if fold(other.name) == exact:
-            found.append(Lookalike(other.code, other.name, _("the same name"), same_commune))
+            found.append(Lookalike(other.code, other.name, _("the same name"), same_commune, other.pk))
         elif core_name(other.name) == wanted:
-            found.append(Lookalike(other.code, other.name, _("the same name but for a number"), same_commune))
+            found.append(Lookalike(other.code, other.name, _("the same name but for a number"), same_commune, other.pk))
         elif other.industrial_park_name and core_name(other.industrial_park_name) == wanted:
             found.append(
-                Lookalike(other.code, other.name, _("the name of the industrial park it became"), same_commune)
+                Lookalike(
+                    other.code, other.name, _("the name of the industrial park it became"), same_commune, other.pk
+                )
             )
     return sorted(found, key=lambda item: (not item.same_commune, item.name))

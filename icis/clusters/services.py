@@ -157,6 +157,45 @@ def check_communes_in_province(province, communes: Iterable[Commune]) -> None:
             )
         }
     )
+KEEP = object()  # "leave the lead commune as it is" (the default of the services' `lead_commune`)
+
+
+def _set_lead(cluster: Cluster, lead, *, actor=None) -> bool:
+    """Record the commune that reports a cluster straddling several (`lead`, one of its stated
+    communes; None: no lead); with KEEP, a cluster left in one stated commune gets it as its lead.
+    Form 03 counts the cluster once, in its lead commune. Returns whether anything changed."""
+    links = list(ClusterCommune.objects.filter(cluster=cluster))
+    stated = [link for link in links if link.basis == CommuneBasis.STATED]
+    current = next((link for link in links if link.is_lead), None)
+    if lead is KEEP:
+        if (current is not None and current.basis == CommuneBasis.STATED) or len(stated) != 1:
+            return False
+        wanted = stated[0]
+    else:
+        code = getattr(lead, "pk", lead)
+        wanted = next((link for link in stated if link.commune_id == code), None) if code else None
+        if code and wanted is None:
+            raise field_error(
+                "lead_commune", _("The lead commune must be one of the cluster's stated communes."), "not_a_commune"
+            )
+        if (current.pk if current else None) == (wanted.pk if wanted else None):
+            return False
+        if actor is not None and not actor.has_perm("clusters.change_cluster_legal"):
+            raise PermissionDenied(
+                _("Your role may not change these legal fields: %(fields)s. Ask the Department of Industry and Trade.")
+                % {"fields": "lead_commune"}
+            )
+    ClusterCommune.objects.filter(cluster=cluster, is_lead=True).update(is_lead=False)
+    if wanted is not None:
+        wanted.is_lead = True
+        wanted.save(update_fields=["is_lead"])
+    return True
+
+
+def lead_commune(cluster: Cluster):
+    """The cluster's lead commune (a Commune) or None."""
+    link = ClusterCommune.objects.filter(cluster=cluster, is_lead=True).select_related("commune").first()
+    return link.commune if link else None
 
 
 def _set_links(manager, wanted: Iterable) -> bool:
@@ -166,6 +205,58 @@ def _set_links(manager, wanted: Iterable) -> bool:
         return False
     manager.set(list(wanted))
     return True
+
+
+class LookalikeNames(ValidationError):
+    """A new cluster's name looks like others' in its province: refused until the person confirms.
+    Names only the clusters the actor may see; the others are counted ("another cluster"). The API
+    answers 409 with `lookalikes` and `others` (icis.core.api.errors reads `api_status`, `api_extra`)."""
+
+    api_status = 409
+
+    def __init__(self, message, *, visible, hidden):
+        super().__init__({"name": ValidationError(message, code="lookalike")})
+        self.visible = visible
+        self.hidden = hidden
+        self.api_extra = {
+            "lookalikes": [
+                {"code": item.code, "name": item.name, "reason": str(item.reason), "same_commune": item.same_commune}
+                for item in visible
+            ],
+            "others": hidden,
+            "confirm_with": "confirm_lookalike",
+        }
+
+
+LOOKALIKE_HINT = gettext_noop("If it is another cluster, tick “It is another cluster” (API: confirm_lookalike).")
+
+
+def check_lookalikes(cluster: Cluster, communes, *, actor, confirmed: bool) -> None:
+    """Refuse an unconfirmed new cluster whose name is, or looks like, another's in the province (or an
+    industrial park's a cluster became): the look-alikes the actor may see are named, the others counted."""
+    if confirmed or not cluster.name or not cluster.province_id:
+        return
+    from .names import lookalikes
+
+    found = lookalikes(cluster.name, cluster.province_id, [c.pk for c in communes], exclude_pk=cluster.pk)
+    if not found:
+        return
+    seen = set(Cluster.objects.restrict(actor).filter(pk__in=[f.pk for f in found]).values_list("pk", flat=True))
+    visible = [f for f in found if f.pk in seen]
+    hidden = len(found) - len(visible)
+    parts = [
+        (
+            _("%(name)s (%(code)s, %(reason)s, in the same commune)")
+            if item.same_commune
+            else _("%(name)s (%(code)s, %(reason)s)")
+        )
+        % {"name": item.name, "code": item.code, "reason": item.reason}
+        for item in visible
+    ]
+    if hidden:
+        parts.append(_("other clusters you cannot see: %(count)d") % {"count": hidden})
+    message = _("A cluster with a name like this one is already registered: %(list)s.") % {"list": "; ".join(parts)}
+    raise LookalikeNames(f"{message} {_(LOOKALIKE_HINT)}", visible=visible, hidden=hidden)
 
 
 @transaction.atomic
@@ -183,12 +274,16 @@ def cluster_create(
     sectors: Iterable = (),
     is_synthetic: bool = False,
     confirmed: bool = True,
+    lookalike_confirmed: bool = True,
+    lead_commune=KEEP,
 ) -> Cluster:
     """Register a cluster in the state the evidence shows, dated when that state began.
 
     `status_date` None means no source dates it; the cluster then counts in today's figures but
     not in any "as of" figure. Interactive callers pass the person's `confirmed` (figures that break a
     rule of Decree 32 are saved only once seen: see `plausibility`); imports and commands record them.
+    Interactive callers also pass `lookalike_confirmed`: a name like another's in the province is
+    refused until confirmed (`check_lookalikes`).
     """
     LIFECYCLE.check_known(status, "status")
     _check_date(status_date, "status_date")
@@ -200,10 +295,12 @@ def cluster_create(
     cluster.full_clean()
     communes = list(communes)
     check_communes_in_province(cluster.province, communes)
+    check_lookalikes(cluster, communes, actor=actor, confirmed=lookalike_confirmed)
     _check_plausible(cluster, communes, confirmed=confirmed)
     cluster._history_user = actor
     cluster.save()
     _set_communes(cluster, communes, commune_basis)
+    _set_lead(cluster, lead_commune)
     cluster.legacy_communes.set(legacy_communes)
     cluster.sectors.set(sectors)
     lifecycle.register(
@@ -230,6 +327,7 @@ def cluster_update(
     legacy_communes: Iterable | None = None,
     sectors: Iterable | None = None,
     confirmed: bool = True,
+    lead_commune=KEEP,
 ) -> Cluster:
     """Change a cluster's own fields (never its status). Refuses a stale edit. An edit that touches a
     figure breaking a rule of Decree 32 needs `confirmed` (see `cluster_create`)."""
@@ -270,6 +368,7 @@ def cluster_update(
     links_changed = False
     if communes is not None:
         links_changed |= _set_communes(current, communes, CommuneBasis.STATED)
+    links_changed |= _set_lead(current, lead_commune, actor=actor)
     if legacy_communes is not None:
         links_changed |= _set_links(current.legacy_communes, legacy_communes)
     if sectors is not None:
@@ -364,9 +463,28 @@ def cluster_transition(
     reason: str,
     actor,
     document: Document | None = None,
+    industrial_park_name: str = "",
 ) -> Cluster:
-    """The one way a cluster's status changes; records who, when, why and on what authority."""
+    """The one way a cluster's status changes; records who, when, why and on what authority.
+
+    A conversion into an industrial park needs the converting decision (`document`) and the park's
+    name; the record stays, named after the park it became."""
     current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if to_status == ClusterStatus.CONVERTED_TO_PARK:
+        park = (industrial_park_name or "").strip()
+        errors = {}
+        if not park:
+            errors["industrial_park_name"] = ValidationError(
+                _("Give the name of the industrial park the cluster became."), code="required"
+            )
+        if document is None:
+            errors["document"] = ValidationError(
+                _("Name the decision that converts the cluster into an industrial park."), code="required"
+            )
+        if errors:
+            raise ValidationError(errors)
+        LIFECYCLE.check_move(current.status, to_status)
+        current.industrial_park_name = park
     return _apply_transition(
         current,
         to_status=to_status,
@@ -418,6 +536,8 @@ def expansion_transition(
     actor,
     document: Document | None = None,
 ) -> ClusterExpansion:
+    if to_status == ClusterStatus.CONVERTED_TO_PARK:
+        raise field_error("to", _("An expansion is not converted on its own: convert the cluster."), "not_allowed")
     current = ClusterExpansion.objects.select_for_update().get(pk=expansion.pk)
     return _apply_transition(
         current,

@@ -96,6 +96,7 @@ class ClusterTransitionView(ObjectActionView):
             reason=data["reason"],
             document=data["document"],
             actor=self.request.user,
+            industrial_park_name=data.get("industrial_park_name", ""),
         )
         return self.object
 

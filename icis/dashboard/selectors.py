@@ -10,7 +10,7 @@ from icis.clusters.models import Cluster
 from icis.clusters.selectors import status_summary
 from icis.environment.selectors import open_violations
 from icis.planning.models import AnnualPlan
-from icis.planning.selectors import plan_for, plan_progress
+from icis.planning.selectors import plan_for, plan_progress, totals_for
 from icis.tenancy.selectors import occupancy_table
 
 
@@ -29,12 +29,19 @@ def registry_summary(*, user, as_of: datetime.date | None = None, province_code:
     in_plan = [summary["by_status"][s] for s in IN_PLAN_STATES]
     summary["plan"] = None
     if plan is not None:
+        totals = totals_for(plan)
         summary["plan"] = {
             "name": plan.name,
             "document": str(plan.document) if plan.document_id else None,
             "horizon_year": plan.horizon_year,
-            "clusters": plan.cluster_count,
-            "area_ha": plan.area_ha,
+            # Computed from the version's entries (withdrawn and deferred not counted) when they are
+            # recorded, else as the document states; both are shown, with a flag when they differ.
+            "clusters": totals.cluster_figure,
+            "area_ha": totals.area_figure,
+            "computed": totals.computed,
+            "stated_clusters": totals.stated_clusters,
+            "stated_area_ha": totals.stated_area_ha,
+            "disagree": totals.disagree,
             "registry_clusters": sum(row["count"] for row in in_plan),
             "registry_area_ha": sum(row["area_ha"] for row in in_plan),
             "sources": [str(source) for source in plan.sources.all()],

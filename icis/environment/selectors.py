@@ -34,7 +34,7 @@ from .models import (
 from .periods import period_containing
 
 DEFAULT_GRACE_DAYS = MonitoringRequirement._meta.get_field("grace_days").default
-GONE = (ClusterStatus.REVOKED, ClusterStatus.REMOVED)
+GONE = (ClusterStatus.REVOKED, ClusterStatus.REMOVED, ClusterStatus.CONVERTED_TO_PARK)
 
 
 def plant_list() -> QuerySet[WastewaterPlant]:

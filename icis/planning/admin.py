@@ -4,11 +4,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from icis.core.admin import ScopedAdminMixin
 from icis.documents.admin import SourceInline
 
-from .models import AnnualPlan, AreaStatement, DevelopmentPlan, PlanAmendment, PlanEntry, Target, Task
+from .models import AmendmentChange, AnnualPlan, AreaStatement, DevelopmentPlan, PlanAmendment, PlanEntry, Target, Task
 
 
 class PlanEntryInline(admin.TabularInline):
     model = PlanEntry
+    extra = 0
+    autocomplete_fields = ["cluster"]
+    exclude = ["version"]
+
+
+class AmendmentChangeInline(admin.TabularInline):
+    """What the amendment does to each cluster; applied to the next version on approval."""
+
+    model = AmendmentChange
     extra = 0
     autocomplete_fields = ["cluster"]
 
@@ -43,6 +52,7 @@ class PlanAmendmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "status", "status_since", "decision"]
     readonly_fields = ["status", "status_since", "version"]
     filter_horizontal = ["clusters"]
+    inlines = [AmendmentChangeInline]
 
 
 @admin.register(AreaStatement)

@@ -12,6 +12,12 @@ class PlanningConfig(AppConfig):
 
         menu.register(MenuItem("planning", _("Plans"), "planning:home", order=60, section="planning"))
 
+        from icis.accounts import roles
+        from icis.core.registry import role_grants
+
+        # DoIT officers keep the plan versions' entries (not only the administrator).
+        role_grants.grant(roles.DOIT, "planning.add_planentry", "planning.change_planentry")
+
         from icis.core import attention
 
         from . import attention as planning_attention

@@ -19,11 +19,33 @@ from icis.core.scoping import ScopedQuerySet
 from icis.documents.models import Document, Source
 from icis.geo.models import Province
 
-from .choices import AmendmentStatus, AreaSourceKind, PlanGroup, TaskStatus
+from .choices import NOT_COUNTED_GROUPS, AmendmentStatus, AreaSourceKind, PlanGroup, TaskStatus
+
+
+class ProvinceLevelQuerySet(ScopedQuerySet):
+    """Rows of a province (plans and their entries): read by everyone signed in within the province
+    (national users: every province); `province_path` leads from the row to its province."""
+
+    province_path = "province"
+
+    def scope_q(self, user, action):
+        from icis.core.scoping import home_province_code, user_province_codes
+
+        provinces = set(user_province_codes(user)) | {home_province_code(user)}
+        return models.Q(**{f"{self.province_path}_id__in": provinces})
+
+    def province_q(self, codes, user, action):
+        return models.Q(**{f"{self.province_path}_id__in": codes})
+
+
+class PlanEntryQuerySet(ProvinceLevelQuerySet):
+    province_path = "plan__province"
 
 
 class DevelopmentPlan(Versioned, TimeStamped):
-    """One version of a province's cluster development plan (the original or an amendment)."""
+    """One version of a province's cluster development plan (the original or an amendment). Its totals
+    are computed from its entries (`selectors.plan_totals`); `cluster_count` and `area_ha` are the
+    figures as the approving document states them, shown beside the computed ones."""
 
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
     name = models.CharField(_("name"), max_length=300)
@@ -32,17 +54,36 @@ class DevelopmentPlan(Versioned, TimeStamped):
     )
     horizon_year = models.PositiveSmallIntegerField(_("horizon year"))
     vision_year = models.PositiveSmallIntegerField(_("vision year"), null=True, blank=True)
-    cluster_count = models.PositiveIntegerField(_("clusters in the plan"))
-    area_ha = models.DecimalField(_("planned area (ha)"), max_digits=10, decimal_places=2)
+    cluster_count = models.PositiveIntegerField(
+        _("clusters as the document states"), null=True, blank=True, help_text=_("Blank when the document gives none.")
+    )
+    area_ha = models.DecimalField(
+        _("area as the document states (ha)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Blank when the document gives none."),
+    )
     is_current = models.BooleanField(_("current version"), default=True)
     amends = models.ForeignKey(
         "self", verbose_name=_("amends"), on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    from_amendment = models.ForeignKey(
+        "PlanAmendment",
+        verbose_name=_("made by approving"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+        help_text=_("The approved amendment this version was made from."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     sources = GenericRelation(Source)
     history = history()
+    objects = ProvinceLevelQuerySet.as_manager()
 
     class Meta:
         ordering = ["province", "-is_current", "-horizon_year"]
@@ -57,9 +98,17 @@ class DevelopmentPlan(Versioned, TimeStamped):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
 
-class PlanEntry(models.Model):
-    """A cluster as one plan version lists it: name, planned area, phase and sectors."""
+        return reverse("planning:version", args=[self.pk])
+
+
+class PlanEntry(Versioned, models.Model):
+    """A cluster as one plan version lists it: its group in the version (kept, area changed, withdrawn,
+    added, brought forward, deferred beyond the horizon), name, planned area, phase and sectors. One entry
+    per cluster and version. Membership is not the lifecycle: withdrawing an entry never changes the
+    cluster's status."""
 
     plan = models.ForeignKey(DevelopmentPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="entries")
     cluster = models.ForeignKey(
@@ -83,14 +132,28 @@ class PlanEntry(models.Model):
     )
 
     history = history()
+    objects = PlanEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "name"]
         verbose_name = _("plan entry")
         verbose_name_plural = _("plan entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "cluster"], condition=models.Q(cluster__isnull=False), name="planning_entry_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_area_ha__isnull=True) | models.Q(planned_area_ha__gte=0),
+                name="planning_entry_area_positive",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.plan}: {self.name}"
+
+    @property
+    def counted(self) -> bool:
+        return self.group not in NOT_COUNTED_GROUPS
 
 
 class AreaStatement(TimeStamped):
@@ -167,6 +230,35 @@ class PlanAmendment(Versioned, TimeStamped):
 
     def __str__(self):
         return self.title
+
+
+class AmendmentChange(models.Model):
+    """What an amendment does to one cluster of the plan it amends (area changed, withdrawn, brought
+    forward, deferred, added with its area): applied to the next version when the amendment is
+    approved. Clusters proposed without a change row are added with their planned area."""
+
+    amendment = models.ForeignKey(
+        PlanAmendment, verbose_name=_("plan amendment"), on_delete=models.CASCADE, related_name="changes"
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="plan_amendment_changes"
+    )
+    group = models.CharField(_("group in the new version"), max_length=20, choices=PlanGroup.choices)
+    planned_area_ha = models.DecimalField(
+        _("planned area (ha)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    phase = models.CharField(_("phase"), max_length=40, blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["amendment", "id"]
+        verbose_name = _("amendment change")
+        verbose_name_plural = _("amendment changes")
+        constraints = [models.UniqueConstraint(fields=["amendment", "cluster"], name="planning_change_once")]
+
+    def __str__(self):
+        return f"{self.amendment}: {self.cluster} ({self.get_group_display()})"
 
 
 class AmendmentEvent(StatusChangeBase):

@@ -12,8 +12,8 @@ from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 from icis.documents.models import Document
 
-from .choices import AMENDMENT_LIFECYCLE, AmendmentStatus, TaskStatus
-from .models import AmendmentEvent, PlanAmendment, Task, TaskUpdate
+from .choices import AMENDMENT_LIFECYCLE, AmendmentStatus, PlanGroup, TaskStatus
+from .models import AmendmentEvent, DevelopmentPlan, PlanAmendment, PlanEntry, Task, TaskUpdate
 
 
 @transaction.atomic
@@ -46,6 +46,7 @@ def amendment_advance(
         row_fields={"amendment": current},
     )
     if to_status == AmendmentStatus.APPROVED:
+        plan_next_version(amendment=current, on=on, document=document, actor=actor)
         for cluster in current.clusters.filter(status=ClusterStatus.PROPOSED):
             cluster_services.cluster_transition(
                 cluster=cluster,
@@ -55,6 +56,137 @@ def amendment_advance(
                 actor=actor,
                 reason=_("Added to the development plan by %(decision)s") % {"decision": document},
             )
+    return current
+
+
+# ------------------------------------------------------------------------------------------ plan versions
+
+
+def _next_version_name(plan: DevelopmentPlan, document: Document | None, on: datetime.date) -> str:
+    decision = document.number if document is not None and document.number else formats.date(on)
+    base = plan.name.split(" — ")[0]
+    return (_("%(plan)s — amended by %(decision)s") % {"plan": base, "decision": decision})[:300]
+
+
+@transaction.atomic
+def plan_next_version(*, amendment: PlanAmendment, on: datetime.date, document: Document | None, actor):
+    """The version an approved amendment makes: a copy of the version in force (withdrawn entries left
+    behind; every other entry "kept", deferred ones still deferred), the amendment's changes applied
+    (`AmendmentChange`: area changed, withdrawn, brought forward, deferred, added), its proposed
+    clusters without a change added with their planned area. The new version is current; the old one
+    stays as it was. Cluster statuses are not touched here (membership is not the lifecycle)."""
+    amended = DevelopmentPlan.objects.select_for_update().get(pk=amendment.plan_id)
+    base = DevelopmentPlan.objects.filter(province_id=amended.province_id, is_current=True).first() or amended
+    DevelopmentPlan.objects.filter(province_id=amended.province_id, is_current=True).update(is_current=False)
+    plan = DevelopmentPlan(
+        province_id=base.province_id,
+        name=_next_version_name(base, document, on),
+        document=document,
+        horizon_year=base.horizon_year,
+        vision_year=base.vision_year,
+        cluster_count=None,
+        area_ha=None,
+        is_current=True,
+        amends=base,
+        approved_on=on,
+        from_amendment=amendment,
+        notes=_("Made by approving the amendment “%(title)s”.") % {"title": amendment.title},
+    )
+    plan._history_user = actor
+    plan.save()
+    entries = {}
+    for old in base.entries.exclude(group=PlanGroup.WITHDRAWN):
+        entry = PlanEntry(
+            plan=plan,
+            cluster_id=old.cluster_id,
+            name=old.name,
+            planned_area_ha=old.planned_area_ha,
+            phase=old.phase,
+            sectors=old.sectors,
+            is_expansion=old.is_expansion,
+            group=PlanGroup.DEFERRED if old.group == PlanGroup.DEFERRED else PlanGroup.KEPT,
+        )
+        entries[old.cluster_id or ("name", old.name)] = entry
+    changed = {change.cluster_id: change for change in amendment.changes.select_related("cluster")}
+    for cluster in amendment.clusters.all():
+        if cluster.pk in changed:
+            continue
+        if cluster.pk in entries and entries[cluster.pk].group == PlanGroup.DEFERRED:
+            entries[cluster.pk].group = PlanGroup.BROUGHT_FORWARD  # proposed again within the horizon
+        elif cluster.pk not in entries:
+            entries[cluster.pk] = PlanEntry(
+                plan=plan,
+                cluster=cluster,
+                name=cluster.name,
+                planned_area_ha=cluster.planned_area_ha if cluster.planned_area_ha is not None else cluster.area_ha,
+                group=PlanGroup.ADDED,
+            )
+    for cluster_id, change in changed.items():
+        entry = entries.get(cluster_id) or PlanEntry(plan=plan, cluster=change.cluster, name=change.cluster.name)
+        entry.group = change.group
+        if change.planned_area_ha is not None:
+            entry.planned_area_ha = change.planned_area_ha
+        elif entry.planned_area_ha is None:
+            entry.planned_area_ha = change.cluster.planned_area_ha
+        if change.phase:
+            entry.phase = change.phase
+        entries[cluster_id] = entry
+    for entry in entries.values():
+        entry._history_user = actor
+        entry.save()
+    return plan
+
+
+ENTRY_FIELDS = ("cluster", "name", "group", "planned_area_ha", "phase", "sectors", "is_expansion")
+
+
+@transaction.atomic
+def plan_entry_save(
+    *, plan: DevelopmentPlan, data: dict, actor, entry: PlanEntry | None = None, expected_version=None
+) -> PlanEntry:
+    """Create or change one entry of a plan version: one entry per cluster and version, the cluster of
+    the plan's province, an area not below zero. Never changes the cluster's status: an established
+    cluster withdrawn from the plan stays established and monitored. A stale edit is refused."""
+    unknown = set(data) - set(ENTRY_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
+    if entry is None:
+        current = PlanEntry(plan=plan)
+    else:
+        current = PlanEntry.objects.select_for_update().get(pk=entry.pk)
+        check_version(current, expected_version)
+        if current.plan_id != plan.pk:
+            raise ValidationError(_("This entry belongs to another plan version."))
+    errors = {}
+    cluster = data.get("cluster", current.cluster if current.pk else None)
+    if cluster is not None and cluster.province_id != plan.province_id:
+        errors["cluster"] = _("%(cluster)s is not a cluster of this plan's province.") % {"cluster": cluster}
+    elif cluster is not None:
+        twin = PlanEntry.objects.filter(plan=plan, cluster=cluster).exclude(pk=current.pk).first()
+        if twin is not None:
+            errors["cluster"] = _("%(cluster)s already has an entry in this version (“%(name)s”).") % {
+                "cluster": cluster,
+                "name": twin.name,
+            }
+    area = data.get("planned_area_ha", current.planned_area_ha)
+    if area is not None and area < 0:
+        errors["planned_area_ha"] = _("The planned area cannot be negative.")
+    group = data.get("group", current.group)
+    if group not in PlanGroup.values:
+        errors["group"] = _("Choose one of the plan groups.")
+    name = (data.get("name") if "name" in data else current.name) or (cluster.name if cluster is not None else "")
+    if not name.strip():
+        errors["name"] = _("Give the cluster's name as the plan writes it.")
+    if errors:
+        raise ValidationError(errors)
+    for key, value in data.items():
+        setattr(current, key, value)
+    current.name = name.strip()
+    if current.pk:
+        current.version += 1
+    current.full_clean()
+    current._history_user = actor
+    current.save()
     return current
 
 

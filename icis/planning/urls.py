@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import task_views, views
+from . import task_views, version_views, views
 
 app_name = "planning"
 urlpatterns = [
     path("", views.PlanningHomeView.as_view(), name="home"),
+    path("versions/", version_views.PlanVersionListView.as_view(), name="versions"),
+    path("versions/<int:pk>/", version_views.PlanVersionView.as_view(), name="version"),
+    path("versions/<int:pk>/compare/", version_views.PlanCompareView.as_view(), name="compare"),
+    path("versions/<int:plan>/entries/new/", version_views.PlanEntryFormView.as_view(), name="entry_add"),
+    path("entries/<int:pk>/edit/", version_views.PlanEntryFormView.as_view(), name="entry_edit"),
     path("annual/<int:pk>/", views.AnnualPlanView.as_view(), name="annual_plan"),
     path("amendments/<int:pk>/", views.AmendmentView.as_view(), name="amendment"),
     path("tasks/", task_views.MyTasksView.as_view(), name="my_tasks"),

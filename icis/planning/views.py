@@ -99,6 +99,7 @@ class AmendmentView(ObjectActionView):
         context["can_advance"] = self.request.user.has_perm("planning.approve_plan") and bool(
             AMENDMENT_TRANSITIONS[self.object.status]
         )
+        context["amendment_versions"] = self.scoped(DevelopmentPlan.objects).filter(from_amendment=self.object)
         return context
 
     def save(self, form):

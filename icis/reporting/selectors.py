@@ -29,7 +29,7 @@ from icis.core.scoping import PROVINCE_WIDE, home_province_code, is_national, us
 from icis.environment import selectors as environment
 from icis.environment.models import WastewaterPlant
 from icis.geo.models import Commune, Province, province_settings
-from icis.planning.selectors import current_plan, current_plans_total
+from icis.planning.selectors import current_plan, current_plans_total, totals_for
 from icis.tenancy import periods
 from icis.tenancy.choices import ProjectStatus, ReportForm, SubmissionStatus
 from icis.tenancy.models import Submission, TenantProject
@@ -42,7 +42,7 @@ TWO_PLACES = Decimal("0.01")
 ZERO = Decimal("0")
 # A cluster operating without an establishment decision (15.2) stops counting once it is revoked
 # or taken out of the plan.
-GONE = (ClusterStatus.REVOKED, ClusterStatus.REMOVED)
+GONE = (ClusterStatus.REVOKED, ClusterStatus.REMOVED, ClusterStatus.CONVERTED_TO_PARK)
 
 
 @dataclass
@@ -354,6 +354,7 @@ def _compute(
     known = [a for a in planned if a is not None]
     registry_area = sum(known, ZERO).quantize(TWO_PLACES)
     doc = (plan.document.number if plan.document_id else plan.name) if plan is not None else ""
+    totals = totals_for(plan) if plan is not None and form == "04" else None
     if form == "04":
         if plan is None:
             gap = (
@@ -363,16 +364,42 @@ def _compute(
             values["1"] = (None, *gap)
             values["2"] = (None, *gap)
         else:
-            values["1"] = (
-                plan.cluster_count,
-                f"Theo {doc}; sổ đăng ký ICIS có {len(in_plan)} cụm thuộc phương án",
-                f"As {doc} states; the ICIS registry holds {len(in_plan)} of the plan's clusters",
-            )
-            values["2"] = (
-                _dec(plan.area_ha).quantize(TWO_PLACES),
-                f"Theo {doc}; các cụm trong sổ đăng ký ICIS: {vi_number(registry_area, 2)} ha",
-                f"As {doc} states; the clusters in the ICIS registry: {registry_area} ha",
-            )
+            if totals.computed:
+                # Counted from the plan's entries (withdrawn and deferred entries are not counted); the
+                # document's own figures are named beside when they differ.
+                stated_vi = stated_en = ""
+                if totals.clusters_disagree:
+                    stated_vi = f"; {doc} nêu {totals.stated_clusters} cụm"
+                    stated_en = f"; {doc} states {totals.stated_clusters}"
+                values["1"] = (
+                    totals.clusters,
+                    f"Tính từ danh mục cụm của {doc} (không tính cụm đưa ra khỏi phương án, cụm lùi sau kỳ "
+                    f"phương án){stated_vi}; sổ đăng ký ICIS có {len(in_plan)} cụm thuộc phương án",
+                    f"Counted from the entries of {doc} (withdrawn and deferred not counted){stated_en}; "
+                    f"the ICIS registry holds {len(in_plan)} of the plan's clusters",
+                )
+                area_vi = area_en = ""
+                if totals.area_disagrees:
+                    area_vi = f"; {doc} nêu {vi_number(_dec(totals.stated_area_ha), 2)} ha"
+                    area_en = f"; {doc} states {totals.stated_area_ha} ha"
+                values["2"] = (
+                    _dec(totals.area_ha).quantize(TWO_PLACES),
+                    f"Tính từ danh mục cụm của {doc}{area_vi}; các cụm trong sổ đăng ký ICIS: "
+                    f"{vi_number(registry_area, 2)} ha",
+                    f"Counted from the entries of {doc}{area_en}; the clusters in the ICIS registry: "
+                    f"{registry_area} ha",
+                )
+            else:
+                values["1"] = (
+                    totals.stated_clusters,
+                    f"Theo {doc}; sổ đăng ký ICIS có {len(in_plan)} cụm thuộc phương án",
+                    f"As {doc} states; the ICIS registry holds {len(in_plan)} of the plan's clusters",
+                )
+                values["2"] = (
+                    _dec(totals.stated_area_ha).quantize(TWO_PLACES) if totals.stated_area_ha is not None else None,
+                    f"Theo {doc}; các cụm trong sổ đăng ký ICIS: {vi_number(registry_area, 2)} ha",
+                    f"As {doc} states; the clusters in the ICIS registry: {registry_area} ha",
+                )
     else:
         source_vi = f" ({doc})" if doc else ""
         values["1"] = (
@@ -507,7 +534,7 @@ def _compute(
             )
         )
     if form == "04" and plan is not None:
-        indicators[0].plan_value, indicators[1].plan_value = plan.cluster_count, plan.area_ha
+        indicators[0].plan_value, indicators[1].plan_value = totals.cluster_figure, totals.area_figure
 
     remarks = []
     undated = sum(1 for r in rows if r["undated"])
@@ -582,7 +609,23 @@ def _in_communes(clusters: QuerySet, communes: Iterable | None) -> QuerySet:
         return clusters
     codes = [getattr(c, "code", c) for c in communes]
     stated = ClusterCommune.objects.filter(commune_id__in=codes, basis=CommuneBasis.STATED)
-    return clusters.filter(pk__in=stated.values("cluster_id"))
+    # A cluster straddling communes is counted once, in its lead commune: not here when it leads elsewhere.
+    led_elsewhere = ClusterCommune.objects.filter(is_lead=True, basis=CommuneBasis.STATED).exclude(commune_id__in=codes)
+    return clusters.filter(pk__in=stated.values("cluster_id")).exclude(pk__in=led_elsewhere.values("cluster_id"))
+
+
+def _without_lead(clusters: QuerySet) -> list[str]:
+    """Clusters among `clusters` lying in several stated communes with no lead commune recorded: they are
+    counted in each commune's Biểu 03 until one is set."""
+    several = (
+        ClusterCommune.objects.filter(basis=CommuneBasis.STATED, cluster__in=clusters.values("pk"))
+        .values("cluster_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("cluster_id")
+    )
+    led = ClusterCommune.objects.filter(is_lead=True, basis=CommuneBasis.STATED).values("cluster_id")
+    return list(clusters.filter(pk__in=several).exclude(pk__in=led).order_by("name").values_list("name", flat=True))
 
 
 # The province code of the national roll-up (every province the user reaches, summed).
@@ -684,6 +727,17 @@ def area_report(
                     "chưa có nguồn xác nhận: không tính.",
                     f"{suggested} cluster(s) are only suggested, from their name, to lie in {commune.name}: "
                     "not counted.",
+                )
+            )
+        unled = _without_lead(clusters)
+        if unled:
+            names = ", ".join(unled)
+            remarks.append(
+                (
+                    f"{len(unled)} cụm nằm trên nhiều xã, phường chưa xác định xã, phường báo cáo ({names}): "
+                    "được tính ở mỗi xã, phường cho đến khi xác định.",
+                    f"{len(unled)} cluster(s) lie in several communes with no lead commune recorded ({names}): "
+                    "counted in each commune until one is set.",
                 )
             )
     indicators, more = _compute(form=form, period=period, clusters=clusters, plan=plan, plants=plants)

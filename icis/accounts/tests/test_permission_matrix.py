@@ -46,6 +46,9 @@ GLOBAL_ENDPOINTS = [
     Endpoint("page list", "get", "/clusters/", api=False),
     Endpoint("page new cluster", "get", "/clusters/new/", ("clusters.add_cluster",), api=False),
     Endpoint("page audit log", "get", "/audit/", ("accounts.view_auditlog",), api=False),
+    Endpoint("api development plans", "get", "/api/development-plans/"),
+    Endpoint("api plan entries", "get", "/api/plan-entries/"),
+    Endpoint("page plan versions", "get", "/planning/versions/", api=False),
 ]
 
 

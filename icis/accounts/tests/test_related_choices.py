@@ -34,6 +34,7 @@ from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 from icis.inspections import forms as inspection_forms
 from icis.inspections.api import serializers as inspection_serializers
 from icis.inspections.models import ChecklistItem, ChecklistVersion
+from icis.planning import version_views as planning_version_views
 from icis.planning import views as planning_views
 from icis.planning.api import serializers as planning_serializers
 from icis.planning.choices import AMENDMENT_TRANSITIONS
@@ -67,6 +68,7 @@ FORM_MODULES = [
     planning_views,
     award_forms,
     inspection_forms,
+    planning_version_views,
 ]
 SERIALIZER_MODULES = [
     award_serializers,
@@ -159,6 +161,7 @@ def _form_kwargs(form_class, world, user) -> dict:
         "project": SimpleNamespace(status=ProjectStatus.OPERATING, version=1),
         "task": SimpleNamespace(status="open", version=1),
         "nomination": SimpleNamespace(status="submitted", version=1),
+        "plan": SimpleNamespace(province_id=world["a"].province_id, horizon_year=2030, vision_year=2050),
     }
     wanted = set()
     for klass in form_class.__mro__:

@@ -38,6 +38,7 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         slug_field="code", queryset=LegacyCommune.objects.all(), many=True, required=False
     )
     communes = serializers.SerializerMethodField()
+    lead_commune = serializers.SerializerMethodField()
     suggested_communes = serializers.SerializerMethodField()
     sectors = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all(), many=True, required=False)
     investor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
@@ -58,6 +59,13 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         default=False,
         help_text="Save figures that break a rule of Decree 32 (see `warnings`) after checking them.",
     )
+    confirm_lookalike = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="On create: register the cluster although its name looks like another's in the province "
+        "(without it such a create answers 409 with `lookalikes` and `others`).",
+    )
     warnings = serializers.SerializerMethodField()
 
     class Meta:
@@ -76,6 +84,7 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "legacy_district",
             "legacy_communes",
             "communes",
+            "lead_commune",
             "suggested_communes",
             "planned_area_ha",
             "area_ha",
@@ -92,6 +101,7 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "notes",
             "warnings",
             "confirm_warnings",
+            "confirm_lookalike",
             "is_synthetic",
             "version",
             "sources",
@@ -106,6 +116,16 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_communes(self, obj):
         return self._links(obj, CommuneBasis.STATED)
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="GSO code of the commune that reports a cluster straddling several (Form 03 counts it "
+            "there only): one of `communes`. Set by itself for a cluster in one commune.",
+        )
+    )
+    def get_lead_commune(self, obj):
+        return next((link.commune_id for link in obj.commune_links.all() if link.is_lead), None)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), read_only=True))
     def get_suggested_communes(self, obj):
@@ -129,11 +149,23 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
                 list(self.instance.communes.values_list("pk", flat=True)) if isinstance(self.instance, Cluster) else []
             )
             validated["communes"] = _communes_from(data["communes"], getattr(request, "user", None), keep)
+        if isinstance(data, dict) and "lead_commune" in data:
+            lead = data["lead_commune"]
+            if lead is not None and not isinstance(lead, str):
+                raise serializers.ValidationError({"lead_commune": ['Give a commune\'s GSO code, e.g. "10273".']})
+            validated["lead_commune"] = lead or None
         return validated
 
     def _split(self, validated):
-        relations = {key: validated.pop(key) for key in ("communes", "legacy_communes", "sectors") if key in validated}
+        relations = {
+            key: validated.pop(key)
+            for key in ("communes", "legacy_communes", "sectors", "lead_commune")
+            if key in validated
+        }
         relations["confirmed"] = validated.pop("confirm_warnings", False)
+        confirm_lookalike = validated.pop("confirm_lookalike", False)
+        if self.instance is None:
+            relations["lookalike_confirmed"] = confirm_lookalike
         return validated, relations
 
     def create(self, validated_data):
@@ -184,6 +216,12 @@ class TransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
     date = serializers.DateField()
     reason = serializers.CharField()
     document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)
+    industrial_park_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="For `converted_to_park` (required then, with `document`): the industrial park it became.",
+    )
 
 
 class StatusChangeSerializer(ScopedRelationsMixin, serializers.ModelSerializer):

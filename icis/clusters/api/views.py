@@ -46,6 +46,7 @@ class ClusterViewSet(
             reason=data["reason"],
             document=data.get("document"),
             actor=request.user,
+            industrial_park_name=data.get("industrial_park_name", ""),
         )
         fresh = get_object_or_404(selectors.cluster_detail(), pk=cluster.pk)
         return Response(ClusterSerializer(fresh, context=self.get_serializer_context()).data)

@@ -71,7 +71,10 @@ def test_page_registers_operating_since_a_date_or_with_the_date_unknown(page, ha
     assert response.status_code == 302
     cluster = Cluster.objects.get(code="HN-901")
     assert (cluster.status, cluster.status_since) == ("operating", datetime.date(2012, 7, 1))
-    response = page.post("/clusters/new/", {**BASE, "code": "HN-904", "status": "revoked", "status_date_unknown": "on"})
+    response = page.post(
+        "/clusters/new/",
+        {**BASE, "code": "HN-904", "status": "revoked", "status_date_unknown": "on", "confirm_lookalike": "on"},
+    )
     assert response.status_code == 302
     other = Cluster.objects.get(code="HN-904")
     assert (other.status, other.status_since) == ("revoked", None)

@@ -112,7 +112,7 @@ def test_transition_form_offers_only_allowed_states_and_records_the_change(page,
     cluster = make_cluster(status=ClusterStatus.PLANNED, status_date=datetime.date(2017, 1, 1))
     url = reverse("clusters:cluster_transition", args=[cluster.pk])
     form = page.get(url).context["form"]
-    assert [value for value, _ in form.fields["to"].choices] == ["established", "removed"]
+    assert [value for value, _ in form.fields["to"].choices] == ["established", "removed", "converted_to_park"]
     response = page.post(url, {"to": "established", "date": "29/12/2017", "reason": "QĐ thành lập"})
     assert response.status_code == 302
     cluster.refresh_from_db()

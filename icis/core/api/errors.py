@@ -54,6 +54,9 @@ def exception_handler(exc, context):
             "current_version": exc.current_version,
         }
         return response
+    # A refusal that asks for a confirmation (a look-alike name) may carry its own status (409) and
+    # what the client needs to decide (`api_status`, `api_extra`).
+    status, extra = getattr(exc, "api_status", None), getattr(exc, "api_extra", None)
     if isinstance(exc, DjangoValidationError):
         exc = errors_from_django(exc)
     # DRF answers Django's own 404 and 403 too, but keeps the exception: turn them into the API's
@@ -73,5 +76,9 @@ def exception_handler(exc, context):
         "detail": "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors),
         "errors": errors,
     }
+    if status:
+        response.status_code = status
+    if extra:
+        body.update(extra)
     response.data = body
     return response

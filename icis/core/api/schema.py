@@ -27,6 +27,14 @@ ERROR_SCHEMA = {
             "description": "With 412: what changed since the version you read.",
         },
         "current_version": {"type": "integer"},
+        "lookalikes": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+            "description": "With 409: the clusters (that you may see) whose name looks like the new one's: "
+            "code, name, reason, same_commune.",
+        },
+        "others": {"type": "integer", "description": "With 409: look-alikes outside your scope (counted, not named)."},
+        "confirm_with": {"type": "string", "description": "With 409: the body field that confirms."},
     },
 }
 ERROR_STATUSES = {
@@ -36,6 +44,7 @@ ERROR_STATUSES = {
     "404": "No such object, or outside your scope",
     "405": "Method not allowed",
     "406": "Not acceptable",
+    "409": "Needs a confirmation (a look-alike name): send the field named by `confirm_with`",
     "412": "If-Match is stale: someone changed the object since you read it",
     "415": "Unsupported media type",
     "429": "Too many requests",

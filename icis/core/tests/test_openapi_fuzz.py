@@ -105,6 +105,8 @@ PATH_MODELS = {
     "visit-plans": "construction.VisitPlan",
     "visit-records": "construction.VisitRecord",
     "plan-amendments": "planning.PlanAmendment",
+    "development-plans": "planning.DevelopmentPlan",
+    "plan-entries": "planning.PlanEntry",
     "submissions": "tenancy.Submission",
     "tenant-projects": "tenancy.TenantProject",
     "tenants": "tenancy.Tenant",

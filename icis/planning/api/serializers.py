@@ -1,6 +1,10 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import AnnualPlan, PlanAmendment, Task
+from icis.core.api.serializers import ScopedRelationsMixin
+
+from .. import selectors, services
+from ..models import AnnualPlan, DevelopmentPlan, PlanAmendment, PlanEntry, Task
 
 
 class TargetProgressSerializer(serializers.Serializer):
@@ -63,3 +67,128 @@ class AdvanceSerializer(serializers.Serializer):
     date = serializers.DateField()
     document = serializers.IntegerField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
+
+
+class PlanEntrySerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    """One entry of a plan version: its group (`kept`, `area_changed`, `withdrawn`, `added`,
+    `brought_forward`, `deferred`), the planned area in that version and the phase. `counted` is false
+    for withdrawn and deferred entries (listed, never counted)."""
+
+    counted = serializers.BooleanField(read_only=True)
+    cluster_code = serializers.CharField(source="cluster.code", read_only=True, allow_null=True, default=None)
+    plan = serializers.PrimaryKeyRelatedField(queryset=DevelopmentPlan.objects.all())
+
+    class Meta:
+        model = PlanEntry
+        fields = [
+            "id",
+            "plan",
+            "cluster",
+            "cluster_code",
+            "name",
+            "group",
+            "planned_area_ha",
+            "phase",
+            "sectors",
+            "is_expansion",
+            "counted",
+            "version",
+        ]
+        read_only_fields = ["version"]
+        extra_kwargs = {"name": {"required": False, "allow_blank": True}}
+
+    def validate(self, attrs):
+        if self.instance is not None and "plan" in attrs and attrs["plan"].pk != self.instance.plan_id:
+            raise serializers.ValidationError({"plan": ["An entry stays in its version."]})
+        return attrs
+
+    def create(self, validated_data):
+        plan = validated_data.pop("plan")
+        return _saved(
+            lambda: services.plan_entry_save(plan=plan, data=validated_data, actor=self.context["request"].user)
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("plan", None)
+        return _saved(
+            lambda: services.plan_entry_save(
+                plan=instance.plan,
+                data=validated_data,
+                actor=self.context["request"].user,
+                entry=instance,
+                expected_version=self.context.get("expected_version"),
+            )
+        )
+
+
+def _saved(save):
+    from django.core.exceptions import ValidationError
+
+    try:
+        return save()
+    except ValidationError as error:
+        raise serializers.ValidationError(
+            error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        ) from None
+
+
+class PlanTotalsSerializer(serializers.Serializer):
+    computed = serializers.BooleanField(help_text="False while the version has no entries: only the stated figures.")
+    clusters = serializers.IntegerField(allow_null=True, help_text="Counted from the entries (not withdrawn/deferred).")
+    area_ha = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    entries_without_area = serializers.IntegerField()
+    not_counted = serializers.IntegerField(help_text="Withdrawn and deferred entries, listed and not counted.")
+    stated_clusters = serializers.IntegerField(allow_null=True, help_text="As the approving document states.")
+    stated_area_ha = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    clusters_disagree = serializers.BooleanField()
+    area_disagrees = serializers.BooleanField()
+    by_group = serializers.DictField(child=serializers.DictField())
+
+
+class DevelopmentPlanSerializer(serializers.ModelSerializer):
+    """A version of a province's development plan with its totals computed from its entries;
+    `cluster_count` and `area_ha` are the figures as its document states them."""
+
+    document = serializers.StringRelatedField(allow_null=True)
+    totals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DevelopmentPlan
+        fields = [
+            "id",
+            "province",
+            "name",
+            "document",
+            "approved_on",
+            "horizon_year",
+            "vision_year",
+            "is_current",
+            "amends",
+            "from_amendment",
+            "cluster_count",
+            "area_ha",
+            "totals",
+            "notes",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PlanTotalsSerializer)
+    def get_totals(self, plan) -> dict:
+        return PlanTotalsSerializer(selectors.plan_totals(plan).as_dict()).data
+
+
+class CompareRowSerializer(serializers.Serializer):
+    change = serializers.ChoiceField(choices=list(selectors.Change.LABELS))
+    cluster = serializers.IntegerField(source="cluster.pk", allow_null=True, default=None)
+    name = serializers.CharField()
+    old_group = serializers.CharField(allow_null=True)
+    new_group = serializers.CharField(allow_null=True)
+    old_area_ha = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    new_area_ha = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+
+
+class CompareSerializer(serializers.Serializer):
+    old = serializers.IntegerField()
+    new = serializers.IntegerField()
+    summary = serializers.DictField(child=serializers.IntegerField())
+    clusters = CompareRowSerializer(many=True)

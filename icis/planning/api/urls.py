@@ -2,6 +2,8 @@ from . import views
 
 ROUTES = [
     ("annual-plans", views.AnnualPlanViewSet, "annual-plan"),
+    ("development-plans", views.DevelopmentPlanViewSet, "development-plan"),
+    ("plan-entries", views.PlanEntryViewSet, "plan-entry"),
     ("plan-amendments", views.AmendmentViewSet, "plan-amendment"),
 ]
 urlpatterns = []

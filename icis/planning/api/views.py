@@ -7,13 +7,20 @@ from rest_framework.response import Response
 
 from icis.clusters.models import Cluster
 from icis.core.api.permissions import requires
-from icis.core.api.views import ScopedViewSet
+from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
 from icis.core.scoping import in_reach
 from icis.documents.models import Document
 
 from .. import selectors, services
-from ..models import AnnualPlan, PlanAmendment
-from .serializers import AdvanceSerializer, AmendmentSerializer, AnnualPlanSerializer
+from ..models import AnnualPlan, DevelopmentPlan, PlanAmendment, PlanEntry
+from .serializers import (
+    AdvanceSerializer,
+    AmendmentSerializer,
+    AnnualPlanSerializer,
+    CompareSerializer,
+    DevelopmentPlanSerializer,
+    PlanEntrySerializer,
+)
 
 
 class AsOf(serializers.Serializer):
@@ -76,3 +83,75 @@ class AmendmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             actor=request.user,
         )
         return Response(AmendmentSerializer(amendment).data)
+
+
+class DevelopmentPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Development plan versions of the provinces the user reaches (`?province=<code>` for one), with
+    totals computed from their entries; `entries/` lists a version's entries, `compare/?with=<id>`
+    compares it with another version cluster by cluster."""
+
+    serializer_class = DevelopmentPlanSerializer
+
+    def get_base_queryset(self):
+        plans = DevelopmentPlan.objects.select_related("document").order_by("province_id", "-is_current", "-id")
+        province = self.request.query_params.get("province")
+        return plans.filter(province_id=province) if province else plans
+
+    @extend_schema(parameters=[OpenApiParameter("province", str, description="A province's code")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=PlanEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def entries(self, request, pk=None):
+        plan = self.get_object()
+        rows = plan.entries.select_related("cluster").order_by("group", "name")
+        return Response(PlanEntrySerializer(rows, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "with", int, description="The other version (default: the version this one amends)", required=False
+            )
+        ],
+        responses=CompareSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def compare(self, request, pk=None):
+        """What became of each cluster from the other (earlier) version to this one: `kept`,
+        `area_changed` (old → new area), `withdrawn`, `added`, `brought_forward`, `deferred`."""
+        new = self.get_object()
+        other = request.query_params.get("with") or new.amends_id
+        if not other or not str(other).isdigit():
+            raise serializers.ValidationError({"with": ["Name the version to compare with (its id)."]})
+        old = get_object_or_404(self.get_queryset().model.objects.restrict(request.user), pk=other)
+        rows = selectors.compare(old, new)
+        summary = {row["change"]: row["count"] for row in selectors.compare_summary(rows)}
+        return Response(CompareSerializer({"old": old.pk, "new": new.pk, "summary": summary, "clusters": rows}).data)
+
+
+class PlanEntryViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Entries of plan versions (`?plan=<id>`). DoIT officers create and change them
+    (`planning.add_planentry`, `planning.change_planentry`); changing an entry never changes the
+    cluster's status."""
+
+    serializer_class = PlanEntrySerializer
+    filterset_fields = ["plan", "group"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_base_queryset(self):
+        return PlanEntry.objects.select_related("cluster", "plan").order_by("plan_id", "name")
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [requires("planning.add_planentry")()]
+        if self.request.method == "PATCH":
+            return [requires("planning.change_planentry")()]
+        return [IsAuthenticated()]
