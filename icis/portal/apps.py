@@ -15,7 +15,7 @@ class PortalConfig(AppConfig):
             MenuItem(
                 "portal",
                 _("Investment portal"),
-                order=70,
+                order=82,
                 section="portal_admin",
                 permissions=("portal.view_enquiry",),
                 children=(

@@ -31,6 +31,7 @@ from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 from icis.planning import views as planning_views
 from icis.planning.api import serializers as planning_serializers
 from icis.planning.choices import AMENDMENT_TRANSITIONS
+from icis.portal import forms as portal_forms
 from icis.tenancy import forms as tenancy_forms
 from icis.tenancy.api import serializers as tenancy_serializers
 from icis.tenancy.choices import ProjectStatus
@@ -42,7 +43,15 @@ pytestmark = pytest.mark.django_db
 REFERENCE_DATA = {Province, LegacyDistrict, LegacyCommune, Commune, Sector, Parameter}
 
 # Edit forms (query forms such as reporting's period picker only read, through scoped views).
-FORM_MODULES = [cluster_forms, construction_forms, dossier_forms, environment_forms, tenancy_forms, planning_views]
+FORM_MODULES = [
+    cluster_forms,
+    construction_forms,
+    dossier_forms,
+    environment_forms,
+    tenancy_forms,
+    planning_views,
+    portal_forms,
+]
 SERIALIZER_MODULES = [
     cluster_serializers,
     construction_serializers,

@@ -124,6 +124,9 @@ def _path_parameters(path: str, objects: dict) -> dict:
         if not segment.startswith("{"):
             continue
         name = segment.strip("{}")
+        if name == "code" and segments[:2] == ["api", "public"]:  # the public portal: a published cluster's code
+            values[name] = _published_cluster_code()
+            continue
         if name == "code" and segments[index - 1] in PATH_CODES:  # administrative units, by GSO code
             values[name] = PATH_CODES[segments[index - 1]]
             continue
@@ -133,6 +136,17 @@ def _path_parameters(path: str, objects: dict) -> dict:
     if "samples" in segments:  # a sample is read under its own plant
         values["plant_id"] = objects[apps.get_model("environment.Sample")].plant_id
     return values
+
+
+def _published_cluster_code() -> str:
+    """The public API reads a cluster by code once it is published on the portal (icis/portal)."""
+    from icis.clusters.choices import ESTABLISHED_STATES
+    from icis.clusters.models import Cluster
+    from icis.portal.services import publication_save
+
+    cluster = Cluster.objects.filter(status__in=ESTABLISHED_STATES).order_by("pk").first()
+    publication_save(cluster=cluster, data={"field_groups": ["land"]}, publish=True, actor=superuser())
+    return cluster.code
 
 
 def test_every_read_of_real_rows_answers_as_documented(db, keep_test_connection):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -140,7 +141,7 @@ def test_publishing_records_who_and_when(portal_world):
 
 
 def test_unknown_field_group_is_refused(portal_world):
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.publication_save(
             cluster=portal_world["small"], data={"field_groups": ["revenue"]}, publish=True, actor=portal_world["boss"]
         )
@@ -351,7 +352,7 @@ def test_a_signed_lease_cannot_exceed_the_vacant_land(portal_world):
     boss = portal_world["boss"]
     for step in (EnquiryStatus.CONTACTED, EnquiryStatus.AGREEMENT):
         enquiry = services.enquiry_transition(enquiry=enquiry, to=step, actor=boss)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.enquiry_transition(
             enquiry=enquiry,
             to=EnquiryStatus.LEASE_SIGNED,
@@ -366,12 +367,12 @@ def test_a_signed_lease_cannot_exceed_the_vacant_land(portal_world):
 def test_lost_needs_a_reason_and_is_final(portal_world):
     send_enquiry(Client())
     enquiry = Enquiry.objects.get()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.enquiry_transition(enquiry=enquiry, to=EnquiryStatus.LOST, actor=portal_world["boss"])
     enquiry = services.enquiry_transition(
         enquiry=enquiry, to=EnquiryStatus.LOST, actor=portal_world["boss"], reason="chose another province"
     )
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.enquiry_transition(enquiry=enquiry, to=EnquiryStatus.CONTACTED, actor=portal_world["boss"])
 
 
