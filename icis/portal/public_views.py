@@ -50,9 +50,20 @@ def public(cacheable: bool = True):
             language = language_of(request)
             with translation.override(language):
                 request.LANGUAGE_CODE = language
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
+                if cacheable and request.method == "GET":
+                    # Anonymous and the same for everyone: the rendered page itself is cached (60 s).
+                    def build():
+                        rendered = view(request, *args, **kwargs)
+                        if hasattr(rendered, "render") and not rendered.is_rendered:
+                            rendered.render()
+                        return rendered.status_code, rendered.content, rendered.get("Content-Type")
+
+                    status, content, content_type = selectors.cached(f"page:{request.get_full_path()}", build)
+                    response = HttpResponse(content, status=status, content_type=content_type)
+                else:
+                    response = view(request, *args, **kwargs)
+                    if hasattr(response, "render") and not response.is_rendered:
+                        response.render()
             response["Content-Language"] = language
             if cacheable and request.method == "GET" and response.status_code == 200:
                 etag = selectors.etag_of(response.content)
@@ -243,36 +254,12 @@ def enquiry_sent(request, reference: str):
     found = Enquiry.objects.filter(reference=reference).only("reference", "matches", "cluster__code").first()
     proposals = []
     for proposal in found.matches if found else []:
-        proposals.append({**proposal, "why": [reason_text(r) for r in proposal["reasons"]]})
+        proposals.append({**proposal, "why": [selectors.reason_text(r) for r in proposal["reasons"]]})
     return render(
         request,
         "portal/enquiry_sent.html",
         _context(request, reference=found.reference if found else "", proposals=proposals),
     )
-
-
-def reason_text(reason: dict) -> str:
-    from icis.core import formats
-
-    code = reason.get("code")
-    if code == "vacant_land":
-        return _("%(vacant)s ha vacant, %(asked)s ha asked") % {
-            "vacant": formats.area(reason["vacant_ha"]),
-            "asked": formats.area(reason["asked_ha"]),
-        }
-    if code == "sector_allowed":
-        return _("your sector is among those allowed")
-    if code == "power":
-        return _("power available: %(kva)s kVA") % {"kva": formats.number(reason["available_kva"])}
-    if code == "wastewater":
-        return _("wastewater treatment spare capacity: %(m3)s m³/day") % {
-            "m3": formats.number(reason["available_m3_day"])
-        }
-    if code == "plant_compliant":
-        return _("its wastewater plant meets the effluent standard")
-    if code == "progress":
-        return _("infrastructure %(percent)s%% built") % {"percent": formats.number(reason["percent"])}
-    return str(code)
 
 
 @require_GET

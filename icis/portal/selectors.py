@@ -21,11 +21,13 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ESTABLISHED_STATES, STATUS_COLOURS, ClusterStatus
 from icis.clusters.models import Cluster, Sector
 from icis.construction.choices import Component, MilestoneKind, ReportStatus
 from icis.construction.models import ComponentProgress, Milestone, ProgressReport
+from icis.core import formats
 from icis.core.text import fold, word_starts
 from icis.environment.models import PlantCluster, WastewaterPlant
 from icis.environment.selectors import plant_standings
@@ -202,7 +204,11 @@ def _card(publication: Publication, occupied: dict, sectors: dict, contact: bool
 def cards(publications=None, day: datetime.date | None = None) -> list[dict]:
     """Every published cluster as the public list shows it (four queries whatever the number)."""
     day = day or timezone.localdate()
-    publications = list(published_publications() if publications is None else publications)
+    if publications is None:  # the list never shows a boundary or a note: not even read
+        publications = published_publications().defer(
+            "cluster__boundary", "cluster__notes", "cluster__verification_note", "cluster__search_text"
+        )
+    publications = list(publications)
     ids = [p.cluster_id for p in publications]
     occupied = occupied_by_cluster(ids, day)
     sectors = defaultdict(list)
@@ -391,6 +397,28 @@ def match(
         proposals.append({"code": card["code"], "name": card["name"], "score": round(score, 3), "reasons": reasons})
     proposals.sort(key=lambda p: (-p["score"], p["code"]))
     return proposals[:limit]
+
+
+def reason_text(reason: dict) -> str:
+    code = reason.get("code")
+    if code == "vacant_land":
+        return _("%(vacant)s ha vacant, %(asked)s ha asked") % {
+            "vacant": formats.area(reason["vacant_ha"]),
+            "asked": formats.area(reason["asked_ha"]),
+        }
+    if code == "sector_allowed":
+        return _("your sector is among those allowed")
+    if code == "power":
+        return _("power available: %(kva)s kVA") % {"kva": formats.number(reason["available_kva"])}
+    if code == "wastewater":
+        return _("wastewater treatment spare capacity: %(m3)s m³/day") % {
+            "m3": formats.number(reason["available_m3_day"])
+        }
+    if code == "plant_compliant":
+        return _("its wastewater plant meets the effluent standard")
+    if code == "progress":
+        return _("infrastructure %(percent)s%% built") % {"percent": formats.number(reason["percent"])}
+    return str(code)
 
 
 # --- the pipeline's figures -----------------------------------------------------------------------------------

@@ -59,6 +59,12 @@ CHALLENGE_SALT = "icis.portal.challenge"
 CHALLENGE_MAX_AGE = 2 * 3600
 
 
+def _changed() -> None:
+    """Public answers are rebuilt: now (this request's own next read) and once the transaction commits."""
+    selectors.bump_generation()
+    transaction.on_commit(selectors.bump_generation)
+
+
 # --- publishing ----------------------------------------------------------------------------------------------
 
 
@@ -114,7 +120,7 @@ def publication_save(
     current.full_clean()
     current._history_user = actor
     current.save()
-    transaction.on_commit(selectors.bump_generation)
+    _changed()
     return current
 
 
@@ -279,7 +285,7 @@ def enquiry_transition(
         row_fields={"enquiry": current},
     )
     if to == EnquiryStatus.LEASE_SIGNED:
-        transaction.on_commit(selectors.bump_generation)
+        _changed()
     return current
 
 

@@ -36,12 +36,6 @@ PAGING = [
     OpenApiParameter("page", int, description="Page number, from 1."),
     OpenApiParameter("page_size", int, description=f"Rows a page (at most {MAX_PAGE_SIZE})."),
 ]
-CACHE_HEADERS = [
-    OpenApiParameter(
-        "ETag", str, location=OpenApiParameter.HEADER, response=True, description="Send back in If-None-Match."
-    ),
-    OpenApiParameter("API-Version", str, location=OpenApiParameter.HEADER, response=True, description="Always 1."),
-]
 NOT_MODIFIED = OpenApiResponse(description="Not modified: the ETag sent in If-None-Match is current.")
 
 
@@ -51,8 +45,10 @@ class PublicView(APIView):
     throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "public"
 
-    def cached_json(self, request, data, content_type: str = "application/json", filename: str = "") -> HttpResponse:
-        body, etag = selectors.body_and_etag(data)
+    def cached_json(
+        self, request, data=None, content_type: str = "application/json", filename: str = "", encoded=None
+    ) -> HttpResponse:
+        body, etag = encoded if encoded is not None else selectors.body_and_etag(data)
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponse(status=304)
         else:
@@ -98,7 +94,6 @@ class PublicClusterListView(PublicView):
     price. Filtered like the portal's list; paged (`page`, `page_size`)."""
 
     @extend_schema(
-        operation_id="public_clusters_list",
         parameters=FILTERS + PAGING,
         responses={
             200: inline_serializer(
@@ -117,7 +112,12 @@ class PublicClusterListView(PublicView):
         },
     )
     def get(self, request):
-        items = selectors.filter_cards(selectors.all_cards(), _filters(request))
+        params = _filters(request)
+        encoded = selectors.cached(f"list:{request.get_full_path()}", lambda: self.page(request, params))
+        return self.cached_json(request, encoded=encoded)
+
+    def page(self, request, params) -> tuple[bytes, str]:
+        items = selectors.filter_cards(selectors.all_cards(), params)
         size = _positive(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         pages = max(1, -(-len(items) // size))
         page = _positive(request, "page", 1)
@@ -139,14 +139,14 @@ class PublicClusterListView(PublicView):
             "previous": link(page - 1) if page > 1 else None,
             "results": [selectors.public_card(c) for c in rows],
         }
-        return self.cached_json(request, data)
+        return selectors.body_and_etag(data)
 
 
 class PublicClusterDetailView(PublicView):
     """One published cluster: its card, live readiness, milestones, incentives, lease terms and contact
     (each only when published)."""
 
-    @extend_schema(operation_id="public_clusters_retrieve", responses={200: OpenApiTypes.OBJECT, 304: NOT_MODIFIED})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 304: NOT_MODIFIED})
     def get(self, request, code: str):
         publication = selectors.published_cluster(code)
         if publication is None:
@@ -159,7 +159,6 @@ class PublicGeoJSONView(PublicView):
     filtered like the list."""
 
     @extend_schema(
-        operation_id="public_clusters_geojson",
         parameters=FILTERS,
         responses={
             (200, "application/geo+json"): inline_serializer(
@@ -172,10 +171,12 @@ class PublicGeoJSONView(PublicView):
     def get(self, request):
         params = _filters(request)
         key = "geojson:" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))
-        data = selectors.cached(
-            key, lambda: selectors.feature_collection(selectors.filter_cards(selectors.all_cards(), params))
-        )
-        return self.cached_json(request, data, content_type="application/geo+json")
+
+        def build():
+            cards = selectors.filter_cards(selectors.all_cards(), params)
+            return selectors.body_and_etag(selectors.feature_collection(cards))
+
+        return self.cached_json(request, content_type="application/geo+json", encoded=selectors.cached(key, build))
 
 
 class OC4IDSView(PublicView):
@@ -183,7 +184,6 @@ class OC4IDSView(PublicView):
     (`province`) or all; `download=1` answers it as a file (the bulk download)."""
 
     @extend_schema(
-        operation_id="public_oc4ids",
         parameters=[
             OpenApiParameter("province", str, description="Province code; all provinces without it."),
             OpenApiParameter("download", str, description="1: as a file to save."),
@@ -191,18 +191,21 @@ class OC4IDSView(PublicView):
         responses={200: OpenApiTypes.OBJECT, 304: NOT_MODIFIED},
     )
     def get(self, request):
-        province = (request.query_params.get("province") or "").strip()
-        uri = request.build_absolute_uri()
-        data = selectors.cached(f"oc4ids:{province}:{uri}", lambda: oc4ids.package(province or None, uri=uri))
+        province = (request.query_params.get("province") or "").strip()[:10]
+        uri = request.build_absolute_uri(request.path) + (f"?province={province}" if province else "")
+        encoded = selectors.cached(
+            f"oc4ids:{province}", lambda: selectors.body_and_etag(oc4ids.package(province or None, uri=uri))
+        )
+        if encoded[0].find(b'"projects":[]') >= 0:  # OC4IDS wants at least one project in a package
+            raise NotFound("No published infrastructure project in this province.")
         filename = f"oc4ids-{province or 'all'}.json" if request.query_params.get("download") == "1" else ""
-        return self.cached_json(request, data, filename=filename)
+        return self.cached_json(request, filename=filename, encoded=encoded)
 
 
 class EnquiryChallengeView(PublicView):
     """A small sum to answer in the enquiry (`token` goes back with the answer)."""
 
     @extend_schema(
-        operation_id="public_enquiry_challenge",
         responses=inline_serializer(
             "EnquiryChallenge", {"question": serializers.CharField(), "token": serializers.CharField()}
         ),
@@ -240,7 +243,6 @@ class EnquiryCreateView(PublicView):
     throttle_scope = "enquiry"
 
     @extend_schema(
-        operation_id="public_enquiry_create",
         request=EnquiryInputSerializer,
         responses={
             201: inline_serializer(

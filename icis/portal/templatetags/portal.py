@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 
 from icis.core import formats
 
-from ..selectors import component_label
+from ..selectors import component_label, reason_text
 
 register = template.Library()
 
@@ -42,3 +42,9 @@ def isoday(value):
 @register.filter
 def pct(value):
     return "—" if value is None else f"{formats.number(value, 1)}%"
+
+
+@register.filter
+def reason(value: dict) -> str:
+    """Why a cluster was proposed for an enquiry, in the page's language."""
+    return reason_text(value)

@@ -55,7 +55,6 @@ PUBLIC = [
     "/api/public/v1/clusters/",
     "/api/public/clusters/",
     "/api/public/v1/clusters/geojson/",
-    "/api/public/oc4ids/?province=01",
     "/api/public/v1/enquiries/challenge/",
 ]
 
