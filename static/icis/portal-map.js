@@ -22,7 +22,7 @@
       esc(txt.plant) + ": " + esc(plant) + "<br>" +
       "<a href=\"" + esc(cfg.prefix + p.url) + "\">" + esc(txt.open) + "</a>";
   }
-  fetch(cfg.data, { credentials: "omit", headers: { "Accept": "application/geo+json" } })
+  fetch(cfg.data, { credentials: "omit", headers: { "Accept": "application/geo+json, application/json;q=0.9" } })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (data) {
       var layer = L.geoJSON(data, {
