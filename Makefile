@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/icis
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: run test install lint test-sqlite test-postgres bench bench-registry messages clean
+.PHONY: run test install lint test-sqlite test-postgres bench bench-registry bench-portal messages clean
 
 .tools/bin/uv:
 	python3 scripts/bootstrap_uv.py
@@ -80,6 +80,14 @@ bench-registry: install
 	$(RUN) python manage.py createcachetable --settings=config.settings.bench
 	$(RUN) python manage.py generate_synthetic_registry --replace --settings=config.settings.bench
 	$(RUN) python manage.py bench_registry --output bench/RESULTS.md --settings=config.settings.bench
+
+# The public investment portal at national scale (docs/portal.md), on the national dataset `make bench` fills
+# (DATABASE_URL, default BENCH_URL): publishes the synthetic clusters, times the public list and map data.
+bench-portal: install
+	@export DATABASE_URL=$${DATABASE_URL:-$(BENCH_URL)}; set -e; \
+	$(RUN) python manage.py migrate --noinput -v0 $(BENCH_SETTINGS); \
+	$(RUN) python manage.py generate_national_dataset --if-missing --replace $(BENCH_SETTINGS); \
+	$(RUN) python manage.py bench_portal --publish --output bench/RESULTS.md $(BENCH_SETTINGS)
 
 # Extract strings into locale/{vi,en}/LC_MESSAGES/django.po (needs GNU gettext), then compile the .mo with polib.
 messages: install

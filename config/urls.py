@@ -20,6 +20,7 @@ from icis.inspections.api import urls as inspections_api
 from icis.legal.api import urls as legal_api
 from icis.maps.api import ClusterGeoJSONView
 from icis.planning.api import urls as planning_api
+from icis.portal.api import urls as portal_api
 from icis.reporting.api import urls as reporting_api
 from icis.tenancy.api import urls as tenancy_api
 
@@ -56,6 +57,8 @@ api_urlpatterns = [
     *dossiers_api.urlpatterns,
     path("clusters/geojson/", ClusterGeoJSONView.as_view(), name="cluster-geojson"),
     path("", include("icis.inspections.api.sync")),  # before the router: inspections/sync/, inspections/route/
+    # The public investment portal's read-only API and enquiries: anonymous (icis/portal/api).
+    *portal_api.urlpatterns,
     *router.urls,
 ]
 
@@ -75,6 +78,10 @@ urlpatterns = [
     path("awards/", include("icis.awards.urls")),
     path("inspections/", include("icis.inspections.urls")),
     path("map/", include("icis.maps.urls")),
+    # The public investment portal: anonymous, Vietnamese and English (icis/portal/public_urls.py).
+    path("portal/manage/", include("icis.portal.urls")),
+    path("portal/", include("icis.portal.public_urls")),
+    path("en/portal/", include("icis.portal.public_urls", namespace="portal_en")),
     path("documents/", include("icis.documents.urls")),
     path("organisations/", include("icis.accounts.organisation_urls")),
     path("accounts/", include("icis.accounts.urls")),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "icis.reporting",
     "icis.dashboard",
     "icis.maps",
+    "icis.portal",
     "icis.audit",
     "icis.demo",
     "icis.synthetic",
@@ -267,7 +268,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "icis.core.api.errors.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "COERCE_DECIMAL_TO_STRING": False,
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("ICIS_TOKEN_RATE", "10/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("ICIS_TOKEN_RATE", "10/minute"),
+        # Anonymous investment enquiries (icis/portal): per client address, API and page alike.
+        "enquiry": env_str("ICIS_ENQUIRY_RATE", "5/hour"),
+        # The public read-only API (icis/portal/api): per client address.
+        "public": env_str("ICIS_PUBLIC_API_RATE", "600/minute"),
+    },
     "NUM_PROXIES": 0,  # DRF's own throttles, if ever used, key on REMOTE_ADDR; ours use ICIS_TRUSTED_PROXIES
 }
 

@@ -256,6 +256,15 @@ class ProvinceSettings(models.Model):
         blank=True,
         help_text=_("The document that sets the date (number, date, issuer)."),
     )
+    enquiry_retention_days = models.PositiveIntegerField(
+        _("investment enquiries: keep personal data (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The enquirer's name, company, email, phone and message are erased this many days after the enquiry "
+            "(icis/portal). Blank: 365 days."
+        ),
+    )
 
     history = history()
 

@@ -85,6 +85,7 @@ SETTINGS_FIELDS = (
     "establishment_area_unit",
     "new_clusters_since",
     "new_clusters_source",
+    "enquiry_retention_days",
 )
 
 

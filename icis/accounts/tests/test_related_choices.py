@@ -38,6 +38,7 @@ from icis.planning import version_views as planning_version_views
 from icis.planning import views as planning_views
 from icis.planning.api import serializers as planning_serializers
 from icis.planning.choices import AMENDMENT_TRANSITIONS
+from icis.portal import forms as portal_forms
 from icis.tenancy import forms as tenancy_forms
 from icis.tenancy.api import serializers as tenancy_serializers
 from icis.tenancy.choices import ProjectStatus
@@ -69,6 +70,7 @@ FORM_MODULES = [
     award_forms,
     inspection_forms,
     planning_version_views,
+    portal_forms,
 ]
 SERIALIZER_MODULES = [
     award_serializers,

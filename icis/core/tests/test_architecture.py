@@ -42,6 +42,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "dashboard": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
     # The map reads the registry and the figures of its consumers; nothing imports it.
     "maps": (*REGISTRY, "tenancy", "construction", "environment"),
+    # The public portal reads the registry, leases, construction and wastewater; nothing imports it.
+    "portal": (*REGISTRY, "tenancy", "construction", "environment"),
     # Data loaders: they fill the domain apps and nothing imports them.
     "demo": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
     "synthetic": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal", "reporting"),

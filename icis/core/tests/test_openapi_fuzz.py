@@ -130,6 +130,9 @@ def _path_parameters(path: str, objects: dict) -> dict:
         if not segment.startswith("{"):
             continue
         name = segment.strip("{}")
+        if name == "code" and segments[:2] == ["api", "public"]:  # the public portal: a published cluster's code
+            values[name] = objects["published_code"]
+            continue
         if name == "code" and segments[index - 1] in PATH_CODES:  # administrative units, by GSO code
             values[name] = PATH_CODES[segments[index - 1]]
             continue
@@ -141,12 +144,24 @@ def _path_parameters(path: str, objects: dict) -> dict:
     return values
 
 
+def _published_cluster_code() -> str:
+    """The public API reads a cluster by code once it is published on the portal (icis/portal)."""
+    from icis.clusters.choices import ESTABLISHED_STATES
+    from icis.clusters.models import Cluster
+    from icis.portal.services import publication_save
+
+    cluster = Cluster.objects.filter(status__in=ESTABLISHED_STATES).order_by("pk").first()
+    publication_save(cluster=cluster, data={"field_groups": ["land", "project"]}, publish=True, actor=superuser())
+    return cluster.code
+
+
 def test_every_read_of_real_rows_answers_as_documented(db, keep_test_connection):
     """Every GET operation over one row of every model (optional fields left empty): each answer,
     nulls included, matches the schema. Fuzzing alone rarely reaches a real row."""
     from icis.audit.tests.rows import one_of_each
 
     objects = one_of_each()
+    objects["published_code"] = _published_cluster_code()
     token = api_token(superuser())
     cache.clear()
     failures = {}

@@ -1,0 +1,46 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "icis.portal"
+    label = "portal"
+    verbose_name = _("Investment portal")
+
+    def ready(self):
+        from icis.accounts import roles
+        from icis.core.registry import MenuItem, menu, role_grants
+
+        menu.register(
+            MenuItem(
+                "portal",
+                _("Investment portal"),
+                order=82,
+                section="portal_admin",
+                permissions=("portal.view_enquiry",),
+                children=(
+                    MenuItem("portal-enquiries", _("Investment enquiries"), "portal_admin:enquiry_list"),
+                    MenuItem(
+                        "portal-publications",
+                        _("Published clusters"),
+                        "portal_admin:publication_list",
+                        permissions=("portal.view_publication",),
+                    ),
+                    MenuItem("portal-conversion", _("Enquiries to leases"), "portal_admin:conversion"),
+                    MenuItem("portal-public", _("The public portal"), "portal:home"),
+                ),
+            )
+        )
+        role_grants.grant(roles.OVERSEERS, "portal.view_publication", "portal.view_enquiry")
+        role_grants.grant(
+            roles.DOIT,
+            "portal.add_publication",
+            "portal.change_publication",
+            "portal.publish_cluster",
+            "portal.change_enquiry",
+            "portal.transition_enquiry",
+        )
+        # The cluster's infrastructure investor follows the enquiries pursued in its clusters.
+        role_grants.grant(
+            (roles.INVESTOR.name,), "portal.view_enquiry", "portal.change_enquiry", "portal.transition_enquiry"
+        )
