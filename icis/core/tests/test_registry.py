@@ -200,6 +200,12 @@ def test_the_apps_grant_their_own_permissions_to_the_roles(db):
         "tenancy.add_submission",
         "tenancy.change_submission",
         "tenancy.change_tenant",
+        # A firm reads its own inspections, findings, evidence, violations and follow-up results.
+        "inspections.view_inspection",
+        "inspections.view_finding",
+        "inspections.view_evidence",
+        "inspections.view_violation",
+        "inspections.view_followup",
     }
 
 
