@@ -24,6 +24,15 @@ class InspectionsConfig(AppConfig):
                 order=55,
                 section="inspections",
                 permissions=("inspections.view_inspection",),
+                children=(
+                    MenuItem("inspections-list", _("Inspections"), "inspections:inspection_list"),
+                    MenuItem(
+                        "inspections-field",
+                        _("Today's route"),
+                        "inspections_field:route",
+                        permissions=("inspections.add_finding",),
+                    ),
+                ),
             )
         )
         panels.register(

@@ -123,6 +123,8 @@ def _menu_before_the_registry(user) -> list[str]:
         ("tenancy-submissions", p("tenancy.view_tenantproject")),
         ("environment", p("environment.view_violation")),
         ("inspections", p("inspections.view_inspection")),
+        ("inspections-list", p("inspections.view_inspection")),
+        ("inspections-field", p("inspections.view_inspection") and p("inspections.add_finding")),
         ("planning", True),
         ("dossiers", p("dossiers.view_dossier")),
         ("awards", p("awards.view_nomination")),
