@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "icis.environment",
     "icis.legal",
     "icis.reporting",
+    "icis.registry_io",
     "icis.dashboard",
     "icis.maps",
     "icis.audit",

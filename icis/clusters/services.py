@@ -588,3 +588,25 @@ def _write_path(cluster: Cluster, steps: list[PastChange], *, actor, previous: s
         cluster._history_user = actor
         cluster._change_reason = _("Status history recorded")
         cluster.save()
+
+
+@transaction.atomic
+def cluster_set_lead_commune(*, cluster: Cluster, commune_code: str | None, actor) -> bool:
+    """Make `commune_code` (one of the cluster's stated communes) the one that reports the cluster, or none;
+    returns whether anything changed. Each link is saved on its own, so the history records the change."""
+    links = list(ClusterCommune.objects.select_for_update().filter(cluster=cluster))
+    if commune_code and not any(link.commune_id == commune_code for link in links):
+        raise field_error(
+            "communes",
+            _("The lead commune %(code)s is not one of the cluster's communes.") % {"code": commune_code},
+            "invalid",
+        )
+    changed = False
+    for link in sorted(links, key=lambda item: not item.is_lead):  # clear the old lead before setting the new
+        wanted = link.commune_id == commune_code
+        if link.is_lead != wanted:
+            link.is_lead = wanted
+            link._history_user = actor
+            link.save()
+            changed = True
+    return changed
