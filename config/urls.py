@@ -18,6 +18,7 @@ from icis.geo.api import urls as geo_api
 from icis.legal.api import urls as legal_api
 from icis.maps.api import ClusterGeoJSONView
 from icis.planning.api import urls as planning_api
+from icis.registry_io.api import urls as registry_api
 from icis.reporting.api import urls as reporting_api
 from icis.tenancy.api import urls as tenancy_api
 
@@ -33,6 +34,7 @@ for prefix, viewset, basename in [
     *environment_api.ROUTES,
     *dossiers_api.ROUTES,
     *geo_api.ROUTES,
+    *registry_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 
@@ -46,6 +48,7 @@ api_urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *construction_api.urlpatterns,
     *tenancy_api.urlpatterns,
+    *registry_api.urlpatterns,
     *legal_api.urlpatterns,
     *reporting_api.urlpatterns,
     *environment_api.urlpatterns,
@@ -69,6 +72,7 @@ urlpatterns = [
     path("dossiers/", include("icis.dossiers.urls")),
     path("map/", include("icis.maps.urls")),
     path("documents/", include("icis.documents.urls")),
+    path("registry/", include("icis.registry_io.urls")),
     path("organisations/", include("icis.accounts.organisation_urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("provinces/", include("icis.geo.urls")),

@@ -15,8 +15,8 @@ class RegistryIoConfig(AppConfig):
             MenuItem(
                 "registry-io",
                 _("Registry workbook"),
-                order=25,
-                section="clusters",
+                order=22,
+                section="registry",
                 permissions=("registry_io.export_registry",),
                 children=(
                     MenuItem(

@@ -4,9 +4,11 @@ Every sheet in a fixed order (by code, plan, date), with the lookups loaded in a
 number of clusters. Labels (kinds, statuses, groups) are written in the page's language; the import reads both.
 """
 
+import hashlib
 from collections import defaultdict
 
 from django.db.models import Q
+from django.http import HttpResponse
 
 from icis.clusters.choices import ClusterKind, ClusterStatus, CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
@@ -150,3 +152,16 @@ def export_workbook(province: Province, *, clusters=None, language: str | None =
 def template_workbook(language: str | None = None) -> bytes:
     """The empty workbook: the instructions sheet and every sheet's header row."""
     return workbook.write_workbook({key: [] for key in workbook.ORDER}, language=language)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
