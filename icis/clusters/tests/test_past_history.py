@@ -189,3 +189,54 @@ def test_api_refuses_a_document_out_of_scope(api, hanoi):
     assert response.status_code == 400
     assert superuser()  # the API user exists; nothing else was written
     assert not Cluster.objects.filter(code="HN-962").exists()
+
+
+def test_page_registers_past_changes_from_plain_extra_rows(page, hanoi):
+    decision = Document.objects.create(doc_type="decision", number="5/QĐ-UBND", year=2013, issuer="UBND thử")
+    form = page.get("/clusters/new/").content.decode()
+    assert 'name="past_1_status"' in form and 'name="past_4_document"' in form
+    response = page.post(
+        "/clusters/new/",
+        {
+            "code": "HN-970",
+            "name": "Cụm nhập lịch sử",
+            "kind": "general",
+            "province": "01",
+            "area_ha": "20",
+            "status": "under_construction",
+            "status_date": "01/03/2016",
+            "past_1_status": "established",
+            "past_1_date": "01/06/2013",
+            "past_1_document": decision.pk,
+            "past_2_status": "planned",
+            "past_2_date": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    cluster = Cluster.objects.get(code="HN-970")
+    assert list(cluster.status_changes.order_by("id").values_list("to_status", "effective_on", "interface")) == [
+        ("planned", None, "page"),
+        ("established", D(2013, 6, 1), "page"),
+        ("under_construction", D(2016, 3, 1), "page"),
+    ]
+    edit = page.get(f"/clusters/{cluster.pk}/edit/").content.decode()
+    assert 'name="past_1_status"' not in edit
+
+
+def test_page_shows_a_broken_past_on_its_row(page, hanoi):
+    response = page.post(
+        "/clusters/new/",
+        {
+            "code": "HN-971",
+            "name": "Cụm sai lịch sử",
+            "kind": "general",
+            "province": "01",
+            "status": "planned",
+            "status_date": "01/01/2015",
+            "past_1_status": "operating",
+            "past_1_date": "01/01/2012",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("past_1_status") or response.context["form"].errors.get("status")
+    assert not Cluster.objects.filter(code="HN-971").exists()
