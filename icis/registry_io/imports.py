@@ -15,6 +15,7 @@
 """
 
 import datetime
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -35,11 +36,12 @@ from icis.clusters.names import core_name
 from icis.clusters.plausibility import cluster_warnings
 from icis.core import channel, formats, jobs
 from icis.core.audit import acting
-from icis.core.imports.cells import CellError, blank, parse_date, parse_decimal, parse_whole, parse_yes_no, text, words
+from icis.core.imports.cells import CellError, blank, parse_date, parse_decimal, parse_whole, parse_yes_no, text
+from icis.core.imports.cells import words as _words
 from icis.core.imports.problems import Outcome, problem_at
 from icis.core.imports.reading import FileProblem, Table
 from icis.core.models import Job
-from icis.core.text import fold
+from icis.core.text import fold as _fold
 from icis.documents import services as document_services
 from icis.documents.models import Document, DocumentType
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
@@ -50,6 +52,10 @@ from . import workbook
 from .workbook import CLUSTERS, DOCUMENTS, ENTRIES, HISTORY, PLANS
 
 logger = logging.getLogger(__name__)
+
+# A workbook repeats the same issuers, plan names and labels on thousands of rows: fold each text once.
+fold = functools.lru_cache(maxsize=65536)(_fold)
+words = functools.lru_cache(maxsize=65536)(_words)
 
 PREVIEW_CHANGES = 1000  # changes listed in the preview (every one is counted)
 PREVIEW_NEW = 200
@@ -226,6 +232,16 @@ class Check:
                         self.report(2 + min(int(38 * done / estimate), 38))
         except FileProblem as problem:
             self.outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
+            return False
+        except (KeyError, ValueError, workbook.etree_errors()):  # a damaged sheet part
+            self.outcome.errors.append(
+                problem_at(
+                    message=_(
+                        "The workbook could not be read. Open it in Excel, save it as “Excel Workbook (.xlsx)” and "
+                        "upload it again."
+                    )
+                )
+            )
             return False
         finally:
             if sheets.close:

@@ -147,7 +147,7 @@ class Sheets:
     close: object = None
 
 
-def _sheet_rows(sheet, table: Table, numbered: Iterator, limit: int) -> Iterator[tuple[int, list]]:
+def _sheet_rows(table: Table, numbered: Iterator, limit: int) -> Iterator[tuple[int, list]]:
     width, count = table.width, 0
     for number, values in numbered:
         values = list(values[:width])
@@ -160,12 +160,12 @@ def _sheet_rows(sheet, table: Table, numbered: Iterator, limit: int) -> Iterator
 
 
 def read_sheets(data: bytes, *, max_rows: int) -> Sheets:
-    """Every recognised sheet's header and lazily read rows. Raises FileProblem for an unreadable workbook, a
-    recognised sheet without its header row, or a sheet given twice."""
-    import openpyxl
+    """Every recognised sheet's header and lazily read rows (`fastxlsx`: values only, streamed). Raises
+    FileProblem for an unreadable workbook, a recognised sheet without its header row, or a sheet given twice."""
+    from .fastxlsx import Workbook
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        book = Workbook(io.BytesIO(data))
     except Exception:  # damaged files raise many kinds; refused either way
         raise FileProblem(
             _(
@@ -174,45 +174,63 @@ def read_sheets(data: bytes, *, max_rows: int) -> Sheets:
             )
         ) from None
     tables, ignored = {}, []
-    for sheet in book.worksheets:
-        if getattr(sheet, "sheet_state", "visible") != "visible":
-            continue
-        key = SHEET_KEYS.get(words(sheet.title))
-        if key is None:
-            if words(sheet.title) not in {words(t) for t in INSTRUCTIONS}:
-                ignored.append(sheet.title)
-            continue
-        if key in tables:
-            book.close()
-            raise FileProblem(
-                _("Sheets “%(first)s” and “%(second)s” are both “%(meaning)s”; keep one of them.")
-                % {"first": tables[key].sheet, "second": sheet.title, "meaning": sheet_title(key)},
-                sheet=sheet.title,
+    try:
+        for sheet in book.sheets:
+            if not sheet.visible:
+                continue
+            key = SHEET_KEYS.get(words(sheet.title))
+            if key is None:
+                if words(sheet.title) not in {words(t) for t in INSTRUCTIONS}:
+                    ignored.append(sheet.title)
+                continue
+            if key in tables:
+                raise FileProblem(
+                    _("Sheets “%(first)s” and “%(second)s” are both “%(meaning)s”; keep one of them.")
+                    % {"first": tables[key].sheet, "second": sheet.title, "meaning": sheet_title(key)},
+                    sheet=sheet.title,
+                )
+            numbered = book.rows(sheet, MAX_COLUMNS)
+            table = None
+            for number, values in numbered:
+                if number > HEADER_SEARCH_ROWS:
+                    break
+                table = match_header(list(values), sheet.title, number, SCHEMAS[key])
+                if table is not None:
+                    break
+            if table is None:
+                required = ", ".join(f"“{c.vi}”" for c in SCHEMAS[key].columns if c.required)
+                raise FileProblem(
+                    _(
+                        "Sheet “%(sheet)s” has no header row within its first %(rows)s rows; it needs at least "
+                        "%(names)s."
+                    )
+                    % {"sheet": sheet.title, "rows": HEADER_SEARCH_ROWS, "names": required},
+                    sheet=sheet.title,
+                )
+            table.rows = _sheet_rows(table, numbered, max_rows)
+            table.estimate = book.archive.getinfo(sheet.path).file_size // 400  # ~bytes per row, for progress
+            tables[key] = table
+    except (FileProblem, KeyError, ValueError, etree_errors()) as problem:
+        book.close()
+        if isinstance(problem, FileProblem):
+            raise
+        raise FileProblem(
+            _(
+                "The workbook could not be read. Open it in Excel, save it as “Excel Workbook (.xlsx)” and upload it "
+                "again."
             )
-        numbered = enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1)
-        table = None
-        for number, values in numbered:
-            if number > HEADER_SEARCH_ROWS:
-                break
-            table = match_header(list(values), sheet.title, number, SCHEMAS[key])
-            if table is not None:
-                break
-        if table is None:
-            book.close()
-            required = ", ".join(f"“{c.vi}”" for c in SCHEMAS[key].columns if c.required)
-            raise FileProblem(
-                _("Sheet “%(sheet)s” has no header row within its first %(rows)s rows; it needs at least %(names)s.")
-                % {"sheet": sheet.title, "rows": HEADER_SEARCH_ROWS, "names": required},
-                sheet=sheet.title,
-            )
-        table.rows = _sheet_rows(sheet, table, numbered, max_rows)
-        table.estimate = max((sheet.max_row or 0) - table.header_row, 0)
-        tables[key] = table
-    if CLUSTERS not in tables and HISTORY not in tables and PLANS not in tables and DOCUMENTS not in tables:
+        ) from None
+    if not tables:
         book.close()
         names = ", ".join(f"“{vi}”" for vi, _en in SHEET_TITLES.values())
         raise FileProblem(_("The workbook has none of the registry's sheets (%(names)s).") % {"names": names})
     return Sheets(tables=tables, ignored=ignored, close=book.close)
+
+
+def etree_errors():
+    from lxml import etree
+
+    return etree.LxmlError
 
 
 # --------------------------------------------------------------------------------------------- writing workbooks
