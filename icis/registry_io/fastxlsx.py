@@ -38,12 +38,14 @@ def _xml(archive: zipfile.ZipFile, name: str):
         return etree.parse(handle, etree.XMLParser(**_parser_kwargs())).getroot()
 
 
+T_TAG = f"{MAIN}t"
+
+
 def _text(element) -> str:
     """The text of a shared or inline string (its runs joined)."""
-    direct = element.find(f"{MAIN}t")
-    if direct is not None:
-        return direct.text or ""
-    return "".join(t.text or "" for t in element.iter(f"{MAIN}t"))
+    if len(element) == 1 and element[0].tag == T_TAG:
+        return element[0].text or ""
+    return "".join(t.text or "" for t in element.iter(T_TAG))
 
 
 class Workbook:
@@ -99,8 +101,11 @@ class Workbook:
                         found = cell.find(is_tag)
                         value = _text(found) if found is not None else None
                     else:
-                        v = cell.find(v_tag)
-                        raw = v.text if v is not None else None
+                        raw = None
+                        for child in cell:
+                            if child.tag == v_tag:
+                                raw = child.text
+                                break
                         if raw is None:
                             value = None
                         elif kind == "s":
@@ -123,11 +128,16 @@ class Workbook:
                 yield number, values
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _column_index(ref: str) -> int:
     """'C7' → 2."""
-    index = 0
-    for char in ref:
-        if char.isdigit():
-            break
-        index = index * 26 + (ord(char.upper()) - 64)
-    return index - 1
+    letters = ref.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for char in letters:
+            index = index * 26 + (ord(char.upper()) - 64)
+        index = _COLUMNS.setdefault(letters, index - 1)
+    return index
