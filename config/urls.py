@@ -21,6 +21,7 @@ from icis.legal.api import urls as legal_api
 from icis.maps.api import ClusterGeoJSONView
 from icis.planning.api import urls as planning_api
 from icis.portal.api import urls as portal_api
+from icis.registry_io.api import urls as registry_api
 from icis.reporting.api import urls as reporting_api
 from icis.tenancy.api import urls as tenancy_api
 
@@ -38,6 +39,7 @@ for prefix, viewset, basename in [
     *geo_api.ROUTES,
     *awards_api.ROUTES,
     *inspections_api.ROUTES,
+    *registry_api.ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 
@@ -51,6 +53,7 @@ api_urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *construction_api.urlpatterns,
     *tenancy_api.urlpatterns,
+    *registry_api.urlpatterns,
     *legal_api.urlpatterns,
     *reporting_api.urlpatterns,
     *environment_api.urlpatterns,
@@ -83,6 +86,7 @@ urlpatterns = [
     path("portal/", include("icis.portal.public_urls")),
     path("en/portal/", include("icis.portal.public_urls", namespace="portal_en")),
     path("documents/", include("icis.documents.urls")),
+    path("registry/", include("icis.registry_io.urls")),
     path("organisations/", include("icis.accounts.organisation_urls")),
     path("accounts/", include("icis.accounts.urls")),
     path("provinces/", include("icis.geo.urls")),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "icis.inspections",
     "icis.legal",
     "icis.reporting",
+    "icis.registry_io",
     "icis.dashboard",
     "icis.maps",
     "icis.portal",

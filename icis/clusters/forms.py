@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import INVESTOR_KINDS
 from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
+from icis.core.scoping import choices_in_scope
 from icis.documents.models import Document
 from icis.geo.models import Commune, LegacyCommune
 
@@ -72,6 +73,8 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
         help_text=_("The date the current status began, from its document. Blank: today, unless the date is unknown."),
     )
     status_date_unknown = forms.BooleanField(label=_("Date unknown"), required=False)
+    # Registration only: the cluster's past status changes, plain extra rows (no script), in any order.
+    PAST_ROWS = 4
 
     class Meta:
         model = Cluster
@@ -117,6 +120,8 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             for name in ("status", "status_date", "status_date_unknown", "confirm_lookalike"):
                 del self.fields[name]
+        else:
+            self._add_past_rows()
         for name in ("notes", "boundary", "verification_note"):
             self.fields[name].widget.attrs["rows"] = 3
         # Only infrastructure investors are offered as the investor (the current one is kept whatever its kind).
@@ -124,6 +129,47 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
         investor.queryset = investor.queryset.filter(
             Q(kind__in=INVESTOR_KINDS) | Q(pk=self.instance.investor_id if self.instance.pk else None)
         )
+
+    def _add_past_rows(self) -> None:
+        documents = choices_in_scope(Document.objects.order_by("-year", "number"), self.user)
+        for row in range(1, self.PAST_ROWS + 1):
+            self.fields[f"past_{row}_status"] = forms.ChoiceField(
+                label=_("Past change %(row)s: status") % {"row": row},
+                choices=[("", "—"), *ClusterStatus.choices],
+                required=False,
+                help_text=_("Earlier statuses of the cluster, in any order; leave unused rows blank.")
+                if row == 1
+                else "",
+            )
+            self.fields[f"past_{row}_date"] = forms.DateField(
+                label=_("Past change %(row)s: date") % {"row": row},
+                required=False,
+                widget=DATE_WIDGET,
+                help_text=_("Blank when no source dates it.") if row == 1 else "",
+            )
+            self.fields[f"past_{row}_document"] = forms.ModelChoiceField(
+                queryset=documents,
+                label=_("Past change %(row)s: deciding document") % {"row": row},
+                required=False,
+            )
+
+    def past_changes(self) -> list:
+        """The filled rows of the past status changes block, each naming its status field for errors."""
+        from .services import PastChange
+
+        found = []
+        for row in range(1, self.PAST_ROWS + 1):
+            status = self.cleaned_data.get(f"past_{row}_status")
+            if status:
+                found.append(
+                    PastChange(
+                        status,
+                        self.cleaned_data.get(f"past_{row}_date"),
+                        self.cleaned_data.get(f"past_{row}_document"),
+                        place=f"past_{row}_status",
+                    )
+                )
+        return found
 
     def _post_clean(self):
         # Model validation runs in the service, inside the transaction; showing its errors on the
@@ -150,11 +196,13 @@ class ClusterForm(ScopedChoicesMixin, forms.ModelForm):
         day = self.cleaned_data.get("status_date")
         if day is None and not self.cleaned_data.get("status_date_unknown"):
             day = timezone.localdate()
-        return {
+        kwargs = {
             "status": self.cleaned_data.get("status") or ClusterStatus.PLANNED,
             "status_date": day,
             **confirmed,
         }
+        history = self.past_changes()
+        return {**kwargs, "history": history} if history else kwargs
 
 
 class TransitionForm(ScopedChoicesMixin, forms.Form):

@@ -2,10 +2,12 @@
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -157,6 +159,8 @@ def check_communes_in_province(province, communes: Iterable[Commune]) -> None:
             )
         }
     )
+
+
 KEEP = object()  # "leave the lead commune as it is" (the default of the services' `lead_commune`)
 
 
@@ -264,7 +268,7 @@ def cluster_create(
     *,
     data: dict,
     actor,
-    status: str = ClusterStatus.PLANNED,
+    status: str | None = ClusterStatus.PLANNED,
     status_date: datetime.date | None = None,
     reason: str = "",
     document: Document | None = None,
@@ -276,6 +280,7 @@ def cluster_create(
     confirmed: bool = True,
     lookalike_confirmed: bool = True,
     lead_commune=KEEP,
+    history: Iterable["PastChange"] = (),
 ) -> Cluster:
     """Register a cluster in the state the evidence shows, dated when that state began.
 
@@ -284,7 +289,42 @@ def cluster_create(
     rule of Decree 32 are saved only once seen: see `plausibility`); imports and commands record them.
     Interactive callers also pass `lookalike_confirmed`: a name like another's in the province is
     refused until confirmed (`check_lookalikes`).
+
+    `history`: the cluster's past transitions (PastChange), in any order; with them the registration row is
+    the path's first step and each later step gets its own dated row (`history_path`). `status` None: the
+    current status is the history's latest step; otherwise it must be.
     """
+    history = list(history)
+    path = None
+    if history:
+        if status is not None:
+            if status not in ClusterStatus.values:
+                LIFECYCLE.check_known(status, "status")
+            current = PastChange(status, status_date, document, reason, place="status")
+            if not any((h.to_status, h.effective_on) == (status, status_date) for h in history):
+                history.append(current)
+        path = history_path(history)
+        last = path[-1]
+        if status is not None and (last.to_status, last.effective_on) != (status, status_date):
+            raise HistoryRefused(
+                _(
+                    "The current status (%(status)s since %(date)s) must be the latest step of the history; "
+                    "the history goes on to %(last)s on %(last_date)s."
+                )
+                % {
+                    "status": status_label(status),
+                    "date": _day_or_unknown(status_date),
+                    "last": status_label(last.to_status),
+                    "last_date": _day_or_unknown(last.effective_on),
+                },
+                code="not_latest",
+                place=last.place,
+                field="status",
+            )
+        first = path[0]
+        status, status_date = last.to_status, last.effective_on
+        reason, document = first.reason, first.document
+    status = ClusterStatus.PLANNED if status is None else status
     LIFECYCLE.check_known(status, "status")
     _check_date(status_date, "status_date")
     cluster = Cluster(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
@@ -303,6 +343,9 @@ def cluster_create(
     _set_lead(cluster, lead_commune)
     cluster.legacy_communes.set(legacy_communes)
     cluster.sectors.set(sectors)
+    if path is not None:
+        _write_path(cluster, path, actor=actor, previous="")
+        return cluster
     lifecycle.register(
         LIFECYCLE,
         status,
@@ -549,3 +592,165 @@ def expansion_transition(
         cluster=current.cluster,
         expansion=current,
     )
+
+
+# --------------------------------------------------------------------------------- a cluster's past, as recorded
+@dataclass(frozen=True)
+class PastChange:
+    """One step of a cluster's recorded past: the state it entered, the day (None: no source dates it) and
+    the deciding document. `place` says where the caller took it from (a row of a sheet, an item of a list)
+    so that a refusal can name it."""
+
+    to_status: str
+    effective_on: datetime.date | None = None
+    document: Document | None = None
+    reason: str = ""
+    place: object = None
+
+
+# The order of the lifecycle, to place undated steps and break ties between steps of one day.
+_RANK = {status: rank for rank, status in enumerate(ClusterStatus.values)}
+
+
+class HistoryRefused(ValidationError):
+    """A recorded past that is not a path of the lifecycle; `place` names the step at fault."""
+
+    def __init__(self, message: str, *, code: str, place=None, field: str = "history"):
+        super().__init__({field: ValidationError(message, code=code)})
+        self.message_text, self.place, self.code = message, place, code
+
+
+def _fits(before: str | None, to: str, after: str | None) -> bool:
+    return (before is None or to in LIFECYCLE.allowed(before)) and (after is None or after in LIFECYCLE.allowed(to))
+
+
+def history_path(entries: Iterable[PastChange]) -> list[PastChange]:
+    """The steps, given in any order, as a path of the lifecycle: dated steps by date (steps of one day in
+    lifecycle order), each undated step where the lifecycle lets it stand. Refuses (HistoryRefused, naming
+    the step) an unknown state, a future date, a duplicate step, or steps that do not chain."""
+    entries = list(entries)
+    if not entries:
+        raise HistoryRefused(_("Give at least the current status."), code="required")
+    for entry in entries:
+        if entry.to_status not in ClusterStatus.values:
+            raise HistoryRefused(
+                _(lifecycle.REFUSALS["invalid"])
+                % {"status": entry.to_status, "known": ", ".join(ClusterStatus.values)},
+                code="invalid",
+                place=entry.place,
+            )
+        if entry.effective_on is not None and entry.effective_on > timezone.localdate():
+            raise HistoryRefused(
+                _(lifecycle.REFUSALS["future_date"]) % {"date": formats.date(entry.effective_on)},
+                code="future_date",
+                place=entry.place,
+            )
+    seen: dict = {}
+    for entry in entries:
+        key = (entry.to_status, entry.effective_on)
+        if key in seen:
+            raise HistoryRefused(
+                _("“%(status)s” on %(date)s is given twice.")
+                % {"status": status_label(entry.to_status), "date": _day_or_unknown(entry.effective_on)},
+                code="duplicate",
+                place=entry.place,
+            )
+        seen[key] = entry
+    path = sorted(
+        (e for e in entries if e.effective_on is not None), key=lambda e: (e.effective_on, _RANK[e.to_status])
+    )
+    for entry in sorted((e for e in entries if e.effective_on is None), key=lambda e: _RANK[e.to_status]):
+        for index in range(len(path) + 1):
+            before = path[index - 1].to_status if index else None
+            after = path[index].to_status if index < len(path) else None
+            if _fits(before, entry.to_status, after):
+                path.insert(index, entry)
+                break
+        else:
+            path.append(entry)  # does not fit anywhere: the check below names it
+    for previous, entry in zip(path, path[1:], strict=False):
+        if entry.to_status not in LIFECYCLE.allowed(previous.to_status):
+            raise HistoryRefused(
+                LIFECYCLE.refusal(previous.to_status, entry.to_status)
+                + " "
+                + _("(%(from)s on %(from_date)s, then %(to)s on %(to_date)s)")
+                % {
+                    "from": status_label(previous.to_status),
+                    "from_date": _day_or_unknown(previous.effective_on),
+                    "to": status_label(entry.to_status),
+                    "to_date": _day_or_unknown(entry.effective_on),
+                },
+                code="transition_not_allowed",
+                place=entry.place,
+            )
+    return path
+
+
+def _day_or_unknown(day) -> str:
+    return formats.date(day) if day else _("an unknown date")
+
+
+@transaction.atomic
+def record_history(*, cluster: Cluster, entries: Iterable[PastChange], actor) -> Cluster:
+    """Record a cluster's past transitions, given in any order, with their dates and deciding documents.
+
+    The steps already recorded for the cluster (its registration, earlier transitions) are kept; a given step
+    equal to one of them (same state, same day) is the same step. The new steps must come after the latest
+    recorded one: together they must form a path of the lifecycle (`history_path`). The cluster's current
+    status and the day it began are the path's last step. Interface and actor go on every row written.
+    """
+    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    recorded = list(StatusChange.objects.filter(cluster=current, expansion__isnull=True).order_by("effective_on", "id"))
+    known = {(row.to_status, row.effective_on) for row in recorded}
+    new = [entry for entry in entries if (entry.to_status, entry.effective_on) not in known]
+    if not new:
+        return current
+    latest = recorded[-1] if recorded else None
+    steps = [PastChange(latest.to_status, latest.effective_on)] if latest else []
+    path = history_path(steps + new)
+    if latest is not None and (path[0].to_status, path[0].effective_on) != (latest.to_status, latest.effective_on):
+        raise HistoryRefused(
+            _(
+                "This step comes before the latest recorded status of %(cluster)s (%(status)s since %(date)s); "
+                "only later steps can be added."
+            )
+            % {
+                "cluster": current.code,
+                "status": status_label(latest.to_status),
+                "date": _day_or_unknown(latest.effective_on),
+            },
+            code="date_before_current",
+            place=path[0].place,
+        )
+    _write_path(current, path[1:] if latest else path, actor=actor, previous=latest.to_status if latest else "")
+    return current
+
+
+def _write_path(cluster: Cluster, steps: list[PastChange], *, actor, previous: str) -> None:
+    for step in steps:
+        lifecycle.record(
+            StatusChange,
+            {"cluster": cluster},
+            from_status=previous,
+            to_status=step.to_status,
+            actor=actor,
+            effective_on=step.effective_on,
+            reason=step.reason or (_("Registered") if not previous else _("Recorded from the evidence")),
+            document=step.document,
+        )
+        previous = step.to_status
+    last = steps[-1]
+    if (cluster.status, cluster.status_since) != (last.to_status, last.effective_on):
+        cluster.status, cluster.status_since = last.to_status, last.effective_on
+        cluster.version += 1
+        cluster._history_user = actor
+        cluster._change_reason = _("Status history recorded")
+        cluster.save()
+
+
+@transaction.atomic
+def cluster_set_lead_commune(*, cluster: Cluster, commune_code: str | None, actor) -> bool:
+    """Make `commune_code` (one of the cluster's stated communes) the one that reports the cluster, or none
+    (the registry import's way to `_set_lead`, under the cluster's row lock); returns whether anything changed."""
+    Cluster.objects.select_for_update().filter(pk=cluster.pk).exists()
+    return _set_lead(cluster, commune_code or None, actor=actor)

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,7 +66,13 @@ class ClusterFormView(ObjectFormView):
                 expected_version=form.cleaned_data.get("version"),
                 **form.service_kwargs(),
             )
-        return services.cluster_create(actor=self.request.user, **form.registration_kwargs(), **form.service_kwargs())
+        try:
+            return services.cluster_create(
+                actor=self.request.user, **form.registration_kwargs(), **form.service_kwargs()
+            )
+        except services.HistoryRefused as refused:
+            field = refused.place if isinstance(refused.place, str) and refused.place in form.fields else "status"
+            raise ValidationError({field: ValidationError(refused.message_text, code=refused.code)}) from None
 
     def get_success_message(self, saved):
         if self.object:

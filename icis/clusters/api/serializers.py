@@ -15,6 +15,23 @@ from ..choices import ClusterStatus, CommuneBasis
 from ..models import Cluster, ClusterExpansion, Sector, StatusChange
 
 
+class HistoryStepSerializer(ScopedRelationsMixin, serializers.Serializer):
+    """One past transition of a cluster being registered."""
+
+    to_status = serializers.ChoiceField(choices=ClusterStatus.choices)
+    effective_on = serializers.DateField(
+        allow_null=True, required=False, default=None, help_text="YYYY-MM-DD, or null when no source dates it."
+    )
+    document = serializers.PrimaryKeyRelatedField(
+        queryset=Document.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The deciding document.",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
 class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=ClusterStatus.choices,
@@ -28,6 +45,15 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         write_only=True,
         help_text="On registration only: YYYY-MM-DD the status began, or null when no source dates it "
         "(default today). Read it back as status_since.",
+    )
+    history = HistoryStepSerializer(
+        many=True,
+        required=False,
+        write_only=True,
+        help_text="On registration only: the cluster's past transitions, in any order, each with its date (null: "
+        "unknown) and deciding document. They must chain as the lifecycle allows once sorted by date; the "
+        "registration is the first step, and `status`/`status_date` (if given) must be the latest. Without "
+        "`status`, the latest step is the current status. Read them back at /api/clusters/{id}/history/.",
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all(), required=False)
@@ -80,6 +106,7 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "status_label",
             "status_since",
             "status_date",
+            "history",
             "province",
             "legacy_district",
             "legacy_communes",
@@ -174,16 +201,32 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         data.setdefault("province", Province.objects.filter(code=home_province_code(user)).first())
         if data["province"] is None:
             raise serializers.ValidationError({"province": "Give the province's GSO code."})
-        status = data.pop("status", ClusterStatus.PLANNED)
-        status_date = data.pop("status_date", timezone.localdate())
-        return services.cluster_create(
-            data=data, actor=self.context["request"].user, status=status, status_date=status_date, **relations
-        )
+        history = [services.PastChange(place=index, **step) for index, step in enumerate(data.pop("history", []))]
+        if history and "status" not in data:
+            status, status_date = None, data.pop("status_date", None)  # the history's latest step
+        else:
+            status = data.pop("status", ClusterStatus.PLANNED)
+            status_date = data.pop("status_date", timezone.localdate())
+        try:
+            return services.cluster_create(
+                data=data,
+                actor=self.context["request"].user,
+                status=status,
+                status_date=status_date,
+                history=history,
+                **relations,
+            )
+        except services.HistoryRefused as refused:
+            if isinstance(refused.place, int):
+                raise serializers.ValidationError(
+                    {"history": {refused.place: [serializers.ErrorDetail(refused.message_text, code=refused.code)]}}
+                ) from None
+            raise
 
     def update(self, instance, validated_data):
         data, relations = self._split(validated_data)
         status = data.pop("status", instance.status)
-        if status != instance.status or "status_date" in data:
+        if status != instance.status or "status_date" in data or "history" in data:
             raise serializers.ValidationError(
                 {
                     "status": _(

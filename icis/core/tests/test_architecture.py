@@ -39,6 +39,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "inspections": (*REGISTRY, "tenancy", "construction", "environment"),
     "legal": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
     "reporting": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
+    # The registry workbook: reads and writes the registry and the plans; nothing imports it.
+    "registry_io": (*REGISTRY, "planning"),
     "dashboard": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal"),
     # The map reads the registry and the figures of its consumers; nothing imports it.
     "maps": (*REGISTRY, "tenancy", "construction", "environment"),

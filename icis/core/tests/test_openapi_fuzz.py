@@ -113,13 +113,14 @@ PATH_MODELS = {
     "organisations": "accounts.Organisation",
     "inspection-plans": "inspections.InspectionPlan",
     "inspections": "inspections.Inspection",
+    "imports": "registry_io.RegistryImport",
 }
 
 # Administrative units are named by their GSO code (loaded by migrate: the whole country).
 PATH_CODES = {"communes": "10273", "provinces": "01"}
 
 # Required query parameters without a list of choices: a real value for each.
-REQUIRED_QUERY = {"commune": "10273", "period": "2025-H1", "start": "2026-12-29", "days": 5}
+REQUIRED_QUERY = {"commune": "10273", "period": "2025-H1", "start": "2026-12-29", "days": 5, "province": "01"}
 
 
 def _path_parameters(path: str, objects: dict) -> dict:
@@ -162,6 +163,11 @@ def test_every_read_of_real_rows_answers_as_documented(db, keep_test_connection)
 
     objects = one_of_each()
     objects["published_code"] = _published_cluster_code()
+    from icis.registry_io.models import RegistryImport  # not audited (it holds the upload): one made here
+
+    objects[RegistryImport] = RegistryImport.objects.create(
+        province_id="01", created_by=superuser(), filename="so-dang-ky.xlsx", content=b"", sha256="0" * 64
+    )
     token = api_token(superuser())
     cache.clear()
     failures = {}

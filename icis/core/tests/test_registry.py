@@ -114,6 +114,9 @@ def _menu_before_the_registry(user) -> list[str]:
     entries = [
         ("dashboard", True),
         ("clusters", True),
+        ("registry-io", p("registry_io.export_registry")),
+        ("registry-import", p("registry_io.export_registry") and p("registry_io.add_registryimport")),
+        ("registry-export", p("registry_io.export_registry")),
         ("map", True),
         ("construction", p("construction.view_progressreport")),
         ("tenancy", p("tenancy.view_tenantproject")),
