@@ -102,7 +102,7 @@ class DevelopmentPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=PlanEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def entries(self, request, pk=None):
         plan = self.get_object()
         rows = plan.entries.select_related("cluster").order_by("group", "name")
@@ -111,7 +111,11 @@ class DevelopmentPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "with", int, description="The other version (default: the version this one amends)", required=False
+                "with",
+                int,
+                description="The other version (default: the version this one amends, else the province's "
+                "version before it)",
+                required=False,
             )
         ],
         responses=CompareSerializer,
@@ -121,10 +125,15 @@ class DevelopmentPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         """What became of each cluster from the other (earlier) version to this one: `kept`,
         `area_changed` (old → new area), `withdrawn`, `added`, `brought_forward`, `deferred`."""
         new = self.get_object()
-        other = request.query_params.get("with") or new.amends_id
-        if not other or not str(other).isdigit():
+        versions = DevelopmentPlan.objects.restrict(request.user)
+        other = request.query_params.get("with")
+        if other is not None and not str(other).isdigit():
             raise serializers.ValidationError({"with": ["Name the version to compare with (its id)."]})
-        old = get_object_or_404(self.get_queryset().model.objects.restrict(request.user), pk=other)
+        if other:
+            old = get_object_or_404(versions, pk=other)
+        else:  # the version it amends, else the province's version before it, else itself (all kept)
+            earlier = versions.filter(province_id=new.province_id, pk__lt=new.pk).order_by("-pk").first()
+            old = new.amends if new.amends_id else (earlier or new)
         rows = selectors.compare(old, new)
         summary = {row["change"]: row["count"] for row in selectors.compare_summary(rows)}
         return Response(CompareSerializer({"old": old.pk, "new": new.pk, "summary": summary, "clusters": rows}).data)
