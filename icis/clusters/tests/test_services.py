@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from icis.clusters import services
 from icis.clusters.choices import ALLOWED_TRANSITIONS, ClusterStatus
 from icis.clusters.models import Cluster, StatusChange
+from icis.documents.models import Document, DocumentType
 from icis.testing.factories import make_cluster
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +20,17 @@ REFUSED = [(a, b) for a, b in ALL_PAIRS if b not in ALLOWED_TRANSITIONS[a]]
 @pytest.mark.parametrize(("start", "target"), ALLOWED)
 def test_it_allows_every_mapped_transition_and_records_it(hanoi, boss, start, target):
     cluster = make_cluster(status=start, status_date=datetime.date(2019, 1, 1))
+    conversion = {}
+    if target == ClusterStatus.CONVERTED_TO_PARK:  # needs the converting decision and the park's name
+        decision = Document.objects.create(doc_type=DocumentType.DECISION, number="1/QĐ-TTg", year=2021)
+        conversion = {"document": decision, "industrial_park_name": "KCN thử nghiệm"}
     services.cluster_transition(
         cluster=cluster,
         to_status=target,
         effective_on=datetime.date(2021, 3, 4),
         reason="decision",
         actor=boss,
+        **conversion,
     )
     cluster.refresh_from_db()
     assert cluster.status == target
