@@ -306,6 +306,11 @@ SPECTACULAR_SETTINGS = {
         "ViolationStatusEnum": "icis.environment.choices.ViolationStatus",
         "ReceivingClassEnum": "icis.environment.choices.ReceivingClass",
         "WaterBodyKindEnum": "icis.environment.choices.WaterBodyKind",
+        "NominationStatusEnum": "icis.awards.choices.NominationStatus",
+        "InspectionPlanStatusEnum": "icis.inspections.choices.PlanStatus",
+        "InspectionStatusEnum": "icis.inspections.choices.InspectionStatus",
+        "InspectionViolationStatusEnum": "icis.inspections.choices.ViolationStatus",
+        "InspectionTopicEnum": "icis.inspections.choices.Topic",
     },
 }
 

@@ -411,7 +411,8 @@ def cluster_update(
     links_changed = False
     if communes is not None:
         links_changed |= _set_communes(current, communes, CommuneBasis.STATED)
-    links_changed |= _set_lead(current, lead_commune, actor=actor)
+    if lead_commune is not KEEP or links_changed:  # an edit that changes neither communes nor lead sets none
+        links_changed |= _set_lead(current, lead_commune, actor=actor)
     if legacy_communes is not None:
         links_changed |= _set_links(current.legacy_communes, legacy_communes)
     if sectors is not None:

@@ -18,7 +18,7 @@ def page_province(request) -> str | None:
     """The province code a page shows, or None for the national roll-up; 404 for one out of reach."""
     code = request.GET.get("province")
     if code is None and is_national(request.user):
-        code = request.session.get(SESSION_KEY)
+        code = getattr(request, "session", {}).get(SESSION_KEY)
     try:
         return province_for(request.user, code or None)
     except ProvinceNotVisible:

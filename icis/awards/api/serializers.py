@@ -93,7 +93,7 @@ class NominationSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         return attrs
 
 
-class TransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
+class NominationTransitionSerializer(ScopedRelationsMixin, serializers.Serializer):
     to = serializers.ChoiceField(choices=NominationStatus.choices)
     date = serializers.DateField(help_text="YYYY-MM-DD, the day the change took effect (not in the future)")
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Required to refuse.")

@@ -10,7 +10,12 @@ from icis.core.api.views import ScopedViewSet, etag_for
 
 from .. import selectors, services
 from ..filtersets import NominationFilterSet
-from .serializers import AwardTitleSerializer, NominationSerializer, StatusChangeSerializer, TransitionSerializer
+from .serializers import (
+    AwardTitleSerializer,
+    NominationSerializer,
+    NominationTransitionSerializer,
+    StatusChangeSerializer,
+)
 
 REFUSED = OpenApiResponse(
     description="Refused, with the field and a code: already_awarded (one award per achievement; the message "
@@ -55,13 +60,13 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             actor=self.request.user,
         )
 
-    @extend_schema(request=TransitionSerializer, responses={200: NominationSerializer, 400: REFUSED})
+    @extend_schema(request=NominationTransitionSerializer, responses={200: NominationSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"], permission_classes=[requires("awards.change_nomination")])
     def transition(self, request, pk=None):
         """Submit a draft, award (with the deciding document), propose upward, or refuse (with why). The one
         way a nomination's status changes; a second award of the same achievement is refused."""
         nomination = self.get_object()
-        payload = TransitionSerializer(data=request.data, context=self.get_serializer_context())
+        payload = NominationTransitionSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         services.nomination_transition(

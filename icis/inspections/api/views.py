@@ -33,7 +33,7 @@ class BoundedIds:
         super().initial(request, *args, **kwargs)
 
 
-class TransitionSerializer(serializers.Serializer):
+class PlanTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=PlanStatus.choices)
     date = serializers.DateField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -53,14 +53,16 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def perform_create(self, serializer):
         serializer.instance = services.plan_create(data=dict(serializer.validated_data), actor=self.request.user)
 
-    @extend_schema(request=TransitionSerializer, responses={200: PlanSerializer}, summary="Submit, approve or return")
+    @extend_schema(
+        request=PlanTransitionSerializer, responses={200: PlanSerializer}, summary="Submit, approve or return"
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def transition(self, request, pk=None):
         submit, approve = "inspections.submit_inspectionplan", "inspections.approve_inspectionplan"
         if not (request.user.has_perm(submit) or request.user.has_perm(approve)):
             self.permission_denied(request)
         plan = self.get_object()
-        payload = TransitionSerializer(data=request.data)
+        payload = PlanTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not request.user.has_perm(submit if data["to"] == PlanStatus.SUBMITTED else approve):

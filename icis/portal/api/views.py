@@ -9,6 +9,7 @@ request with `If-None-Match` of the current ETag answers 304 with no body.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -88,10 +89,19 @@ def _positive(request, name: str, default: int, maximum: int | None = None) -> i
     return min(value, maximum) if maximum else value
 
 
+class ListSchema(AutoSchema):
+    """A list answered by a plain APIView: its operation is `…_list`, not `…_retrieve` (which the detail has)."""
+
+    def get_operation_id(self):
+        return super().get_operation_id().replace("_retrieve", "_list")
+
+
 class PublicClusterListView(PublicView):
     """The published clusters open to investors, each with the field groups its province published:
     vacant industrial land (computed from leases, as occupancy is), sectors, readiness, location, lease
     price. Filtered like the portal's list; paged (`page`, `page_size`)."""
+
+    schema = ListSchema()
 
     @extend_schema(
         parameters=FILTERS + PAGING,
