@@ -5,6 +5,10 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/icis
+# Test processes (pytest-xdist); a file's tests stay together in one process. PYTEST_WORKERS=0 runs in one.
+# Tests that empty the database (transactional, live server) run afterwards, alone (icis/conftest.py).
+PYTEST_WORKERS ?= 2
+PYTEST = $(RUN) pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not flushes" && $(RUN) pytest -m flushes
 RUN := $(UV) run --frozen --no-sync
 
 .PHONY: run test install lint test-sqlite test-postgres bench bench-registry bench-portal messages clean
@@ -37,12 +41,12 @@ lint: install
 	$(RUN) ruff format --check .
 
 test-sqlite: install
-	DATABASE_URL=sqlite:///:memory: $(RUN) pytest
+	DATABASE_URL=sqlite:///:memory: $(PYTEST)
 
 test-postgres: install
 	@if $(RUN) python scripts/db_reachable.py "$(PG_TEST_URL)"; then \
 		echo "== PostgreSQL: $(PG_TEST_URL) =="; \
-		DATABASE_URL="$(PG_TEST_URL)" $(RUN) pytest; \
+		DATABASE_URL="$(PG_TEST_URL)" $(PYTEST); \
 	elif [ -n "$$ICIS_REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is required (ICIS_REQUIRE_POSTGRES) but not reachable"; exit 1; \
 	else \

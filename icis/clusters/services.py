@@ -515,6 +515,7 @@ def cluster_transition(
     name; the record stays, named after the park it became."""
     current = Cluster.objects.select_for_update().get(pk=cluster.pk)
     if to_status == ClusterStatus.CONVERTED_TO_PARK:
+        LIFECYCLE.check_move(current.status, to_status)  # a move not allowed is refused as such first
         park = (industrial_park_name or "").strip()
         errors = {}
         if not park:
@@ -527,7 +528,6 @@ def cluster_transition(
             )
         if errors:
             raise ValidationError(errors)
-        LIFECYCLE.check_move(current.status, to_status)
         current.industrial_park_name = park
     return _apply_transition(
         current,
