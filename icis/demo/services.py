@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.encoding import iri_to_uri
 
 from icis.accounts import roles
 from icis.accounts.models import Organisation, OrganisationKind, Scope
@@ -131,7 +132,8 @@ def _cite(obj, source_field: str, note: str):
         elif part.startswith(("http://", "https://")):
             # "https://… (what it is)": the address as the link, the words after it as the title.
             url, _space, rest = part.partition(" ")
-            _source(obj, title=rest.strip(" ()") or url, url=url, note=note)
+            # A link with Vietnamese or Japanese letters is stored percent-encoded: a URI, as the API declares.
+            _source(obj, title=rest.strip(" ()") or url, url=iri_to_uri(url), note=note)
         else:
             _source(obj, title=part, note=note)
 
