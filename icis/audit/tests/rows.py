@@ -10,6 +10,7 @@ from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -42,7 +43,8 @@ def _value(field):
     if isinstance(field, models.DecimalField):
         return Decimal(1)
     if isinstance(field, models.IntegerField | models.FloatField):
-        return 1
+        lowest = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
+        return max([1, *lowest])  # a year field accepts 2000 and later, not 1
     if isinstance(field, models.JSONField):
         return {}
     if isinstance(field, models.FileField):
