@@ -39,8 +39,11 @@ class PortalConfig(AppConfig):
             "portal.publish_cluster",
             "portal.change_enquiry",
             "portal.transition_enquiry",
+            "portal.close_enquiry",
         )
-        # The cluster's infrastructure investor follows the enquiries pursued in its clusters.
+        # The cluster's infrastructure investor follows the enquiries pursued in its clusters: it moves them
+        # through the working steps and keeps notes; closing one (lease signed, lost) is DoIT's
+        # (`portal.close_enquiry`, icis/portal/choices.py CLOSING_STATES).
         role_grants.grant(
             (roles.INVESTOR.name,), "portal.view_enquiry", "portal.change_enquiry", "portal.transition_enquiry"
         )

@@ -47,6 +47,12 @@ ENQUIRY_TRANSITIONS: dict[str, tuple[str, ...]] = {
     EnquiryStatus.LEASE_SIGNED: (),
     EnquiryStatus.LOST: (),
 }
+# The steps that close an enquiry: they change the conversion figures and, for a signed lease, the registry
+# and the vacant land the portal shows. Only who holds `portal.close_enquiry` (DoIT) takes them; the
+# cluster's infrastructure investor moves its enquiries through the working steps (contacted, site visit,
+# agreement) and keeps notes, and DoIT records the outcome.
+CLOSING_STATES = (EnquiryStatus.LEASE_SIGNED, EnquiryStatus.LOST)
+
 ENQUIRY_LIFECYCLE = Machine(
     "enquiry",
     EnquiryStatus,

@@ -114,10 +114,26 @@ class EnquiryTransitionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, enquiry: Enquiry, **kwargs):
+    def __init__(self, *args, enquiry: Enquiry, user=None, **kwargs):
+        from .services import moves_for
+
         super().__init__(*args, **kwargs)
+        self.user = user
+        # Every move the machine allows is accepted here (a move the role may not make then gets the
+        # service's own wording, not "not one of the choices"); only those the user may make are offered.
         self.fields["to"].choices = ENQUIRY_LIFECYCLE.choices(enquiry.status)
+        self.fields["to"].widget.choices = moves_for(user, enquiry)
         self.fields["version"].initial = enquiry.version
+
+    def clean_to(self):
+        from .services import check_may_move
+
+        to = self.cleaned_data["to"]
+        try:
+            check_may_move(self.user, to)
+        except forms.ValidationError as refused:
+            raise forms.ValidationError(refused.error_dict["to"]) from None
+        return to
 
     @property
     def signs_lease(self) -> bool:

@@ -160,7 +160,10 @@ class Enquiry(Versioned, TimeStamped):
         ordering = ["-created_at", "-id"]
         verbose_name = _("investment enquiry")
         verbose_name_plural = _("investment enquiries")
-        permissions = [("transition_enquiry", _("Can move an investment enquiry along its pipeline"))]
+        permissions = [
+            ("transition_enquiry", _("Can move an investment enquiry along its pipeline")),
+            ("close_enquiry", _("Can close an investment enquiry (lease signed or lost)")),
+        ]
         indexes = [
             # the pipeline page: by status, newest first; the purge: by creation date
             models.Index(fields=["status", "created_at"], name="portal_enquiry_status_idx"),

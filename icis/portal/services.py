@@ -24,7 +24,7 @@ from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import Tenant
 
 from . import selectors
-from .choices import ENQUIRY_LIFECYCLE, EnquiryStatus, FieldGroup
+from .choices import CLOSING_STATES, ENQUIRY_LIFECYCLE, EnquiryStatus, FieldGroup
 from .models import Enquiry, EnquiryStatusChange, Publication
 
 PUBLICATION_FIELDS = (
@@ -250,6 +250,35 @@ def enquiry_update(*, enquiry: Enquiry, data: dict, actor, expected_version: int
     return current
 
 
+def may_move(actor, to: str) -> bool:
+    """Whether `actor` may take an enquiry to `to`: the working steps with `portal.transition_enquiry`, the
+    closing ones (lease signed, lost) only with `portal.close_enquiry` (DoIT). No actor: a system job."""
+    if actor is None:
+        return True
+    if not actor.has_perm("portal.transition_enquiry"):
+        return False
+    return to not in CLOSING_STATES or actor.has_perm("portal.close_enquiry")
+
+
+def check_may_move(actor, to: str) -> None:
+    if may_move(actor, to):
+        return
+    raise field_error(
+        "to",
+        _(
+            "Only the Department of Industry and Trade closes an enquiry (%(status)s); record what you know "
+            "in the notes and DoIT will record the outcome."
+        )
+        % {"status": ENQUIRY_LIFECYCLE.label(to)},
+        "not_allowed_for_role",
+    )
+
+
+def moves_for(actor, enquiry: Enquiry) -> list[tuple[str, str]]:
+    """The moves open from the enquiry's status that `actor` may make (form choices)."""
+    return [(value, label) for value, label in ENQUIRY_LIFECYCLE.choices(enquiry.status) if may_move(actor, value)]
+
+
 @transaction.atomic
 def enquiry_transition(
     *,
@@ -264,7 +293,8 @@ def enquiry_transition(
     """Move an enquiry along its pipeline. "Lease signed" registers the tenant project through the tenancy
     services (the firm found by tax code, or registered), so the cluster's vacant land shrinks at once.
     `lease`: tenant_tax_code, tenant_name, land_ha (default: the land asked), lease_start (default: the
-    date of the move), lease_end."""
+    date of the move), lease_end. Closing moves (lease signed, lost) need `portal.close_enquiry`."""
+    check_may_move(actor, to)
     current = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
     effective_on = effective_on or timezone.localdate()
     extra = {}

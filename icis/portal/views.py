@@ -7,7 +7,7 @@ from icis.clusters import selectors as cluster_selectors
 from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
 
 from . import selectors, services
-from .choices import ENQUIRY_LIFECYCLE, EnquiryStatus, FieldGroup
+from .choices import EnquiryStatus, FieldGroup
 from .forms import EnquiryTransitionForm, EnquiryUpdateForm, PublicationForm
 from .models import Enquiry, Publication
 
@@ -105,7 +105,7 @@ class EnquiryDetailView(ObjectDetailView):
         return {
             **super().get_context_data(**kwargs),
             "changes": enquiry.status_changes.select_related("actor"),
-            "moves": ENQUIRY_LIFECYCLE.choices(enquiry.status),
+            "moves": services.moves_for(self.request.user, enquiry),
             "may_transition": self.request.user.has_perm("portal.transition_enquiry"),
             "may_change": self.request.user.has_perm("portal.change_enquiry"),
         }
@@ -151,7 +151,7 @@ class EnquiryTransitionView(ObjectActionView):
         return Enquiry.objects.select_related("cluster")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "enquiry": self.object}
+        return {**super().get_form_kwargs(), "enquiry": self.object, "user": self.request.user}
 
     def save(self, form):
         data = form.cleaned_data
