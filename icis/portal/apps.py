@@ -11,6 +11,10 @@ class PortalConfig(AppConfig):
         from icis.accounts import roles
         from icis.core.registry import MenuItem, menu, role_grants
 
+        from . import signals
+
+        signals.connect()
+
         menu.register(
             MenuItem(
                 "portal",

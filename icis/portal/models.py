@@ -88,6 +88,33 @@ class Publication(Versioned, TimeStamped):
         return self.is_published and group in (self.field_groups or [])
 
 
+class ClusterLand(models.Model):
+    """The industrial land a cluster's tenant projects occupy, kept for the public list so that a cold list
+    at national scale is one indexed read (not a sum over every tenant project). Derived data, not a
+    record: refreshed in the same transaction as every tenant project saved or deleted (icis/portal/
+    signals.py), when a cluster is published, and for every published cluster by `portal_refresh` (leases
+    that start or end with the date; bulk writes that send no signal). Vacant land is the cluster's
+    industrial land, read live, less `occupied_ha`. A row whose `as_of` is not today is recomputed."""
+
+    cluster = models.OneToOneField(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, primary_key=True, related_name="portal_land"
+    )
+    occupied_ha = models.DecimalField(
+        _("occupied industrial land (ha)"), max_digits=12, decimal_places=4, default=Decimal(0), validators=POSITIVE
+    )
+    as_of = models.DateField(_("as of"))
+
+    class Meta:
+        verbose_name = _("kept occupied land")
+        verbose_name_plural = _("kept occupied land")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(occupied_ha__gte=0), name="portal_clusterland_occupied_ge_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster_id}: {self.occupied_ha} ha on {self.as_of}"
+
+
 class EnquiryQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
         """Officials of the cluster an enquiry is pursued in (and its infrastructure investor); enquiries
@@ -198,4 +225,4 @@ class EnquiryStatusChange(StatusChangeBase):
         return f"{self.enquiry_id}: {super().__str__()}"
 
 
-__all__ = ["Enquiry", "EnquiryStatusChange", "FieldGroup", "Publication"]
+__all__ = ["ClusterLand", "Enquiry", "EnquiryStatusChange", "FieldGroup", "Publication"]

@@ -5,7 +5,9 @@ serializer over a whole model), so a confidential field added to a model later s
 tenant firms' figures, notes and verification notes are never read here at all.
 
 Vacant industrial land is the cluster's industrial land less the land its tenant projects occupy today,
-computed exactly as occupancy is (`icis.tenancy.selectors.occupied_by_cluster`). Readiness on the list
+computed exactly as occupancy is (`icis.tenancy.selectors.occupied_by_cluster`) and kept per cluster
+(`ClusterLand`, refreshed as tenant projects change: icis/portal/signals.py), so the list reads it with the
+publications in one query. Readiness on the list
 comes from the summary stored on the publication (`readiness_summary`, refreshed when published and by
 `manage.py portal_refresh`); the cluster's own page computes it live.
 """
@@ -34,7 +36,7 @@ from icis.environment.selectors import plant_standings
 from icis.tenancy.selectors import occupied_by_cluster, rate
 
 from .choices import OPEN_STATES, EnquiryStatus, FieldGroup
-from .models import Enquiry, Publication
+from .models import ClusterLand, Enquiry, Publication
 
 # Clusters a prospective investor can still lease in: established or further, not revoked.
 OPEN_TO_INVESTORS = ESTABLISHED_STATES
@@ -78,7 +80,7 @@ def etag_of(body: bytes) -> str:
 def published_publications() -> QuerySet[Publication]:
     return (
         Publication.objects.filter(is_published=True, cluster__status__in=OPEN_TO_INVESTORS)
-        .select_related("cluster", "cluster__province")
+        .select_related("cluster", "cluster__province", "cluster__portal_land")
         .order_by("cluster__sort_name", "cluster__code")
     )
 
@@ -201,8 +203,31 @@ def _card(publication: Publication, occupied: dict, sectors: dict, contact: bool
     return card
 
 
+def kept_occupied(publications: list[Publication], day: datetime.date) -> dict[int, Decimal]:
+    """Each cluster's occupied land on `day`: the kept figure (`ClusterLand`, read with the publications
+    through `select_related("cluster__portal_land")` or here in one query), computed afresh for a cluster
+    whose kept figure is missing or of another day (before the nightly refresh has run)."""
+    ids = [p.cluster_id for p in publications]
+    descriptor = Cluster.portal_land
+    joined = {
+        p.cluster_id: descriptor.related.get_cached_value(p.cluster)
+        for p in publications
+        if descriptor.is_cached(p.cluster)
+    }
+    if len(joined) < len(ids):
+        for row in ClusterLand.objects.filter(cluster_id__in=[i for i in ids if i not in joined]):
+            joined[row.cluster_id] = row
+    occupied = {pk: row.occupied_ha for pk, row in joined.items() if row is not None and row.as_of == day}
+    stale = [pk for pk in ids if pk not in occupied]
+    if stale:
+        fresh = occupied_by_cluster(stale, day)
+        occupied.update({pk: fresh.get(pk, Decimal(0)) for pk in stale})
+    return occupied
+
+
 def cards(publications=None, day: datetime.date | None = None) -> list[dict]:
-    """Every published cluster as the public list shows it (four queries whatever the number)."""
+    """Every published cluster as the public list shows it (two queries whatever the number: the
+    publications with their cluster, province and kept occupied land; the sectors)."""
     day = day or timezone.localdate()
     if publications is None:  # the list never shows a boundary or a note: not even read
         publications = published_publications().defer(
@@ -210,7 +235,7 @@ def cards(publications=None, day: datetime.date | None = None) -> list[dict]:
         )
     publications = list(publications)
     ids = [p.cluster_id for p in publications]
-    occupied = occupied_by_cluster(ids, day)
+    occupied = kept_occupied(publications, day)
     sectors = defaultdict(list)
     through = Cluster.sectors.through
     for cluster_id, code, name_vi, name_en in (

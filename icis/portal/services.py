@@ -25,7 +25,7 @@ from icis.tenancy.models import Tenant
 
 from . import selectors
 from .choices import CLOSING_STATES, ENQUIRY_LIFECYCLE, EnquiryStatus, FieldGroup
-from .models import Enquiry, EnquiryStatusChange, Publication
+from .models import ClusterLand, Enquiry, EnquiryStatusChange, Publication
 
 PUBLICATION_FIELDS = (
     "field_groups",
@@ -120,12 +120,13 @@ def publication_save(
     current.full_clean()
     current._history_user = actor
     current.save()
-    _changed()
+    land_refresh(cluster_ids=[cluster.pk])
     return current
 
 
 def readiness_refresh(*, day: datetime.date | None = None) -> int:
-    """Recompute the readiness summary of every published cluster (the `portal_refresh` command)."""
+    """Recompute the readiness summary and the kept occupied land of every published cluster (the
+    `portal_refresh` command, run daily by the job worker: docs/jobs.md)."""
     day = day or timezone.localdate()
     publications = list(Publication.objects.filter(is_published=True))
     summaries = selectors.readiness_by_cluster([p.cluster_id for p in publications], day)
@@ -133,8 +134,27 @@ def readiness_refresh(*, day: datetime.date | None = None) -> int:
         publication.readiness = summaries[publication.cluster_id]
         publication.readiness_as_of = day
         publication.save(update_fields=["readiness", "readiness_as_of", "updated_at"])
+    land_refresh(cluster_ids=[p.cluster_id for p in publications], day=day)
     selectors.bump_generation()
     return len(publications)
+
+
+def land_refresh(*, cluster_ids: list[int], day: datetime.date | None = None) -> None:
+    """Recompute the kept occupied land (`ClusterLand`) of `cluster_ids` on `day` (default today), exactly
+    as occupancy is computed (`icis.tenancy.selectors.occupied_by_cluster`); public answers are rebuilt
+    once the transaction commits."""
+    if not cluster_ids:
+        return
+    day = day or timezone.localdate()
+    occupied = selectors.occupied_by_cluster(cluster_ids, day)
+    ClusterLand.objects.bulk_create(
+        [ClusterLand(cluster_id=pk, occupied_ha=occupied.get(pk, Decimal(0)), as_of=day) for pk in cluster_ids],
+        update_conflicts=True,
+        unique_fields=["cluster"],
+        update_fields=["occupied_ha", "as_of"],
+        batch_size=500,
+    )
+    _changed()
 
 
 # --- the challenge ----------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from icis.clusters.models import Cluster
-from icis.portal import selectors
+from icis.portal import selectors, services
 from icis.portal.choices import FieldGroup
 from icis.portal.models import Publication
 
@@ -109,6 +109,7 @@ class Command(BaseCommand):
             ],
             batch_size=500,
         )
+        services.land_refresh(cluster_ids=[c.pk for c in clusters], day=today)
         selectors.bump_generation()
         return len(clusters)
 
