@@ -20,6 +20,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.flushes)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_counters():
+    """This process's throttle counters (the public API's) start empty in every test, as the shared
+    ones do (they live in the database, rolled back after each test)."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+
+
 @pytest.fixture
 def hanoi(db):
     return factories.mini_hanoi()

@@ -186,8 +186,11 @@ WHITENOISE_USE_FINDERS = True
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "icis_cache"},
+    # This process's own counters (the public read API's throttle): no query, not shared.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "icis-local"},
 }
 ICIS_THROTTLE_CACHE = "shared"
+ICIS_LOCAL_THROTTLE_CACHE = "local"
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); from
 # anyone else the header is ignored (icis.core.network.client_ip: throttles, lock-outs, audit log).

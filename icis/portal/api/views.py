@@ -18,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from icis.core.api.throttling import ClientScopedRateThrottle
+from icis.core.api.throttling import ClientScopedRateThrottle, ProcessScopedRateThrottle
 from icis.core.formats import parse_decimal
 
 from .. import oc4ids, selectors, services
@@ -41,9 +41,11 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: the ETag sent in If-No
 
 
 class PublicView(APIView):
+    """Anonymous reads, throttled per process (no query; docs/portal.md "Rate limits")."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ClientScopedRateThrottle]
+    throttle_classes = [ProcessScopedRateThrottle]
     throttle_scope = "public"
 
     def cached_json(
@@ -250,6 +252,8 @@ class EnquiryCreateView(PublicView):
     """Send an enquiry (anonymous, rate-limited per address): the land and what the firm needs, how to
     reach it, and the answer to the challenge. Answers the reference and the clusters proposed, with why."""
 
+    # A write that reaches an official: counted in the shared cache, so every app server adds to one limit.
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "enquiry"
 
     @extend_schema(
