@@ -362,6 +362,8 @@ ICIS_JOBS_SYNC = env_bool("ICIS_JOBS_SYNC", env_bool("ICIS_IMPORT_SYNC", False))
 # A running job writes a heartbeat this often; one silent for ICIS_JOB_STALE_SECONDS is marked failed.
 ICIS_JOB_HEARTBEAT_SECONDS = env_int("ICIS_JOB_HEARTBEAT_SECONDS", 5)
 ICIS_JOB_STALE_SECONDS = env_int("ICIS_JOB_STALE_SECONDS", 45)
+# Workers queue the daily jobs (icis/core/periodic.py) when due; off in the tests, which call run_due() themselves.
+ICIS_DAILY_JOBS = env_bool("ICIS_DAILY_JOBS", True)
 if not 0 < 2 * ICIS_JOB_HEARTBEAT_SECONDS < ICIS_JOB_STALE_SECONDS:
     raise ImproperlyConfigured("ICIS_JOB_STALE_SECONDS must exceed twice ICIS_JOB_HEARTBEAT_SECONDS (both > 0)")
 

@@ -19,3 +19,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Jobs run in the request: a worker cannot see the test's uncommitted transaction. The tests of the
 # queue itself (icis/core/tests/test_jobs.py) switch this off and run a real worker.
 ICIS_JOBS_SYNC = True
+# Workers started by the tests (icis/core/tests/test_jobs.py) queue no daily job beside the test's own.
+ICIS_DAILY_JOBS = False

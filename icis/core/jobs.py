@@ -404,10 +404,13 @@ class Sweeper(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
+        from . import periodic
+
         while not self.done.wait(self.every):
             try:
                 close_old_connections()
                 sweep()
+                periodic.run_due()  # the daily jobs whose time has come (icis/core/periodic.py)
             except DatabaseError:
                 logger.info("job sweeper: database not available", exc_info=True)
         connection.close()

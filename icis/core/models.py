@@ -74,3 +74,21 @@ class Job(models.Model):
     @property
     def status_colour(self) -> str:
         return {self.Status.SUCCEEDED: "success", self.Status.FAILED: "danger"}.get(self.status, "info")
+
+
+class DailyRun(models.Model):
+    """The last day a daily job (`icis.core.periodic`) was queued: the workers' claim, so that however many
+    workers poll, each daily job is queued once a day."""
+
+    name = models.CharField(_("daily job"), max_length=100, primary_key=True)
+    last_day = models.DateField(_("last queued for"), null=True, blank=True)
+    last_job = models.ForeignKey(
+        Job, verbose_name=_("last job"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("daily job run")
+        verbose_name_plural = _("daily job runs")
+
+    def __str__(self):
+        return f"{self.name}: {self.last_day}"

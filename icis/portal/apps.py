@@ -1,5 +1,8 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class PortalConfig(AppConfig):
@@ -9,11 +12,25 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from icis.accounts import roles
+        from icis.core import periodic
         from icis.core.registry import MenuItem, menu, role_grants
 
         from . import signals
 
         signals.connect()
+        # Daily, queued by the job workers when due (docs/jobs.md "Daily jobs").
+        periodic.register(
+            "portal-refresh",
+            "icis.portal.jobs.refresh_job",
+            at=datetime.time(0, 30),
+            label=gettext_noop("Investment portal: refresh readiness and vacant land"),
+        )
+        periodic.register(
+            "portal-purge-enquiries",
+            "icis.portal.jobs.purge_job",
+            at=datetime.time(2, 0),
+            label=gettext_noop("Investment portal: erase enquirers' personal data past retention"),
+        )
 
         menu.register(
             MenuItem(
