@@ -237,21 +237,25 @@ def overdue_counts(*, form: str, period: periods.Period, clusters, today: dateti
     Two queries whatever the number of projects (the counts, then the clusters that have any), where
     `overdue` builds every missing project: the dashboard's attention list needs only the counts.
     """
+    counts = overdue_count_map(form=form, period=period, clusters=clusters, today=today)
+    found = Cluster.objects.filter(pk__in=list(counts)).order_by("name", "pk")
+    return [(cluster, counts[cluster.pk]) for cluster in found]
+
+
+def overdue_count_map(*, form: str, period: periods.Period, clusters, today: datetime.date | None = None) -> dict:
+    """{cluster id: number of reports overdue} for the clusters with any (one query)."""
     today = today or timezone.localdate()
     if today < period.deadline(form):
-        return []
+        return {}
     done = Submission.objects.filter(
         form=form, period=period.code, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED]
     )
     expected = expected_submitters(form, period, clusters).select_related(None).order_by()
     if form == ReportForm.FORM_01:
         missing = expected.exclude(pk__in=done.exclude(tenant_project=None).values("tenant_project_id"))
-        counts = dict(missing.values_list("cluster_id").annotate(n=Count("id")).values_list("cluster_id", "n"))
-    else:
-        missing = expected.exclude(pk__in=done.exclude(cluster=None).values("cluster_id"))
-        counts = dict.fromkeys(missing.values_list("pk", flat=True), 1)
-    found = Cluster.objects.filter(pk__in=list(counts)).order_by("name", "pk")
-    return [(cluster, counts[cluster.pk]) for cluster in found]
+        return dict(missing.values_list("cluster_id").annotate(n=Count("id")).values_list("cluster_id", "n"))
+    missing = expected.exclude(pk__in=done.exclude(cluster=None).values("cluster_id"))
+    return dict.fromkeys(missing.values_list("pk", flat=True), 1)
 
 
 def sent_late(submission: Submission) -> bool | None:
