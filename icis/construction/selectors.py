@@ -27,7 +27,7 @@ from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
 from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
-from .state import STATE_VALUES, current_trails, state_values
+from .state import LATEST_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
 STARTED_STATES = (ClusterStatus.UNDER_CONSTRUCTION, ClusterStatus.INFRASTRUCTURE_COMPLETE, ClusterStatus.OPERATING)
@@ -488,7 +488,7 @@ def construction_summary(
     ).filter(established_on__lte=until)
     if established_from:
         rows = rows.filter(established_on__gte=established_from)
-    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *STATE_VALUES))
+    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *LATEST_VALUES))
     trails = current_trails(rows, as_of, 1, scope=clusters)
     empty = Trail()
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)

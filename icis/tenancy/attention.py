@@ -9,7 +9,7 @@ from icis.core.attention import Group, Item
 
 from . import periods
 from .choices import ReportForm
-from .selectors import overdue_count_map, overdue_counts
+from .selectors import overdue_counts, overdue_named_counts
 
 
 def _due_period(form: str, today):
@@ -53,8 +53,8 @@ def items(user, today):
 
 
 def summary(user, today, limit: int) -> list[Group]:
-    """`items` grouped: per form the counts (one query) and the clusters' names (one more); only the first
-    `limit` items are worded. All of a form's items share one date, so the cluster's name orders them."""
+    """`items` grouped: per form one query (each cluster's name and count); only the first `limit` items
+    are worded. All of a form's items share one date, so the cluster's name orders them."""
     if not user.has_perm("tenancy.view_submission"):
         return []
     from icis.clusters.models import Cluster
@@ -64,8 +64,10 @@ def summary(user, today, limit: int) -> list[Group]:
     groups = []
     for form in (ReportForm.FORM_01, ReportForm.FORM_02):
         period = _due_period(form, today)
-        counts = overdue_count_map(form=form, period=period, clusters=clusters, today=today)
-        names = sorted(Cluster.objects.filter(pk__in=list(counts)).values_list("name", "pk")) if counts else []
-        shown = [_item(form, period, pk, name, counts[pk], url) for name, pk in names[:limit]]
-        groups.append(Group(f"form_{form}_overdue", _("Circular 14 report overdue"), 1, len(counts), shown))
+        rows = sorted(
+            (name, pk, n)
+            for pk, name, n in overdue_named_counts(form=form, period=period, clusters=clusters, today=today)
+        )
+        shown = [_item(form, period, pk, name, n, url) for name, pk, n in rows[:limit]]
+        groups.append(Group(f"form_{form}_overdue", _("Circular 14 report overdue"), 1, len(rows), shown))
     return groups
