@@ -74,4 +74,4 @@ class ConstructionConfig(AppConfig):
 
         from . import attention as construction_attention
 
-        attention.register("construction", construction_attention.items)
+        attention.register("construction", construction_attention.items, construction_attention.summary)

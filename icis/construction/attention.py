@@ -1,16 +1,36 @@
 """What needs attention in construction: stalled and not-started clusters, overdue obstacles and
-progress figures gone stale."""
+progress figures gone stale.
+
+`items` reads them off the construction board (every cluster's forecast and flags); `summary`, what the
+dashboard calls, counts each kind in the database from the kept progress state and the lifecycle dates
+and words only the first few, with the same tests and the same reasons (`selectors.not_started_reason`,
+`selectors.stalled_reason`)."""
+
+import datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import DateField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from icis.clusters.choices import ClusterStatus
+from icis.clusters.models import Cluster
 from icis.core import formats
-from icis.core.attention import Item
+from icis.core.attention import Group, Item, first, group_items
 
-from .choices import Flag, ObstacleStatus
-from .models import Obstacle
-from .selectors import construction_board
+from .choices import Flag, MilestoneKind, ObstacleStatus
+from .models import Milestone, Obstacle, ProgressState
+from .selectors import (
+    BOARD_STAGES,
+    Point,
+    _first_change,
+    add_months,
+    construction_board,
+    not_started_reason,
+    stalled_reason,
+)
 
 
 def items(user, today):
@@ -34,21 +54,145 @@ def items(user, today):
                 row.latest.on,
                 3,
             )
-    overdue = (
+    for obstacle in _overdue_obstacles(user, today):
+        yield _obstacle_item(obstacle)
+
+
+def _overdue_obstacles(user, today):
+    return (
         Obstacle.objects.restrict(user)
         .filter(due_on__lt=today)
         .exclude(status=ObstacleStatus.RESOLVED)
         .select_related("cluster", "responsible_organisation")
         .order_by("due_on")
     )
-    for obstacle in overdue:
-        yield Item(
+
+
+def _obstacle_item(obstacle) -> Item:
+    return Item(
+        "obstacle_overdue",
+        _("Obstacle past its due date"),
+        f"{obstacle.cluster.name}: {obstacle.get_category_display()}",
+        _("Due %(date)s; responsible: %(who)s.")
+        % {"date": formats.date(obstacle.due_on), "who": obstacle.responsible or "—"},
+        reverse("construction:obstacle_edit", args=[obstacle.pk]),
+        obstacle.due_on,
+        1,
+    )
+
+
+def _url(cluster_id: int) -> str:
+    return reverse("construction:cluster_progress", args=[cluster_id])
+
+
+def summary(user, today: datetime.date, limit: int) -> list[Group]:
+    """`items` grouped (`icis.core.attention.group_items`), counted in the database: a few queries whatever
+    the number of clusters. The kept progress state is each cluster's trail as of today unless a cluster
+    has an accepted report dated after today; then the board decides, as `items` does."""
+    if not user.has_perm("construction.view_progressreport"):
+        return []
+    clusters = Cluster.objects.restrict(user).filter(status__in=BOARD_STAGES)
+    if ProgressState.objects.filter(cluster__in=clusters.values("pk"), latest_on__gt=today).exists():
+        return group_items(items(user, today), limit)
+    clusters = clusters.order_by().annotate(
+        latest_on=F("progress_state__latest_on"),
+        rise_on=F("progress_state__last_increase_on"),
+        rise_percent=F("progress_state__last_increase_percent"),
+    )
+    groups = []
+
+    # not started: established more than ICIS_NOT_STARTED_MONTHS before today and still established
+    not_started = (
+        clusters.filter(status=ClusterStatus.ESTABLISHED)
+        .annotate(established_on=_first_change(ClusterStatus.ESTABLISHED))
+        .filter(established_on__lt=add_months(today, -settings.ICIS_NOT_STARTED_MONTHS))
+    )
+    groups.append(
+        Group(
+            "not_started",
+            _("Not started"),
+            1,
+            not_started.count(),
+            first(
+                not_started.values("pk", "name", "established_on"),
+                since="established_on",
+                limit=limit,
+                build=lambda row: Item(
+                    "not_started",
+                    _("Not started"),
+                    row["name"],
+                    not_started_reason(row["established_on"], today),
+                    _url(row["pk"]),
+                    row["established_on"],
+                    1,
+                ),
+            ),
+        )
+    )
+
+    # stalled: under construction, no increase (or, without one, no start) within ICIS_STALLED_MONTHS;
+    # the start is the first change to under construction, else the construction-start milestone reached
+    milestone = Milestone.objects.filter(
+        cluster=OuterRef("pk"), kind=MilestoneKind.CONSTRUCTION_START, actual_on__isnull=False
+    ).values("actual_on")[:1]
+    stalled = (
+        clusters.filter(status=ClusterStatus.UNDER_CONSTRUCTION)
+        .annotate(started_on=Coalesce(_first_change(ClusterStatus.UNDER_CONSTRUCTION), Subquery(milestone)))
+        .annotate(
+            progress_since=Coalesce("rise_on", "started_on", output_field=DateField()),
+            shown_since=Coalesce("latest_on", "started_on", output_field=DateField()),
+        )
+        .filter(progress_since__lt=add_months(today, -settings.ICIS_STALLED_MONTHS))
+    )
+
+    def stalled_item(row) -> Item:
+        rise = Point(row["rise_on"], Decimal(row["rise_percent"])) if row["rise_on"] else None
+        reason = stalled_reason(row["progress_since"], rise, today)
+        return Item("stalled", _("Stalled"), row["name"], reason, _url(row["pk"]), row["shown_since"], 1)
+
+    groups.append(
+        Group(
+            "stalled",
+            _("Stalled"),
+            1,
+            stalled.count(),
+            first(
+                stalled.values("pk", "name", "rise_on", "rise_percent", "progress_since", "shown_since"),
+                since="shown_since",
+                limit=limit,
+                build=stalled_item,
+            ),
+        )
+    )
+
+    # figures gone stale: the latest accepted report older than ICIS_STALE_DAYS
+    stale = clusters.filter(latest_on__lt=today - datetime.timedelta(days=settings.ICIS_STALE_DAYS))
+    detail = _("No accepted progress report for more than %(days)s days.") % {"days": settings.ICIS_STALE_DAYS}
+    groups.append(
+        Group(
+            "stale",
+            _("Figures gone stale"),
+            3,
+            stale.count(),
+            first(
+                stale.values("pk", "name", "latest_on"),
+                since="latest_on",
+                limit=limit,
+                build=lambda row: Item(
+                    "stale", _("Figures gone stale"), row["name"], detail, _url(row["pk"]), row["latest_on"], 3
+                ),
+            ),
+        )
+    )
+
+    obstacles = _overdue_obstacles(user, today)
+    groups.append(
+        Group(
             "obstacle_overdue",
             _("Obstacle past its due date"),
-            f"{obstacle.cluster.name}: {obstacle.get_category_display()}",
-            _("Due %(date)s; responsible: %(who)s.")
-            % {"date": formats.date(obstacle.due_on), "who": obstacle.responsible or "—"},
-            reverse("construction:obstacle_edit", args=[obstacle.pk]),
-            obstacle.due_on,
             1,
+            obstacles.count(),
+            first(obstacles, since="due_on", limit=limit, build=_obstacle_item),
         )
+    )
+    return groups

@@ -557,6 +557,8 @@ class ProgressState(models.Model):
     )
     accepted_count = models.PositiveIntegerField(_("accepted reports"), default=0)
     latest_on = models.DateField(_("latest accepted report"), null=True, blank=True, db_index=True)
+    # the last report's percentage beside its date, so a reader of "now" (the summary) needs no JSON
+    latest_percent = models.DecimalField(_("latest overall progress (%)"), null=True, blank=True, **PERCENT)
     recent = models.JSONField(_("last accepted reports"), default=list, blank=True)
     last_increase_on = models.DateField(_("last increase"), null=True, blank=True)
     last_increase_percent = models.DecimalField(

@@ -27,7 +27,7 @@ from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
 from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
-from .state import STATE_VALUES, current_trails, state_values
+from .state import LATEST_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
 STARTED_STATES = (ClusterStatus.UNDER_CONSTRUCTION, ClusterStatus.INFRASTRUCTURE_COMPLETE, ClusterStatus.OPERATING)
@@ -250,7 +250,6 @@ def cluster_flags(
     """The warnings for one cluster as of a date, each with its reason. `points` are accepted reports ≤ as_of
     (a list, of which later ones are dropped, or a `Trail` already computed as of that date)."""
     flags = []
-    stalled_months = settings.ICIS_STALLED_MONTHS
     not_started_months = settings.ICIS_NOT_STARTED_MONTHS
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
     if not isinstance(points, Trail):
@@ -261,32 +260,11 @@ def cluster_flags(
         and established_on
         and established_on < add_months(as_of, -not_started_months)
     ):
-        months = _months_between(established_on, as_of)
-        flags.append(
-            FlagNote(
-                Flag.NOT_STARTED,
-                _(
-                    "Established on %(date)s and construction has not started after %(months)s months "
-                    "(threshold %(limit)s months)."
-                )
-                % {"date": _fmt(established_on), "months": months, "limit": not_started_months},
-            )
-        )
+        flags.append(FlagNote(Flag.NOT_STARTED, not_started_reason(established_on, as_of)))
     if stage == ClusterStatus.UNDER_CONSTRUCTION:
         since, point = last_progress_on(points, started_on)
         if is_stalled(points, started_on, as_of):
-            months = _months_between(since, as_of)
-            if point is not None:
-                reason = _(
-                    "No progress since %(date)s (overall %(percent)s%%): %(months)s months without an increase "
-                    "in accepted reports (threshold %(limit)s months)."
-                ) % {"date": _fmt(since), "percent": _pct(point.percent), "months": months, "limit": stalled_months}
-            else:
-                reason = _(
-                    "No progress reported since construction started on %(date)s: %(months)s months "
-                    "(threshold %(limit)s months)."
-                ) % {"date": _fmt(since), "months": months, "limit": stalled_months}
-            flags.append(FlagNote(Flag.STALLED, reason))
+            flags.append(FlagNote(Flag.STALLED, stalled_reason(since, point, as_of)))
         if latest is not None and latest.percent >= near:
             flags.append(
                 FlagNote(
@@ -300,6 +278,31 @@ def cluster_flags(
         if late:
             flags.append(FlagNote(Flag.BEHIND_SCHEDULE, " ".join(text for _days, text in late)))
     return flags
+
+
+def not_started_reason(established_on: datetime.date, as_of: datetime.date) -> str:
+    """Why an established cluster is flagged not started (`cluster_flags`, the attention list)."""
+    return _(
+        "Established on %(date)s and construction has not started after %(months)s months (threshold %(limit)s months)."
+    ) % {
+        "date": _fmt(established_on),
+        "months": _months_between(established_on, as_of),
+        "limit": settings.ICIS_NOT_STARTED_MONTHS,
+    }
+
+
+def stalled_reason(since: datetime.date, point: Point | None, as_of: datetime.date) -> str:
+    """Why a cluster under construction is flagged stalled: no increase since `since` (the report `point`
+    that last raised progress, or None: construction's start)."""
+    months, limit = _months_between(since, as_of), settings.ICIS_STALLED_MONTHS
+    if point is not None:
+        return _(
+            "No progress since %(date)s (overall %(percent)s%%): %(months)s months without an increase "
+            "in accepted reports (threshold %(limit)s months)."
+        ) % {"date": _fmt(since), "percent": _pct(point.percent), "months": months, "limit": limit}
+    return _(
+        "No progress reported since construction started on %(date)s: %(months)s months (threshold %(limit)s months)."
+    ) % {"date": _fmt(since), "months": months, "limit": limit}
 
 
 def is_stalled(points: "list[Point] | Trail", started_on: datetime.date | None, as_of: datetime.date) -> bool:
@@ -485,7 +488,7 @@ def construction_summary(
     ).filter(established_on__lte=until)
     if established_from:
         rows = rows.filter(established_on__gte=established_from)
-    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *STATE_VALUES))
+    rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *LATEST_VALUES))
     trails = current_trails(rows, as_of, 1, scope=clusters)
     empty = Trail()
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)

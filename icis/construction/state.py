@@ -32,6 +32,7 @@ STATE_VALUES = tuple(
     for name in (
         "accepted_count",
         "latest_on",
+        "latest_percent",
         "recent",
         "last_increase_on",
         "last_increase_percent",
@@ -41,12 +42,17 @@ STATE_VALUES = tuple(
 )
 
 
+# What a reader of the latest report only (window 1: the summary) needs: no JSON to decode.
+LATEST_VALUES = tuple(name for name in STATE_VALUES if name != "progress_state__recent")
+
+
 def _state_row(cluster_id: int, trail) -> ProgressState:
     latest = trail.latest
     return ProgressState(
         cluster_id=cluster_id,
         accepted_count=trail.count,
         latest_on=latest.on if latest else None,
+        latest_percent=latest.percent if latest else None,
         recent=[[p.on.isoformat(), str(p.percent)] for p in trail.recent],
         last_increase_on=trail.last_increase.on if trail.last_increase else None,
         last_increase_percent=trail.last_increase.percent if trail.last_increase else None,
@@ -96,10 +102,13 @@ def trail_of(values: dict, window: int):
     count = values.get("progress_state__accepted_count")
     if not count:
         return Trail()
-    recent = [
-        Point(datetime.date.fromisoformat(on), Decimal(percent))
-        for on, percent in values["progress_state__recent"][-window:]
-    ]
+    if window == 1 and "progress_state__recent" not in values:  # read without the JSON (`LATEST_VALUES`)
+        recent = [Point(values["progress_state__latest_on"], values["progress_state__latest_percent"])]
+    else:
+        recent = [
+            Point(datetime.date.fromisoformat(on), Decimal(percent))
+            for on, percent in values["progress_state__recent"][-window:]
+        ]
     rise_on, done_on = values["progress_state__last_increase_on"], values["progress_state__first_done_on"]
     return Trail(
         count=count,

@@ -60,6 +60,6 @@ class EnvironmentConfig(AppConfig):
 
         from . import attention as environment_attention
 
-        attention.register("environment", environment_attention.items)
+        attention.register("environment", environment_attention.items, environment_attention.summary)
 
         from . import checks  # noqa: F401

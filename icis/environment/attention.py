@@ -4,29 +4,45 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from icis.core import formats
-from icis.core.attention import Item
+from icis.core.attention import Group, Item, first
 
 from .choices import ViolationStatus
 from .models import Violation
 
 
-def items(user, today):
-    if not user.has_perm("environment.view_violation"):
-        return
-    late = (
+def _late(user, today):
+    return (
         Violation.objects.restrict(user)
         .filter(status=ViolationStatus.OPEN, deadline__lt=today)
         .select_related("plant", "parameter")
         .order_by("deadline", "id")
     )
-    for violation in late:
-        what = violation.parameter.code if violation.parameter_id else violation.get_kind_display()
-        yield Item(
-            "violation_overdue",
-            _("Violation past its corrective deadline"),
-            f"{violation.plant.name}: {what}",
-            _("Corrective deadline %(date)s passed; not yet remedied.") % {"date": formats.date(violation.deadline)},
-            reverse("environment:violation_detail", args=[violation.pk]),
-            violation.deadline,
-            1,
-        )
+
+
+def _item(violation) -> Item:
+    what = violation.parameter.code if violation.parameter_id else violation.get_kind_display()
+    return Item(
+        "violation_overdue",
+        _("Violation past its corrective deadline"),
+        f"{violation.plant.name}: {what}",
+        _("Corrective deadline %(date)s passed; not yet remedied.") % {"date": formats.date(violation.deadline)},
+        reverse("environment:violation_detail", args=[violation.pk]),
+        violation.deadline,
+        1,
+    )
+
+
+def items(user, today):
+    if not user.has_perm("environment.view_violation"):
+        return
+    for violation in _late(user, today):
+        yield _item(violation)
+
+
+def summary(user, today, limit: int) -> list[Group]:
+    """`items` grouped, counted in the database; only the first `limit` are built (three queries)."""
+    if not user.has_perm("environment.view_violation"):
+        return []
+    late = _late(user, today)
+    found = first(late, since="deadline", limit=limit, build=_item)
+    return [Group("violation_overdue", _("Violation past its corrective deadline"), 1, late.count(), found)]

@@ -88,4 +88,4 @@ class InspectionsConfig(AppConfig):
         role_grants.grant(roles.INSPECTOR.name, *field_work)
         role_grants.grant(roles.CITY_LEADER.name, "inspections.approve_inspectionplan")
 
-        attention.register("inspections", inspections_attention.items)
+        attention.register("inspections", inspections_attention.items, inspections_attention.summary)

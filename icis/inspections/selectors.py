@@ -3,6 +3,7 @@
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -175,10 +176,11 @@ def register_rows(
     topic: str | None = None,
     province: str | None = None,
     commune: str | None = None,
-) -> list[RegisterRow]:
+) -> "Register":
     """The violations `user` may see, inspection findings and wastewater violations together, oldest
-    deadline first. `open_only`: still to remedy; `overdue_only`: open and past the deadline."""
-    rows: list[RegisterRow] = []
+    deadline first. `open_only`: still to remedy; `overdue_only`: open and past the deadline.
+    A `Register`: rows are built only for the slice read (a page), whatever the number of violations."""
+    sources: dict = {}
     if source in (None, "", "inspection") and user.has_perm("inspections.view_violation"):
         qs = violations().restrict(user).prefetch_related("follow_ups")
         if open_only or overdue_only:
@@ -193,13 +195,17 @@ def register_rows(
             qs = qs.filter(inspection__cluster__province_id=province)
         if commune:
             qs = qs.filter(inspection__cluster__communes=commune).distinct()
-        rows.extend(_inspection_row(v, today) for v in qs)
+        sources["inspection"] = (qs, lambda v: _inspection_row(v, today))
     if (
         source in (None, "", "wastewater")
         and topic in (None, "", Topic.ENVIRONMENT)
         and user.has_perm("environment.view_violation")
     ):
-        qs = environment.Violation.objects.restrict(user).select_related("plant").prefetch_related("plant__clusters")
+        qs = (
+            environment.Violation.objects.restrict(user)
+            .select_related("plant", "regulation")  # the legal basis names the regulation: no query a row
+            .prefetch_related("plant__clusters")
+        )
         if open_only or overdue_only:
             qs = qs.filter(status__in=WASTEWATER_OPEN)
         if overdue_only:
@@ -210,8 +216,46 @@ def register_rows(
             qs = qs.filter(plant__clusters__province_id=province).distinct()
         if commune:
             qs = qs.filter(plant__clusters__communes=commune).distinct()
-        rows.extend(_wastewater_row(v, today, cluster_id) for v in qs)
-    return sorted(rows, key=lambda r: (r.deadline, r.source, r.id))
+        sources["wastewater"] = (qs, lambda v: _wastewater_row(v, today, cluster_id))
+    return Register(sources)
+
+
+class Register(Sequence):
+    """The register's rows in order (deadline, source, id), built only for what is read: the keys of every
+    violation come from two small queries, the rows of a slice (a page) from two more, so a page of a
+    national register costs the same as a page of a small one. Iterating builds them all, 500 at a time
+    (the export)."""
+
+    def __init__(self, sources: dict):
+        self._sources = sources  # source → (queryset, build one row)
+        self._keys = sorted(
+            (deadline, source, pk)
+            for source, (queryset, _build) in sources.items()
+            for pk, deadline in queryset.order_by().values_list("pk", "deadline")
+        )
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self._keys[index])
+        return self._rows([self._keys[index]])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self._keys), 500):
+            yield from self._rows(self._keys[start : start + 500])
+
+    def _rows(self, keys) -> list[RegisterRow]:
+        wanted = defaultdict(list)
+        for _deadline, source, pk in keys:
+            wanted[source].append(pk)
+        built = {}
+        for source, pks in wanted.items():
+            queryset, build = self._sources[source]
+            for violation in queryset.filter(pk__in=pks):
+                built[(source, violation.pk)] = build(violation)
+        return [built[(source, pk)] for _deadline, source, pk in keys]
 
 
 def _inspection_row(v: Violation, today) -> RegisterRow:

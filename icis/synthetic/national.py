@@ -2,7 +2,9 @@
 
 At scale 1: 1,500 clusters over 34 synthetic provinces, 60,000 tenant projects, 1,000,000 progress rows
 (125,000 accepted progress reports and their 7 components each), milestones, Form 01 for every project
-and Form 02 for every cluster with an investor, for two periods. `scale=10` multiplies the clusters and
+and Form 02 for every cluster with an investor, for two periods; wastewater plants with their samples
+and violations, inspection plans, inspections and their violations (`oversight.py`).
+`scale=10` multiplies the clusters and
 everything under them by ten (each cluster's own history stays as long, as in a bigger country).
 
 How the rows say they are synthetic (as `services.py` does for the registry): provinces and clusters
@@ -38,6 +40,7 @@ from icis.geo.services import admin_units_load
 from icis.tenancy.choices import ProjectStatus, ReportForm, SubmissionStatus
 from icis.tenancy.models import Submission, Tenant, TenantProject
 
+from . import oversight
 from . import services as registry
 
 CLUSTERS_1X = 1500
@@ -72,7 +75,7 @@ def _raw_delete(queryset) -> int:
 
 def national_delete() -> Counter:
     """Remove every synthetic row this module (or the registry generator) wrote, children first."""
-    deleted = Counter()
+    deleted = oversight.delete()
     clusters = Cluster.objects.filter(is_synthetic=True)
     provinces = Province.objects.filter(is_synthetic=True)
     steps = [
@@ -422,6 +425,8 @@ def national_generate(
             ]
             _bulk(Submission, submissions, result, "form02")
             submissions = []
+        # -- wastewater plants, samples, violations; inspection plans, inspections, their violations
+        result.created.update(oversight.generate(seed=seed, today=today))
     refresh_statistics()
     result.seconds = time.perf_counter() - started
     return result
@@ -441,6 +446,7 @@ def refresh_statistics() -> None:
         TenantProject,
         Submission,
         Organisation,
+        *oversight.refresh_statistics_models(),
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))

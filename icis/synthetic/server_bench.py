@@ -54,6 +54,12 @@ ENDPOINTS = [
     ("API occupancy, whole country", "/api/occupancy/?group_by=city", "summary"),
     ("Dashboard page", "/", "summary"),
     ("Briefing page, 10 clusters", "/construction/briefing/?{briefing}", "page"),
+    ("API wastewater plants", "/api/wwtps/", "list"),
+    ("API samples of one plant", "/api/wwtps/{plant}/samples/", "list"),
+    ("API environmental violations", "/api/environment/violations/", "list"),
+    ("API environment summary", "/api/environment/summary/", "summary"),
+    ("API inspections", "/api/inspections/", "list"),
+    ("API inspection violations", "/api/violations/", "list"),
 ]
 TARGET_P95 = {"list": 50, "detail": 50, "summary": 100, "as_of": 1000, "page": 1000}
 TARGET_FLOOR = {"list": 30, "detail": 60, "summary": 60}
@@ -143,9 +149,12 @@ def _cookie(user) -> str:
 
 
 def _fill(url: str) -> str:
+    from icis.environment.models import Sample
+
     cluster = Cluster.objects.order_by("pk").values_list("pk", flat=True).first()
     board = Cluster.objects.filter(status="under_construction").order_by("pk").values_list("pk", flat=True)[:10]
-    return url.format(pk=cluster, briefing="&".join(f"cluster={pk}" for pk in board))
+    plant = Sample.objects.order_by("plant_id").values_list("plant_id", flat=True).first()
+    return url.format(pk=cluster, plant=plant, briefing="&".join(f"cluster={pk}" for pk in board))
 
 
 # Hand-written SQL that computes the same figures as a row, timed in-process (median of 3).

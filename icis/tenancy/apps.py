@@ -68,7 +68,7 @@ class TenancyConfig(AppConfig):
 
         from . import attention as tenancy_attention
 
-        attention.register("tenancy", tenancy_attention.items)
+        attention.register("tenancy", tenancy_attention.items, tenancy_attention.summary)
 
         from icis.clusters.services import land_in_use_register
 

@@ -132,7 +132,13 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
         }.get(group_by, (None, None))
     land = F(f"{prefix}industrial_land_ha")
     with_land = Q(**{f"{prefix}industrial_land_ha__gt": 0})
-    rows = base.order_by().annotate(_occ=_occupied_subquery(day, cluster_ref))
+    if key is None:
+        # the whole city: each cluster's occupied land summed over a join grouped by cluster, which the
+        # database computes once a cluster (a correlated sum used twice below would be run twice)
+        occupied = Sum("tenant_projects__land_ha", filter=occupying_on(day, prefix="tenant_projects__"))
+        rows = base.order_by().annotate(_occ=Coalesce(occupied, Value(Decimal(0)), output_field=HECTARE_FIELD))
+    else:
+        rows = base.order_by().annotate(_occ=_occupied_subquery(day, cluster_ref))
     occ_units, land_units = _ten_thousandths(F("_occ")), _ten_thousandths(land)
     hundredths = ExpressionWrapper(
         (occ_units * 20000 + land_units) / (land_units * 2), output_field=BigIntegerField()
@@ -237,6 +243,13 @@ def overdue_counts(*, form: str, period: periods.Period, clusters, today: dateti
     Two queries whatever the number of projects (the counts, then the clusters that have any), where
     `overdue` builds every missing project: the dashboard's attention list needs only the counts.
     """
+    counts = {pk: n for pk, _name, n in overdue_named_counts(form=form, period=period, clusters=clusters, today=today)}
+    found = Cluster.objects.filter(pk__in=list(counts)).order_by("name", "pk")
+    return [(cluster, counts[cluster.pk]) for cluster in found]
+
+
+def overdue_named_counts(*, form: str, period: periods.Period, clusters, today: datetime.date | None = None) -> list:
+    """[(cluster id, cluster name, number of reports overdue)] for the clusters with any: one query."""
     today = today or timezone.localdate()
     if today < period.deadline(form):
         return []
@@ -246,12 +259,9 @@ def overdue_counts(*, form: str, period: periods.Period, clusters, today: dateti
     expected = expected_submitters(form, period, clusters).select_related(None).order_by()
     if form == ReportForm.FORM_01:
         missing = expected.exclude(pk__in=done.exclude(tenant_project=None).values("tenant_project_id"))
-        counts = dict(missing.values_list("cluster_id").annotate(n=Count("id")).values_list("cluster_id", "n"))
-    else:
-        missing = expected.exclude(pk__in=done.exclude(cluster=None).values("cluster_id"))
-        counts = dict.fromkeys(missing.values_list("pk", flat=True), 1)
-    found = Cluster.objects.filter(pk__in=list(counts)).order_by("name", "pk")
-    return [(cluster, counts[cluster.pk]) for cluster in found]
+        return list(missing.values_list("cluster_id", "cluster__name").annotate(n=Count("id")))
+    missing = expected.exclude(pk__in=done.exclude(cluster=None).values("cluster_id"))
+    return [(pk, name, 1) for pk, name in missing.values_list("pk", "name")]
 
 
 def sent_late(submission: Submission) -> bool | None:

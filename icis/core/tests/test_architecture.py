@@ -48,7 +48,17 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "portal": (*REGISTRY, "tenancy", "construction", "environment"),
     # Data loaders: they fill the domain apps and nothing imports them.
     "demo": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
-    "synthetic": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning", "legal", "reporting"),
+    "synthetic": (
+        *REGISTRY,
+        "tenancy",
+        "construction",
+        "dossiers",
+        "environment",
+        "inspections",
+        "planning",
+        "legal",
+        "reporting",
+    ),
 }
 # Modules that are a page's or a template's, not a public interface: no other domain app imports them
 # (other apps' pages get their panels and menu entries through icis.core.registry).

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from icis.clusters.models import Cluster
@@ -16,8 +17,15 @@ from icis.construction import selectors as construction
 from icis.construction.briefing import briefing_content
 from icis.construction.choices import ReportStatus
 from icis.construction.models import ProgressReport, ProgressState
+from icis.core import attention
+from icis.environment.compliance import Catalogue
+from icis.environment.models import PlantCluster, Sample, WastewaterPlant
+from icis.environment.models import Violation as PlantViolation
+from icis.inspections.models import ChecklistAnswer, Inspection, InspectionPlan
+from icis.inspections.models import Violation as InspectionViolation
 from icis.reporting import selectors as reporting
-from icis.synthetic import national
+from icis.synthetic import national, oversight
+from icis.synthetic import services as registry
 from icis.tenancy import periods
 from icis.tenancy import selectors as tenancy
 from icis.tenancy.models import Submission, TenantProject
@@ -64,12 +72,85 @@ def test_the_command_writes_every_kind_of_row_marked_synthetic():
         call_command("generate_national_dataset", scale=0, stdout=io.StringIO())
 
 
+def _sizes() -> tuple:
+    return (
+        Cluster.objects.count(),
+        TenantProject.objects.count(),
+        ProgressReport.objects.count(),
+        WastewaterPlant.objects.count(),
+        Sample.objects.count(),
+        PlantViolation.objects.count(),
+        Inspection.objects.count(),
+        InspectionViolation.objects.count(),
+    )
+
+
 def test_replace_deletes_what_the_last_run_wrote():
     generate(20, replace=False)
-    first = (Cluster.objects.count(), TenantProject.objects.count(), ProgressReport.objects.count())
+    first = _sizes()
     result = generate(20)
     assert result.deleted["clusters"] == 20
-    assert (Cluster.objects.count(), TenantProject.objects.count(), ProgressReport.objects.count()) == first
+    assert result.deleted["wastewater_plants"] == first[3] and result.deleted["inspections"] == first[6]
+    assert _sizes() == first
+
+
+def test_plants_samples_violations_and_inspections_are_synthetic_and_judged_as_the_service_judges():
+    generate(60)
+    plants = WastewaterPlant.objects.all()
+    assert plants.count() > 10
+    assert all("tổng hợp" in p.name and p.notes == registry.NOTE for p in plants)
+    assert not PlantCluster.objects.exclude(cluster__is_synthetic=True).exists()
+    assert Sample.objects.count() > plants.count() and not Sample.objects.exclude(notes=registry.NOTE).exists()
+    # every exceedance is one `Catalogue.judge` finds in its sample, and every one it finds has its violation
+    catalogue = Catalogue.load()
+    exceeded = set()
+    for sample in Sample.objects.select_related("plant").prefetch_related("values"):
+        judgement = catalogue.judge_sample(sample, sample.plant)
+        exceeded |= {(sample.pk, catalogue.parameter(v.parameter).pk) for v in judgement.exceeded}
+    recorded = set(PlantViolation.objects.filter(kind="exceedance").values_list("sample_id", "parameter_id").order_by())
+    assert exceeded and recorded == exceeded
+    assert PlantViolation.objects.filter(kind="report_missing", requirement__isnull=False).exists()
+    assert not PlantViolation.objects.exclude(description__contains="tổng hợp").exists()
+    assert not PlantViolation.objects.filter(deadline__lt=F("detected_on")).exists()
+    # inspections: plans per province and year, findings and violations from "not compliant" answers
+    assert InspectionPlan.objects.exists() and not InspectionPlan.objects.exclude(source=oversight.SOURCE).exists()
+    inspections = Inspection.objects.all()
+    assert set(inspections.values_list("subject_kind", flat=True)) == {"cluster", "investor", "tenant"}
+    assert not inspections.exclude(source=oversight.SOURCE).exists()
+    assert not inspections.filter(subject_kind="tenant", tenant__isnull=True).exists()
+    assert not inspections.filter(status="done", inspected_on__isnull=True).exists()
+    assert ChecklistAnswer.objects.filter(inspection__status="planned").count() == 0
+    assert InspectionViolation.objects.count() == ChecklistAnswer.objects.filter(answer="not_compliant").count() > 0
+    assert not InspectionViolation.objects.filter(legal_basis="").exists()
+
+
+def test_each_attention_summary_equals_its_providers_items_grouped():
+    """The dashboard counts each kind in the database and words only the first few (icis.core.attention):
+    on the national data (stalled, stale, not started, Forms 01/02 overdue, violations of both kinds past
+    their deadline, many on the same date) that is what grouping every item gives."""
+    boss = superuser()
+    generate(80)
+    kinds = set()
+    for today in (datetime.date.today(), TODAY):
+        for name, summary in attention._summaries.items():
+            for limit in (1, 5):
+                got = sorted((g for g in summary(boss, today, limit) if g.count), key=lambda g: g.kind)
+                want = sorted(
+                    attention.group_items(attention._providers[name](boss, today), limit), key=lambda g: g.kind
+                )
+                assert got == want, (name, today, limit)
+                kinds |= {g.kind for g in got}
+    assert {"stalled", "form_01_overdue", "inspection_violation_overdue", "violation_overdue"} <= kinds
+
+
+def test_if_missing_adds_plants_and_inspections_to_a_data_set_made_before_them():
+    generate(30, replace=False)
+    oversight.delete()
+    assert not WastewaterPlant.objects.exists() and not Inspection.objects.exists()
+    out = io.StringIO()
+    call_command("generate_national_dataset", clusters=30, if_missing=True, stdout=out)
+    assert "kept; added" in out.getvalue()
+    assert WastewaterPlant.objects.exists() and Inspection.objects.exists()
 
 
 # ------------------------------------------------------------------ the same numbers as before
@@ -204,6 +285,7 @@ def _counts(boss) -> dict:
         "construction board": lambda: construction.construction_board(user=boss, today=TODAY),
         "Form 04 figures": lambda: reporting._compute(form="04", period=period, clusters=clusters),
         "briefing, 10 clusters": lambda: briefing_content(briefed, user=boss),
+        "dashboard attention list": lambda: attention.summarise(boss, None, 5),
         **{
             f"occupancy by {group_by}": (
                 lambda group_by=group_by: tenancy.occupancy_table(clusters=clusters, group_by=group_by, as_of=TODAY)

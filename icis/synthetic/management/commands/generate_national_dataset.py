@@ -1,7 +1,10 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from icis.core import channel
-from icis.synthetic import national
+from icis.synthetic import national, oversight
 from icis.synthetic.services import DEFAULT_SEED, SyntheticRegistryError
 
 
@@ -9,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Generate the national synthetic data set for the benchmark, every row marked synthetic: at --scale 1, "
         "1,500 clusters over 34 provinces, 60,000 tenant projects, 1,000,000 progress rows, Form 01/02, "
-        "milestones; --scale 10 for ten times that. Refuses to run twice unless --replace."
+        "milestones, wastewater plants with samples and violations, inspections with their violations; "
+        "--scale 10 for ten times that. Refuses to run twice unless --replace."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +34,19 @@ class Command(BaseCommand):
             raise CommandError(f"--scale must be 1 or more (got {options['scale']}).")
         clusters = options["clusters"] or national.CLUSTERS_1X * options["scale"]
         if options["if_missing"] and national.national_exists(clusters):
-            self.stdout.write(f"The synthetic data set of {clusters:,} clusters is already there: kept.")
+            if oversight.exists():
+                self.stdout.write(f"The synthetic data set of {clusters:,} clusters is already there: kept.")
+                return
+            # a data set generated before plants and inspections were: add them, keep the rest
+            started = time.perf_counter()
+            with channel.acting_via(channel.COMMAND), transaction.atomic():
+                made = oversight.generate(seed=options["seed"])
+            national.refresh_statistics()
+            self.stdout.write(
+                f"The synthetic data set of {clusters:,} clusters is already there: kept; added "
+                + ", ".join(f"{key} {count:,}" for key, count in made.items())
+                + f" in {time.perf_counter() - started:.1f} s."
+            )
             return
         try:
             with channel.acting_via(channel.COMMAND):
