@@ -85,7 +85,8 @@ class InspectionsConfig(AppConfig):
             "inspections.submit_inspectionplan",
             *field_work,
         )
-        role_grants.grant(roles.INSPECTOR.name, *field_work)
+        # An inspector reaches only the plans whose team includes them and those plans' subjects (models.team_q).
+        role_grants.grant(roles.INSPECTOR.name, *field_work, "inspections.team_only")
         role_grants.grant(roles.CITY_LEADER.name, "inspections.approve_inspectionplan")
 
         attention.register("inspections", inspections_attention.items, inspections_attention.summary)

@@ -51,25 +51,79 @@ LATITUDE = {"max_digits": 9, "decimal_places": 6, "null": True, "blank": True}
 LONGITUDE = {"max_digits": 9, "decimal_places": 6, "null": True, "blank": True}
 
 
+# An inspector's reach (docs/inspections.md, "Scope"): granted to the inspector role only. A user who may
+# also draft or approve plans (DoIT, a leader, an administrator) keeps the whole province.
+TEAM_ONLY = "inspections.team_only"
+PLAN_KEEPERS = ("inspections.add_inspectionplan", "inspections.approve_inspectionplan")
+
+
+def team_scoped(user) -> bool:
+    """Whether `user` reaches only the plans whose team includes them (and those plans' subjects)."""
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return False
+    return user.has_perm(TEAM_ONLY) and not any(user.has_perm(p) for p in PLAN_KEEPERS)
+
+
 class InspectionQuerySet(ScopedQuerySet):
     """Officials reach the inspections of the clusters they oversee; an investor those of its clusters and
-    of itself; a firm only its own. Province-wide roles reach the inspections of their provinces."""
-
-    prefix = ""
+    of itself; a firm only its own. Province-wide roles reach the inspections of their provinces, but an
+    inspector only those of the plans whose team includes them and of those plans' subjects."""
 
     def scope_q(self, user, action):
-        p = self.prefix
         overseen = Cluster.objects.filter(Cluster.objects.authority_q(user))
-        reach = models.Q(**{f"{p}cluster__in": overseen})
+        reach = models.Q(cluster__in=overseen)
         if user.organisation_id:
             org = user.organisation_id
-            reach |= models.Q(**{f"{p}organisation_id": org})
-            reach |= models.Q(**{f"{p}subject_kind": SubjectKind.CLUSTER, f"{p}cluster__investor_id": org})
-            reach |= models.Q(**{f"{p}tenant__organisation_id": org})
+            reach |= models.Q(organisation_id=org)
+            reach |= models.Q(subject_kind=SubjectKind.CLUSTER, cluster__investor_id=org)
+            reach |= models.Q(tenant__organisation_id=org)
+        if team_scoped(user):
+            reach &= team_q(user)
         return reach
 
     def province_q(self, codes, user, action):
-        return models.Q(**{f"{self.prefix}cluster__province_id__in": codes})
+        reach = models.Q(cluster__province_id__in=codes)
+        if team_scoped(user):
+            reach &= team_q(user)
+        return reach
+
+
+def team_inspections(user):
+    """The inspections `user` is on the team of, and every entry of the plans where they are (unscoped:
+    the caller narrows it to the user's provinces)."""
+    mine = Inspection.objects.filter(team=user)
+    return Inspection.objects.filter(
+        models.Q(pk__in=mine.values("pk")) | models.Q(plan__in=mine.exclude(plan=None).values("plan_id"))
+    )
+
+
+def team_q(user) -> models.Q:
+    """The inspections of an inspector's plans (and ad-hoc inspections whose team includes them), and every
+    other inspection of those inspections' subjects: the earlier visits whose violations they follow up.
+    A subject is a cluster, an investor in a cluster, or a firm (as `selectors.same_subject_q`)."""
+    base = team_inspections(user)
+    of = models.OuterRef
+    return (
+        models.Q(pk__in=base.values("pk"))
+        | models.Q(
+            models.Exists(base.filter(subject_kind=SubjectKind.CLUSTER, cluster_id=of("cluster_id"))),
+            subject_kind=SubjectKind.CLUSTER,
+        )
+        | models.Q(
+            models.Exists(base.filter(subject_kind=SubjectKind.TENANT, tenant_id=of("tenant_id"))),
+            subject_kind=SubjectKind.TENANT,
+        )
+        | models.Q(
+            models.Exists(
+                base.filter(
+                    subject_kind=SubjectKind.INVESTOR,
+                    cluster_id=of("cluster_id"),
+                    organisation_id=of("organisation_id"),
+                )
+            ),
+            subject_kind=SubjectKind.INVESTOR,
+        )
+    )
 
 
 class ThroughInspectionQuerySet(ScopedQuerySet):
@@ -91,7 +145,11 @@ class PlanQuerySet(ScopedQuerySet):
         return models.Q(pk__in=Inspection.objects.restrict(user, action).values("plan_id"))
 
     def province_q(self, codes, user, action):
-        return models.Q(province_id__in=codes)
+        """Province-wide users: their provinces' plans; an inspector only the plans whose team includes them."""
+        reach = models.Q(province_id__in=codes)
+        if team_scoped(user):
+            reach &= models.Q(pk__in=Inspection.objects.filter(team=user).exclude(plan=None).values("plan_id"))
+        return reach
 
 
 class InspectionPlan(Versioned, TimeStamped):
@@ -250,6 +308,9 @@ class Inspection(Versioned, TimeStamped):
         ordering = ["-inspected_on", "planned_month", "-id"]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
+        permissions = [
+            ("team_only", _("Reaches only the inspection plans whose team includes them, and their subjects")),
+        ]
         indexes = [
             # Decree 32 Art 24.2 check and the follow-up: earlier inspections of the same firm / cluster.
             models.Index(fields=["tenant", "plan"], name="inspections_tenant_plan_idx"),

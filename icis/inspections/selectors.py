@@ -14,7 +14,7 @@ from icis.environment import models as environment
 from icis.environment.choices import ViolationStatus as WastewaterStatus
 
 from .choices import OPEN_STATUSES, InspectionStatus, PlanStatus, SubjectKind, Topic, ViolationStatus
-from .models import Inspection, InspectionPlan, Violation
+from .models import Inspection, InspectionPlan, Violation, team_scoped
 
 
 def plans():
@@ -206,6 +206,10 @@ def register_rows(
             .select_related("plant", "regulation")  # the legal basis names the regulation: no query a row
             .prefetch_related("plant__clusters")
         )
+        if team_scoped(user):
+            # An inspector: the wastewater violations of the clusters their plans inspect.
+            clusters = Inspection.objects.restrict(user).exclude(subject_kind=SubjectKind.TENANT).values("cluster_id")
+            qs = qs.filter(plant__clusters__in=clusters).distinct()
         if open_only or overdue_only:
             qs = qs.filter(status__in=WASTEWATER_OPEN)
         if overdue_only:

@@ -41,6 +41,7 @@ from .models import (
     PlanStatusChange,
     Violation,
     ViolationStatusChange,
+    team_scoped,
 )
 
 PLAN_FIELDS = ("province", "province_id", "year", "kind", "title", "notes")
@@ -219,6 +220,49 @@ def _check_subject(inspection: Inspection) -> None:
         raise ValidationError(errors)
 
 
+def _check_team_reach(inspection: Inspection, actor) -> None:
+    """An inspector (team-scoped) plans or re-inspects only a subject of the plans whose team includes them:
+    naming another cluster, investor or firm by its id is refused, nothing is written."""
+    if not team_scoped(actor):
+        return
+    reached = Inspection.objects.restrict(actor, "change")
+    if (
+        inspection.plan_id
+        and not InspectionPlan.objects.restrict(actor, "change").filter(pk=inspection.plan_id).exists()
+    ):
+        raise ValidationError(
+            {"plan": ValidationError(_("You are not on the team of any inspection of this plan."), "out_of_reach")}
+        )
+    if inspection.pk:
+        reached = reached.exclude(pk=inspection.pk)
+    if not reached.filter(selectors.same_subject_q(inspection)).exists():
+        field = {SubjectKind.TENANT: "tenant", SubjectKind.INVESTOR: "organisation"}.get(
+            inspection.subject_kind, "cluster"
+        )
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _(
+                        "%(subject)s is not a subject of the inspection plans whose team you are on: an inspector "
+                        "inspects only those."
+                    )
+                    % {"subject": inspection.subject_name},
+                    "out_of_reach",
+                )
+            }
+        )
+
+
+def _subject_key(inspection: Inspection) -> tuple:
+    return (
+        inspection.plan_id,
+        inspection.subject_kind,
+        inspection.cluster_id,
+        inspection.organisation_id,
+        inspection.tenant_id,
+    )
+
+
 def team_candidates():
     """The accounts that may be on an inspection team: active, and allowed to record findings."""
     from django.contrib.auth import get_user_model
@@ -269,6 +313,9 @@ def inspection_create(*, data: Mapping, actor, topics=(), team=(), client_id: uu
     checklists = current_checklists(topics)
     members = _team(team)
     _check_subject(inspection)
+    _check_team_reach(inspection, actor)
+    if team_scoped(actor) and actor not in members:
+        members.append(actor)  # an inspector's own inspection: on its team, so it stays in their reach
     inspection.status = InspectionStatus.PLANNED
     # Left blank: an inspection held before it was entered (typed in from paper later) may be dated any past day.
     inspection.status_since = None
@@ -297,9 +344,12 @@ def inspection_update(
     planning = {"plan", "subject_kind", "cluster", "organisation", "tenant", "planned_month", "signs_of_violation"}
     if current.plan_id and planning & {k for k, v in data.items() if getattr(current, k) != v}:
         _editable(InspectionPlan.objects.select_for_update().get(pk=current.plan_id))
+    before = _subject_key(current)
     for key, value in data.items():
         setattr(current, key, value)
     _check_subject(current)
+    if _subject_key(current) != before:
+        _check_team_reach(current, actor)
     current.full_clean(exclude=["client_id"])
     current.version += 1
     _save(current, actor)

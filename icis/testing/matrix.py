@@ -58,10 +58,11 @@ def in_scope(persona: str, which: str) -> bool:
     return persona in SCOPED and which == "a"
 
 
-def expected_status(user, endpoint: Endpoint, in_scope: bool) -> int:
+def expected_status(user, endpoint: Endpoint, in_scope: bool, *, wide: bool | None = None) -> int:
+    """`wide`: whether the user reaches the whole province here (by default: whether its role does)."""
     if user is None:
         return 401 if endpoint.api else 302
-    visible = in_scope or reaches_home_province(user)
+    visible = in_scope or (reaches_home_province(user) if wide is None else wide)
     if endpoint.object_first and not visible:
         return 404
     if not user.has_perms(endpoint.perms):
@@ -90,12 +91,20 @@ def call(user, endpoint: Endpoint, obj_id=None):
     return getattr(client, endpoint.method)(url, payload or {})
 
 
-def check(world, persona: str, endpoint: Endpoint, obj_id=None, which: str | None = None) -> None:
+def check(
+    world, persona: str, endpoint: Endpoint, obj_id=None, which: str | None = None, *, narrowed: dict | None = None
+) -> None:
     """Call `endpoint` as `persona` on the object `obj_id` of side `which` (None: a global endpoint,
-    answered as if in scope) and assert the status the role definitions give."""
+    answered as if in scope) and assert the status the role definitions give.
+
+    `narrowed` maps a province-wide persona to the one side an app narrows it to (inspections: an
+    inspector reaches only the plans whose team includes them, {"inspector": "a"})."""
     user = world["users"][persona]
     response = call(user, endpoint, obj_id)
     scope = True if which is None else in_scope(persona, which)
-    assert response.status_code == expected_status(user, endpoint, scope), (
+    wide = None
+    if narrowed and persona in narrowed:
+        wide, scope = False, which is None or narrowed[persona] == which
+    assert response.status_code == expected_status(user, endpoint, scope, wide=wide), (
         f"{persona} {endpoint.method.upper()} {endpoint.url} on {which}: {response.content[:300]!r}"
     )

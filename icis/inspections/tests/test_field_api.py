@@ -208,7 +208,7 @@ def test_an_inspector_cannot_write_to_someone_elses_inspection_or_reach_foreign_
         "answer": "compliant",
     }
     assert post(field["inspector"], answer, format="json").status_code == 400
-    # A violation of another subject: not one to follow up here.
+    # A violation of another subject, outside the inspector's plans: not even there (404), unchanged.
     today = timezone.localdate()
     other_visit = done(make_inspection(boss, theirs.cluster), boss, day=today)
     other_violation = make_violation(boss, other_visit, deadline=today + datetime.timedelta(days=30))
@@ -219,7 +219,7 @@ def test_an_inspector_cannot_write_to_someone_elses_inspection_or_reach_foreign_
         "violation": other_violation.pk,
         "result": "remedied",
     }
-    assert post(field["inspector"], follow, format="json").status_code == 400
+    assert post(field["inspector"], follow, format="json").status_code == 404
     other_violation.refresh_from_db()
     assert other_violation.status == ViolationStatus.OPEN
     # A client id another inspection's finding already carries: not revealed, not moved.

@@ -1,7 +1,9 @@
 """Inspections' rows of the permission matrix (the harness: icis/testing/matrix.py).
 
 Every object is on cluster A's or B's side: an inspection of the cluster (its subject is the cluster, so
-investor X reaches A's as its own), its plan, its violation. Firms see only their own (none here)."""
+investor X reaches A's as its own), its plan, its violation. Firms see only their own (none here). The
+inspector is on the team of A's inspection only: an inspector reaches the plans whose team includes them
+and those plans' subjects, not the province (`NARROWED`)."""
 
 import datetime
 
@@ -15,6 +17,7 @@ from icis.testing.personas import api_client_for
 pytestmark = pytest.mark.django_db
 
 DEADLINE = "2099-12-31"
+NARROWED = {"inspector": "a"}
 INSPECTION_ENDPOINTS = [
     Endpoint("api inspection", "get", "/api/inspections/{id}/"),
     Endpoint(
@@ -167,7 +170,10 @@ def sides(world, boss):
     for key in ("a", "b"):
         plan = services.plan_create(data={"province_id": "01", "year": 2026, "title": f"KH {key}"}, actor=boss)
         inspection = services.inspection_create(
-            data={"plan": plan, "subject_kind": "cluster", "cluster": world[key]}, topics=["construction"], actor=boss
+            data={"plan": plan, "subject_kind": "cluster", "cluster": world[key]},
+            topics=["construction"],
+            team=[world["users"]["inspector"]] if key == "a" else [],
+            actor=boss,
         )
         violation = services.violation_create(
             inspection=inspection,
@@ -189,28 +195,28 @@ def sides(world, boss):
 @pytest.mark.parametrize("endpoint", INSPECTION_ENDPOINTS, ids=matrix.name)
 @matrix.each_side
 def test_inspection_endpoint_answers_by_role_and_scope(sides, persona, endpoint, which):
-    matrix.check(sides, persona, endpoint, sides[f"inspection_{which}"].pk, which)
+    matrix.check(sides, persona, endpoint, sides[f"inspection_{which}"].pk, which, narrowed=NARROWED)
 
 
 @matrix.each_persona
 @pytest.mark.parametrize("endpoint", PLAN_ENDPOINTS, ids=matrix.name)
 @matrix.each_side
 def test_plan_endpoint_answers_by_role_and_scope(sides, persona, endpoint, which):
-    matrix.check(sides, persona, endpoint, sides[f"plan_{which}"].pk, which)
+    matrix.check(sides, persona, endpoint, sides[f"plan_{which}"].pk, which, narrowed=NARROWED)
 
 
 @matrix.each_persona
 @pytest.mark.parametrize("endpoint", VIOLATION_ENDPOINTS, ids=matrix.name)
 @matrix.each_side
 def test_violation_endpoint_answers_by_role_and_scope(sides, persona, endpoint, which):
-    matrix.check(sides, persona, endpoint, sides[f"violation_{which}"].pk, which)
+    matrix.check(sides, persona, endpoint, sides[f"violation_{which}"].pk, which, narrowed=NARROWED)
 
 
 @matrix.each_persona
 @pytest.mark.parametrize("endpoint", CLUSTER_ENDPOINTS, ids=matrix.name)
 @matrix.each_side
 def test_cluster_endpoint_answers_by_role_and_scope(sides, persona, endpoint, which):
-    matrix.check(sides, persona, endpoint, sides[which].pk, which)
+    matrix.check(sides, persona, endpoint, sides[which].pk, which, narrowed=NARROWED)
 
 
 @matrix.each_persona
@@ -222,7 +228,7 @@ def test_global_endpoint_answers_by_role(sides, persona, endpoint):
 @matrix.each_signed_in_persona
 def test_lists_show_only_the_inspections_and_violations_in_reach(sides, persona):
     client = api_client_for(sides["users"][persona])
-    expected = matrix.visible_clusters(sides, persona)
+    expected = {sides["a"].pk} if persona in NARROWED else matrix.visible_clusters(sides, persona)
     inspections = client.get("/api/inspections/").json()["results"]
     assert {r["cluster"] for r in inspections} == expected
     violations = client.get("/api/violations/?source=inspection").json()["results"]
