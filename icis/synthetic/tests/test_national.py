@@ -21,6 +21,7 @@ from icis.core import attention
 from icis.environment.compliance import Catalogue
 from icis.environment.models import PlantCluster, Sample, WastewaterPlant
 from icis.environment.models import Violation as PlantViolation
+from icis.inspections import selectors as inspection_selectors
 from icis.inspections.models import ChecklistAnswer, Inspection, InspectionPlan
 from icis.inspections.models import Violation as InspectionViolation
 from icis.reporting import selectors as reporting
@@ -286,6 +287,10 @@ def _counts(boss) -> dict:
         "Form 04 figures": lambda: reporting._compute(form="04", period=period, clusters=clusters),
         "briefing, 10 clusters": lambda: briefing_content(briefed, user=boss),
         "dashboard attention list": lambda: attention.summarise(boss, None, 5),
+        # a page of one source (which sources a page holds depends on the data, not on its size)
+        "violation register, a page": lambda: inspection_selectors.register_rows(
+            boss, today=TODAY, source="inspection"
+        )[:50],
         **{
             f"occupancy by {group_by}": (
                 lambda group_by=group_by: tenancy.occupancy_table(clusters=clusters, group_by=group_by, as_of=TODAY)
