@@ -73,6 +73,36 @@ class NominationForm(ScopedChoicesMixin, forms.Form):
         }
 
 
+class NominationEditForm(NominationForm):
+    """A nomination not yet decided and its achievement, as they stand; posted back unchanged it changes
+    nothing. The status is not here: it moves on the status page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, nomination: Nomination, user, **kwargs):
+        achievement = nomination.achievement
+        self.instance = achievement  # the clusters, documents and organisation it names stay choosable
+        initial = {
+            "title": nomination.title_id,
+            "year": nomination.year,
+            "notes": nomination.notes,
+            "version": nomination.version,
+            "clusters": list(achievement.clusters.values_list("pk", flat=True)),
+            "evidence": list(achievement.evidence.values_list("pk", flat=True)),
+            **{name: getattr(achievement, name) for name in ("recipient_kind", "unit", "person_name", "position")},
+            **{name: getattr(achievement, name) for name in ("description", "period_start", "period_end")},
+            "organisation": achievement.organisation_id,
+            "province": achievement.province_id,
+        }
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, user=user, **kwargs)
+        self.instance = achievement
+        # A title no longer in use stays choosable for the nomination that already names it.
+        self.fields["title"].queryset = self.fields["title"].queryset | type(nomination.title).objects.filter(
+            pk=nomination.title_id
+        )
+
+
 class NominationTransitionForm(ScopedChoicesMixin, forms.Form):
     """A nomination's next step: the status, the date it took effect, why, and (for an award) the decision."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
 from icis.core import formats, lifecycle
+from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 from icis.core.scoping import may_see_province
 from icis.documents.models import Document
@@ -183,6 +184,114 @@ def nomination_create(
         row_fields={"nomination": nomination},
     )
     return nomination
+
+
+# A nomination's text may be corrected until it is decided; the status moves only by `nomination_transition`.
+EDITABLE = (NominationStatus.DRAFTED, NominationStatus.SUBMITTED)
+
+
+@transaction.atomic
+def nomination_update(
+    *,
+    nomination: Nomination,
+    actor,
+    title: AwardTitle,
+    year: int,
+    notes: str = "",
+    achievement_data: Mapping,
+    clusters,
+    evidence,
+    expected_version: int | None = None,
+) -> Nomination:
+    """Correct a nomination not yet decided: its form or title, year and notes, and the achievement it puts
+    forward (with its clusters and evidence). What is given as it stands changes nothing; a cluster or
+    document it already names is kept even if the editor could not name it; the achievement's text is not
+    changed while another nomination of it is decided."""
+    _require(actor, "awards.change_nomination", _("Your role may not change nominations."))
+    current = Nomination.objects.select_for_update().select_related("title", "achievement").get(pk=nomination.pk)
+    check_version(current, expected_version)
+    if current.status not in EDITABLE:
+        raise ValidationError(
+            _("The nomination is %(status)s: only a drafted or submitted one can be corrected.")
+            % {"status": current.get_status_display()},
+            code="not_editable",
+        )
+    achievement = Achievement.objects.select_for_update().get(pk=current.achievement_id)
+    data = {name: achievement_data.get(name) for name in ACHIEVEMENT_FIELDS}
+    for name in ("unit", "person_name", "position", "description"):
+        data[name] = (data[name] or "").strip()
+    clusters, evidence = list(clusters), list(evidence)
+    had_clusters = set(achievement.clusters.values_list("pk", flat=True))
+    had_evidence = set(achievement.evidence.values_list("pk", flat=True))
+    changed = {
+        name
+        for name, value in data.items()
+        if getattr(achievement, achievement._meta.get_field(name).attname) != getattr(value, "pk", value)
+    }
+    clusters_changed = {c.pk for c in clusters} != had_clusters
+    evidence_changed = {d.pk for d in evidence} != had_evidence
+    if changed or clusters_changed or evidence_changed:
+        decided = (
+            Nomination.objects.filter(achievement=achievement)
+            .exclude(pk=current.pk)
+            .exclude(status__in=EDITABLE)
+            .select_related("title")
+            .first()
+        )
+        if decided is not None:
+            raise field_error(
+                "description",
+                _(
+                    "The achievement is also nominated for “%(title)s” (%(year)s), already %(status)s: "
+                    "it stays as decided."
+                )
+                % {"title": decided.title.name, "year": decided.year, "status": decided.get_status_display().lower()},
+                "decided",
+            )
+        # Only what is newly named must be in the editor's scope; the province must fit every cluster.
+        _check_achievement(
+            data,
+            [c for c in clusters if c.pk not in had_clusters],
+            [d for d in evidence if d.pk not in had_evidence],
+            actor,
+        )
+        for cluster in clusters:
+            if cluster.province_id != data["province"].code:
+                raise field_error(
+                    "clusters",
+                    _("The cluster %(cluster)s is not in %(province)s.")
+                    % {"cluster": cluster.name, "province": data["province"]},
+                    "other_province",
+                )
+        if changed:
+            for name in changed:
+                setattr(achievement, name, data[name])
+            achievement.full_clean()
+            achievement.version += 1
+            achievement._history_user = actor
+            achievement.save()
+        if clusters_changed:
+            achievement.clusters.set(clusters)
+        if evidence_changed:
+            achievement.evidence.set(evidence)
+    notes = (notes or "").strip()
+    own = {"title_id": title.pk, "year": year, "notes": notes}
+    kind_changed = "recipient_kind" in changed
+    if any(getattr(current, k) != v for k, v in own.items()) or kind_changed:
+        if current.title_id != title.pk or kind_changed:
+            _check_title(title, achievement.recipient_kind)
+        if year is None or year < achievement.period_start.year or year > achievement.period_end.year + 1:
+            raise field_error(
+                "year",
+                _("The emulation year must fall in the achievement's period (%(period)s) or follow it.")
+                % {"period": achievement.period},
+                "invalid",
+            )
+        current.title, current.year, current.notes = title, year, notes
+        current.full_clean(exclude=["achievement"])
+        current.version += 1
+        _save(current, actor)
+    return current
 
 
 def _save(nomination: Nomination, actor) -> None:

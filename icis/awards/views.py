@@ -15,7 +15,7 @@ from icis.geo.selection import page_province, switchable
 from . import export, selectors, services
 from .choices import NOMINATION_LIFECYCLE
 from .filtersets import NominationFilterSet
-from .forms import NominationForm, NominationTransitionForm, YearlyListForm
+from .forms import NominationEditForm, NominationForm, NominationTransitionForm, YearlyListForm
 from .models import Nomination
 from .tables import NominationTable
 
@@ -48,6 +48,38 @@ class NominationCreateView(ObjectFormView):
             clusters=data["clusters"],
             evidence=data["evidence"],
             notes=data["notes"],
+            actor=self.request.user,
+        )
+
+
+class NominationEditView(ObjectFormView):
+    """Correct a nomination not yet decided and its achievement; the status moves only on the status page."""
+
+    template_name = "awards/nomination_form.html"
+    model = Nomination
+    form_class = NominationEditForm
+    change_permission = "awards.change_nomination"
+    object_required = True
+    context_object_name = "nomination"
+    success_message = gettext_lazy("Nomination saved.")
+
+    def get_base_queryset(self):
+        return selectors.nomination_detail()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "nomination": self.object}
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.nomination_update(
+            nomination=self.object,
+            title=data["title"],
+            year=data["year"],
+            notes=data["notes"],
+            achievement_data=form.achievement_data(),
+            clusters=data["clusters"],
+            evidence=data["evidence"],
+            expected_version=data.get("version"),
             actor=self.request.user,
         )
 

@@ -126,8 +126,37 @@ class FindingForm(ScopedChoicesMixin, forms.ModelForm):
             )
 
 
+class FindingEditForm(FindingForm):
+    """A finding's own fields; its evidence is added, never replaced, and who recorded it stays."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            kwargs.setdefault("inspection", instance.inspection)
+        super().__init__(*args, **kwargs)
+        del self.fields["evidence"], self.fields["caption"]
+        self.fields["version"].initial = self.instance.version
+        self.fields["observed_at"].input_formats = [
+            "%d/%m/%Y %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+        ]
+        self.fields["observed_at"].widget.format = "%d/%m/%Y %H:%M:%S"
+
+    def clean_observed_at(self):
+        """The page shows whole seconds: a time posted back as shown keeps the device's fraction of a second."""
+        value, stored = self.cleaned_data.get("observed_at"), self.instance.observed_at
+        if value and stored and value == stored.replace(microsecond=0):
+            return stored
+        return value
+
+
 class ViolationForm(ScopedChoicesMixin, forms.ModelForm):
     finding = forms.ModelChoiceField(Finding.objects.all(), label=_("finding"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Violation
@@ -152,6 +181,9 @@ class ViolationForm(ScopedChoicesMixin, forms.ModelForm):
     def __init__(self, *args, inspection=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deadline"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        if self.instance.pk:
+            inspection = self.instance.inspection
+            self.fields["version"].initial = self.instance.version
         if inspection is not None:
             self.fields["finding"].queryset = self.fields["finding"].queryset.filter(inspection=inspection)
 

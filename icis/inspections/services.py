@@ -80,6 +80,18 @@ def _only(data: Mapping, allowed: tuple[str, ...]) -> None:
         )
 
 
+def _changes(obj, data: Mapping) -> set[str]:
+    """The fields `data` would change on `obj` (a related record compared by its id)."""
+    changed = set()
+    for key, value in data.items():
+        field = obj._meta.get_field(key)
+        current = getattr(obj, field.attname)
+        wanted = getattr(value, "pk", value) if field.is_relation else value
+        if current != wanted:
+            changed.add(key)
+    return changed
+
+
 def _save(obj, actor) -> None:
     obj._history_user = actor
     obj.save()
@@ -464,10 +476,17 @@ def finding_create(*, inspection: Inspection, data: Mapping, actor, client_id: u
 @transaction.atomic
 def finding_update(*, finding: Finding, data: Mapping, actor, expected_version: int | None = None) -> Finding:
     _only(data, FINDING_FIELDS)
-    current = Finding.objects.select_for_update().get(pk=finding.pk)
+    current = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
     check_version(current, expected_version)
+    if not _changes(current, data):
+        return current  # saved untouched: nothing written, no new version
+    _recording(current.inspection)
     for key, value in data.items():
         setattr(current, key, value)
+    if current.item_id and not current.inspection.checklists.filter(pk=current.item.checklist_id).exists():
+        raise ValidationError({"item": ValidationError(_("Not an item of this inspection's checklists."), "invalid")})
+    if current.observed_at and current.observed_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"observed_at": ValidationError(_("The time is in the future."), "future_date")})
     current.full_clean(exclude=["client_id"])
     current.version += 1
     _save(current, actor)
@@ -539,10 +558,20 @@ def violation_create(*, inspection: Inspection, data: Mapping, actor, client_id:
 @transaction.atomic
 def violation_update(*, violation: Violation, data: Mapping, actor, expected_version: int | None = None) -> Violation:
     _only(data, VIOLATION_FIELDS)
-    current = Violation.objects.select_for_update().get(pk=violation.pk)
+    current = Violation.objects.select_for_update().select_related("inspection").get(pk=violation.pk)
     check_version(current, expected_version)
+    if not _changes(current, data):
+        return current  # saved untouched: nothing written, no new version
+    deadline_before = current.deadline
     for key, value in data.items():
         setattr(current, key, value)
+    if current.finding_id and current.finding.inspection_id != current.inspection_id:
+        raise ValidationError({"finding": ValidationError(_("Not a finding of this inspection."), "invalid")})
+    found_on = current.inspection.inspected_on or timezone.localtime(current.created_at).date()
+    if current.deadline != deadline_before and current.deadline and current.deadline < found_on:
+        raise ValidationError(
+            {"deadline": ValidationError(_("The deadline is before the inspection."), "deadline_before_inspection")}
+        )
     current.full_clean(exclude=["client_id"])
     current.version += 1
     _save(current, actor)

@@ -22,6 +22,7 @@ from .choices import INSPECTION_LIFECYCLE, PLAN_LIFECYCLE, PlanStatus
 from .filtersets import InspectionFilterSet, PlanFilterSet
 from .forms import (
     ChecklistForm,
+    FindingEditForm,
     FindingForm,
     FollowUpForm,
     InspectionForm,
@@ -30,7 +31,7 @@ from .forms import (
     TransitionForm,
     ViolationForm,
 )
-from .models import Inspection, InspectionPlan
+from .models import Finding, Inspection, InspectionPlan, Violation
 from .tables import InspectionTable, PlanTable
 
 
@@ -330,6 +331,68 @@ class ViolationCreateView(_OnInspection):
     def save(self, form):
         data = {name: form.cleaned_data[name] for name in ViolationForm.Meta.fields}
         return services.violation_create(inspection=self.object, data=data, actor=self.request.user)
+
+
+class _EditOnInspection(ObjectFormView):
+    """Edit a finding or violation of an inspection: every field of the form is posted back as shown, so
+    what the user did not change stays; its inspection, who recorded it and its status are not in the form
+    (a violation's status moves only through follow-up results)."""
+
+    template_name = "inspections/form.html"
+    object_required = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"{self.title} — {self.object.inspection}"
+        context["cancel_url"] = self.get_success_url(self.object)
+        return context
+
+    def data(self, form) -> dict:
+        return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+class FindingEditView(_EditOnInspection):
+    form_class = FindingEditForm
+    model = Finding
+    change_permission = "inspections.change_finding"
+    success_message = gettext_lazy("Finding saved.")
+    title = gettext_lazy("Edit the finding")
+
+    def get_base_queryset(self):
+        return Finding.objects.select_related("inspection")
+
+    def save(self, form):
+        return services.finding_update(
+            finding=self.object,
+            data=self.data(form),
+            actor=self.request.user,
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def get_success_url(self, saved=None):
+        return _redirect_to(self.object.inspection)
+
+
+class ViolationEditView(_EditOnInspection):
+    form_class = ViolationForm
+    model = Violation
+    change_permission = "inspections.change_violation"
+    success_message = gettext_lazy("Violation saved.")
+    title = gettext_lazy("Edit the violation")
+
+    def get_base_queryset(self):
+        return selectors.violations()
+
+    def save(self, form):
+        return services.violation_update(
+            violation=self.object,
+            data=self.data(form),
+            actor=self.request.user,
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def get_success_url(self, saved=None):
+        return reverse("inspections:violation_detail", args=[self.object.pk])
 
 
 class FollowUpView(ObjectActionView):

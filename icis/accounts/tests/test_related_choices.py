@@ -6,6 +6,7 @@ names a scoped model without the core mixin, or names a model that has no scope 
 reference data, fails here.
 """
 
+import datetime
 import inspect
 from types import SimpleNamespace
 
@@ -165,6 +166,25 @@ def _form_kwargs(form_class, world, user) -> dict:
         "nomination": SimpleNamespace(status="submitted", version=1),
         "plan": SimpleNamespace(province_id=world["a"].province_id, horizon_year=2030, vision_year=2050),
     }
+    if form_class.__name__ == "NominationEditForm":
+        # It edits a real nomination; one whose achievement names no cluster, document or organisation, so
+        # nothing is offered for being kept (test_a_saved_value_outside_the_editors_scope_stays_selectable).
+        from icis.awards import services as award_services
+        from icis.awards.tests.factories import title
+
+        available["nomination"] = award_services.nomination_create(
+            title=title("tap-the-lao-dong-tien-tien"),
+            year=2025,
+            achievement_data={
+                "province": world["a"].province,
+                "recipient_kind": "collective",
+                "unit": "Ban quản lý",
+                "description": "Hoàn thành hạ tầng",
+                "period_start": datetime.date(2025, 1, 1),
+                "period_end": datetime.date(2025, 12, 31),
+            },
+            actor=None,
+        )
     wanted = set()
     for klass in form_class.__mro__:
         if "__init__" in vars(klass):

@@ -26,6 +26,14 @@ NOMINATION_ENDPOINTS = [
     ),
     Endpoint("page nomination", "get", "/awards/{id}/", ("awards.view_nomination",), api=False, object_first=True),
     Endpoint(
+        "page edit nomination",
+        "get",
+        "/awards/{id}/edit/",
+        ("awards.change_nomination",),
+        api=False,
+        object_first=True,
+    ),
+    Endpoint(
         "page change status",
         "get",
         "/awards/{id}/status/",

@@ -120,10 +120,28 @@ PLAN_ENDPOINTS = [
 ]
 VIOLATION_ENDPOINTS = [
     Endpoint(
+        "page edit violation",
+        "get",
+        "/inspections/violations/{id}/edit/",
+        ("inspections.change_violation",),
+        api=False,
+        object_first=True,
+    ),
+    Endpoint(
         "page violation",
         "get",
         "/inspections/violations/{id}/",
         ("inspections.view_violation",),
+        api=False,
+        object_first=True,
+    ),
+]
+FINDING_ENDPOINTS = [
+    Endpoint(
+        "page edit finding",
+        "get",
+        "/inspections/findings/{id}/edit/",
+        ("inspections.change_finding",),
         api=False,
         object_first=True,
     ),
@@ -188,6 +206,9 @@ def sides(world, boss):
             actor=boss,
         )
         world[f"plan_{key}"], world[f"inspection_{key}"], world[f"violation_{key}"] = plan, inspection, violation
+        world[f"finding_{key}"] = services.finding_create(
+            inspection=inspection, data={"topic": "construction", "description": f"Phát hiện {key}"}, actor=boss
+        )
     return world
 
 
@@ -210,6 +231,13 @@ def test_plan_endpoint_answers_by_role_and_scope(sides, persona, endpoint, which
 @matrix.each_side
 def test_violation_endpoint_answers_by_role_and_scope(sides, persona, endpoint, which):
     matrix.check(sides, persona, endpoint, sides[f"violation_{which}"].pk, which, narrowed=NARROWED)
+
+
+@matrix.each_persona
+@pytest.mark.parametrize("endpoint", FINDING_ENDPOINTS, ids=matrix.name)
+@matrix.each_side
+def test_finding_endpoint_answers_by_role_and_scope(sides, persona, endpoint, which):
+    matrix.check(sides, persona, endpoint, sides[f"finding_{which}"].pk, which, narrowed=NARROWED)
 
 
 @matrix.each_persona
