@@ -24,6 +24,14 @@ from icis.planning.models import PlanEntry
 BATCH = 1000
 
 
+def _clean(obj) -> None:
+    """`full_clean` without what costs a query per row and was already made sure of: the uniqueness of codes,
+    document keys and entries (checked against the file and ICIS by the import), the objects a foreign key points
+    to (loaded from the database or just written), and the check constraints (enforced by the database)."""
+    related = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+
+
 def _history(model, objs, *, actor, update=False) -> list:
     """Historical records of `objs` as their saves would write them (user, channel, no change reason)."""
     if not objs:
@@ -43,7 +51,7 @@ def build_document(data: dict) -> Document:
     document = Document(**data)
     if document.issued_on and not document.year:
         document.year = document.issued_on.year
-    document.full_clean(validate_unique=False, validate_constraints=False)  # unique keys: checked by the import
+    _clean(document)
     document.search_text = search_words(
         document.number, document.number.replace("/", " "), document.issuer, document.summary
     )
@@ -73,7 +81,7 @@ def build_cluster(data: dict, *, path: list, synthetic: bool) -> Cluster:
     last = path[-1]
     cluster.status, cluster.status_since = last.to_status, last.effective_on
     cluster.is_synthetic = synthetic
-    cluster.full_clean(validate_unique=False, validate_constraints=False)  # codes: checked by the import
+    _clean(cluster)
     district = cluster.legacy_district.name if cluster.legacy_district_id else ""
     cluster.sort_name = fold(cluster.name)
     cluster.search_text = search_words(
@@ -181,7 +189,7 @@ def build_entry(plan, cluster, data: dict) -> PlanEntry:
     entry = PlanEntry(plan=plan, cluster=cluster)
     for key, value in data.items():
         setattr(entry, key, value)
-    entry.full_clean(validate_unique=False, validate_constraints=False)  # one per plan and cluster: checked
+    _clean(entry)
     return entry
 
 
