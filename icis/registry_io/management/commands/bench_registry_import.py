@@ -11,8 +11,8 @@ shared machine the wall clock measures the queue) and the peak memory Python all
 loaded once), and with --commit for the whole import (new records in bulk, icis/registry_io/bulk.py; with
 --per-row every row through the services), rolled back at the end unless --keep (never keep it in a database
 whose figures are presented as real). The timing runs without tracemalloc; the import is run once (its peak
-memory is measured with --import-memory, a second run). The sheet row limit (ICIS_IMPORT_MAX_ROWS) is lifted
-for the synthetic workbook, whose history sheet exceeds it above ~15,000 clusters.
+memory is measured with --import-memory, a second run). The upload limits (ICIS_IMPORT_MAX_ROWS, and
+ICIS_IMPORT_MAX_INFLATED_BYTES) are lifted for the synthetic workbook, which exceeds them above ~15,000 clusters.
 """
 
 import time
@@ -47,7 +47,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, clusters, province, commit, keep, per_row, import_memory, **options):
         self.bulk = not per_row
-        with override_settings(ICIS_IMPORT_MAX_ROWS=max(settings.ICIS_IMPORT_MAX_ROWS, clusters * 10)):
+        lifted = {  # a synthetic workbook above ~15,000 clusters exceeds the upload limits (rows, inflated bytes)
+            "ICIS_IMPORT_MAX_ROWS": max(settings.ICIS_IMPORT_MAX_ROWS, clusters * 10),
+            "ICIS_IMPORT_MAX_INFLATED_BYTES": max(settings.ICIS_IMPORT_MAX_INFLATED_BYTES, clusters * 4000),
+        }
+        with override_settings(**lifted):
             self.bench(clusters, province, commit, keep, import_memory)
 
     def bench(self, clusters, province, commit, keep, import_memory):
