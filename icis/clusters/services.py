@@ -633,7 +633,7 @@ def history_path(entries: Iterable[PastChange]) -> list[PastChange]:
     if not entries:
         raise HistoryRefused(_("Give at least the current status."), code="required")
     for entry in entries:
-        if entry.to_status not in ClusterStatus.values:
+        if entry.to_status not in _RANK:
             raise HistoryRefused(
                 _(lifecycle.REFUSALS["invalid"])
                 % {"status": entry.to_status, "known": ", ".join(ClusterStatus.values)},

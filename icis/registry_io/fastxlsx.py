@@ -87,25 +87,42 @@ class Workbook:
         """(row number as Excel shows it, values up to `max_col`) for every row present in the sheet XML."""
         shared, dates = self.shared, self.dates
         v_tag, is_tag = f"{MAIN}v", f"{MAIN}is"
+        columns = _COLUMNS
         with self.archive.open(sheet.path) as handle:
             for _event, row in etree.iterparse(handle, tag=f"{MAIN}row", **_parser_kwargs()):
-                number = int(row.get("r"))
+                mark = row.get("r")
+                number = int(mark)
+                digits = len(mark)
                 values: list = []
-                for position, cell in enumerate(row):
+                position = -1
+                for cell in row:
+                    position += 1
                     ref = cell.get("r")
-                    index = _column_index(ref) if ref else position
+                    if ref:
+                        letters = ref[:-digits] if ref[-digits:] == mark else ref.rstrip("0123456789")
+                        index = columns.get(letters)
+                        if index is None:
+                            index = _column_index(letters)
+                    else:
+                        index = position
                     if index >= max_col:
-                        continue
+                        break  # cells of a row come in column order (ECMA-376 §18.3.1.4)
                     kind = cell.get("t")
                     if kind == "inlineStr":
                         found = cell.find(is_tag)
                         value = _text(found) if found is not None else None
                     else:
                         raw = None
-                        for child in cell:
-                            if child.tag == v_tag:
-                                raw = child.text
-                                break
+                        count = len(cell)
+                        if count:
+                            last = cell[count - 1]  # <f>?, <v>?, <is>?, <extLst>?: the value is usually last
+                            if last.tag == v_tag:
+                                raw = last.text
+                            else:
+                                for child in cell:
+                                    if child.tag == v_tag:
+                                        raw = child.text
+                                        break
                         if raw is None:
                             value = None
                         elif kind == "s":
@@ -119,9 +136,13 @@ class Workbook:
                             style = cell.get("s")
                             if style is not None and int(style) in dates:
                                 value = from_excel(value)
-                    if index >= len(values):
-                        values.extend([None] * (index - len(values) + 1))
-                    values[index] = value
+                    length = len(values)
+                    if index == length:
+                        values.append(value)
+                    else:
+                        if index > length:
+                            values.extend([None] * (index - length + 1))
+                        values[index] = value
                 row.clear()
                 while row.getprevious() is not None:
                     del row.getparent()[0]
@@ -131,9 +152,9 @@ class Workbook:
 _COLUMNS: dict[str, int] = {}
 
 
-def _column_index(ref: str) -> int:
-    """'C7' → 2."""
-    letters = ref.rstrip("0123456789")
+def _column_index(letters: str) -> int:
+    """'C' (or 'C7') → 2."""
+    letters = letters.rstrip("0123456789")
     index = _COLUMNS.get(letters)
     if index is None:
         index = 0

@@ -48,7 +48,7 @@ from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 from icis.planning.choices import NOT_COUNTED_GROUPS, PlanGroup
 from icis.planning.models import DevelopmentPlan, PlanEntry
 
-from . import workbook
+from . import bulk, workbook
 from .workbook import CLUSTERS, DOCUMENTS, ENTRIES, HISTORY, PLANS
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def _show(value) -> str:
     return str(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Parsed:
     """One row as read: its number, its values by key, and the keys whose cells could not be read."""
 
@@ -149,15 +149,36 @@ class Parsed:
     failed: set = field(default_factory=set)
 
 
+class Broken(Exception):
+    """A sheet that cannot be read to its end (damaged, or more rows than allowed): its problem is recorded."""
+
+
 class Check:
     """One check (and, with `commit`, one import) of a registry workbook for `province`."""
 
-    def __init__(self, *, province: Province, actor, outcome: Outcome, report=None, synthetic: bool = False):
+    def __init__(
+        self,
+        *,
+        province: Province,
+        actor,
+        outcome: Outcome,
+        report=None,
+        synthetic: bool = False,
+        keep_rows: bool = False,
+        bulk: bool = True,
+    ):
         self.province, self.actor, self.outcome = province, actor, outcome
         self.report = report or (lambda percent: None)
         self.synthetic = synthetic
+        # A check keeps only compact keys across sheets (codes, document keys, row numbers), so its memory does
+        # not grow with the rows; an import (`keep_rows`) also keeps what it will write.
+        self.keep_rows = keep_rows
+        self.bulk = bulk  # new records written in bulk (bulk.py); False: every row through the services
         self.tables: dict[str, Table] = {}
-        self.rows: dict[str, list[Parsed]] = defaultdict(list)
+        self.sheets = None
+        self.estimate = 1
+        self.done = 0
+        self.totals: dict[str, dict] = {}
         self.changes: list[dict] = []
         self.counts = {key: {"new": 0, "changed": 0, "unchanged": 0} for key in workbook.ORDER}
         self.lookalikes = 0
@@ -197,13 +218,14 @@ class Check:
 
     # --- 1. reading ----------------------------------------------------------------------------------------
     def read(self, data: bytes) -> bool:
+        """Open the workbook and find each sheet's header; the rows are streamed by the checks (`stream`)."""
         started = time.perf_counter()
         try:
             sheets = workbook.read_sheets(data, max_rows=settings.ICIS_IMPORT_MAX_ROWS)
         except FileProblem as problem:
             self.outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
             return False
-        self.tables = sheets.tables
+        self.sheets, self.tables = sheets, sheets.tables
         for title in sheets.ignored:
             self.outcome.warnings.append(
                 problem_at(title, None, _("This sheet is not part of the registry workbook and is not imported."))
@@ -218,21 +240,30 @@ class Check:
                         _("These columns are not imported: %(columns)s.") % {"columns": ignored},
                     )
                 )
-        estimate = max(sum(t.estimate for t in self.tables.values()), 1)
-        done = 0
+        self.estimate = max(sum(t.estimate for t in self.tables.values()), 1)
+        self.timings["read"] = time.perf_counter() - started
+        return True
+
+    def close(self) -> None:
+        if self.sheets is not None and self.sheets.close:
+            self.sheets.close()
+        self.sheets = None
+
+    def stream(self, key: str):
+        """The rows of one sheet, read as they are checked (none kept here)."""
+        table = self.tables.get(key)
+        if table is None:
+            return
+        cells, report, estimate = table.cells, self.report, self.estimate
         try:
-            for key in workbook.ORDER:
-                table = self.tables.get(key)
-                if table is None:
-                    continue
-                for number, values in table.rows:
-                    self.rows[key].append(Parsed(number, table.cells(values)))
-                    done += 1
-                    if done % 2000 == 0:
-                        self.report(2 + min(int(38 * done / estimate), 38))
+            for number, values in table.rows:
+                self.done += 1
+                if self.done % 2000 == 0:
+                    report(2 + min(int(73 * self.done / estimate), 73))
+                yield Parsed(number, cells(values))
         except FileProblem as problem:
             self.outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
-            return False
+            raise Broken from None
         except (KeyError, ValueError, workbook.etree_errors()):  # a damaged sheet part
             self.outcome.errors.append(
                 problem_at(
@@ -242,13 +273,17 @@ class Check:
                     )
                 )
             )
-            return False
-        finally:
-            if sheets.close:
-                sheets.close()
-        self.outcome.total_rows = done
-        self.timings["read"] = time.perf_counter() - started
-        return True
+            raise Broken from None
+
+    def batches(self, key: str, size: int = 1000):
+        batch = []
+        for parsed in self.stream(key):
+            batch.append(parsed)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     # --- 2. lookups, once per file ---------------------------------------------------------------------------
     def load(self) -> None:
@@ -266,12 +301,8 @@ class Check:
         self.investors = {}
         for org in Organisation.objects.all().only("pk", "name", "kind", "tax_code"):
             self.investors.setdefault(words(org.name), org)
-        codes = [text(p.values.get("code")) for p in self.rows[CLUSTERS]]
-        codes += [text(p.values.get("cluster_code")) for p in self.rows[HISTORY] + self.rows[ENTRIES]]
-        wanted = {code for code in codes if code}
-        self.elsewhere = dict(
-            Cluster.objects.filter(code__in=wanted).exclude(province=province).values_list("code", "province__name")
-        )
+        # Codes of other provinces' clusters (the sheets are read after this: no list of the file's codes here).
+        self.elsewhere = dict(Cluster.objects.exclude(province=province).values_list("code", "province__name"))
         self.existing = {
             c.code: c for c in Cluster.objects.filter(province=province).select_related("investor", "legacy_district")
         }
@@ -298,10 +329,12 @@ class Check:
             .values_list("cluster_id", "to_status", "effective_on")
         ):
             self.recorded[by_pk[cluster_id].code].append((status, day))
-        numbers = {text(p.values.get("number")) for p in self.rows[DOCUMENTS]}
-        numbers |= {text(p.values.get("doc_number")) for p in self.rows[HISTORY] + self.rows[PLANS]}
-        numbers.discard("")
-        self.documents = {(d.number, d.year, fold(d.issuer)): d for d in Document.objects.filter(number__in=numbers)}
+        # Every recorded document's key (number, year, issuer); the documents themselves are read a batch of
+        # rows at a time (check_documents) and, for an import, before writing.
+        self.today = timezone.localdate()
+        recorded_documents = Document.objects.values_list("number", "year", "issuer")
+        self.document_keys = {(number, year, fold(issuer)) for number, year, issuer in recorded_documents}
+        self.documents: dict[tuple, Document] = {}
         self.plans = {
             fold(p.name): p
             for p in DevelopmentPlan.objects.filter(province=province).select_related("document", "amends")
@@ -313,16 +346,26 @@ class Check:
 
     # --- 3. checking each sheet ------------------------------------------------------------------------------
     def run_checks(self) -> None:
+        """Each sheet streamed and checked in the order its references need: documents, plans, clusters,
+        history, entries. Raises Broken (its problem recorded) when a sheet cannot be read to its end."""
         started = time.perf_counter()
-        self.report(42)
         self.load()
-        self.report(50)
-        self.check_documents()
-        self.check_plans()
-        self.check_clusters()
-        self.report(65)
-        self.check_history()
-        self.check_entries()
+        self.report(5)
+        self.labels = {
+            "document kind": _("document kind"),
+            "cluster kind": _("cluster kind"),
+            "cluster status": _("cluster status"),
+            "plan group": _("plan group"),
+        }
+        try:
+            self.check_documents()
+            self.check_plans()
+            self.check_clusters()
+            self.check_history()
+            self.check_entries()
+        finally:
+            self.outcome.total_rows = self.done
+            self.close()
         self.report(75)
         self.timings["check"] = time.perf_counter() - started
 
@@ -367,96 +410,104 @@ class Check:
             return None
         return (number, year, fold(issuer))
 
-    def find_document(self, key: tuple | None):
-        if key is None:
-            return None
-        return self.new_documents.get(key) or self.documents.get(key)
+    def find_document(self, key: tuple | None) -> bool:
+        """Whether the document a row names is in the documents sheet or in ICIS."""
+        return key is not None and (key in self.document_rows or key in self.document_keys)
 
     def check_documents(self) -> None:
-        self.new_documents: dict[tuple, dict] = {}  # key → data (new or changed), filled by the documents sheet
-        self.document_rows: dict[tuple, Parsed] = {}
-        for parsed in self.rows[DOCUMENTS]:
-            number = text(parsed.values.get("number"))
-            year = self.cell(DOCUMENTS, parsed, "year", parse_whole)
-            issuer = text(parsed.values.get("issuer"))
-            issued_on = self.cell(DOCUMENTS, parsed, "issued_on", parse_date)
-            kind = (
-                self.cell(DOCUMENTS, parsed, "kind", self.choice, self.doc_kinds, _("document kind"), DocumentType)
-                or DocumentType.DECISION
-            )
-            title = text(parsed.values.get("title"))
-            for key, value in (("number", number), ("issuer", issuer)):
-                if not value:
-                    self.problem(DOCUMENTS, parsed.number, key, _("This cell is required."))
-            if year is not None and not 1945 <= year <= 2100:
-                self.problem(
-                    DOCUMENTS, parsed.number, "year", _("'%(value)s' is not a plausible year.") % {"value": year}
-                )
-                parsed.failed.add("year")
-            if issued_on and year and issued_on.year != year:
-                self.problem(
-                    DOCUMENTS,
-                    parsed.number,
-                    "issued_on",
-                    _("The date issued (%(date)s) is not in the year %(year)s.")
-                    % {"date": formats.date(issued_on), "year": year},
-                )
-            if issued_on and issued_on > timezone.localdate():
-                self.problem(
-                    DOCUMENTS,
-                    parsed.number,
-                    "issued_on",
-                    _("The date %(date)s is in the future.") % {"date": formats.date(issued_on)},
-                )
-            if not (number and year and issuer) or parsed.failed:
-                continue
-            key = (number, year, fold(issuer))
-            if key in self.document_rows:
-                self.problem(
-                    DOCUMENTS,
-                    parsed.number,
-                    "number",
-                    _("Document %(number)s (%(year)s, %(issuer)s) is already in row %(row)s.")
-                    % {"number": number, "year": year, "issuer": issuer, "row": self.document_rows[key].number},
-                )
-                continue
-            self.document_rows[key] = parsed
-            data = {
-                "number": number[:64],
-                "year": year,
-                "issuer": issuer[:200],
-                "doc_type": kind,
-                "issued_on": issued_on,
-                "summary": title,
+        self.new_documents: dict[tuple, dict] = {}  # key → data (new or changed); kept for an import only
+        self.document_rows: dict[tuple, int] = {}  # key → row number
+        for batch in self.batches(DOCUMENTS):
+            numbers = {text(parsed.values.get("number")) for parsed in batch}
+            recorded = {
+                (d.number, d.year, fold(d.issuer)): d for d in Document.objects.filter(number__in=numbers - {""})
             }
-            existing = self.documents.get(key)
-            label = f"{number} ({year}, {issuer})"
-            if existing is None:
+            for parsed in batch:
+                self.check_document(parsed, recorded)
+
+    def check_document(self, parsed: Parsed, recorded: dict) -> None:
+        number = text(parsed.values.get("number"))
+        year = self.cell(DOCUMENTS, parsed, "year", parse_whole)
+        issuer = text(parsed.values.get("issuer"))
+        issued_on = self.cell(DOCUMENTS, parsed, "issued_on", parse_date)
+        kind = (
+            self.cell(
+                DOCUMENTS, parsed, "kind", self.choice, self.doc_kinds, self.labels["document kind"], DocumentType
+            )
+            or DocumentType.DECISION
+        )
+        title = text(parsed.values.get("title"))
+        for key, value in (("number", number), ("issuer", issuer)):
+            if not value:
+                self.problem(DOCUMENTS, parsed.number, key, _("This cell is required."))
+        if year is not None and not 1945 <= year <= 2100:
+            self.problem(DOCUMENTS, parsed.number, "year", _("'%(value)s' is not a plausible year.") % {"value": year})
+            parsed.failed.add("year")
+        if issued_on and year and issued_on.year != year:
+            self.problem(
+                DOCUMENTS,
+                parsed.number,
+                "issued_on",
+                _("The date issued (%(date)s) is not in the year %(year)s.")
+                % {"date": formats.date(issued_on), "year": year},
+            )
+        if issued_on and issued_on > self.today:
+            self.problem(
+                DOCUMENTS,
+                parsed.number,
+                "issued_on",
+                _("The date %(date)s is in the future.") % {"date": formats.date(issued_on)},
+            )
+        if not (number and year and issuer) or parsed.failed:
+            return
+        key = (number, year, fold(issuer))
+        if key in self.document_rows:
+            self.problem(
+                DOCUMENTS,
+                parsed.number,
+                "number",
+                _("Document %(number)s (%(year)s, %(issuer)s) is already in row %(row)s.")
+                % {"number": number, "year": year, "issuer": issuer, "row": self.document_rows[key]},
+            )
+            return
+        self.document_rows[key] = parsed.number
+        data = {
+            "number": number[:64],
+            "year": year,
+            "issuer": issuer[:200],
+            "doc_type": kind,
+            "issued_on": issued_on,
+            "summary": title,
+        }
+        existing = recorded.get(key)
+        label = f"{number} ({year}, {issuer})"
+        if existing is None:
+            if self.keep_rows:
                 self.new_documents[key] = {"data": data, "row": parsed, "existing": None}
-                self.note_new(DOCUMENTS, parsed, number, label)
+            self.note_new(DOCUMENTS, parsed, number, label)
+            return
+        diffs = []
+        for name, field_name in (("doc_type", _("kind")), ("issued_on", _("date issued")), ("summary", _("title"))):
+            old, new = getattr(existing, name), data[name]
+            if name == "summary" and not new:
+                continue  # a blank title keeps the recorded one
+            if name == "issued_on" and new is None:
                 continue
-            diffs = []
-            for name, field_name in (("doc_type", _("kind")), ("issued_on", _("date issued")), ("summary", _("title"))):
-                old, new = getattr(existing, name), data[name]
-                if name == "summary" and not new:
-                    continue  # a blank title keeps the recorded one
-                if name == "issued_on" and new is None:
-                    continue
-                if not _same(old, new):
-                    diffs.append(
-                        (
-                            field_name,
-                            _label(DocumentType, old) if name == "doc_type" else old,
-                            _label(DocumentType, new) if name == "doc_type" else new,
-                        )
+            if not _same(old, new):
+                diffs.append(
+                    (
+                        field_name,
+                        _label(DocumentType, old) if name == "doc_type" else old,
+                        _label(DocumentType, new) if name == "doc_type" else new,
                     )
-            if diffs:
-                self.new_documents[key] = {"data": data, "row": parsed, "existing": existing}
-            self.note_change(DOCUMENTS, parsed, number, diffs, label)
+                )
+        if diffs and self.keep_rows:
+            self.new_documents[key] = {"data": data, "row": parsed, "existing": existing}
+        self.note_change(DOCUMENTS, parsed, number, diffs, label)
 
     def check_plans(self) -> None:
         self.plan_rows: dict[str, dict] = {}  # folded name → {"row", "data", "existing"}
-        for parsed in self.rows[PLANS]:
+        for parsed in self.stream(PLANS):
             name = text(parsed.values.get("plan"))
             horizon = self.cell(PLANS, parsed, "horizon_year", parse_whole)
             vision = self.cell(PLANS, parsed, "vision_year", parse_whole)
@@ -472,7 +523,7 @@ class Check:
             for key, year in (("horizon_year", horizon), ("vision_year", vision)):
                 if year is not None and not 2000 <= year <= 2100:
                     self.problem(PLANS, parsed.number, key, _("'%(value)s' is not a plausible year.") % {"value": year})
-            if document_key is not None and self.find_document(document_key) is None:
+            if document_key is not None and not self.find_document(document_key):
                 self.problem(
                     PLANS,
                     parsed.number,
@@ -598,14 +649,17 @@ class Check:
         return codes, lead, marked
 
     def check_clusters(self) -> None:
-        self.cluster_rows: dict[str, dict] = {}
-        seen_names: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        self.cluster_rows: dict[str, dict] = {}  # code → what to write; kept for an import only
+        self.cluster_index: dict[str, int] = {}  # code → row number
+        self.cluster_names: dict[str, str] = {}  # code → name (clusters in ICIS; all for an import)
+        # The first cluster (in ICIS, or an earlier row) of each core name, for the look-alike warning.
+        seen_names: dict[str, tuple[str, str, int]] = {}
         for code, name, park in self.province_names:
-            seen_names[core_name(name)].append((code, name, 0))
+            seen_names.setdefault(core_name(name), (code, name, 0))
             if park:
-                seen_names[core_name(park)].append((code, name, 0))
+                seen_names.setdefault(core_name(park), (code, name, 0))
         new_investors: dict[str, str] = {}
-        for parsed in self.rows[CLUSTERS]:
+        for parsed in self.stream(CLUSTERS):
             v = parsed.values
             code, name = text(v.get("code")), text(v.get("name"))
             province_code = text(v.get("province"))
@@ -637,17 +691,16 @@ class Check:
                     % {"code": code, "province": self.elsewhere[code]},
                 )
                 continue
-            if code in self.cluster_rows:
+            if code in self.cluster_index:
                 self.problem(
                     CLUSTERS,
                     parsed.number,
                     "code",
-                    _("Code %(code)s is already in row %(row)s.")
-                    % {"code": code, "row": self.cluster_rows[code]["row"].number},
+                    _("Code %(code)s is already in row %(row)s.") % {"code": code, "row": self.cluster_index[code]},
                 )
                 continue
             kind = (
-                self.cell(CLUSTERS, parsed, "kind", self.choice, self.kinds, _("cluster kind"), ClusterKind)
+                self.cell(CLUSTERS, parsed, "kind", self.choice, self.kinds, self.labels["cluster kind"], ClusterKind)
                 or ClusterKind.GENERAL
             )
             areas = {
@@ -761,7 +814,11 @@ class Check:
                 "investor_name": investor_name,
                 "existing": self.existing.get(code),
             }
-            self.cluster_rows[code] = row
+            self.cluster_index[code] = parsed.number
+            if self.keep_rows:
+                self.cluster_rows[code] = row
+            if self.keep_rows or row["existing"] is not None:
+                self.cluster_names[code] = data["name"]
             if name and not parsed.failed:
                 for warning in cluster_warnings(
                     area_ha=areas["area_ha"],
@@ -772,15 +829,17 @@ class Check:
                     self.problem(CLUSTERS, parsed.number, warning.field, warning.message, warning=True)
             if name and row["existing"] is None:
                 core = core_name(name)
-                for other_code, other_name, other_row in seen_names.get(core, []):
+                first = seen_names.get(core)
+                if first is not None:
+                    other_code, other_name, other_row = first
                     where = _("row %(row)s") % {"row": other_row} if other_row else _("already in ICIS")
                     message = _(
                         "The name looks like “%(other)s” (%(code)s, %(where)s): check that they are two clusters."
                     ) % {"other": other_name, "code": other_code, "where": where}
                     self.problem(CLUSTERS, parsed.number, "name", message, warning=True, confirm=True)
                     self.lookalikes += 1
-                    break
-                seen_names[core].append((code, name, parsed.number))
+                else:
+                    seen_names[core] = (code, name, parsed.number)
             self.compare_cluster(row)
         for shown in new_investors.values():
             self.outcome.warnings.append(
@@ -843,82 +902,115 @@ class Check:
         self.note_change(CLUSTERS, parsed, data["code"], diffs, data["name"])
 
     def known_cluster(self, code: str) -> bool:
-        return code in self.cluster_rows or code in self.existing
+        return code in self.cluster_index or code in self.existing
+
+    def history_counts(self) -> dict[str, int]:
+        """How many rows of the status history name each cluster code (a first, light pass over that sheet that
+        reads only the code column), so that the check can take up a cluster's path as soon as its last row is
+        read and keep no other cluster's steps: the history may list a cluster's steps anywhere in the sheet."""
+        table = self.tables.get(HISTORY)
+        reread = getattr(table, "reread", None)
+        if reread is None:
+            return {}
+        index = table.columns["cluster_code"][2]
+        counts: dict[str, int] = {}
+        try:
+            for _number, values in reread(index + 1):
+                code = text(values[index]) if index < len(values) else ""
+                if code:
+                    counts[code] = counts.get(code, 0) + 1
+        except (KeyError, ValueError, workbook.etree_errors()):
+            pass  # the full pass names it
+        return counts
 
     def check_history(self) -> None:
-        self.steps: dict[str, list[cluster_services.PastChange]] = defaultdict(list)
-        sheet_present = HISTORY in self.tables
-        for parsed in self.rows[HISTORY]:
+        self.steps: dict[str, list[cluster_services.PastChange]] = {}  # code → steps; kept for an import only
+        remaining = self.history_counts()
+        pending: dict[str, list[cluster_services.PastChange]] = defaultdict(list)
+        for parsed in self.stream(HISTORY):
             code = text(parsed.values.get("cluster_code"))
-            status = self.cell(
-                HISTORY, parsed, "to_status", self.choice, self.statuses, _("cluster status"), ClusterStatus
+            step = self.history_row(parsed, code)
+            if step is not None:
+                pending[code].append(step)
+            if code:
+                left = remaining.get(code, 1) - 1
+                remaining[code] = left
+                if left <= 0:
+                    self.history_done(code, pending.pop(code, []))
+        for code in list(pending):
+            self.history_done(code, pending.pop(code))
+        for code in self.cluster_index:
+            if code not in remaining:
+                self.history_done(code, [])
+
+    def history_done(self, code: str, steps: list) -> None:
+        """A cluster's steps, all read: its path checked (with what ICIS has recorded)."""
+        if self.keep_rows and steps:
+            self.steps[code] = steps
+        if code in self.cluster_index:
+            if code not in self.existing and not steps:
+                self.problem(
+                    CLUSTERS,
+                    self.cluster_index[code],
+                    "code",
+                    _(
+                        "Cluster %(code)s has no row in the “Status history” sheet: give at least its current "
+                        "status (the date may be blank)."
+                    )
+                    % {"code": code},
+                )
+                return
+        elif not steps:
+            return
+        self.check_path(code, steps, self.recorded.get(code, []))
+
+    def history_row(self, parsed: Parsed, code: str):
+        """One row of the status history checked: its step, or None (its problem recorded)."""
+        status = self.cell(
+            HISTORY, parsed, "to_status", self.choice, self.statuses, self.labels["cluster status"], ClusterStatus
+        )
+        day = self.cell(HISTORY, parsed, "effective_on", parse_date)
+        document_key = self.doc_key(HISTORY, parsed)
+        if not code:
+            self.problem(HISTORY, parsed.number, "cluster_code", _("This cell is required."))
+            return None
+        if code in self.elsewhere:
+            self.problem(
+                HISTORY,
+                parsed.number,
+                "cluster_code",
+                _("Code %(code)s belongs to a cluster of %(province)s.")
+                % {"code": code, "province": self.elsewhere[code]},
             )
-            day = self.cell(HISTORY, parsed, "effective_on", parse_date)
-            document_key = self.doc_key(HISTORY, parsed)
-            if not code:
-                self.problem(HISTORY, parsed.number, "cluster_code", _("This cell is required."))
-                continue
-            if code in self.elsewhere:
+            return None
+        if not self.known_cluster(code):
+            self.problem(
+                HISTORY,
+                parsed.number,
+                "cluster_code",
+                _("Cluster %(code)s is neither in the “Clusters” sheet nor in ICIS for %(province)s.")
+                % {"code": code, "province": self.province.name},
+            )
+            return None
+        if status is None:
+            if "to_status" not in parsed.failed:
+                self.problem(HISTORY, parsed.number, "to_status", _("This cell is required."))
+            return None
+        if document_key is not None:
+            if not self.find_document(document_key):
                 self.problem(
                     HISTORY,
                     parsed.number,
-                    "cluster_code",
-                    _("Code %(code)s belongs to a cluster of %(province)s.")
-                    % {"code": code, "province": self.elsewhere[code]},
+                    "doc_number",
+                    _("Document %(number)s (%(year)s) is neither in the “Documents” sheet nor in ICIS.")
+                    % {"number": document_key[0], "year": document_key[1]},
                 )
-                continue
-            if not self.known_cluster(code):
-                self.problem(
-                    HISTORY,
-                    parsed.number,
-                    "cluster_code",
-                    _("Cluster %(code)s is neither in the “Clusters” sheet nor in ICIS for %(province)s.")
-                    % {"code": code, "province": self.province.name},
-                )
-                continue
-            if status is None:
-                if "to_status" not in parsed.failed:
-                    self.problem(HISTORY, parsed.number, "to_status", _("This cell is required."))
-                continue
-            document = None
-            if document_key is not None:
-                document = self.find_document(document_key)
-                if document is None:
-                    self.problem(
-                        HISTORY,
-                        parsed.number,
-                        "doc_number",
-                        _("Document %(number)s (%(year)s) is neither in the “Documents” sheet nor in ICIS.")
-                        % {"number": document_key[0], "year": document_key[1]},
-                    )
-                    continue
-            if day is None and "effective_on" in parsed.failed:
-                continue
-            self.steps[code].append(
-                cluster_services.PastChange(
-                    status, day, document_key, text(parsed.values.get("reason")), place=parsed.number
-                )
-            )
-        for code, row in self.cluster_rows.items():
-            steps = self.steps.get(code, [])
-            recorded = self.recorded.get(code, [])
-            if row["existing"] is None and not steps:
-                if sheet_present or not self.rows[HISTORY]:
-                    self.problem(
-                        CLUSTERS,
-                        row["row"].number,
-                        "code",
-                        _(
-                            "Cluster %(code)s has no row in the “Status history” sheet: give at least its current "
-                            "status (the date may be blank)."
-                        )
-                        % {"code": code},
-                    )
-                continue
-            self.check_path(code, steps, recorded)
-        for code, steps in self.steps.items():
-            if code not in self.cluster_rows:
-                self.check_path(code, steps, self.recorded.get(code, []))
+                return None
+        if day is None and "effective_on" in parsed.failed:
+            return None
+        return cluster_services.PastChange(
+            status, day, document_key, text(parsed.values.get("reason")), place=parsed.number
+        )
 
     def check_path(self, code: str, steps: list, recorded: list) -> None:
         known = set(recorded)
@@ -982,12 +1074,14 @@ class Check:
         return fold(name) in self.plan_rows or fold(name) in self.plans
 
     def check_entries(self) -> None:
-        self.entry_rows: dict[tuple, dict] = {}
-        for parsed in self.rows[ENTRIES]:
+        self.entry_rows: dict[tuple, dict] = {}  # (plan, cluster) → what to write; kept for an import only
+        self.entry_index: dict[str, dict[str, int]] = defaultdict(dict)  # folded plan → {cluster: row number}
+        self.totals: dict[str, dict] = {}  # folded plan → its totals from the entries
+        for parsed in self.stream(ENTRIES):
             plan = text(parsed.values.get("plan"))
             code = text(parsed.values.get("cluster_code"))
             name = text(parsed.values.get("name"))
-            group = self.cell(ENTRIES, parsed, "group", self.choice, self.groups, _("plan group"), PlanGroup)
+            group = self.cell(ENTRIES, parsed, "group", self.choice, self.groups, self.labels["plan group"], PlanGroup)
             area = self.cell(ENTRIES, parsed, "planned_area_ha", parse_decimal)
             phase = text(parsed.values.get("phase"))[:40]
             if not plan:
@@ -1028,23 +1122,25 @@ class Check:
                 )
                 continue
             if not name:
-                name = (
-                    self.cluster_rows[code]["data"]["name"] if code in self.cluster_rows else self.existing[code].name
-                )
+                name = self.cluster_names.get(code) or (self.existing[code].name if code in self.existing else code)
             key = (fold(plan), code or "#" + fold(name))
-            if key in self.entry_rows:
+            seen = self.entry_index[key[0]]
+            if key[1] in seen:
                 self.problem(
                     ENTRIES,
                     parsed.number,
                     "cluster_code",
-                    _("This cluster is already listed for this plan version in row %(row)s.")
-                    % {"row": self.entry_rows[key]["row"].number},
+                    _("This cluster is already listed for this plan version in row %(row)s.") % {"row": seen[key[1]]},
                 )
                 continue
             data = {"name": name[:200], "group": group, "planned_area_ha": area, "phase": phase}
             existing_plan = self.plans.get(fold(plan))
             existing = self.entries.get((existing_plan.pk, key[1])) if existing_plan else None
-            self.entry_rows[key] = {"row": parsed, "plan": plan, "code": code, "data": data, "existing": existing}
+            seen[key[1]] = parsed.number
+            self.add_to_totals(plan, group, area)
+            entry = {"row": parsed, "plan": plan, "code": code, "data": data, "existing": existing}
+            if self.keep_rows:
+                self.entry_rows[key] = entry
             label = f"{plan}: {name}"
             if existing is None:
                 self.note_new(ENTRIES, parsed, code or name, label)
@@ -1061,7 +1157,7 @@ class Check:
                     if field_name == "group":
                         old, new = _label(PlanGroup, old), _label(PlanGroup, new)
                     diffs.append((shown, old, new))
-            self.entry_rows[key]["changed"] = bool(diffs)
+            entry["changed"] = bool(diffs)
             self.note_change(ENTRIES, parsed, code or name, diffs, label)
 
     def finish(self) -> None:
@@ -1083,39 +1179,49 @@ class Check:
             {(e.get("sheet"), e.get("row")) for e in self.outcome.errors if e.get("row")}
         )
 
+    def add_to_totals(self, plan: str, group, area) -> None:
+        totals = self.totals.get(fold(plan))
+        if totals is None:
+            totals = self.totals[fold(plan)] = {
+                "plan": plan,
+                "count": 0,
+                "area_ha": Decimal(0),
+                "not_counted": 0,
+                "groups": defaultdict(int),
+            }
+        totals["groups"][group] += 1
+        if group in NOT_COUNTED_GROUPS:
+            totals["not_counted"] += 1
+            return
+        totals["count"] += 1
+        totals["area_ha"] += area or 0
+
     def plan_totals(self) -> list[dict]:
         """Each plan version of the workbook with its totals computed from its entries (withdrawn and deferred
         shown apart, never counted)."""
-        totals = {}
-        for entry in self.entry_rows.values():
-            plan = totals.setdefault(
-                fold(entry["plan"]),
-                {
-                    "plan": entry["plan"],
-                    "count": 0,
-                    "area_ha": Decimal(0),
-                    "not_counted": 0,
-                    "groups": defaultdict(int),
-                },
-            )
-            group = entry["data"]["group"]
-            plan["groups"][group] += 1
-            if group in NOT_COUNTED_GROUPS:
-                plan["not_counted"] += 1
-                continue
-            plan["count"] += 1
-            plan["area_ha"] += entry["data"]["planned_area_ha"] or 0
-        return [{**plan, "area_ha": str(plan["area_ha"]), "groups": dict(plan["groups"])} for plan in totals.values()]
+        return [
+            {**plan, "area_ha": str(plan["area_ha"]), "groups": dict(plan["groups"])} for plan in self.totals.values()
+        ]
 
     # --- 4. writing --------------------------------------------------------------------------------------------
     def write(self) -> None:
         """Every row through the registry's services; a refusal is an error on its row (the caller rolls back)."""
         started = time.perf_counter()
         actor = self.actor
+        wanted = {s.document for steps in self.steps.values() for s in steps if s.document is not None}
+        wanted |= {p["document"] for p in self.plan_rows.values() if p["document"] is not None}
+        self.documents = {
+            (d.number, d.year, fold(d.issuer)): d
+            for d in Document.objects.filter(number__in={key[0] for key in wanted})
+        }
         documents = {}
+        fresh = []  # new documents written in bulk
         for key, item in self.new_documents.items():
             try:
-                if item["existing"] is None:
+                if item["existing"] is None and self.bulk:
+                    documents[key] = bulk.build_document(item["data"])
+                    fresh.append(documents[key])
+                elif item["existing"] is None:
                     documents[key] = document_services.document_create(data=item["data"], actor=actor)
                 else:
                     data = {
@@ -1128,6 +1234,9 @@ class Check:
                     )
             except ValidationError as error:
                 self.service_error(DOCUMENTS, item["row"], error)
+        if self.outcome.errors:
+            return
+        bulk.create_documents(fresh, actor=actor)
         self.report(80)
 
         def document(key):
@@ -1140,6 +1249,7 @@ class Check:
             org.save()
             investors[folded] = org
         total = max(len(self.cluster_rows), 1)
+        new_clusters = []
         for done, (code, row) in enumerate(self.cluster_rows.items(), start=1):
             if done % 200 == 0:
                 self.report(80 + int(12 * done / total))
@@ -1149,6 +1259,35 @@ class Check:
                 cluster_services.PastChange(s.to_status, s.effective_on, document(s.document), s.reason, place=s.place)
                 for s in self.steps.get(code, [])
             ]
+            if self.bulk and row["existing"] is None:
+                try:
+                    path = cluster_services.history_path(steps)
+                    cluster = bulk.build_cluster(data, path=path, synthetic=self.synthetic)
+                except cluster_services.HistoryRefused as refused:
+                    self.problem(
+                        HISTORY,
+                        refused.place if isinstance(refused.place, int) else None,
+                        "to_status",
+                        f"{code}: {refused.message_text}",
+                    )
+                    continue
+                except ValidationError as error:
+                    self.service_error(CLUSTERS, row["row"], error)
+                    continue
+                new_clusters.append(
+                    bulk.NewCluster(
+                        cluster,
+                        path,
+                        row["communes"],
+                        row["lead"],
+                        row["legacy"],
+                        row["sectors"],
+                        row["data"].get("industrial_park_name") or "",
+                        row,
+                    )
+                )
+                row["cluster"] = cluster
+                continue
             try:
                 with transaction.atomic():
                     if row["existing"] is None:
@@ -1210,6 +1349,9 @@ class Check:
                 )
             except ValidationError as error:
                 self.service_error(CLUSTERS, row["row"], error)
+        if self.outcome.errors:
+            return
+        bulk.create_clusters(new_clusters, actor=actor)
         for code, steps in self.steps.items():
             if code in self.cluster_rows:
                 continue
@@ -1273,6 +1415,7 @@ class Check:
                 plan._history_user = actor
                 plan.save(update_fields=["amends", "updated_at"])
         touched = set()
+        fresh = []  # new entries written in bulk
         for entry in self.entry_rows.values():
             plan = plans[fold(entry["plan"])]
             existing = entry["existing"]
@@ -1284,6 +1427,14 @@ class Check:
                 cluster = row.get("cluster") if row else self.existing.get(entry["code"])
                 if cluster is None and row is not None:
                     continue  # its cluster was refused: already an error
+            if existing is None and self.bulk:
+                try:
+                    fresh.append(bulk.build_entry(plan, cluster, entry["data"]))
+                except ValidationError as error:
+                    self.service_error(ENTRIES, entry["row"], error)
+                    continue
+                touched.add(plan.pk)
+                continue
             target = existing or PlanEntry(plan=plan, cluster=cluster)
             for key, value in entry["data"].items():
                 setattr(target, key, value)
@@ -1295,6 +1446,9 @@ class Check:
             target._history_user = actor
             target.save()
             touched.add(plan.pk)
+        if self.outcome.errors:
+            return
+        bulk.create_entries(fresh, actor=actor)
         # Totals follow the entries of the versions this import creates or whose entries it changes; a version
         # it leaves alone keeps its totals (typed from the decision before the entries were recorded).
         touched |= {plans[key].pk for key, item in self.plan_rows.items() if item["existing"] is None}
@@ -1341,18 +1495,33 @@ def run(
     synthetic: bool = False,
     confirmed: bool = False,
     keep=None,
+    bulk: bool = True,
 ) -> Check:
     """Check (commit=False: nothing written) or import (commit=True: everything written, or nothing when any error
-    remains or look-alike names are not `confirmed`). `keep(check)` records the outcome inside the transaction."""
+    remains or look-alike names are not `confirmed`). `keep(check)` records the outcome inside the transaction.
+    `bulk` False writes every row through the services (the reference the bulk writer is tested against)."""
     outcome = Outcome()
-    check = Check(province=province, actor=actor, outcome=outcome, report=report, synthetic=synthetic)
+    check = Check(
+        province=province,
+        actor=actor,
+        outcome=outcome,
+        report=report,
+        synthetic=synthetic,
+        keep_rows=commit,
+        bulk=bulk,
+    )
     check.report(2)
     if not check.read(data):
         if keep is not None:
             keep(check)
         return check
     with acting(actor, channel.IMPORT), transaction.atomic():
-        check.run_checks()
+        try:
+            check.run_checks()
+        except Broken:  # its problem is recorded; nothing more to check
+            if keep is not None:
+                keep(check)
+            return check
         if commit and not outcome.errors and check.lookalikes and not confirmed:
             outcome.errors.append(
                 problem_at(message=_("Some names look like others (see the warnings): confirm them before importing."))

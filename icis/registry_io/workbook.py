@@ -11,10 +11,11 @@ Sheets (found by their name, Vietnamese or English; an instructions sheet and un
 | Văn bản / Documents | document (number, year, issuer, kind, date, title) | number + year + issuer |
 
 Headers are matched as the import kit matches them (icis/core/imports/reading.py): no case, no diacritics,
-nothing in brackets. Rows are streamed (openpyxl read_only), so memory grows with the rows kept, not the file.
+nothing in brackets. Rows are streamed (fastxlsx: lxml iterparse), each checked as it is read and not kept.
 """
 
 import datetime
+import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,6 +160,13 @@ def _sheet_rows(table: Table, numbered: Iterator, limit: int) -> Iterator[tuple[
         yield number, values
 
 
+def _reread(book, sheet, header_row: int, max_col: int) -> Iterator[tuple[int, list]]:
+    """The sheet's rows under its header again, each up to `max_col` cells (a light second pass)."""
+    for number, values in book.rows(sheet, max_col):
+        if number > header_row:
+            yield number, values
+
+
 def read_sheets(data: bytes, *, max_rows: int) -> Sheets:
     """Every recognised sheet's header and lazily read rows (`fastxlsx`: values only, streamed). Raises
     FileProblem for an unreadable workbook, a recognised sheet without its header row, or a sheet given twice."""
@@ -208,6 +216,7 @@ def read_sheets(data: bytes, *, max_rows: int) -> Sheets:
                     sheet=sheet.title,
                 )
             table.rows = _sheet_rows(table, numbered, max_rows)
+            table.reread = functools.partial(_reread, book, sheet, table.header_row)
             table.estimate = book.archive.getinfo(sheet.path).file_size // 400  # ~bytes per row, for progress
             tables[key] = table
     except (FileProblem, KeyError, ValueError, etree_errors()) as problem:
