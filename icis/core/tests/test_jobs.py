@@ -65,6 +65,7 @@ class Processes:
             "SECRET_KEY": "test-only-secret-key",
             "ALLOWED_HOSTS": "testserver",
             "ICIS_JOBS_SYNC": "0",
+            "ICIS_DAILY_JOBS": "0",  # only the jobs each test queues (icis/core/periodic.py)
             "ICIS_JOB_HEARTBEAT_SECONDS": "1",
             "ICIS_JOB_STALE_SECONDS": str(STALE_SECONDS),
             "LOG_LEVEL": "WARNING",
