@@ -131,6 +131,17 @@ def _check_title(title: AwardTitle, kind: str) -> None:
         )
 
 
+def _check_year(year, achievement: Achievement) -> None:
+    """The emulation year: within the achievement's period, or the year after it (when it is reviewed)."""
+    if year is None or year < achievement.period_start.year or year > achievement.period_end.year + 1:
+        raise field_error(
+            "year",
+            _("The emulation year must fall in the achievement's period (%(period)s) or follow it.")
+            % {"period": achievement.period},
+            "invalid",
+        )
+
+
 @transaction.atomic
 def nomination_create(
     *,
@@ -164,13 +175,7 @@ def nomination_create(
             raise field_error("achievement", _("That achievement is outside your scope."), "scope")
         check_not_awarded(achievement)
     _check_title(title, achievement.recipient_kind)
-    if year is None or year < achievement.period_start.year or year > achievement.period_end.year + 1:
-        raise field_error(
-            "year",
-            _("The emulation year must fall in the achievement's period (%(period)s) or follow it.")
-            % {"period": achievement.period},
-            "invalid",
-        )
+    _check_year(year, achievement)
     nomination = Nomination(achievement=achievement, title=title, year=year, notes=(notes or "").strip())
     nomination.full_clean(exclude=["achievement"])
     nomination._history_user = actor
@@ -280,13 +285,7 @@ def nomination_update(
     if any(getattr(current, k) != v for k, v in own.items()) or kind_changed:
         if current.title_id != title.pk or kind_changed:
             _check_title(title, achievement.recipient_kind)
-        if year is None or year < achievement.period_start.year or year > achievement.period_end.year + 1:
-            raise field_error(
-                "year",
-                _("The emulation year must fall in the achievement's period (%(period)s) or follow it.")
-                % {"period": achievement.period},
-                "invalid",
-            )
+        _check_year(year, achievement)
         current.title, current.year, current.notes = title, year, notes
         current.full_clean(exclude=["achievement"])
         current.version += 1
