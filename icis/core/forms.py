@@ -32,7 +32,7 @@ class ScopedChoicesMixin(LocalizedNumbersMixin):
 
     Takes the acting user as the keyword argument `user`. A subclass may narrow a field's queryset
     afterwards (derive it from the restricted one, or restrict it again); it never widens it
-    (icis/core/tests/test_fk_scope.py checks every form).
+    (icis/accounts/tests/test_related_choices.py checks every form).
 
     Its decimal and float fields read numbers as people type them (`LocalizedNumbersMixin`,
     icis/core/fields.py): "37,78" is 37.78, "abc" is refused naming the field.
