@@ -26,6 +26,7 @@ class AwardsConfig(AppConfig):
                 "awards:nomination_list",
                 order=78,
                 section="awards",
+                parent="inspections",
                 permissions=("awards.view_nomination",),
             )
         )

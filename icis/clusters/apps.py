@@ -19,7 +19,17 @@ class ClustersConfig(AppConfig):
             "documents.Document", through=lambda: Cluster.documents.through, source="cluster", target="document"
         )
 
-        menu.register(MenuItem("clusters", _("Clusters"), "clusters:cluster_list", order=20, section="clusters"))
+        # Clusters is a drop-down: the list, and what other apps add about the registry (map, dossiers, workbook).
+        menu.register(
+            MenuItem(
+                "clusters",
+                _("Clusters"),
+                "clusters:cluster_list",
+                order=20,
+                section="clusters",
+                children=(MenuItem("clusters-list", _("Cluster list"), "clusters:cluster_list"),),
+            )
+        )
         role_grants.grant(roles.READERS, "clusters.view_cluster", "clusters.view_clusterexpansion")
         role_grants.grant(
             roles.DOIT,

@@ -129,7 +129,10 @@ class MenuItem:
     """An entry of the navigation bar, or of its drop-down when it has `children`.
 
     Shown to signed-in users holding any one of `permissions` (or all, if it names none). `section`
-    is the URL namespace whose pages mark it active ("" never does).
+    is the URL namespace whose pages mark it active ("" never does). An entry with a `parent` (the
+    name of another app's entry) is shown in that entry's drop-down instead of on the bar, after the
+    parent's own children; if it has children itself they follow its label as a heading. So the bar
+    keeps a few subjects however many apps contribute pages.
     """
 
     name: str
@@ -140,6 +143,7 @@ class MenuItem:
     staff_only: bool = False
     section: str = ""
     children: tuple["MenuItem", ...] = field(default=())
+    parent: str = ""
 
 
 class Menu:
@@ -159,16 +163,35 @@ class Menu:
 
     def visible(self, user, section: str = "") -> list[dict]:
         """The entries `user` may see, as plain dicts for the template; a drop-down none of whose
-        children the user may see is left out."""
+        children the user may see is left out. A child dict with `header` is a heading in the drop-down."""
+        items = self.items()
+        names = {item.name for item in items}
+        contributed: dict[str, list[MenuItem]] = {}
+        for item in items:
+            if item.parent:
+                if item.parent not in names:
+                    raise ImproperlyConfigured(f"menu entry {item.name!r} names an unknown parent {item.parent!r}")
+                contributed.setdefault(item.parent, []).append(item)
         out = []
-        for item in self.items():
-            if not _allowed(user, item.permissions, staff_only=item.staff_only):
+        for item in items:
+            if item.parent:
                 continue
-            children = [
-                {"name": c.name, "label": c.label, "url": reverse(c.url_name)}
-                for c in item.children
-                if _allowed(user, c.permissions, staff_only=c.staff_only)
-            ]
+            allowed = _allowed(user, item.permissions, staff_only=item.staff_only)
+            children, sections = self._children(user, item) if allowed else ([], set())
+            for extra in contributed.get(item.name, ()):
+                if not _allowed(user, extra.permissions, staff_only=extra.staff_only):
+                    continue
+                if extra.children:
+                    below, below_sections = self._children(user, extra)
+                    if below:
+                        children.append({"name": extra.name, "label": extra.label, "url": "", "header": True})
+                        children += below
+                        sections |= below_sections | {extra.section}
+                else:
+                    children.append(_entry(extra))
+                    sections.add(extra.section)
+            if not allowed and not children:
+                continue
             if item.children and not children:
                 continue
             out.append(
@@ -176,11 +199,20 @@ class Menu:
                     "name": item.name,
                     "label": item.label,
                     "url": reverse(item.url_name) if item.url_name else "",
-                    "active": bool(item.section) and item.section == section,
+                    "active": bool(section) and section in ({item.section} | sections),
                     "children": children,
                 }
             )
         return out
+
+    @staticmethod
+    def _children(user, item: MenuItem) -> tuple[list[dict], set[str]]:
+        shown = [c for c in item.children if _allowed(user, c.permissions, staff_only=c.staff_only)]
+        return [_entry(c) for c in shown], {c.section for c in shown}
+
+
+def _entry(item: MenuItem) -> dict:
+    return {"name": item.name, "label": item.label, "url": reverse(item.url_name), "header": False}
 
 
 menu = Menu()

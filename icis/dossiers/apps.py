@@ -18,8 +18,9 @@ class DossiersConfig(AppConfig):
                 "dossiers",
                 _("Dossiers"),
                 "dossiers:dossier_list",
-                order=70,
+                order=26,
                 section="dossiers",
+                parent="clusters",
                 permissions=("dossiers.view_dossier",),
             )
         )

@@ -19,7 +19,7 @@ class InspectionsConfig(AppConfig):
         menu.register(
             MenuItem(
                 "inspections",
-                _("Inspections"),
+                _("Inspections and commendation"),
                 "inspections:inspection_list",
                 order=55,
                 section="inspections",

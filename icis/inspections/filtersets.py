@@ -12,7 +12,7 @@ from .models import Inspection, InspectionPlan
 
 class PlanFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    year = django_filters.NumberFilter(label=_("year"), min_value=2000, max_value=2100)
+    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
     status = django_filters.ChoiceFilter(label=_("status"), choices=PlanStatus.choices)
     province = django_filters.CharFilter(label=_("province"), field_name="province_id", max_length=5)
 
@@ -36,7 +36,7 @@ class InspectionFilterSet(django_filters.FilterSet):
     subject_kind = django_filters.ChoiceFilter(label=_("subject"), choices=SubjectKind.choices)
     topic = django_filters.ChoiceFilter(label=_("topic"), choices=Topic.choices, method="by_topic")
     status = django_filters.ChoiceFilter(label=_("status"), choices=InspectionStatus.choices)
-    year = django_filters.NumberFilter(label=_("year"), method="by_year", min_value=2000, max_value=2100)
+    year = django_filters.NumberFilter(label=_("Year"), method="by_year", min_value=2000, max_value=2100)
     open_violations = django_filters.BooleanFilter(label=_("with open violations"), method="with_open")
 
     class Meta:

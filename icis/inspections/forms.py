@@ -231,8 +231,8 @@ class ChecklistForm(forms.Form):
 
 class ReportForm(forms.Form):
     by = forms.ChoiceField(
-        label=_("by"),
+        label=_("Group by"),
         choices=[("topic", _("topic")), ("province", _("province")), ("commune", _("commune"))],
         required=False,
     )
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)

@@ -14,5 +14,5 @@ class MapsConfig(AppConfig):
 
         from . import panels as contributed
 
-        menu.register(MenuItem("map", _("Map"), "maps:map", order=25, section="maps"))
+        menu.register(MenuItem("map", _("Map"), "maps:map", order=25, section="maps", parent="clusters"))
         panels.register("cluster", Panel("maps", "maps/_cluster_panel.html", contributed.cluster, slot="side", order=5))

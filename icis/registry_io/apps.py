@@ -15,8 +15,9 @@ class RegistryIoConfig(AppConfig):
             MenuItem(
                 "registry-io",
                 _("Registry workbook"),
-                order=22,
+                order=90,
                 section="registry",
+                parent="clusters",
                 permissions=("registry_io.export_registry",),
                 children=(
                     MenuItem(

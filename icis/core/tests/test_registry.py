@@ -114,10 +114,12 @@ def _menu_before_the_registry(user) -> list[str]:
     entries = [
         ("dashboard", True),
         ("clusters", True),
+        ("clusters-list", True),
+        ("map", True),
+        ("dossiers", p("dossiers.view_dossier")),
         ("registry-io", p("registry_io.export_registry")),
         ("registry-import", p("registry_io.export_registry") and p("registry_io.add_registryimport")),
         ("registry-export", p("registry_io.export_registry")),
-        ("map", True),
         ("construction", p("construction.view_progressreport")),
         ("tenancy", p("tenancy.view_tenantproject")),
         ("tenancy-occupancy", p("tenancy.view_tenantproject")),
@@ -125,12 +127,11 @@ def _menu_before_the_registry(user) -> list[str]:
         ("tenancy-import", p("tenancy.view_tenantproject") and p("tenancy.add_tenantproject")),
         ("tenancy-submissions", p("tenancy.view_tenantproject")),
         ("environment", p("environment.view_violation")),
-        ("inspections", p("inspections.view_inspection")),
+        ("inspections", p("inspections.view_inspection") or p("awards.view_nomination")),
         ("inspections-list", p("inspections.view_inspection")),
         ("inspections-field", p("inspections.view_inspection") and p("inspections.add_finding")),
-        ("planning", True),
-        ("dossiers", p("dossiers.view_dossier")),
         ("awards", p("awards.view_nomination")),
+        ("planning", True),
         ("reporting", p("reporting.view_form03") or p("reporting.view_form04")),
         ("portal", p("portal.view_enquiry")),
         ("portal-enquiries", p("portal.view_enquiry")),
@@ -163,8 +164,13 @@ def test_the_menu_of_a_staff_superuser_has_every_entry(page, boss):
 
 def test_the_current_section_is_marked_active(page):
     html = page.get("/clusters/").content.decode()
-    assert re.search(r'data-menu="clusters"><a class="nav-link active" aria-current="page"', html)
+    assert re.search(r'data-menu="clusters"><a class="nav-link dropdown-toggle active"', html)
     assert not re.search(r'data-menu="dashboard"><a class="nav-link active"', html)
+    html = page.get("/").content.decode()
+    assert re.search(r'data-menu="dashboard"><a class="nav-link active" aria-current="page"', html)
+    # A page of an entry shown in another's drop-down marks that drop-down: the map is under Clusters.
+    html = page.get("/map/").content.decode()
+    assert re.search(r'data-menu="clusters"><a class="nav-link dropdown-toggle active"', html)
 
 
 def test_a_menu_entry_registered_by_an_app_is_shown_by_its_permission(world):
@@ -185,6 +191,45 @@ def test_a_drop_down_without_a_visible_child_is_left_out(world):
         client = Client()
         client.force_login(world["users"]["city-leader"])
         assert "pretend" not in _menu(client)
+    finally:
+        menu.unregister("pretend")
+
+
+def test_an_entry_with_a_parent_is_shown_in_the_parents_drop_down(world):
+    own = MenuItem("pretend-own", "Own", "dashboard:home", permissions=("x.y",))
+    menu.register(MenuItem("pretend", "Pretend", order=15, permissions=("x.y",), children=(own,)))
+    menu.register(
+        MenuItem("pretend-extra", "Extra", "dashboard:home", parent="pretend", permissions=("clusters.add_cluster",))
+    )
+    grouped = MenuItem("pretend-grouped", "Grouped", "dashboard:home", parent="pretend")
+    menu.register(MenuItem("pretend-group", "Group", parent="pretend", children=(grouped,)))
+    try:
+        officer, leader = Client(), Client()
+        officer.force_login(world["users"]["doit-officer"])
+        leader.force_login(world["users"]["city-leader"])
+        # The parent's own child is hidden from both (x.y), yet the drop-down shows what each may see.
+        names = _menu(officer)
+        assert names[names.index("pretend") : names.index("pretend") + 4] == [
+            "pretend",
+            "pretend-extra",
+            "pretend-group",
+            "pretend-grouped",
+        ]
+        assert "pretend-extra" not in _menu(leader) and "pretend-grouped" in _menu(leader)
+        html = officer.get("/").content.decode()
+        assert '<h6 class="dropdown-header" data-menu="pretend-group">Group</h6>' in html
+        # Never on the bar itself.
+        assert 'class="nav-item" data-menu="pretend-extra"' not in html
+    finally:
+        for name in ("pretend", "pretend-extra", "pretend-group"):
+            menu.unregister(name)
+
+
+def test_an_entry_naming_an_unknown_parent_is_a_configuration_error(world):
+    menu.register(MenuItem("pretend", "Pretend", "dashboard:home", parent="no-such-entry"))
+    try:
+        with pytest.raises(ImproperlyConfigured, match="no-such-entry"):
+            menu.visible(world["users"]["doit-officer"])
     finally:
         menu.unregister("pretend")
 
