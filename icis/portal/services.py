@@ -18,6 +18,7 @@ from icis.core import lifecycle
 from icis.core.changes import unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
+from icis.core.scoping import choices_in_scope
 from icis.geo.models import Province, ProvinceSettings
 from icis.tenancy import services as tenancy_services
 from icis.tenancy.choices import ProjectStatus
@@ -256,6 +257,8 @@ def enquiry_update(*, enquiry: Enquiry, data: dict, actor, expected_version: int
     check_version(current, expected_version)
     if "cluster" in data and current.tenant_project_id and data["cluster"] != current.cluster:
         raise field_error("cluster", _("The lease is signed; the cluster can no longer change."), "signed")
+    if "cluster" in data and data["cluster"] is not None and data["cluster"] != current.cluster:
+        _check_route(actor, data["cluster"])
     for key in ("cluster", "notes"):
         if key in data:
             setattr(current, key, data[key])
@@ -268,6 +271,18 @@ def enquiry_update(*, enquiry: Enquiry, data: dict, actor, expected_version: int
     current._history_user = actor
     current.save()
     return current
+
+
+def _check_route(actor, cluster) -> None:
+    """An enquiry is re-routed only to a published cluster the actor may name (its own clusters for an
+    infrastructure investor, its province's for an officer): the rule of every form, the API and a
+    command alike, so a forged id reaches nothing. No actor: a system job."""
+    if actor is None:
+        return
+    named = choices_in_scope(Cluster.objects.filter(pk=cluster.pk, publication__is_published=True), actor)
+    if not named.exists():
+        message = _("Cluster %(cluster)s is not one you may route this enquiry to.") % {"cluster": cluster}
+        raise field_error("cluster", message, "scope")
 
 
 def may_move(actor, to: str) -> bool:

@@ -131,6 +131,25 @@ def test_investor_cannot_send_its_enquiry_to_another_investors_cluster(pipeline,
     assert own.cluster == pipeline["open"] and own.notes == ""
 
 
+def test_the_service_refuses_a_re_route_to_another_investors_cluster(pipeline, hanoi):
+    # The rule lives in the service, so an API or a command that skips the form is refused the same way.
+    rival = Organisation.objects.create(name="Công ty Đối thủ", kind="investor")
+    small = pipeline["small"]
+    small.investor = rival
+    small.save(update_fields=["investor"])
+    own = pipeline["own"]
+    with pytest.raises(ValidationError) as refused:
+        services.enquiry_update(enquiry=own, data={"cluster": small, "notes": "chuyển"}, actor=pipeline["investor"])
+    assert "cluster" in refused.value.message_dict
+    own.refresh_from_db()
+    assert own.cluster == pipeline["open"] and own.notes == "" and own.version == 1
+    # The cluster it is already in is no re-route, and a DoIT officer of the province may route anywhere in it.
+    services.enquiry_update(enquiry=own, data={"cluster": own.cluster, "notes": "giữ"}, actor=pipeline["investor"])
+    services.enquiry_update(enquiry=own, data={"cluster": small}, actor=pipeline["boss"])
+    own.refresh_from_db()
+    assert own.cluster == small and own.notes == "giữ"
+
+
 def test_investor_keeps_notes_on_its_own_enquiry(pipeline):
     own = pipeline["own"]
     saved = pipeline["client"].post(
