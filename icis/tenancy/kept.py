@@ -9,21 +9,38 @@ Reads recompute: `current(clusters, day, period)` recomputes, before anything re
 the rows it recomputes (`select_for_update`) and a write takes the same row's lock when it marks it, so
 a recompute that read the data before a write committed is marked stale again by that write: a row can
 be recomputed twice, never left stale. At national size the first read of a day recomputes every
-cluster once (one grouped query for each figure); later reads join the kept rows.
+cluster once (one UPDATE); later reads join the kept rows.
 """
 
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db import connections, router, transaction
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.db.models.signals import post_delete, post_save, pre_save
+
+from icis.clusters.models import Cluster
 
 from . import periods
 from .choices import ReportForm, SubmissionStatus
 from .models import Submission, TenancyState, TenantProject
 
-FOUR_PLACES = Decimal("0.0001")
+HECTARES = DecimalField(max_digits=14, decimal_places=4)
 
 
 def occupying_on(day: datetime.date, prefix: str = "") -> Q:
@@ -60,79 +77,77 @@ def valid_q(day: datetime.date, period: periods.Period, prefix: str = "") -> Q:
     )
 
 
-def compute(
-    cluster_ids, day: datetime.date, period: periods.Period, *, projects=None, submissions=None, model=None
-) -> list:
-    """The figures of `cluster_ids` on `day` and for `period`, computed from the tenant projects and the
-    reports (two grouped queries). `projects`, `submissions` and `model` default to the app's models (a
-    migration passes its historical ones)."""
+FAR = datetime.date(9999, 12, 31)  # `occupied_until` when no project's land starts or stops counting later
+
+
+def figures(day: datetime.date, period: periods.Period, *, projects=None, submissions=None) -> dict:
+    """The kept fields of a row on `day` and for `period`, as expressions over its cluster's tenant projects
+    and reports (correlated subqueries on `cluster_id`), for one UPDATE whatever the number of rows.
+    `projects` and `submissions` default to the app's managers (a migration passes its historical ones)."""
     projects = TenantProject.objects if projects is None else projects
-    model = TenancyState if model is None else model
-    land = (
-        projects.filter(cluster_id__in=cluster_ids)
-        .order_by()
-        .values("cluster_id")
-        .annotate(
-            occupied=Sum("land_ha", filter=occupying_on(day)),
-            # the first later day on which some project's land starts or stops counting
-            next_start=Min("lease_start", filter=Q(lease_start__gt=day)),
-            next_approval=Min("approval_date", filter=Q(approval_date__gt=day)),
-            last_lease_day=Min("lease_end", filter=Q(lease_end__gte=day)),
-            next_leaving=Min("ended_on", filter=Q(ended_on__gt=day)),
-        )
-    )
-    by_cluster = {row["cluster_id"]: row for row in land}
-    missing = dict(
-        projects.filter(cluster_id__in=cluster_ids)
-        .filter(owing_form01(period))
-        .exclude(pk__in=filed_form01(period, submissions))
-        .order_by()
-        .values("cluster_id")
-        .annotate(n=Count("pk"))
-        .values_list("cluster_id", "n")
-    )
-    rows = []
-    for pk in cluster_ids:
-        row = by_cluster.get(pk, {})
-        changes = [row.get("next_start"), row.get("next_approval"), row.get("next_leaving")]
-        if row.get("last_lease_day"):
-            changes.append(row["last_lease_day"] + datetime.timedelta(days=1))
-        changes = [change for change in changes if change is not None]
-        rows.append(
-            model(
-                cluster_id=pk,
-                occupied_ha=Decimal(str(row.get("occupied") or 0)).quantize(FOUR_PLACES),
-                occupied_from=day,
-                occupied_until=min(changes) if changes else None,
-                form01_period=period.code,
-                form01_missing=missing.get(pk, 0),
-            )
-        )
-    return rows
+    own = projects.filter(cluster_id=OuterRef("cluster_id")).order_by().values("cluster_id")
 
+    def first(field: str, **after) -> Coalesce:
+        found = own.filter(**{f"{field}__gt": day, **after}).annotate(on=Min(field)).values("on")
+        return Coalesce(Subquery(found, output_field=DateField()), Value(FAR), output_field=DateField())
 
-FIELDS = ["occupied_ha", "occupied_from", "occupied_until", "form01_period", "form01_missing"]
+    occupied = own.filter(occupying_on(day)).annotate(total=Sum("land_ha")).values("total")
+    missing = own.filter(owing_form01(period)).exclude(pk__in=filed_form01(period, submissions)).annotate(n=Count("pk"))
+    lease_ends_today = Case(
+        When(Exists(own.filter(lease_end=day)), then=Value(day + datetime.timedelta(days=1))),
+        default=Value(FAR),
+        output_field=DateField(),
+    )
+    return {
+        "occupied_ha": Coalesce(Subquery(occupied, output_field=HECTARES), Value(Decimal(0)), output_field=HECTARES),
+        "occupied_from": Value(day),
+        # the first later day on which some project's land may start or stop counting: a lease ending on a
+        # later day is taken at that day (one day early: a recompute more, never a stale figure)
+        "occupied_until": Least(
+            first("lease_start"), first("approval_date"), first("ended_on"), first("lease_end"), lease_ends_today
+        ),
+        "form01_period": Value(period.code),
+        "form01_missing": Coalesce(
+            Subquery(missing.values("n"), output_field=IntegerField()), Value(0), output_field=IntegerField()
+        ),
+    }
 
 
 def current(clusters, day: datetime.date, period: periods.Period | None = None) -> None:
     """Make the kept rows of `clusters` (a Cluster queryset) hold `day`'s land and `period`'s Form 01
-    (default: the period due on `day`), recomputing those that do not. One query when none needs it."""
+    (default: the period due on `day`), recomputing those that do not. One query when none needs it,
+    four when some do, whatever the number of clusters."""
     period = period or periods.due(ReportForm.FORM_01, day)
     kept = TenancyState.objects.filter(valid_q(day, period)).values("cluster_id")
-    stale = list(clusters.order_by().exclude(pk__in=kept).values_list("pk", flat=True))
-    if stale:
-        refresh(stale, day, period)
+    if clusters.order_by().exclude(pk__in=kept).exists():
+        refresh(clusters, day, period)
 
 
-def refresh(cluster_ids, day: datetime.date, period: periods.Period) -> None:
-    """Recompute the rows of `cluster_ids` (created when missing) under their row locks."""
-    ids = sorted(set(cluster_ids))
-    with transaction.atomic():
-        TenancyState.objects.bulk_create(
-            [TenancyState(cluster_id=pk) for pk in ids], ignore_conflicts=True, batch_size=1000
+def refresh(clusters, day: datetime.date, period: periods.Period) -> None:
+    """Recompute the rows of `clusters` that do not hold `day` and `period` (created when missing), under
+    their row locks: an insert, a lock, an update."""
+    scope = clusters.order_by().values("pk")
+    using = router.db_for_write(TenancyState)
+    with transaction.atomic(using=using):
+        _create_missing(scope, using)
+        rows = TenancyState.objects.filter(cluster__in=scope).exclude(valid_q(day, period))
+        list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+        rows.update(**figures(day, period))
+
+
+def _create_missing(scope, using: str) -> None:
+    """A stale row for every cluster of `scope` that has none, in one statement (INSERT … SELECT)."""
+    connection = connections[using]
+    table = connection.ops.quote_name(TenancyState._meta.db_table)
+    clusters = connection.ops.quote_name(Cluster._meta.db_table)
+    sql, params = scope.query.get_compiler(using).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (cluster_id, occupied_ha, occupied_from, occupied_until, form01_period, "
+            f"form01_missing) SELECT id, 0, NULL, NULL, '', 0 FROM {clusters} WHERE id IN ({sql}) "
+            "ON CONFLICT (cluster_id) DO NOTHING",
+            params,
         )
-        list(TenancyState.objects.select_for_update().filter(cluster_id__in=ids).order_by("pk").values_list("pk"))
-        TenancyState.objects.bulk_update(compute(ids, day, period), FIELDS, batch_size=500)
 
 
 def mark_stale(cluster_ids) -> None:

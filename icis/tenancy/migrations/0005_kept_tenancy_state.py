@@ -12,20 +12,18 @@ def fill(apps, schema_editor):
 
     Cluster = apps.get_model("clusters", "Cluster")
     TenancyState = apps.get_model("tenancy", "TenancyState")
+    TenancyState.objects.bulk_create(
+        [TenancyState(cluster_id=pk) for pk in Cluster.objects.values_list("pk", flat=True)], batch_size=1000
+    )
     day = timezone.localdate()
-    period = periods.due("01", day)
-    ids = list(Cluster.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), 500):
-        TenancyState.objects.bulk_create(
-            kept.compute(
-                ids[start : start + 500],
-                day,
-                period,
-                projects=apps.get_model("tenancy", "TenantProject").objects,
-                submissions=apps.get_model("tenancy", "Submission").objects,
-                model=TenancyState,
-            )
+    TenancyState.objects.update(
+        **kept.figures(
+            day,
+            periods.due("01", day),
+            projects=apps.get_model("tenancy", "TenantProject").objects,
+            submissions=apps.get_model("tenancy", "Submission").objects,
         )
+    )
 
 
 class Migration(migrations.Migration):

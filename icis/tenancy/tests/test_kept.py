@@ -152,3 +152,19 @@ def test_occupancy_today_reads_the_kept_land_and_equals_a_past_days_sum(cluster2
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
         summed = selectors.occupancy_table(clusters=Cluster.objects.all(), group_by=group_by, as_of=yesterday)
         assert today == summed
+
+
+def test_a_recompute_takes_the_same_queries_for_2_and_12_clusters(cluster20, other_cluster, tenant, boss):
+    def recompute_queries():
+        kept.mark_stale(Cluster.objects.values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as queries:
+            kept.current(Cluster.objects.all(), DAY, H1)
+        return len(queries)
+
+    project(cluster20, tenant, 5, boss)
+    few = recompute_queries()
+    for n in range(10):
+        make_cluster(name=f"Cụm {n}", status=ClusterStatus.OPERATING, area_ha=10, industrial_land_ha=8)
+    TenancyState.objects.filter(cluster=cluster20).delete()  # a missing row is created by the same statement
+    assert recompute_queries() == few
+    assert_kept()
