@@ -37,8 +37,9 @@ from icis.construction.state import progress_state_refresh
 from icis.core.text import fold, search_words
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 from icis.geo.services import admin_units_load
+from icis.tenancy import kept as tenancy_kept
 from icis.tenancy.choices import ProjectStatus, ReportForm, SubmissionStatus
-from icis.tenancy.models import Submission, Tenant, TenantProject
+from icis.tenancy.models import Submission, TenancyState, Tenant, TenantProject
 
 from . import oversight
 from . import services as registry
@@ -84,6 +85,7 @@ def national_delete() -> Counter:
         ("progress_states", ProgressState.objects.filter(cluster__in=clusters)),
         ("progress_reports", ProgressReport.objects.filter(cluster__in=clusters)),
         ("milestones", Milestone.objects.filter(cluster__in=clusters)),
+        ("tenancy_states", TenancyState.objects.filter(cluster__in=clusters)),
         ("tenant_projects", TenantProject.objects.filter(cluster__in=clusters)),
         ("tenants", Tenant.objects.filter(tax_code__startswith=TAX_PREFIX, name__contains="tổng hợp")),
         ("status_changes", StatusChange.objects.filter(cluster__in=clusters)),
@@ -425,6 +427,8 @@ def national_generate(
             ]
             _bulk(Submission, submissions, result, "form02")
             submissions = []
+        # bulk_create sends no signal: the kept tenancy figures of these clusters are recomputed when read
+        tenancy_kept.mark_stale(Cluster.objects.filter(is_synthetic=True).values_list("pk", flat=True))
         # -- wastewater plants, samples, violations; inspection plans, inspections, their violations
         result.created.update(oversight.generate(seed=seed, today=today))
     refresh_statistics()

@@ -75,3 +75,7 @@ class TenancyConfig(AppConfig):
         from .services import leased_land
 
         land_in_use_register(leased_land)
+
+        from . import kept
+
+        kept.connect()

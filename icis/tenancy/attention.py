@@ -7,18 +7,14 @@ from django.utils.translation import gettext as _
 from icis.core import formats
 from icis.core.attention import Group, Item
 
-from . import periods
+from . import kept, periods
 from .choices import ReportForm
+from .models import TenancyState
 from .selectors import overdue_counts, overdue_named_counts
 
 
 def _due_period(form: str, today):
-    """The latest closed period whose deadline has passed (the one before when the latest is still open)."""
-    period = periods.latest_closed(today)
-    if today >= period.deadline(form):
-        return period
-    previous = f"{period.year}-H1" if period.kind == "Y" else f"{period.year - 1}-Y"
-    return periods.parse(previous)
+    return periods.due(form, today)
 
 
 def _item(form: str, period, cluster_id: int, name: str, count: int, url: str) -> Item:
@@ -53,8 +49,8 @@ def items(user, today):
 
 
 def summary(user, today, limit: int) -> list[Group]:
-    """`items` grouped: per form one query (each cluster's name and count); only the first `limit` items
-    are worded. All of a form's items share one date, so the cluster's name orders them."""
+    """`items` grouped: per form one query (each cluster's name and count; Form 01's from the kept rows);
+    only the first `limit` items are worded. All of a form's items share one date, so the cluster's name orders them."""
     if not user.has_perm("tenancy.view_submission"):
         return []
     from icis.clusters.models import Cluster
@@ -64,10 +60,16 @@ def summary(user, today, limit: int) -> list[Group]:
     groups = []
     for form in (ReportForm.FORM_01, ReportForm.FORM_02):
         period = _due_period(form, today)
-        rows = sorted(
-            (name, pk, n)
-            for pk, name, n in overdue_named_counts(form=form, period=period, clusters=clusters, today=today)
-        )
+        if form == ReportForm.FORM_01:  # the kept count (tenancy.kept), not a pass over every project
+            kept.current(clusters, today, period)
+            found = (
+                TenancyState.objects.filter(cluster__in=clusters.order_by().values("pk"), form01_missing__gt=0)
+                .order_by()
+                .values_list("cluster_id", "cluster__name", "form01_missing")
+            )
+        else:
+            found = overdue_named_counts(form=form, period=period, clusters=clusters, today=today)
+        rows = sorted((name, pk, n) for pk, name, n in found)
         shown = [_item(form, period, pk, name, n, url) for name, pk, n in rows[:limit]]
         groups.append(Group(f"form_{form}_overdue", _("Circular 14 report overdue"), 1, len(rows), shown))
     return groups

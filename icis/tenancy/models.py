@@ -212,6 +212,43 @@ class LandClearance(TimeStamped):
         return f"{self.cluster}: {self.cleared_industrial_land_ha} ha ({formats.date(self.as_of)})"
 
 
+class TenancyState(models.Model):
+    """A cluster's tenancy figures as they stand, kept for the dashboard and the occupancy tables so that a
+    national read joins one row a cluster instead of summing 60,000 tenant projects. Derived data, not a
+    record (no history): `icis.tenancy.kept` marks a cluster's row stale in the same transaction as every
+    save or delete of its tenant projects and periodic reports (signals, so every path is covered), and
+    a read recomputes the stale rows, and any row whose figures are not those of the day or period asked
+    for, before it uses them; nothing is served stale.
+
+    - `occupied_ha`: the land occupied (Decree 32 Art 2.7, `kept.occupying_on`) on every day from
+      `occupied_from` to the day before `occupied_until` (None: no project's land starts or stops counting
+      after `occupied_from`); `occupied_from` None: stale.
+    - `form01_missing`: the tenant projects that owe Form 01 for `form01_period` and have not sent it
+      (`selectors.overdue`); `form01_period` blank: stale.
+    """
+
+    cluster = models.OneToOneField(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, primary_key=True, related_name="tenancy_state"
+    )
+    occupied_ha = models.DecimalField(
+        _("occupied industrial land (ha)"), max_digits=14, decimal_places=4, default=Decimal(0)
+    )
+    occupied_from = models.DateField(_("occupied land holds from"), null=True, blank=True)
+    occupied_until = models.DateField(_("occupied land holds until (excluded)"), null=True, blank=True)
+    form01_period = models.CharField(_("Form 01 period"), max_length=7, blank=True)
+    form01_missing = models.PositiveIntegerField(_("Form 01 reports not sent"), default=0)
+
+    class Meta:
+        verbose_name = _("kept tenancy figures")
+        verbose_name_plural = _("kept tenancy figures")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(occupied_ha__gte=0), name="tenancy_state_occupied_ge_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster_id}: {self.occupied_ha} ha from {self.occupied_from}"
+
+
 class SubmissionQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
         """Form 02 with the cluster; Form 01 with its tenant, and with the authorities over the

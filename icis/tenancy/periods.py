@@ -82,3 +82,13 @@ def latest_closed(today: datetime.date) -> Period:
     if today > datetime.date(year, 6, 14):
         return parse(f"{year}-H1")
     return parse(f"{year - 1}-Y")
+
+
+def due(form: str, today: datetime.date) -> Period:
+    """The latest closed period whose `form` deadline has passed by `today` (the one before the latest
+    closed period while that one's deadline is still ahead): the period whose missing reports are overdue."""
+    period = latest_closed(today)
+    if today >= period.deadline(form):
+        return period
+    previous = f"{period.year}-H1" if period.kind == "Y" else f"{period.year - 1}-Y"
+    return parse(previous)

@@ -21,8 +21,9 @@ from django.utils import timezone
 from icis.clusters.choices import ESTABLISHED_STATES
 from icis.clusters.models import Cluster, ClusterCommune
 
-from . import periods
+from . import kept, periods
 from .choices import ReportForm, SubmissionStatus
+from .kept import occupying_on, owing_form01
 from .models import LandClearance, Submission, TenantProject
 
 TWO_PLACES = Decimal("0.01")
@@ -39,16 +40,6 @@ def rate(occupied, land) -> Decimal | None:
     if not land:
         return None
     return (Decimal(occupied) / Decimal(land) * 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-def occupying_on(day: datetime.date, prefix: str = "") -> Q:
-    """Projects whose land counts as occupied on `day`: leased, or covered by an investment approval,
-    from their start; not after the lease ended or the tenant left. `prefix` reaches them through a
-    relation (e.g. "tenant_projects__" from a cluster)."""
-    started = Q(**{f"{prefix}lease_start__lte": day}) | Q(**{f"{prefix}approval_date__lte": day})
-    lease_running = Q(**{f"{prefix}lease_end__isnull": True}) | Q(**{f"{prefix}lease_end__gte": day})
-    still_there = Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
-    return started & lease_running & still_there
 
 
 def occupied_by_cluster(cluster_ids, day: datetime.date) -> dict[int, Decimal]:
@@ -112,13 +103,19 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
 
     The group rate is total occupied land over total industrial land of the clusters that have it
     (a land-weighted average); the simple mean of the clusters' rates is given beside it. One query,
-    grouped in the database: the clusters go in as a subquery, each cluster's occupied land as a
-    correlated sum, and the mean of the rates is summed as whole hundredths of a percent rounded half
-    up (integer arithmetic on 1/10,000 ha), so it equals the mean of `rate()` exactly on every database.
+    grouped in the database: the clusters go in as a subquery, each cluster's occupied land today as its
+    kept row (`TenancyState`, after `kept.current`), on another day as a sum over its projects, and the
+    mean of the rates is summed as whole hundredths of a percent rounded half up (integer arithmetic on
+    1/10,000 ha), so it equals the mean of `rate()` exactly on every database.
     """
     day = as_of or timezone.localdate()
+    # today's land is read from the kept rows (kept.current recomputes any that are stale first); a past
+    # day's is summed over the tenant projects
+    today = day == timezone.localdate()
+    if today:
+        kept.current(clusters, day)
     if group_by == "cluster":  # one row a cluster: a join and GROUP BY cluster, no correlated subquery
-        return _occupancy_by_cluster(clusters, day)
+        return _occupancy_by_cluster(clusters, day, kept_land=today)
     if group_by == "commune":
         base = ClusterCommune.objects.filter(cluster__in=clusters.order_by().values("pk"))
         prefix, key, label = "cluster__", "commune_id", "commune__name"
@@ -132,7 +129,9 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
         }.get(group_by, (None, None))
     land = F(f"{prefix}industrial_land_ha")
     with_land = Q(**{f"{prefix}industrial_land_ha__gt": 0})
-    if key is None:
+    if today:
+        rows = base.order_by().annotate(_occ=_kept_land(prefix))
+    elif key is None:
         # the whole city: each cluster's occupied land summed over a join grouped by cluster, which the
         # database computes once a cluster (a correlated sum used twice below would be run twice)
         occupied = Sum("tenant_projects__land_ha", filter=occupying_on(day, prefix="tenant_projects__"))
@@ -179,11 +178,20 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
     return table
 
 
-def _occupancy_by_cluster(clusters, day: datetime.date) -> list[dict]:
-    occupied = Coalesce(
-        Sum("tenant_projects__land_ha", filter=occupying_on(day, prefix="tenant_projects__")),
-        Value(Decimal(0)),
-        output_field=HECTARE_FIELD,
+def _kept_land(prefix: str = ""):
+    """A cluster's kept occupied land (`TenancyState`, made current by `kept.current`)."""
+    return Coalesce(F(f"{prefix}tenancy_state__occupied_ha"), Value(Decimal(0)), output_field=HECTARE_FIELD)
+
+
+def _occupancy_by_cluster(clusters, day: datetime.date, kept_land: bool = False) -> list[dict]:
+    occupied = (
+        _kept_land()
+        if kept_land
+        else Coalesce(
+            Sum("tenant_projects__land_ha", filter=occupying_on(day, prefix="tenant_projects__")),
+            Value(Decimal(0)),
+            output_field=HECTARE_FIELD,
+        )
     )
     table = []
     for row in clusters.order_by().values("pk", "name", "industrial_land_ha").annotate(occ=occupied):
@@ -214,8 +222,7 @@ def expected_submitters(form: str, period: periods.Period, clusters):
     if form == ReportForm.FORM_01:
         return (
             TenantProject.objects.filter(cluster__in=clusters)
-            .filter(Q(lease_start__lte=period.end) | Q(approval_date__lte=period.end))
-            .exclude(ended_on__lt=period.start)
+            .filter(owing_form01(period))
             .select_related("tenant", "cluster")
         )
     return clusters.filter(status__in=ESTABLISHED_STATES, investor__isnull=False).select_related("investor")
