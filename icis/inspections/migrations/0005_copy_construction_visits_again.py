@@ -59,7 +59,6 @@ def copy_visits_again(apps, schema_editor):
     plans = {}
     for plan in VisitPlan.objects.order_by("id"):
         source = f"construction.VisitPlan:{plan.pk}"
-        approved = plan.status == "approved"
         copy = InspectionPlan.objects.filter(source=source).first()
         if copy is None:
             first = PlannedVisit.objects.filter(plan=plan).select_related("cluster").order_by("id").first()
@@ -76,18 +75,6 @@ def copy_visits_again(apps, schema_editor):
                 source=source,
             )
             PlanStatusChange.objects.create(plan=copy, from_status="", to_status="draft", effective_on=None)
-        if approved and copy.status == "draft":
-            copy.status = "approved"
-            copy.status_since = plan.approved_at.date() if plan.approved_at else None
-            copy.approved_by_id = plan.approved_by_id
-            copy.save()
-            PlanStatusChange.objects.create(
-                plan=copy,
-                from_status="draft",
-                to_status="approved",
-                effective_on=copy.status_since,
-                actor_id=plan.approved_by_id,
-            )
         plans[plan.pk] = copy
 
     def inspection_for(source, **fields):
@@ -160,6 +147,23 @@ def copy_visits_again(apps, schema_editor):
         if visit_id not in existing and open_draft_entry(inspection):
             inspection.delete()
             del by_planned[visit_id]
+
+    # Approved since it was copied (after its visits were moved or removed, which a draft allows).
+    for plan in VisitPlan.objects.filter(status="approved").order_by("id"):
+        copy = plans[plan.pk]
+        if copy.status != "draft":
+            continue
+        copy.status = "approved"
+        copy.status_since = plan.approved_at.date() if plan.approved_at else None
+        copy.approved_by_id = plan.approved_by_id
+        copy.save()
+        PlanStatusChange.objects.create(
+            plan=copy,
+            from_status="draft",
+            to_status="approved",
+            effective_on=copy.status_since,
+            actor_id=plan.approved_by_id,
+        )
 
     for record in VisitRecord.objects.order_by("visited_on", "id"):
         if record.pk in recorded:
