@@ -502,11 +502,11 @@ def _load_expansions(actor) -> int:
     return created
 
 
-DEMO_VISIT_PLAN_TITLE = "Kế hoạch minh họa: thăm hiện trường các cụm đang xây dựng năm %(year)s (minh họa)"
+DEMO_VISIT_PLAN_TITLE = "Kế hoạch minh họa: kiểm tra hiện trường các cụm đang xây dựng năm %(year)s (minh họa)"
 DEMO_VISIT_PLAN_NOTE = (
-    "Dữ liệu minh họa do lệnh load_demo tạo ra, không phải kế hoạch thật của Hà Nội: một lượt thăm hiện trường "
-    "(chủ đề xây dựng) cho mỗi cụm mà bộ dữ liệu mẫu ghi là đang xây dựng, ba tháng một lần từ ngày nạp dữ liệu; "
-    "đoàn là tài khoản thanh tra mẫu."
+    "Dữ liệu minh họa do lệnh load_demo tạo ra, không phải kế hoạch thật của Hà Nội: một lượt kiểm tra hiện trường "
+    "(chủ đề xây dựng) cho mỗi cụm mà bộ dữ liệu mẫu ghi là đang xây dựng, tối đa ba tháng một lần từ ngày nạp "
+    "dữ liệu đến hết năm; đoàn là tài khoản thanh tra mẫu."
 )
 
 
@@ -532,7 +532,8 @@ def _load_visit_plan(province, actor, today: datetime.date) -> InspectionPlan:
         plan=plan,
         period_start=today,
         period_end=datetime.date(today.year, 12, 31),
-        frequency_months=3,
+        # Every three months, or more often near the year's end, so that every cluster gets a visit this year.
+        frequency_months=min(3, 13 - today.month),
         team=[inspector],
         actor=actor,
     )

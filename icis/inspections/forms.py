@@ -34,8 +34,8 @@ class PlanForm(ScopedChoicesMixin, forms.ModelForm):
 class DraftVisitsForm(forms.Form):
     """Draft site visits (topic construction) to the clusters under construction, on a plan."""
 
-    period_start = forms.DateField(label=_("from"), widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    period_end = forms.DateField(label=_("to"), widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    period_start = forms.DateField(label=_("period from"), widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    period_end = forms.DateField(label=_("period to"), widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     frequency_months = forms.IntegerField(label=_("visit every (months)"), min_value=1, max_value=24)
     # The people who may record findings (inspectors and DoIT), by id: accounts are not a scoped register.
     team = forms.TypedMultipleChoiceField(label=_("team"), coerce=int, required=False)
