@@ -6,7 +6,6 @@ from icis.core.forms import DATE_WIDGET, ScopedChoicesMixin
 from icis.documents.models import Document
 
 from .choices import Component, MilestoneKind, ObstacleCategory, ObstacleStatus
-from .models import PHOTO_EXTENSIONS, PlannedVisit
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
 
@@ -130,54 +129,6 @@ class ObstacleForm(ScopedChoicesMixin, forms.Form):
     def service_data(self) -> dict:
         skip = {"status", "resolved_on", "version"}
         return {k: v if v is not None else None for k, v in self.cleaned_data.items() if k not in skip}
-
-
-class VisitPlanGenerateForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    period_end = forms.DateField(label=_("To"), widget=DATE_WIDGET)
-    frequency_months = forms.IntegerField(label=_("Visit every (months)"), min_value=1, max_value=24)
-    title = forms.CharField(label=_("Title"), required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
-class PlannedVisitForm(forms.Form):
-    due_on = forms.DateField(label=_("Visit by"), widget=DATE_WIDGET)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join("." + e for e in PHOTO_EXTENSIONS)}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
-
-
-class VisitRecordForm(ScopedChoicesMixin, forms.Form):
-    planned_visit = forms.ModelChoiceField(
-        queryset=PlannedVisit.objects.all(), required=False, label=_("Planned visit")
-    )
-    visited_on = forms.DateField(label=_("Visited on"), widget=DATE_WIDGET)
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs=TEXTAREA))
-    recommendations = forms.CharField(label=_("Recommendations"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
-    photos = MultipleFileField(
-        label=_("Photos"), required=False, help_text=_("JPEG, PNG or WebP, at most 10 MB each; several at once.")
-    )
-
-    def __init__(self, *args, cluster, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["planned_visit"].queryset = (
-            self.fields["planned_visit"].queryset.filter(cluster=cluster).select_related("plan")
-        )
 
 
 class SummaryForm(forms.Form):

@@ -143,12 +143,6 @@ def illustration_load(*, actor) -> dict:
                 )
                 if index == 30:
                     services.obstacle_update(obstacle=obstacle, data={}, status=ObstacleStatus.ESCALATED, actor=actor)
-    if not VisitPlan.objects.exists():
-        with acting(actor):
-            plan = services.visit_plan_generate(
-                period_start=D(2026, 1, 1), period_end=D(2026, 12, 31), frequency_months=3, actor=actor
-            )
-            services.visit_plan_approve(plan=plan, actor=actor)
     return {"created": created, "obstacles": Obstacle.objects.filter(cluster__code__startswith=CODE_PREFIX).count()}
 
 

@@ -26,7 +26,7 @@ from icis.core import formats
 from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
-from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
+from .models import Milestone, Obstacle, ProgressReport
 from .state import LATEST_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -660,19 +660,10 @@ def overdue_q(today: datetime.date | None = None) -> Q:
 
 
 def overdue_visits_q(today: datetime.date | None = None) -> Q:
-    """Visits of an approved plan whose date has passed with no visit recorded."""
+    """Visits of an approved plan whose date has passed with no visit recorded (the retired visit API's
+    `?overdue=` filter, kept for old clients: site visits are inspections now, `icis.inspections`)."""
     today = today or timezone.localdate()
     return Q(plan__status=VisitPlanStatus.APPROVED, due_on__lt=today, records__isnull=True)
-
-
-def overdue_visits(user, today: datetime.date | None = None) -> QuerySet:
-    """The overdue visits of the clusters the user reaches, soonest first."""
-    return (
-        PlannedVisit.objects.restrict(user)
-        .filter(overdue_visits_q(today))
-        .select_related("cluster", "plan")
-        .order_by("due_on")
-    )
 
 
 def open_obstacle_count(user) -> dict:
@@ -692,9 +683,6 @@ def cluster_construction(cluster: Cluster, *, user, today: datetime.date | None 
         key=lambda m: MILESTONE_ORDER[m.kind],
     )
     obstacles = list(obstacle_list().filter(cluster=cluster).order_by("status", "due_on", "id"))
-    visits = list(
-        VisitRecord.objects.filter(cluster=cluster).select_related("inspector").prefetch_related("photos")[:10]
-    )
     established_on, started_change = (
         Cluster.objects.filter(pk=cluster.pk)
         .annotate(
@@ -769,10 +757,9 @@ def cluster_construction(cluster: Cluster, *, user, today: datetime.date | None 
         "obstacles": obstacles,
         "open_obstacles": open_obstacles,
         "overdue_obstacles": [o for o in open_obstacles if o.is_overdue(today)],
-        "visits": visits,
         "established_on": established_on,
         "started_on": started_on,
-        "has_data": bool(reports or milestones or obstacles or visits),
+        "has_data": bool(reports or milestones or obstacles),
         "chart": chart_data(points, forecast),
         "today": today,
     }
@@ -792,22 +779,3 @@ def chart_data(points: list[Point], forecast: Forecast) -> dict:
             {"x": forecast.expected_on.isoformat(), "y": 100.0},
         ]
     return data
-
-
-def visit_plan_rows(plan, *, user, today: datetime.date | None = None) -> list[dict]:
-    today = today or timezone.localdate()
-    visits = (
-        PlannedVisit.objects.restrict(user)
-        .filter(plan=plan)
-        .select_related("cluster")
-        .annotate(recorded=Count("records"))
-        .order_by("due_on", "cluster__sort_name")
-    )
-    return [
-        {
-            "visit": v,
-            "done": v.recorded > 0,
-            "overdue": plan.status == VisitPlanStatus.APPROVED and v.recorded == 0 and v.due_on < today,
-        }
-        for v in visits
-    ]

@@ -5,7 +5,7 @@ is written when any rule fails (each service is one transaction, checks before t
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
-from icis.core import formats, lifecycle, uploads
+from icis.core import formats, lifecycle
 from icis.core.changes import apply_changes, unchanged
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
@@ -27,24 +27,15 @@ from .choices import (
     MilestoneKind,
     ObstacleStatus,
     ReportStatus,
-    VisitPlanStatus,
 )
 from .models import (
-    PHOTO_CONTENT_TYPES,
-    PHOTO_EXTENSIONS,
-    PHOTO_MAX_BYTES,
     ComponentProgress,
     Milestone,
     Obstacle,
     ObstacleStatusChange,
-    PlannedVisit,
     ProgressReport,
     ProgressReportStatusChange,
-    VisitPhoto,
-    VisitPlan,
-    VisitRecord,
 )
-from .selectors import add_months
 
 # Progress is reported from establishment (site clearance comes first) until the infrastructure is done.
 REPORTABLE_STATES = (
@@ -408,163 +399,3 @@ def obstacle_update(
             reason=current.resolution if current.status == ObstacleStatus.RESOLVED else "",
         )
     return current
-
-
-@transaction.atomic
-def visit_plan_generate(
-    *,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    actor,
-    frequency_months: int | None = None,
-    title: str = "",
-) -> VisitPlan:
-    """A draft plan: every cluster under construction visited every `frequency_months`.
-
-    First visits are spread over the first interval (cluster i starts i mod frequency months in),
-    so the inspectors' load is even rather than every visit falling in the first week.
-    """
-    from django.conf import settings
-
-    frequency = frequency_months or settings.ICIS_VISIT_FREQUENCY_MONTHS
-    if not 1 <= frequency <= 24:
-        raise field_error("frequency_months", _("Visit every 1 to 24 months."), "out_of_range")
-    if period_end < period_start:
-        raise field_error("period_end", _("The plan cannot end before it starts."), "before_start")
-    clusters = list(
-        Cluster.objects.restrict(actor, "view").filter(status=ClusterStatus.UNDER_CONSTRUCTION).order_by("sort_name")
-    )
-    if not clusters:
-        raise field_error("period_start", _("No cluster is under construction: there is nothing to visit."), "empty")
-    plan = VisitPlan(
-        title=title
-        or _("Site visits to clusters under construction, %(start)s–%(end)s")
-        % {"start": _fmt(period_start), "end": _fmt(period_end)},
-        period_start=period_start,
-        period_end=period_end,
-        frequency_months=frequency,
-    )
-    plan.full_clean()
-    plan._history_user = actor
-    plan.save()
-    for index, cluster in enumerate(clusters):
-        due = add_months(period_start, index % frequency)
-        while due <= period_end:
-            visit = PlannedVisit(plan=plan, cluster=cluster, due_on=due)
-            visit._history_user = actor
-            visit.save()
-            due = add_months(due, frequency)
-    return plan
-
-
-def _draft(plan: VisitPlan) -> None:
-    if plan.status != VisitPlanStatus.DRAFT:
-        raise field_error("plan", _("The plan is approved; it can no longer be edited."), "plan_approved")
-
-
-@transaction.atomic
-def planned_visit_update(
-    *, visit: PlannedVisit, due_on: datetime.date, actor, notes: str | None = None, expected_version=None
-) -> PlannedVisit:
-    current = PlannedVisit.objects.select_for_update().select_related("plan").get(pk=visit.pk)
-    check_version(current, expected_version)
-    _draft(current.plan)
-    if not current.plan.period_start <= due_on <= current.plan.period_end:
-        raise field_error(
-            "due_on",
-            _("Keep the visit within the plan's period (%(start)s–%(end)s).")
-            % {"start": _fmt(current.plan.period_start), "end": _fmt(current.plan.period_end)},
-            "outside_period",
-        )
-    current.due_on = due_on
-    if notes is not None:
-        current.notes = notes
-    if unchanged(current):
-        return current
-    current.version += 1
-    current._history_user = actor
-    current.save()
-    return current
-
-
-@transaction.atomic
-def planned_visit_delete(*, visit: PlannedVisit, actor) -> None:
-    current = PlannedVisit.objects.select_related("plan").get(pk=visit.pk)
-    _draft(current.plan)
-    current._history_user = actor
-    current.delete()
-
-
-@transaction.atomic
-def visit_plan_approve(*, plan: VisitPlan, actor, expected_version: int | None = None) -> VisitPlan:
-    current = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-    check_version(current, expected_version)
-    _draft(current)
-    if not current.visits.exists():
-        raise field_error("plan", _("The plan has no visit to approve."), "empty")
-    current.status = VisitPlanStatus.APPROVED
-    current.approved_by = actor
-    current.approved_at = timezone.now()
-    current.version += 1
-    current._history_user = actor
-    current.save()
-    return current
-
-
-def photo_problem(upload) -> str | None:
-    """Why an uploaded file is not an acceptable site photo, or None. Checks name, declared type and size, then
-    the content itself (icis.core.uploads: decoded and re-encoded, so a polyglot or a renamed file is refused or
-    stored without its passenger)."""
-    name = getattr(upload, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in PHOTO_EXTENSIONS:
-        return _("%(name)s: only JPEG, PNG or WebP photos are accepted.") % {"name": name}
-    content_type = getattr(upload, "content_type", None)
-    if content_type is not None and content_type not in PHOTO_CONTENT_TYPES:
-        return _("%(name)s: the file is not a JPEG, PNG or WebP image.") % {"name": name}
-    if upload.size > PHOTO_MAX_BYTES:
-        return _("%(name)s is larger than 10 MB.") % {"name": name}
-    try:
-        uploads.sanitize(upload, uploads.PHOTO)
-    except ValidationError as error:
-        return error.messages[0]
-    return None
-
-
-@transaction.atomic
-def visit_record_create(
-    *,
-    cluster: Cluster,
-    visited_on: datetime.date,
-    findings: str,
-    actor,
-    recommendations: str = "",
-    planned_visit: PlannedVisit | None = None,
-    photos: Iterable = (),
-) -> VisitRecord:
-    """Record a site visit with its findings and photos (each checked before anything is written)."""
-    _not_future(visited_on, "visited_on")
-    if not (findings or "").strip():
-        raise field_error("findings", _("Write down what was found."), "required")
-    if planned_visit is not None and planned_visit.cluster_id != cluster.pk:
-        raise field_error("planned_visit", _("The planned visit is for another cluster."), "other_cluster")
-    photos = list(photos)
-    problems = [problem for problem in (photo_problem(p) for p, _caption in photos) if problem]
-    if problems:
-        raise ValidationError({"photos": [ValidationError(p, code="bad_photo") for p in problems]})
-    record = VisitRecord(
-        cluster=cluster,
-        planned_visit=planned_visit,
-        visited_on=visited_on,
-        inspector=actor,
-        findings=findings.strip(),
-        recommendations=(recommendations or "").strip(),
-    )
-    record.full_clean()
-    record._history_user = actor
-    record.save()
-    for upload, caption in photos:
-        photo = VisitPhoto(record=record, file=upload, caption=caption or "")
-        photo._history_user = actor
-        photo.save()
-    return record

@@ -1,33 +1,28 @@
-import datetime
-
-from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponseGone, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
 from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
-from icis.core.media import file_response
+from icis.core.registry import moved
 from icis.core.views import id_or_none
 
 from . import briefing, selectors, services
-from .choices import BOARD_STAGES_VALUES, FLAG_COLOURS, Flag, MilestoneKind, ReportStatus, VisitPlanStatus
+from .choices import BOARD_STAGES_VALUES, FLAG_COLOURS, Flag, MilestoneKind, ReportStatus
 from .filtersets import ObstacleFilterSet
 from .forms import (
     MilestoneForm,
     ObstacleForm,
-    PlannedVisitForm,
     ProgressReportForm,
     ReviewForm,
     SummaryForm,
-    VisitPlanGenerateForm,
-    VisitRecordForm,
 )
-from .models import Milestone, Obstacle, PlannedVisit, VisitPhoto, VisitPlan
+from .models import Milestone, Obstacle
 from .tables import ObstacleTable
 
 
@@ -290,169 +285,26 @@ class ObstacleEditView(ObjectFormView):
         return progress_url(self.object.cluster_id)
 
 
-class VisitPlanListView(ObjectListView):
-    """The visit plans, the overdue visits, and (with the permission) the form that generates a draft plan."""
+class MovedView(LoginRequiredMixin, View):
+    """A retired site-visit page: site visits are inspections of the topic construction now (docs/inspections.md).
 
-    template_name = "construction/visit_plans.html"
-    queryset = VisitPlan.objects.select_related("approved_by")
-    context_object_name = "plans"
-    generate_form = None
+    It writes nothing; it sends the user to the page that took its work over (registered by that app on
+    `icis.core.registry.moved`), 404 when the user does not reach the record there, 410 when no app took it over.
+    A POST from a page kept open is sent on too (303: the browser fetches the new page)."""
 
-    def post(self, request, *args, **kwargs):
-        return VisitPlanGenerateView.as_view()(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        context["form"] = self.generate_form or VisitPlanGenerateForm(
-            initial={
-                "period_start": today,
-                "period_end": datetime.date(today.year, 12, 31),
-                "frequency_months": selectors.settings.ICIS_VISIT_FREQUENCY_MONTHS,
-            }
-        )
-        context["overdue"] = selectors.overdue_visits(self.request.user, today)
-        return context
-
-
-class VisitPlanGenerateView(ObjectFormView):
-    """POST /construction/visits/: a draft plan for every cluster under construction; a refusal is
-    shown on the list page's form."""
-
-    model = VisitPlan
-    form_class = VisitPlanGenerateForm
-    add_permission = "construction.add_visitplan"
-    success_message = gettext_lazy("Draft plan generated: check the dates, then approve it.")
-
-    def save(self, form):
-        return services.visit_plan_generate(actor=self.request.user, **form.cleaned_data)
-
-    def get_success_url(self, saved=None):
-        return reverse("construction:visit_plan", args=[saved.pk])
-
-    def form_invalid(self, form):
-        page = VisitPlanListView(generate_form=form)
-        page.setup(self.request, *self.args, **self.kwargs)
-        page.object = None
-        page.object_list = page.get_queryset()
-        return page.render_to_response(page.get_context_data())
-
-
-class VisitPlanDetailView(ObjectDetailView):
-    """A plan's visits; its POST verbs (approve the plan, move or remove a draft visit) are the action
-    views below, chosen by the button pressed."""
-
-    template_name = "construction/visit_plan.html"
-    model = VisitPlan
-    context_object_name = "plan"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rows"] = selectors.visit_plan_rows(self.object, user=self.request.user)
-        context["draft"] = self.object.status == VisitPlanStatus.DRAFT
-        return context
-
-    def post(self, request, *args, **kwargs):
-        if "approve" in request.POST:
-            return VisitPlanApproveView.as_view()(request, pk=self.object.pk)
-        if "visit" in request.POST:
-            visit = id_or_none(request.POST["visit"])
-            if visit is None:
-                messages.error(request, _("Choose one of this plan's visits."))
-                return redirect("construction:visit_plan", pk=self.object.pk)
-            return PlannedVisitActionView.as_view()(request, pk=visit, plan=self.object.pk)
-        return redirect("construction:visit_plan", pk=self.object.pk)
-
-
-class VisitPlanApproveView(ObjectActionView):
-    model = VisitPlan
-    scope_action = "view"
-    permission_required = "construction.approve_visitplan"
-    success_message = gettext_lazy("Plan approved.")
-
-    def save(self, form):
-        return services.visit_plan_approve(plan=self.object, actor=self.request.user)
-
-    def get_success_url(self, saved=None):
-        return reverse("construction:visit_plan", args=[self.object.pk])
-
-    def apply_service_errors(self, form, error):
-        form.add_error(None, error.messages)
-
-
-class PlannedVisitActionView(ObjectActionView):
-    """Move a draft plan's visit to another date, or remove it ("delete" in the POST)."""
-
-    form_class = PlannedVisitForm
-    permission_required = "construction.change_plannedvisit"
-    success_message = gettext_lazy("Visit updated.")
-
-    def get_base_queryset(self):
-        return PlannedVisit.objects.filter(plan_id=self.kwargs["plan"])
-
-    def get_form_class(self):
-        return forms.Form if "delete" in self.request.POST else PlannedVisitForm
-
-    def form_invalid(self, form):
-        if form.errors and not form.non_field_errors():
-            messages.error(self.request, _("Give the date as dd/mm/yyyy."))
-            return redirect(self.get_success_url())
-        return super().form_invalid(form)
-
-    def apply_service_errors(self, form, error):
-        form.add_error(None, error.messages)
-
-    def save(self, form):
-        if "delete" in self.request.POST:
-            services.planned_visit_delete(visit=self.object, actor=self.request.user)
-            return self.object
-        return services.planned_visit_update(
-            visit=self.object,
-            due_on=form.cleaned_data["due_on"],
-            expected_version=form.cleaned_data.get("version"),
-            actor=self.request.user,
-        )
-
-    def get_success_url(self, saved=None):
-        return reverse("construction:visit_plan", args=[self.kwargs["plan"]])
-
-
-class VisitRecordCreateView(ClusterFormView):
-    form_class = VisitRecordForm
-    permission_required = "construction.add_visitrecord"
-    scope_action = "view"
-    success_message = gettext_lazy("Site visit recorded.")
-
-    @property
-    def heading(self):
-        return _("Record a site visit")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cluster": self.cluster}
-
-    def get_initial(self):
-        return {"visited_on": timezone.localdate(), "planned_visit": self.request.GET.get("visit")}
-
-    def save(self, form):
-        data = form.cleaned_data
-        return services.visit_record_create(
-            cluster=self.cluster,
-            planned_visit=data["planned_visit"],
-            visited_on=data["visited_on"],
-            findings=data["findings"],
-            recommendations=data["recommendations"],
-            photos=[(upload, "") for upload in data["photos"]],
-            actor=self.request.user,
-        )
-
-
-class PhotoView(ObjectDetailView):
-    """A site photo, served only to users who reach its cluster (never a public media URL)."""
-
-    model = VisitPhoto
+    moved_name = ""
+    http_method_names = ["get", "head", "post"]
 
     def get(self, request, *args, **kwargs):
-        return file_response(self.object.file)
+        target = moved.target(self.moved_name)
+        if target is None:
+            return HttpResponseGone(_("This page was retired: site visits are recorded as inspections."))
+        url = target(request, **kwargs)
+        if url is None:
+            raise Http404
+        return HttpResponseRedirect(url, status=303 if request.method == "POST" else 302)
+
+    post = get
 
 
 class SummaryView(ScopedPageView):

@@ -121,6 +121,35 @@ panels = PanelRegistry()
 tabs = TabRegistry()
 
 
+# Pages that moved to another app ---------------------------------------------------------------------
+
+
+class MovedPages:
+    """Where a retired page of one app is now answered by another (a lower app cannot name a higher one).
+
+    The app that took the work over registers, per old URL name, `target(request, **kwargs)` giving the new
+    address, or None when the user does not reach it (the old page then answers 404, so a redirect shows
+    nothing the new page would not). An old page with no target registered answers 410 Gone.
+    """
+
+    def __init__(self):
+        self._targets: dict[str, Callable[..., str | None]] = {}
+
+    def register(self, name: str, target: Callable[..., str | None]) -> None:
+        if name in self._targets:
+            raise ImproperlyConfigured(f"the moved page {name!r} is registered twice")
+        self._targets[name] = target
+
+    def unregister(self, name: str) -> None:
+        self._targets.pop(name, None)
+
+    def target(self, name: str):
+        return self._targets.get(name)
+
+
+moved = MovedPages()
+
+
 # Navigation ----------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from icis.accounts import roles
@@ -26,6 +27,9 @@ from icis.documents.models import Document, DocumentType, Source
 from icis.geo.models import LegacyCommune, LegacyDistrict, Province, ProvinceSettings, strip_unit_type
 from icis.geo.selectors import sole_successor
 from icis.geo.services import admin_units_load
+from icis.inspections import services as inspection_services
+from icis.inspections.choices import PlanKind
+from icis.inspections.models import InspectionPlan
 from icis.planning.choices import AmendmentStatus
 from icis.planning.models import AmendmentEvent, AnnualPlan, DevelopmentPlan, PlanAmendment, Target, Task
 
@@ -498,8 +502,46 @@ def _load_expansions(actor) -> int:
     return created
 
 
+DEMO_VISIT_PLAN_TITLE = "Kế hoạch minh họa: kiểm tra hiện trường các cụm đang xây dựng năm %(year)s (minh họa)"
+DEMO_VISIT_PLAN_NOTE = (
+    "Dữ liệu minh họa do lệnh load_demo tạo ra, không phải kế hoạch thật của Hà Nội: một lượt kiểm tra hiện trường "
+    "(chủ đề xây dựng) cho mỗi cụm mà bộ dữ liệu mẫu ghi là đang xây dựng, tối đa ba tháng một lần từ ngày nạp "
+    "dữ liệu đến hết năm; đoàn là tài khoản thanh tra mẫu."
+)
+
+
+def _load_visit_plan(province, actor, today: datetime.date) -> InspectionPlan:
+    """An illustrative inspection plan (never a real one, and it says so): site visits to the demo's clusters
+    under construction from today, the demo inspector on the team, so the field route has something today."""
+    title = DEMO_VISIT_PLAN_TITLE % {"year": today.year}
+    plan = InspectionPlan.objects.filter(province=province, title=title).first()
+    if plan is not None:
+        return plan
+    inspector = get_user_model().objects.get(username="inspector")
+    plan = inspection_services.plan_create(
+        data={
+            "province": province,
+            "year": today.year,
+            "kind": PlanKind.YEARLY,
+            "title": title,
+            "notes": DEMO_VISIT_PLAN_NOTE,
+        },
+        actor=actor,
+    )
+    inspection_services.plan_draft_construction_visits(
+        plan=plan,
+        period_start=today,
+        period_end=datetime.date(today.year, 12, 31),
+        # Every three months, or more often near the year's end, so that every cluster gets a visit this year.
+        frequency_months=min(3, 13 - today.month),
+        team=[inspector],
+        actor=actor,
+    )
+    return plan
+
+
 @transaction.atomic
-def demo_load() -> dict:
+def demo_load(*, today: datetime.date | None = None) -> dict:
     payload = json.loads((DATA_DIR / "hanoi-communes-2025.json").read_text(encoding="utf-8"))
     actor = demo_admin()
     with acting(actor, channel.COMMAND):
@@ -514,6 +556,7 @@ def demo_load() -> dict:
         _load_annual_plans(province)
         _load_amendment_2024()
         _demo_accounts()
+        _load_visit_plan(province, actor, today or timezone.localdate())
     return {
         "communes": units["communes"],
         "clusters_created": created,

@@ -11,9 +11,10 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         from icis.accounts import roles
         from icis.core import attention
-        from icis.core.registry import MenuItem, Panel, Tab, menu, panels, role_grants, tabs
+        from icis.core.registry import MenuItem, Panel, Tab, menu, moved, panels, role_grants, tabs
 
         from . import attention as inspections_attention
+        from . import moved as moved_pages
         from . import panels as contributed
 
         menu.register(
@@ -46,6 +47,42 @@ class InspectionsConfig(AppConfig):
                 permissions=("inspections.view_violation",),
             ),
         )
+        # Construction's site visits are inspections of the topic construction (docs/inspections.md): its
+        # cluster page shows them, its buttons lead here, and its retired pages send their users here.
+        panels.register(
+            "construction_cluster",
+            Panel(
+                "site-visits",
+                "inspections/_construction_visits.html",
+                contributed.construction_visits,
+                slot="visits",
+                permissions=("inspections.view_inspection",),
+            ),
+        )
+        panels.register(
+            "construction_cluster",
+            Panel(
+                "record-visit",
+                "inspections/_construction_visit_button.html",
+                contributed.construction_visit_button,
+                slot="actions",
+                permissions=("inspections.add_inspection",),
+            ),
+        )
+        panels.register(
+            "construction_board",
+            Panel(
+                "visit-plans",
+                "inspections/_construction_plans_button.html",
+                contributed.construction_plans_button,
+                slot="actions",
+                permissions=("inspections.view_inspectionplan",),
+            ),
+        )
+        moved.register("construction:visit_plans", moved_pages.visit_plans)
+        moved.register("construction:visit_plan", moved_pages.visit_plan)
+        moved.register("construction:visit_add", moved_pages.visit_add)
+        moved.register("construction:photo", moved_pages.visit_photo)
         tabs.register(
             "cluster",
             Tab(

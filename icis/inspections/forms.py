@@ -31,6 +31,25 @@ class PlanForm(ScopedChoicesMixin, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
 
+class DraftVisitsForm(forms.Form):
+    """Draft site visits (topic construction) to the clusters under construction, on a plan."""
+
+    period_start = forms.DateField(label=_("period from"), widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    period_end = forms.DateField(label=_("period to"), widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    frequency_months = forms.IntegerField(label=_("visit every (months)"), min_value=1, max_value=24)
+    # The people who may record findings (inspectors and DoIT), by id: accounts are not a scoped register.
+    team = forms.TypedMultipleChoiceField(label=_("team"), coerce=int, required=False)
+
+    field_columns = "col-md-4"
+    wide_fields = ("team",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [
+            (u.pk, u.get_full_name() or u.username) for u in services.team_candidates().order_by("username")
+        ]
+
+
 class InspectionForm(ScopedChoicesMixin, forms.ModelForm):
     """A plan's entry or an ad-hoc inspection: the subject, its topics, month and team."""
 

@@ -338,6 +338,50 @@ def cluster_summary(user, cluster, today: datetime.date) -> dict:
     }
 
 
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def construction_visits(user, cluster, today: datetime.date, *, limit: int = 10) -> dict:
+    """The site visits of a cluster: its inspections of the topic construction that `user` reaches (the
+    construction page's "Site visits", once construction's own visit records), newest first, each with its
+    findings and their photos; and those still open whose date to inspect by has passed (overdue)."""
+    construction = (
+        Inspection.objects.restrict(user)
+        .filter(cluster=cluster, checklists__topic=Topic.CONSTRUCTION)
+        .exclude(status=InspectionStatus.CANCELLED)
+        .distinct()
+    )
+    visits = list(
+        construction.select_related("plan")
+        .prefetch_related("team", "checklists", "findings__evidence")
+        .order_by(models.F("inspected_on").desc(nulls_last=True), models.F("due_on").desc(nulls_last=True), "-id")[
+            :limit
+        ]
+    )
+    # Overdue as construction counted it: still planned past its date, and decided (an approved plan's, or ad hoc).
+    late = models.Q(status=InspectionStatus.PLANNED, due_on__lt=today) & (
+        models.Q(plan=None) | models.Q(plan__status=PlanStatus.APPROVED)
+    )
+    overdue = list(construction.filter(late).select_related("plan").order_by("due_on", "id"))
+    late_ids = {v.pk for v in overdue}
+    rows = [
+        {
+            "inspection": visit,
+            "overdue": visit.pk in late_ids,
+            "findings": [
+                {
+                    "finding": finding,
+                    "photos": [e for e in finding.evidence.all() if e.file.name.lower().endswith(IMAGE_SUFFIXES)],
+                    "files": [e for e in finding.evidence.all() if not e.file.name.lower().endswith(IMAGE_SUFFIXES)],
+                }
+                for finding in visit.findings.all()
+            ],
+        }
+        for visit in visits
+    ]
+    return {"visits": rows, "overdue": overdue}
+
+
 # --- reports -------------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icis.core import lifecycle
+from icis.clusters.choices import ClusterStatus
+from icis.clusters.models import Cluster
+from icis.construction.selectors import add_months
+from icis.core import formats, lifecycle
 from icis.core.concurrency import check_version
 from icis.tenancy.models import TenantProject
 
@@ -26,6 +29,7 @@ from .choices import (
     InspectionStatus,
     PlanStatus,
     SubjectKind,
+    Topic,
     ViolationStatus,
 )
 from .models import (
@@ -344,6 +348,99 @@ def inspection_create(*, data: Mapping, actor, topics=(), team=(), client_id: uu
         row_fields={"inspection": inspection},
     )
     return inspection
+
+
+@transaction.atomic
+def plan_draft_construction_visits(
+    *,
+    plan: InspectionPlan,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    actor,
+    frequency_months: int | None = None,
+    team=(),
+) -> list[Inspection]:
+    """Add to an editable plan a site visit (topic construction) to every cluster under construction of its
+    province in the actor's reach, every `frequency_months` within the period (the plan's year).
+
+    What construction's "generate a draft plan" did (wave 1), now on an inspection plan: first visits are
+    spread over the first interval (cluster i starts i mod frequency months in), so the inspectors' load is
+    even. A cluster already planned for construction in the same month of this plan is not planned twice.
+    Each visit is one `inspection_create` (the same checks as a visit added by hand); all or nothing.
+    """
+    from django.conf import settings
+
+    current = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    _editable(current)
+    frequency = frequency_months or settings.ICIS_VISIT_FREQUENCY_MONTHS
+    if not 1 <= frequency <= 24:
+        raise ValidationError(
+            {"frequency_months": ValidationError(_("Visit every 1 to 24 months."), code="out_of_range")}
+        )
+    if period_end < period_start:
+        raise ValidationError(
+            {"period_end": ValidationError(_("The period cannot end before it starts."), code="before_start")}
+        )
+    if period_start.year != current.year or period_end.year != current.year:
+        raise ValidationError(
+            {
+                "period_start": ValidationError(
+                    _("Keep the visits within the plan's year (%(year)s).") % {"year": current.year},
+                    code="outside_year",
+                )
+            }
+        )
+    clusters = list(
+        Cluster.objects.restrict(actor, "view")
+        .filter(status=ClusterStatus.UNDER_CONSTRUCTION, province_id=current.province_id)
+        .order_by("sort_name", "id")
+    )
+    if not clusters:
+        raise ValidationError(
+            {
+                "period_start": ValidationError(
+                    _("No cluster of %(province)s is under construction: there is nothing to visit.")
+                    % {"province": current.province.name},
+                    code="empty",
+                )
+            }
+        )
+    planned = set(
+        current.inspections.filter(checklists__topic=Topic.CONSTRUCTION, subject_kind=SubjectKind.CLUSTER)
+        .values_list("cluster_id", "planned_month")
+        .distinct()
+    )
+    created = []
+    for index, cluster in enumerate(clusters):
+        due = add_months(period_start, index % frequency)
+        while due <= period_end:
+            if (cluster.pk, due.month) not in planned:
+                created.append(
+                    inspection_create(
+                        data={
+                            "plan": current,
+                            "subject_kind": SubjectKind.CLUSTER,
+                            "cluster": cluster,
+                            "planned_month": due.month,
+                            "due_on": due,
+                            "summary": _("Site visit: construction progress (drafted for %(date)s).")
+                            % {"date": formats.date(due)},
+                        },
+                        topics=[Topic.CONSTRUCTION],
+                        team=team,
+                        actor=actor,
+                    )
+                )
+            due = add_months(due, frequency)
+    if not created:
+        raise ValidationError(
+            {
+                "period_start": ValidationError(
+                    _("Every cluster under construction is already planned for these months."), code="nothing_new"
+                )
+            }
+        )
+    return created
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/new/", views.PlanFormView.as_view(), name="plan_add"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/edit/", views.PlanFormView.as_view(), name="plan_edit"),
+    path("plans/<int:pk>/draft-visits/", views.PlanDraftVisitsView.as_view(), name="plan_draft_visits"),
     path("plans/<int:pk>/transition/", views.PlanTransitionView.as_view(), name="plan_transition"),
     path("violations/", views.ViolationRegisterView.as_view(), name="violation_list"),
     path("violations/<int:pk>/", views.ViolationDetailView.as_view(), name="violation_detail"),

@@ -1,10 +1,13 @@
+import datetime
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from icis.core.generic import (
     ObjectActionView,
@@ -18,10 +21,11 @@ from icis.core.generic import (
 from icis.core.text import fold
 
 from . import selectors, services
-from .choices import INSPECTION_LIFECYCLE, PLAN_LIFECYCLE, PlanStatus
+from .choices import INSPECTION_LIFECYCLE, PLAN_LIFECYCLE, PlanStatus, SubjectKind, Topic
 from .filtersets import InspectionFilterSet, PlanFilterSet
 from .forms import (
     ChecklistForm,
+    DraftVisitsForm,
     FindingEditForm,
     FindingForm,
     FollowUpForm,
@@ -109,6 +113,62 @@ class PlanFormView(ObjectFormView):
 
     def get_success_url(self, saved=None):
         return _redirect_to(saved)
+
+
+class PlanDraftVisitsView(ObjectFormView):
+    """Draft site visits to the clusters under construction on an editable plan (wave 1's "generate a draft
+    plan" of construction, now here): one inspection of topic construction per cluster and interval."""
+
+    template_name = "inspections/form.html"
+    form_class = DraftVisitsForm
+    object_required = True
+    permission_required = ("inspections.change_inspectionplan", "inspections.add_inspection")
+
+    def get_base_queryset(self):
+        return InspectionPlan.objects.select_related("province")
+
+    def get_initial(self):
+        from django.conf import settings
+
+        year = self.object.year
+        today = timezone.localdate()
+        start = today if today.year == year else datetime.date(year, 1, 1)
+        return {
+            "period_start": start,
+            "period_end": datetime.date(year, 12, 31),
+            "frequency_months": settings.ICIS_VISIT_FREQUENCY_MONTHS,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Draft visits for clusters under construction")
+        context["help"] = _(
+            "One site visit (topic construction) to every cluster of %(province)s under construction that you "
+            "reach, every so many months within the period; the first visits are spread over the first interval. "
+            "Check the months, then submit the plan."
+        ) % {"province": self.object.province.name}
+        context["cancel_url"] = _redirect_to(self.object)
+        return context
+
+    def save(self, form):
+        data = form.cleaned_data
+        created = services.plan_draft_construction_visits(
+            plan=self.object,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            frequency_months=data["frequency_months"],
+            team=data["team"],
+            actor=self.request.user,
+        )
+        messages.success(
+            self.request,
+            ngettext("%(count)d site visit drafted.", "%(count)d site visits drafted.", len(created))
+            % {"count": len(created)},
+        )
+        return self.object
+
+    def get_success_url(self, saved=None):
+        return _redirect_to(self.object)
 
 
 class PlanTransitionView(ObjectActionView):
@@ -210,6 +270,11 @@ class InspectionFormView(ObjectFormView):
             value = self.request.GET.get(name)
             if value and value.isdigit() and len(value) < 19:
                 initial[name] = int(value)
+        topics = [t for t in self.request.GET.getlist("topics") if t in Topic.values]
+        if topics:
+            initial["topics"] = topics
+        if "cluster" in initial:
+            initial.setdefault("subject_kind", SubjectKind.CLUSTER)
         return initial
 
     def get_context_data(self, **kwargs):

@@ -121,10 +121,10 @@ WRITES = [
         {"cluster": other_cluster, "planned_in": other_document, "evidence": other_document},
     ),
     Write(
-        "record visit",
+        "record a site visit",
         "post",
-        lambda w: "/api/visit-records/",
-        lambda w: {"cluster": w["a"].pk, "visited_on": "2024-05-01", "findings": "on track"},
+        lambda w: "/api/inspections/",
+        lambda w: {"subject_kind": "cluster", "cluster": w["a"].pk, "topics": ["construction"], "planned_month": 5},
         {"cluster": other_cluster},
     ),
     Write(

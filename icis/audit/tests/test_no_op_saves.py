@@ -51,8 +51,6 @@ def records(hanoi, boss):
         },
         actor=boss,
     )
-    plan = construction.visit_plan_generate(period_start=D(2026, 1, 1), period_end=D(2026, 12, 31), actor=boss)
-    visit = plan.visits.first()
     tenant = tenancy.tenant_create(data={"name": "Công ty TNHH Thử", "tax_code": "0101234567"}, actor=boss)
     project = tenancy.project_create(
         data={"cluster": cluster, "tenant": tenant, "land_ha": Decimal("5"), "lease_start": D(2024, 1, 1)}, actor=boss
@@ -72,7 +70,6 @@ def records(hanoi, boss):
         f"/api/clusters/{cluster.pk}/": cluster,
         f"/api/milestones/{milestone.pk}/": milestone,
         f"/api/obstacles/{obstacle.pk}/": obstacle,
-        **({f"/api/planned-visits/{visit.pk}/": visit} if visit else {}),
         f"/api/tenants/{tenant.pk}/": tenant,
         f"/api/tenant-projects/{project.pk}/": project,
         f"/api/submissions/{submission.pk}/": submission,

@@ -243,22 +243,15 @@ class ObstacleSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         )
 
 
-class PlannedVisitSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class PlannedVisitSerializer(serializers.ModelSerializer):
+    """A planned site visit of wave 1, read only (the API's writes are retired: inspections)."""
+
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)
 
     class Meta:
         model = PlannedVisit
         fields = ["id", "plan", "cluster", "cluster_name", "due_on", "notes", "version"]
-        read_only_fields = ["plan", "cluster", "version"]
-
-    def update(self, instance, validated_data):
-        return services.planned_visit_update(
-            visit=instance,
-            due_on=validated_data.get("due_on", instance.due_on),
-            notes=validated_data.get("notes"),
-            actor=self.context["request"].user,
-            expected_version=self.context.get("expected_version"),
-        )
+        read_only_fields = fields
 
 
 class VisitPlanSerializer(serializers.ModelSerializer):
@@ -284,16 +277,9 @@ class VisitPlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VisitPlanGenerateSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    frequency_months = serializers.IntegerField(required=False, min_value=1, max_value=24)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+class VisitRecordSerializer(serializers.ModelSerializer):
+    """A site visit of wave 1, read only (the API's writes are retired: inspections)."""
 
-
-class VisitRecordSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
-    cluster = IdField(queryset=Cluster.objects.none())
-    planned_visit = IdField(queryset=PlannedVisit.objects.none(), required=False, allow_null=True)
     inspector = serializers.CharField(source="inspector.username", read_only=True)
     photos = serializers.SerializerMethodField()
 
@@ -310,25 +296,8 @@ class VisitRecordSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "photos",
             "created_at",
         ]
-        read_only_fields = ["created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["cluster"].queryset = Cluster.objects.restrict(request.user)
-            self.fields["planned_visit"].queryset = PlannedVisit.objects.restrict(request.user)
+        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_photos(self, obj):
         return [photo.caption or photo.file.name for photo in obj.photos.all()]
-
-    def create(self, validated_data):
-        return services.visit_record_create(
-            cluster=validated_data["cluster"],
-            planned_visit=validated_data.get("planned_visit"),
-            visited_on=validated_data["visited_on"],
-            findings=validated_data["findings"],
-            recommendations=validated_data.get("recommendations", ""),
-            actor=self.context["request"].user,
-        )

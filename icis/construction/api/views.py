@@ -2,10 +2,16 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,7 +37,6 @@ from .serializers import (
     ProgressReportSerializer,
     ProgressReportSubmitSerializer,
     ReviewSerializer,
-    VisitPlanGenerateSerializer,
     VisitPlanSerializer,
     VisitRecordSerializer,
 )
@@ -170,62 +175,112 @@ class ObstacleViewSet(
         return selectors.obstacle_list().order_by("due_on", "raised_on", "id")
 
 
-class VisitPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoundedIds, ScopedViewSet):
-    """Inspection plans for clusters under construction: generated as drafts, approved by DoIT."""
+# --- the site visits of wave 1: read only ---------------------------------------------------------------
+# Site visits are inspections of the topic construction now (docs/inspections.md). The reads stay for old
+# clients; every write answers 410 Gone and names where the work went. (The addresses are text: construction
+# does not import inspections.)
+
+RETIRED_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+INSPECTIONS_API = {"plans": "/api/inspection-plans/", "inspections": "/api/inspections/"}
+_retired = inline_serializer(
+    "VisitsRetired",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.ListField(child=serializers.DictField(child=serializers.CharField(allow_null=True))),
+        "use": serializers.DictField(child=serializers.CharField()),
+    },
+)
+RETIRED_SCHEMA = extend_schema(
+    request=None,
+    responses={410: OpenApiResponse(_retired, description="Retired: plan and record site visits as inspections")},
+    deprecated=True,
+    description=(
+        "Retired (410 Gone, nothing written): site visits are inspections of the topic construction. Plan them "
+        "with `/api/inspection-plans/` and `/api/inspections/` (topic `construction`), record findings on the "
+        "inspection."
+    ),
+)
+DEPRECATED_READ = extend_schema(
+    deprecated=True,
+    description="Kept for old clients; new visits are inspections of the topic construction (`/api/inspections/`).",
+)
+
+
+class VisitsRetired(APIException):
+    status_code = 410
+    default_code = "gone"
+    default_detail = (
+        "Site visits are recorded as inspections now: use /api/inspection-plans/ and /api/inspections/ "
+        "(topic construction). Nothing was written."
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.api_extra = {"use": INSPECTIONS_API}
+
+
+@extend_schema_view(
+    list=DEPRECATED_READ,
+    retrieve=DEPRECATED_READ,
+    create=RETIRED_SCHEMA,
+    update=RETIRED_SCHEMA,
+    partial_update=RETIRED_SCHEMA,
+    destroy=RETIRED_SCHEMA,
+)
+class RetiredVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BoundedIds, ScopedViewSet):
+    """Reads as before; any write, by anyone signed in, is refused with 410 before any permission or lookup."""
+
+    def check_permissions(self, request):
+        if request.method in RETIRED_WRITES:
+            if not (request.user and request.user.is_authenticated):
+                self.permission_denied(request)
+            raise VisitsRetired()
+        super().check_permissions(request)
+
+    def create(self, request, *args, **kwargs):
+        raise VisitsRetired()
+
+    def update(self, request, *args, **kwargs):
+        raise VisitsRetired()
+
+    def partial_update(self, request, *args, **kwargs):
+        raise VisitsRetired()
+
+    def destroy(self, request, *args, **kwargs):
+        raise VisitsRetired()
+
+
+class VisitPlanViewSet(RetiredVisitViewSet):
+    """Site-visit plans of wave 1 (read only; copied into inspection plans)."""
 
     serializer_class = VisitPlanSerializer
 
     def get_base_queryset(self):
         return VisitPlan.objects.select_related("approved_by").prefetch_related("visits")
 
-    @extend_schema(
-        request=VisitPlanGenerateSerializer,
-        responses={201: VisitPlanSerializer},
-        summary="Draft a plan: every cluster under construction, one visit every N months",
-    )
-    @action(detail=False, methods=["post"], permission_classes=[requires("construction.add_visitplan")])
+    @RETIRED_SCHEMA
+    @action(detail=False, methods=["post"])
     def generate(self, request):
-        payload = VisitPlanGenerateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        plan = services.visit_plan_generate(
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            frequency_months=data.get("frequency_months"),
-            title=data.get("title", ""),
-            actor=request.user,
-        )
-        return Response(VisitPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        raise VisitsRetired()
 
-    @extend_schema(request=None, responses={200: VisitPlanSerializer}, summary="Approve a draft plan (DoIT)")
-    @action(detail=True, methods=["post"], permission_classes=[requires("construction.approve_visitplan")])
+    @RETIRED_SCHEMA
+    @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        plan = services.visit_plan_approve(plan=self.get_object(), actor=request.user)
-        return Response(VisitPlanSerializer(plan).data)
+        raise VisitsRetired()
 
 
-class PlannedVisitViewSet(
-    VersionedUpdateMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    BoundedIds,
-    ScopedViewSet,
-):
-    """Visits of the plans; `?overdue=true`: approved, past their date, no visit recorded. PATCH while draft."""
+class PlannedVisitViewSet(RetiredVisitViewSet):
+    """Visits of the plans of wave 1 (read only); `?overdue=true`: approved, past their date, no visit recorded."""
 
     serializer_class = PlannedVisitSerializer
     filterset_class = PlannedVisitFilterSet
-    http_method_names = ["get", "patch", "head", "options"]
 
     def get_base_queryset(self):
         return PlannedVisit.objects.select_related("cluster", "plan")
 
 
-class VisitRecordViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, BoundedIds, ScopedViewSet
-):
-    """What inspectors found on site. Photos are uploaded on the visit page."""
+class VisitRecordViewSet(RetiredVisitViewSet):
+    """What inspectors found on site in wave 1 (read only; each copied into an inspection with its finding)."""
 
     serializer_class = VisitRecordSerializer
     filterset_class = VisitRecordFilterSet

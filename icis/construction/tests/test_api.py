@@ -4,11 +4,11 @@ import pytest
 
 from icis.accounts import roles
 from icis.accounts.models import Organisation, OrganisationKind
-from icis.construction.models import ComponentProgress, Obstacle, ProgressReport
+from icis.construction.models import ComponentProgress, Obstacle, PlannedVisit, ProgressReport, VisitPlan, VisitRecord
 from icis.testing.factories import person
 from icis.testing.personas import api_client_for
 
-from .factories import accepted, cluster_with_history
+from .factories import accepted, cluster_with_history, day
 
 pytestmark = pytest.mark.django_db
 
@@ -145,13 +145,39 @@ def test_board_api_shows_flags_with_reasons(api, hanoi):
     assert row["flags"][0]["flag"] == "stalled" and "No progress since 01/01/2022" in row["flags"][0]["reason"]
 
 
-def test_visit_plan_generate_and_approve(api, site):
-    plan = api.post(
-        "/api/visit-plans/generate/",
-        {"period_start": "2026-01-01", "period_end": "2026-12-31", "frequency_months": 6},
-        format="json",
-    ).json()
-    assert plan["visit_count"] == 2 and plan["status"] == "draft"
-    approved = api.post(f"/api/visit-plans/{plan['id']}/approve/", {}, format="json").json()
-    assert approved["status"] == "approved"
-    assert api.post(f"/api/visit-plans/{plan['id']}/approve/", {}, format="json").status_code == 400
+def test_the_site_visit_writes_are_retired_with_410_and_write_nothing(api, site, boss):
+    plan = VisitPlan.objects.create(
+        title="2026", period_start=day("2026-01-01"), period_end=day("2026-12-31"), frequency_months=3
+    )
+    visit = PlannedVisit.objects.create(plan=plan, cluster=site, due_on=day("2026-03-01"))
+    record = VisitRecord.objects.create(cluster=site, visited_on=day("2026-01-05"), inspector=boss, findings="60%")
+    before = (VisitPlan.objects.count(), PlannedVisit.objects.count(), VisitRecord.objects.count())
+    calls = [
+        ("post", "/api/visit-plans/generate/", {"period_start": "2026-01-01", "period_end": "2026-12-31"}),
+        ("post", f"/api/visit-plans/{plan.pk}/approve/", {}),
+        ("post", "/api/visit-plans/", {"title": "x"}),
+        ("delete", f"/api/visit-plans/{plan.pk}/", None),
+        ("patch", f"/api/planned-visits/{visit.pk}/", {"due_on": "2026-04-01"}),
+        ("put", f"/api/planned-visits/{visit.pk}/", {"due_on": "2026-04-01"}),
+        ("delete", f"/api/planned-visits/{visit.pk}/", None),
+        ("post", "/api/visit-records/", {"cluster": site.pk, "visited_on": "2026-01-06", "findings": "x"}),
+        ("patch", f"/api/visit-records/{record.pk}/", {"findings": "changed"}),
+        ("delete", "/api/visit-records/99999999/", None),
+    ]
+    for method, url, body in calls:
+        response = getattr(api, method)(url, body, format="json")
+        assert response.status_code == 410, (method, url, response.content)
+        answer = response.json()
+        assert answer["use"] == {"plans": "/api/inspection-plans/", "inspections": "/api/inspections/"}
+        assert "/api/inspections/" in answer["detail"] and answer["errors"][0]["code"] == "gone"
+    assert (VisitPlan.objects.count(), PlannedVisit.objects.count(), VisitRecord.objects.count()) == before
+    assert PlannedVisit.objects.get().due_on == day("2026-03-01") and VisitRecord.objects.get().findings == "60%"
+    assert VisitPlan.objects.get().status == "draft"
+    # The reads stay for old clients.
+    assert api.get("/api/visit-plans/").status_code == 200
+    assert api.get(f"/api/planned-visits/{visit.pk}/").json()["due_on"] == "2026-03-01"
+    assert api.get("/api/visit-records/").json()["results"][0]["findings"] == "60%"
+
+
+def test_anonymous_writes_to_the_retired_visit_api_are_refused_as_before(client, hanoi):
+    assert client.post("/api/visit-records/", {}, content_type="application/json").status_code in (401, 403)

@@ -68,14 +68,6 @@ ENDPOINTS = [
         api=False,
         object_first=True,
     ),
-    Endpoint(
-        "page add visit",
-        "get",
-        "/construction/clusters/{id}/visits/new/",
-        ("construction.add_visitrecord",),
-        api=False,
-        object_first=True,
-    ),
 ]
 REPORT_ENDPOINTS = [
     Endpoint("api report", "get", "/api/progress-reports/{id}/"),
@@ -90,18 +82,9 @@ GLOBAL_ENDPOINTS = [
     Endpoint("api obstacles", "get", "/api/obstacles/?status=open&overdue=true"),
     Endpoint("api reports", "get", "/api/progress-reports/"),
     Endpoint("api visit plans", "get", "/api/visit-plans/"),
-    Endpoint(
-        "api generate plan",
-        "post",
-        "/api/visit-plans/generate/",
-        ("construction.add_visitplan",),
-        payload={"period_start": "2026-01-01", "period_end": "2026-06-30", "frequency_months": 2},
-        ok=201,
-    ),
     Endpoint("page board", "get", "/construction/", api=False),
     Endpoint("page obstacles", "get", "/construction/obstacles/", api=False),
     Endpoint("page obstacles csv", "get", "/construction/obstacles/?format=csv", api=False),
-    Endpoint("page visits", "get", "/construction/visits/", api=False),
     Endpoint("page summary", "get", "/construction/summary/", api=False),
     Endpoint("page briefing", "get", "/construction/briefing/", api=False),
 ]

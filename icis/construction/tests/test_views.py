@@ -1,7 +1,6 @@
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from icis.construction import services
 from icis.construction.choices import MilestoneKind
@@ -127,22 +126,17 @@ def test_obstacle_edit_resolves_with_resolution(page, site):
     assert Obstacle.objects.get().status == "resolved"
 
 
-def test_visit_plan_pages_generate_approve_and_record_with_photo(page, site):
-    response = page.post(
-        "/construction/visits/", {"period_start": "01/01/2026", "period_end": "30/06/2026", "frequency_months": "3"}
-    )
-    assert response.status_code == 302
-    plan_url = response["Location"]
-    assert "Đông Phú Yên" in page.get(plan_url).content.decode()
-    assert page.post(plan_url, {"approve": "1"}).status_code == 302
-    upload = SimpleUploadedFile("road.png", PNG, content_type="image/png")
-    response = page.post(
-        f"/construction/clusters/{site.pk}/visits/new/",
-        {"visited_on": "05/01/2026", "findings": "Đường nội bộ 60%", "photos": [upload]},
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    photo = VisitRecord.objects.get().photos.get()
-    assert page.get(f"/construction/photos/{photo.pk}/").status_code == 200
+def test_the_progress_page_shows_the_site_visits_from_inspections_and_records_one_there(page, site, boss):
+    from icis.inspections.tests.factories import done, make_inspection
+
+    visit = make_inspection(boss, site, planned_month=1, summary="Thăm hiện trường")
+    done(visit, boss, day("2026-01-05"))
+    html = page.get(f"/construction/clusters/{site.pk}/").content.decode()
+    assert 'id="site-visits"' in html and f"/inspections/{visit.pk}/" in html and "05/01/2026" in html
+    assert f"/inspections/new/?cluster={site.pk}&amp;topics=construction" in html  # "Record a site visit"
+    assert "/construction/clusters/" + str(site.pk) + "/visits/new/" not in html
+    board = page.get("/construction/").content.decode()
+    assert 'id="visit-plans" href="/inspections/plans/"' in board
 
 
 def test_summary_page_shows_the_table(page, site):
@@ -174,18 +168,13 @@ def test_dashboard_counts_open_and_overdue_obstacles(page, site):
     assert 'data-figure="open-obstacles">1<' in html and 'data-figure="overdue-obstacles">1<' in html
 
 
-def test_bad_visit_ids_are_refused_with_a_message_not_a_server_error(page, site):
-    plan_url = page.post(
-        "/construction/visits/", {"period_start": "01/01/2026", "period_end": "30/06/2026", "frequency_months": "3"}
-    )["Location"]
-    for bad in ["x", "", "-1", "1.5", "²", "99999999999999999999"]:
-        response = page.post(plan_url, {"visit": bad, "due_on": "01/03/2026"}, follow=True)
-        assert response.status_code == 200 and [str(m) for m in response.context["messages"]]
-    assert page.post(plan_url, {"visit": "999999", "due_on": "01/03/2026"}).status_code == 404
-    form_url = f"/construction/clusters/{site.pk}/visits/new/"
-    assert page.get(form_url, {"visit": "x"}).status_code == 200
-    response = page.post(form_url, {"visited_on": "05/01/2026", "findings": "…", "planned_visit": "x"})
-    assert response.status_code == 200 and response.context["form"].errors["planned_visit"]
+def test_the_old_visit_pages_write_nothing_and_bad_ids_are_404(page, site):
+    for url in ("/construction/visits/", f"/construction/clusters/{site.pk}/visits/new/"):
+        response = page.post(url, {"period_start": "01/01/2026", "visited_on": "05/01/2026", "findings": "…"})
+        assert response.status_code == 303
+    assert page.get("/construction/visits/99999999/").status_code == 404
+    assert page.get("/construction/photos/99999999/").status_code == 404
+    assert page.get("/construction/clusters/99999999/visits/new/").status_code == 404
     assert not VisitRecord.objects.exists()
 
 

@@ -47,7 +47,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     # The public portal reads the registry, leases, construction and wastewater; nothing imports it.
     "portal": (*REGISTRY, "tenancy", "construction", "environment"),
     # Data loaders: they fill the domain apps and nothing imports them.
-    "demo": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "planning"),
+    # The demo's illustrative inspection plan (site visits to its clusters under construction) uses inspections.
+    "demo": (*REGISTRY, "tenancy", "construction", "dossiers", "environment", "inspections", "planning"),
     "synthetic": (
         *REGISTRY,
         "tenancy",

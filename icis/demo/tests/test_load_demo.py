@@ -163,3 +163,24 @@ def test_the_new_rows_keep_what_their_sources_say_and_no_more(demo):
         ("Xã Thuận An", CommuneBasis.STATED)
     ]
     assert hapro.legacy_communes.get().name == "Xã Lệ Chi"
+
+
+def test_the_demo_inspector_has_an_illustrative_plan_of_site_visits_and_todays_route(demo, client):
+    from django.utils import timezone
+
+    from icis.inspections.models import Inspection, InspectionPlan
+
+    (plan,) = InspectionPlan.objects.all()
+    assert "(minh họa)" in plan.title and "không phải kế hoạch thật" in plan.notes and plan.status == "draft"
+    visits = Inspection.objects.filter(plan=plan)
+    assert visits.exists() and not visits.exclude(checklists__topic="construction").exists()
+    under_construction = set(
+        Cluster.objects.filter(status=ClusterStatus.UNDER_CONSTRUCTION).values_list("pk", flat=True)
+    )
+    assert set(visits.values_list("cluster_id", flat=True)) == under_construction
+    assert not visits.exclude(team__username="inspector").exists()
+    call_command("load_demo", verbosity=0)  # again: nothing added
+    assert InspectionPlan.objects.count() == 1 and Inspection.objects.count() == visits.count()
+    sign_in(client, "inspector")
+    route = client.get("/api/inspections/route/", {"day": timezone.localdate().isoformat()}).json()
+    assert route["inspections"] and "Kế hoạch minh họa" in client.get("/inspections/plans/").content.decode()
