@@ -232,10 +232,21 @@ class PlanAmendment(Versioned, TimeStamped):
         return self.title
 
 
-class AmendmentChange(models.Model):
+class AmendmentChangeQuerySet(ScopedQuerySet):
+    """A change row is seen by whoever sees its amendment; province-wide users: their provinces'."""
+
+    def scope_q(self, user, action):
+        return models.Q(amendment__in=PlanAmendment.objects.restrict(user, action))
+
+    def province_q(self, codes, user, action):
+        return models.Q(amendment__plan__province_id__in=codes)
+
+
+class AmendmentChange(Versioned, models.Model):
     """What an amendment does to one cluster of the plan it amends (area changed, withdrawn, brought
     forward, deferred, added with its area): applied to the next version when the amendment is
-    approved. Clusters proposed without a change row are added with their planned area."""
+    approved. Clusters proposed without a change row are added with their planned area. Kept while the
+    amendment is open (not yet approved or rejected)."""
 
     amendment = models.ForeignKey(
         PlanAmendment, verbose_name=_("plan amendment"), on_delete=models.CASCADE, related_name="changes"
@@ -250,6 +261,7 @@ class AmendmentChange(models.Model):
     phase = models.CharField(_("phase"), max_length=40, blank=True)
 
     history = history()
+    objects = AmendmentChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["amendment", "id"]

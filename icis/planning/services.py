@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import ClusterStatus
 from icis.core import formats, lifecycle
+from icis.core.changes import apply_changes
 from icis.core.concurrency import check_version
 from icis.core.forms import field_error
 from icis.documents.models import Document
 
 from .choices import AMENDMENT_LIFECYCLE, AmendmentStatus, PlanGroup, TaskStatus
-from .models import AmendmentEvent, DevelopmentPlan, PlanAmendment, PlanEntry, Task, TaskUpdate
+from .models import AmendmentChange, AmendmentEvent, DevelopmentPlan, PlanAmendment, PlanEntry, Task, TaskUpdate
 
 
 @transaction.atomic
@@ -188,6 +189,232 @@ def plan_entry_save(
     current._history_user = actor
     current.save()
     return current
+
+
+# ------------------------------------------------------------------------- versions and amendments kept on pages
+
+VERSION_FIELDS = (
+    "name",
+    "document",
+    "approved_on",
+    "horizon_year",
+    "vision_year",
+    "cluster_count",
+    "area_ha",
+    "notes",
+)
+# A horizon or vision year outside these is a typing mistake, not a plan.
+PLAN_YEARS = (2000, 2100)
+
+
+def _refuse_unknown(data: dict, allowed) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
+
+
+def _apply(obj, data: dict) -> dict:
+    """Set the given values; on a saved object only those that differ (what changed: empty, nothing to save)."""
+    if obj.pk is None:
+        for key, value in data.items():
+            setattr(obj, key, value)
+        return dict(data)
+    return apply_changes(obj, data)
+
+
+def has_successor(plan: DevelopmentPlan) -> bool:
+    """Whether another version amends this one: it is then history and no longer edited."""
+    return DevelopmentPlan.objects.filter(amends=plan).exists()
+
+
+@transaction.atomic
+def plan_version_save(
+    *,
+    province_id: str,
+    data: dict,
+    actor,
+    plan: DevelopmentPlan | None = None,
+    is_current: bool = False,
+    expected_version=None,
+) -> DevelopmentPlan:
+    """Create a version of a province's development plan as its approving decision states it (the base
+    plan: name, decision, date, horizon, vision, the stated totals), or correct one while no version
+    amends it. A new version made current replaces the current one (which stays, not current). Later
+    versions are made by approving amendments (`plan_next_version`), not here. An unchanged save
+    writes nothing."""
+    _refuse_unknown(data, VERSION_FIELDS)
+    if plan is None:
+        current = DevelopmentPlan(province_id=province_id, is_current=False)
+    else:
+        current = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+        check_version(current, expected_version)
+        if current.province_id != province_id:
+            raise ValidationError(_("This version belongs to another province."))
+        if has_successor(current):
+            raise ValidationError(
+                _("A later version amends this one: it is kept as it was approved. Record an amendment instead.")
+            )
+    changed = _apply(current, data)
+    errors = {}
+    if not (current.name or "").strip():
+        errors["name"] = _("Give the plan's name as its decision words it.")
+    low, high = PLAN_YEARS
+    if current.horizon_year is None or not low <= current.horizon_year <= high:
+        errors["horizon_year"] = _("Give the horizon year (%(low)s–%(high)s).") % {"low": low, "high": high}
+    elif current.vision_year is not None and current.vision_year <= current.horizon_year:
+        errors["vision_year"] = _("The vision year comes after the horizon year %(year)s.") % {
+            "year": current.horizon_year
+        }
+    if current.vision_year is not None and not low <= current.vision_year <= high:
+        errors["vision_year"] = _("Give the vision year (%(low)s–%(high)s).") % {"low": low, "high": high}
+    if current.approved_on is not None and current.approved_on > timezone.localdate():
+        errors["approved_on"] = _("The date %(date)s is in the future.") % {"date": formats.date(current.approved_on)}
+    if current.area_ha is not None and current.area_ha < 0:
+        errors["area_ha"] = _("The area cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    current.name = current.name.strip()
+    if current.pk and not changed:
+        return current
+    if current.pk:
+        current.version += 1
+    elif is_current:
+        for old in DevelopmentPlan.objects.select_for_update().filter(province_id=province_id, is_current=True):
+            old.is_current = False
+            old.version += 1
+            old._history_user = actor
+            old.save()
+        current.is_current = True
+    current.full_clean()
+    current._history_user = actor
+    current.save()
+    return current
+
+
+AMENDMENT_FIELDS = ("title", "proposed_by", "clusters", "notes")
+CLOSED_AMENDMENT = (AmendmentStatus.APPROVED, AmendmentStatus.REJECTED)
+
+
+def _check_open(amendment: PlanAmendment) -> None:
+    if amendment.status in CLOSED_AMENDMENT:
+        raise ValidationError(
+            _("The amendment is %(status)s: its changes are kept as decided.")
+            % {"status": AmendmentStatus(amendment.status).label.lower()},
+            code="closed",
+        )
+
+
+@transaction.atomic
+def amendment_save(
+    *, plan: DevelopmentPlan, data: dict, actor, amendment: PlanAmendment | None = None, expected_version=None
+) -> PlanAmendment:
+    """Draft an amendment of a plan version (title, proposing organisation, proposed clusters, notes) or
+    change it while it is open. Its procedure moves through `amendment_advance` only. Proposed clusters
+    are of the plan's province."""
+    _refuse_unknown(data, AMENDMENT_FIELDS)
+    data = dict(data)
+    clusters = data.pop("clusters", None)
+    if amendment is None:
+        current = PlanAmendment(plan=plan)
+    else:
+        current = PlanAmendment.objects.select_for_update().get(pk=amendment.pk)
+        check_version(current, expected_version)
+        if current.plan_id != plan.pk:
+            raise ValidationError(_("This amendment amends another plan version."))
+        _check_open(current)
+    errors = {}
+    if clusters is not None:
+        foreign = [c for c in clusters if c.province_id != plan.province_id]
+        if foreign:
+            errors["clusters"] = _("Not clusters of this plan's province: %(clusters)s.") % {
+                "clusters": ", ".join(str(c) for c in foreign)
+            }
+    changed = _apply(current, data)
+    if not (current.title or "").strip():
+        errors["title"] = _("Give the amendment's title.")
+    if errors:
+        raise ValidationError(errors)
+    current.title = current.title.strip()
+    same_clusters = clusters is None or (
+        current.pk is not None and set(current.clusters.values_list("pk", flat=True)) == {c.pk for c in clusters}
+    )
+    if current.pk and not changed and same_clusters:
+        return current
+    if current.pk:
+        current.version += 1
+    current.full_clean()
+    current._history_user = actor
+    current.save()
+    if clusters is not None and not same_clusters:
+        current.clusters.set(clusters)
+    return current
+
+
+CHANGE_FIELDS = ("cluster", "group", "planned_area_ha", "phase")
+
+
+@transaction.atomic
+def amendment_change_save(
+    *, amendment: PlanAmendment, data: dict, actor, change: AmendmentChange | None = None, expected_version=None
+) -> AmendmentChange:
+    """Say what an open amendment does to one cluster: its group in the new version (area changed,
+    withdrawn, added, brought forward, deferred, kept), its planned area and phase there. One row per
+    cluster and amendment; the cluster is of the plan's province. Applied when the amendment is
+    approved (`plan_next_version`). An unchanged save writes nothing."""
+    _refuse_unknown(data, CHANGE_FIELDS)
+    locked = PlanAmendment.objects.select_for_update().get(pk=amendment.pk)
+    _check_open(locked)
+    if change is None:
+        current = AmendmentChange(amendment=locked)
+    else:
+        current = AmendmentChange.objects.select_for_update().get(pk=change.pk)
+        check_version(current, expected_version)
+        if current.amendment_id != locked.pk:
+            raise ValidationError(_("This change belongs to another amendment."))
+    errors = {}
+    cluster = data.get("cluster", current.cluster if current.cluster_id else None)
+    province_id = locked.plan.province_id
+    if cluster is None:
+        errors["cluster"] = _("Choose the cluster the change is about.")
+    elif cluster.province_id != province_id:
+        errors["cluster"] = _("%(cluster)s is not a cluster of this plan's province.") % {"cluster": cluster}
+    else:
+        twin = AmendmentChange.objects.filter(amendment=locked, cluster=cluster).exclude(pk=current.pk).first()
+        if twin is not None:
+            errors["cluster"] = _("%(cluster)s already has a change in this amendment (%(group)s).") % {
+                "cluster": cluster,
+                "group": twin.get_group_display(),
+            }
+    group = data.get("group", current.group)
+    if group not in PlanGroup.values:
+        errors["group"] = _("Choose one of the plan groups.")
+    area = data.get("planned_area_ha", current.planned_area_ha)
+    if area is not None and area < 0:
+        errors["planned_area_ha"] = _("The planned area cannot be negative.")
+    elif area is None and group == PlanGroup.AREA_CHANGED:
+        errors["planned_area_ha"] = _("Give the new planned area.")
+    if errors:
+        raise ValidationError(errors)
+    changed = _apply(current, data)
+    if current.pk and not changed:
+        return current
+    if current.pk:
+        current.version += 1
+    current.full_clean()
+    current._history_user = actor
+    current.save()
+    return current
+
+
+@transaction.atomic
+def amendment_change_delete(*, change: AmendmentChange, actor, expected_version=None) -> None:
+    """Remove a change row from an open amendment (its history keeps who removed it)."""
+    locked = PlanAmendment.objects.select_for_update().get(pk=change.amendment_id)
+    _check_open(locked)
+    current = AmendmentChange.objects.select_for_update().get(pk=change.pk)
+    check_version(current, expected_version)
+    current._history_user = actor
+    current.delete()
 
 
 # ----------------------------------------------------------------------------------------------- plan tasks

@@ -100,6 +100,14 @@ class AmendmentView(ObjectActionView):
             AMENDMENT_TRANSITIONS[self.object.status]
         )
         context["amendment_versions"] = self.scoped(DevelopmentPlan.objects).filter(from_amendment=self.object)
+        user, is_open = self.request.user, self.object.status not in services.CLOSED_AMENDMENT
+        context.update(
+            changes=self.object.changes.select_related("cluster"),
+            may_edit=is_open and user.has_perm("planning.change_planamendment"),
+            may_add_change=is_open and user.has_perm("planning.add_amendmentchange"),
+            may_change=is_open and user.has_perm("planning.change_amendmentchange"),
+            may_delete=is_open and user.has_perm("planning.delete_amendmentchange"),
+        )
         return context
 
     def save(self, form):

@@ -49,6 +49,7 @@ from icis.planning.choices import NOT_COUNTED_GROUPS, PlanGroup
 from icis.planning.models import DevelopmentPlan, PlanEntry
 
 from . import bulk, workbook
+from .compact import HashRows, key_hash
 from .workbook import CLUSTERS, DOCUMENTS, ENTRIES, HISTORY, PLANS
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,12 @@ def _show(value) -> str:
     if isinstance(value, (set, frozenset, list, tuple)):
         return "; ".join(sorted(str(v) for v in value)) or "—"
     return str(value)
+
+
+def _doc_hash(key: tuple) -> int:
+    """A document's (number, year, folded issuer) as one 64-bit hash (compact.py)."""
+    number, year, issuer = key
+    return key_hash(f"{number}\x1f{year}\x1f{issuer}")
 
 
 @dataclass(slots=True)
@@ -412,11 +419,11 @@ class Check:
 
     def find_document(self, key: tuple | None) -> bool:
         """Whether the document a row names is in the documents sheet or in ICIS."""
-        return key is not None and (key in self.document_rows or key in self.document_keys)
+        return key is not None and (_doc_hash(key) in self.document_rows or key in self.document_keys)
 
     def check_documents(self) -> None:
         self.new_documents: dict[tuple, dict] = {}  # key → data (new or changed); kept for an import only
-        self.document_rows: dict[tuple, int] = {}  # key → row number
+        self.document_rows = HashRows()  # hash of the key → row number (compact.py)
         for batch in self.batches(DOCUMENTS):
             numbers = {text(parsed.values.get("number")) for parsed in batch}
             recorded = {
@@ -461,16 +468,16 @@ class Check:
         if not (number and year and issuer) or parsed.failed:
             return
         key = (number, year, fold(issuer))
-        if key in self.document_rows:
+        earlier = self.document_rows.setdefault(_doc_hash(key), parsed.number)
+        if earlier is not None:
             self.problem(
                 DOCUMENTS,
                 parsed.number,
                 "number",
                 _("Document %(number)s (%(year)s, %(issuer)s) is already in row %(row)s.")
-                % {"number": number, "year": year, "issuer": issuer, "row": self.document_rows[key]},
+                % {"number": number, "year": year, "issuer": issuer, "row": earlier},
             )
             return
-        self.document_rows[key] = parsed.number
         data = {
             "number": number[:64],
             "year": year,
@@ -650,14 +657,18 @@ class Check:
 
     def check_clusters(self) -> None:
         self.cluster_rows: dict[str, dict] = {}  # code → what to write; kept for an import only
-        self.cluster_index: dict[str, int] = {}  # code → row number
+        self.cluster_index = HashRows()  # hash of the code → row number (compact.py)
         self.cluster_names: dict[str, str] = {}  # code → name (clusters in ICIS; all for an import)
-        # The first cluster (in ICIS, or an earlier row) of each core name, for the look-alike warning.
-        seen_names: dict[str, tuple[str, str, int]] = {}
+        # The first cluster (in ICIS, or an earlier row) of each core name, for the look-alike warning: the
+        # names in ICIS by their core; the rows' cores only as 8-byte hashes with the row number (compact.py),
+        # a match confirmed against the rows' own names in a second light pass (`confirm_lookalikes`).
+        in_icis: dict[str, tuple[str, str]] = {}
         for code, name, park in self.province_names:
-            seen_names.setdefault(core_name(name), (code, name, 0))
+            in_icis.setdefault(core_name(name), (code, name))
             if park:
-                seen_names.setdefault(core_name(park), (code, name, 0))
+                in_icis.setdefault(core_name(park), (code, name))
+        first_rows = HashRows()
+        candidates: list[tuple[int, int]] = []  # (row, an earlier row whose core has the same hash)
         new_investors: dict[str, str] = {}
         for parsed in self.stream(CLUSTERS):
             v = parsed.values
@@ -691,12 +702,13 @@ class Check:
                     % {"code": code, "province": self.elsewhere[code]},
                 )
                 continue
-            if code in self.cluster_index:
+            earlier = self.cluster_index.get(key_hash(code))
+            if earlier is not None:
                 self.problem(
                     CLUSTERS,
                     parsed.number,
                     "code",
-                    _("Code %(code)s is already in row %(row)s.") % {"code": code, "row": self.cluster_index[code]},
+                    _("Code %(code)s is already in row %(row)s.") % {"code": code, "row": earlier},
                 )
                 continue
             kind = (
@@ -814,7 +826,7 @@ class Check:
                 "investor_name": investor_name,
                 "existing": self.existing.get(code),
             }
-            self.cluster_index[code] = parsed.number
+            self.cluster_index.set(key_hash(code), parsed.number)
             if self.keep_rows:
                 self.cluster_rows[code] = row
             if self.keep_rows or row["existing"] is not None:
@@ -829,18 +841,16 @@ class Check:
                     self.problem(CLUSTERS, parsed.number, warning.field, warning.message, warning=True)
             if name and row["existing"] is None:
                 core = core_name(name)
-                first = seen_names.get(core)
+                first = in_icis.get(core)
                 if first is not None:
-                    other_code, other_name, other_row = first
-                    where = _("row %(row)s") % {"row": other_row} if other_row else _("already in ICIS")
-                    message = _(
-                        "The name looks like “%(other)s” (%(code)s, %(where)s): check that they are two clusters."
-                    ) % {"other": other_name, "code": other_code, "where": where}
-                    self.problem(CLUSTERS, parsed.number, "name", message, warning=True, confirm=True)
-                    self.lookalikes += 1
+                    self.lookalike(parsed.number, *first, 0)
                 else:
-                    seen_names[core] = (code, name, parsed.number)
+                    earlier = first_rows.setdefault(key_hash(core), parsed.number)
+                    if earlier is not None:
+                        candidates.append((parsed.number, earlier))
             self.compare_cluster(row)
+        if candidates:
+            self.confirm_lookalikes(candidates)
         for shown in new_investors.values():
             self.outcome.warnings.append(
                 problem_at(
@@ -851,6 +861,31 @@ class Check:
                 )
             )
         self.new_investors = new_investors
+
+    def lookalike(self, row: int, other_code: str, other_name: str, other_row: int) -> None:
+        where = _("row %(row)s") % {"row": other_row} if other_row else _("already in ICIS")
+        message = _("The name looks like “%(other)s” (%(code)s, %(where)s): check that they are two clusters.") % {
+            "other": other_name,
+            "code": other_code,
+            "where": where,
+        }
+        self.problem(CLUSTERS, row, "name", message, warning=True, confirm=True)
+        self.lookalikes += 1
+
+    def confirm_lookalikes(self, candidates: list[tuple[int, int]]) -> None:
+        """Rows whose core name hashed like an earlier row's: the two rows' names read again (only theirs) and
+        compared, so that a hash collision never warns and each warning names the earlier row's code and name."""
+        table = self.tables[CLUSTERS]
+        wanted = {row for pair in candidates for row in pair}
+        code_at, name_at = table.columns["code"][2], table.columns["name"][2]
+        names: dict[int, tuple[str, str]] = {}
+        for number, values in table.reread(max(code_at, name_at) + 1):
+            if number in wanted:
+                cell = values + [None] * (max(code_at, name_at) + 1 - len(values))
+                names[number] = (text(cell[code_at]), text(cell[name_at]))
+        for row, earlier in candidates:
+            if row in names and earlier in names and core_name(names[row][1]) == core_name(names[earlier][1]):
+                self.lookalike(row, *names[earlier], earlier)
 
     def compare_cluster(self, row: dict) -> None:
         parsed, data, existing = row["row"], row["data"], row["existing"]
@@ -902,23 +937,24 @@ class Check:
         self.note_change(CLUSTERS, parsed, data["code"], diffs, data["name"])
 
     def known_cluster(self, code: str) -> bool:
-        return code in self.cluster_index or code in self.existing
+        return key_hash(code) in self.cluster_index or code in self.existing
 
-    def history_counts(self) -> dict[str, int]:
+    def history_counts(self) -> HashRows:
         """How many rows of the status history name each cluster code (a first, light pass over that sheet that
         reads only the code column), so that the check can take up a cluster's path as soon as its last row is
         read and keep no other cluster's steps: the history may list a cluster's steps anywhere in the sheet."""
         table = self.tables.get(HISTORY)
         reread = getattr(table, "reread", None)
+        counts = HashRows()  # hash of the code → its rows (compact.py)
         if reread is None:
-            return {}
+            return counts
         index = table.columns["cluster_code"][2]
-        counts: dict[str, int] = {}
         try:
             for _number, values in reread(index + 1):
                 code = text(values[index]) if index < len(values) else ""
                 if code:
-                    counts[code] = counts.get(code, 0) + 1
+                    hashed = key_hash(code)
+                    counts.set(hashed, (counts.get(hashed) or 0) + 1)
         except (KeyError, ValueError, workbook.etree_errors()):
             pass  # the full pass names it
         return counts
@@ -933,25 +969,38 @@ class Check:
             if step is not None:
                 pending[code].append(step)
             if code:
-                left = remaining.get(code, 1) - 1
-                remaining[code] = left
-                if left <= 0:
+                hashed = key_hash(code)
+                left = max((remaining.get(hashed) or 1) - 1, 0)
+                remaining.set(hashed, left)
+                if left == 0:
                     self.history_done(code, pending.pop(code, []))
         for code in list(pending):
             self.history_done(code, pending.pop(code))
-        for code in self.cluster_index:
-            if code not in remaining:
+        silent = {row for hashed, row in self.cluster_index.items() if hashed not in remaining}
+        if silent:  # clusters without a history row: their codes read again (only theirs)
+            for code in self.codes_at(silent):
                 self.history_done(code, [])
+
+    def codes_at(self, rows: set[int]) -> list[str]:
+        """The cluster codes of these rows of the clusters sheet, read again (a light pass over one column)."""
+        table = self.tables[CLUSTERS]
+        index = table.columns["code"][2]
+        return [
+            text(values[index])
+            for number, values in table.reread(index + 1)
+            if number in rows and index < len(values) and text(values[index])
+        ]
 
     def history_done(self, code: str, steps: list) -> None:
         """A cluster's steps, all read: its path checked (with what ICIS has recorded)."""
         if self.keep_rows and steps:
             self.steps[code] = steps
-        if code in self.cluster_index:
+        row = self.cluster_index.get(key_hash(code))
+        if row is not None:
             if code not in self.existing and not steps:
                 self.problem(
                     CLUSTERS,
-                    self.cluster_index[code],
+                    row,
                     "code",
                     _(
                         "Cluster %(code)s has no row in the “Status history” sheet: give at least its current "
@@ -1075,7 +1124,7 @@ class Check:
 
     def check_entries(self) -> None:
         self.entry_rows: dict[tuple, dict] = {}  # (plan, cluster) → what to write; kept for an import only
-        self.entry_index: dict[str, dict[str, int]] = defaultdict(dict)  # folded plan → {cluster: row number}
+        self.entry_index = HashRows()  # hash of (folded plan, cluster) → row number (compact.py)
         self.totals: dict[str, dict] = {}  # folded plan → its totals from the entries
         for parsed in self.stream(ENTRIES):
             plan = text(parsed.values.get("plan"))
@@ -1124,19 +1173,19 @@ class Check:
             if not name:
                 name = self.cluster_names.get(code) or (self.existing[code].name if code in self.existing else code)
             key = (fold(plan), code or "#" + fold(name))
-            seen = self.entry_index[key[0]]
-            if key[1] in seen:
+            earlier = self.entry_index.get(key_hash(f"{key[0]}\x1f{key[1]}"))
+            if earlier is not None:
                 self.problem(
                     ENTRIES,
                     parsed.number,
                     "cluster_code",
-                    _("This cluster is already listed for this plan version in row %(row)s.") % {"row": seen[key[1]]},
+                    _("This cluster is already listed for this plan version in row %(row)s.") % {"row": earlier},
                 )
                 continue
             data = {"name": name[:200], "group": group, "planned_area_ha": area, "phase": phase}
             existing_plan = self.plans.get(fold(plan))
             existing = self.entries.get((existing_plan.pk, key[1])) if existing_plan else None
-            seen[key[1]] = parsed.number
+            self.entry_index.set(key_hash(f"{key[0]}\x1f{key[1]}"), parsed.number)
             self.add_to_totals(plan, group, area)
             entry = {"row": parsed, "plan": plan, "code": code, "data": data, "existing": existing}
             if self.keep_rows:

@@ -49,6 +49,9 @@ GLOBAL_ENDPOINTS = [
     Endpoint("api development plans", "get", "/api/development-plans/"),
     Endpoint("api plan entries", "get", "/api/plan-entries/"),
     Endpoint("page plan versions", "get", "/planning/versions/", api=False),
+    Endpoint("page new plan version", "get", "/planning/versions/new/", ("planning.add_developmentplan",), api=False),
+    Endpoint("api plan amendments", "get", "/api/plan-amendments/"),
+    Endpoint("api amendment changes", "get", "/api/amendment-changes/"),
 ]
 
 

@@ -107,6 +107,7 @@ PATH_MODELS = {
     "plan-amendments": "planning.PlanAmendment",
     "development-plans": "planning.DevelopmentPlan",
     "plan-entries": "planning.PlanEntry",
+    "amendment-changes": "planning.AmendmentChange",
     "submissions": "tenancy.Submission",
     "tenant-projects": "tenancy.TenantProject",
     "tenants": "tenancy.Tenant",

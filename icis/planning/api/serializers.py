@@ -1,10 +1,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from icis.clusters.models import Cluster
 from icis.core.api.serializers import ScopedRelationsMixin
+from icis.documents.models import Document
+from icis.geo.models import Province
 
 from .. import selectors, services
-from ..models import AnnualPlan, DevelopmentPlan, PlanAmendment, PlanEntry, Task
+from ..models import AmendmentChange, AnnualPlan, DevelopmentPlan, PlanAmendment, PlanEntry, Task
 
 
 class TargetProgressSerializer(serializers.Serializer):
@@ -41,8 +44,13 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
         return TargetProgressSerializer(progress, many=True).data
 
 
-class AmendmentSerializer(serializers.ModelSerializer):
-    clusters = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+class AmendmentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    """A plan amendment: drafted (POST) and changed (PATCH) while open; its `status` moves through
+    POST …/advance/ only. `clusters` are the clusters it proposes to add; what it does to other clusters
+    of the plan is in its change rows (`/api/amendment-changes/?amendment=<id>`)."""
+
+    plan = serializers.PrimaryKeyRelatedField(queryset=DevelopmentPlan.objects.all())
+    clusters = serializers.PrimaryKeyRelatedField(many=True, queryset=Cluster.objects.all(), required=False)
     decision = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
@@ -59,7 +67,70 @@ class AmendmentSerializer(serializers.ModelSerializer):
             "notes",
             "version",
         ]
-        read_only_fields = fields  # amendments advance through POST …/advance/ only
+        read_only_fields = ["status", "status_since", "decision", "version"]
+
+    def validate(self, attrs):
+        if self.instance is not None and "plan" in attrs and attrs["plan"].pk != self.instance.plan_id:
+            raise serializers.ValidationError({"plan": ["An amendment stays with the version it amends."]})
+        return attrs
+
+    def create(self, validated_data):
+        plan = validated_data.pop("plan")
+        return _saved(
+            lambda: services.amendment_save(plan=plan, data=validated_data, actor=self.context["request"].user)
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("plan", None)
+        return _saved(
+            lambda: services.amendment_save(
+                plan=instance.plan,
+                data=validated_data,
+                actor=self.context["request"].user,
+                amendment=instance,
+                expected_version=self.context.get("expected_version"),
+            )
+        )
+
+
+class AmendmentChangeSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    """What an open amendment does to one cluster: its `group` in the version the approval makes
+    (`kept`, `area_changed`, `withdrawn`, `added`, `brought_forward`, `deferred`), the planned area and
+    phase there (empty: kept from the version amended)."""
+
+    amendment = serializers.PrimaryKeyRelatedField(queryset=PlanAmendment.objects.all())
+    cluster_code = serializers.CharField(source="cluster.code", read_only=True)
+
+    class Meta:
+        model = AmendmentChange
+        fields = ["id", "amendment", "cluster", "cluster_code", "group", "planned_area_ha", "phase", "version"]
+        read_only_fields = ["version"]
+        validators = []  # one row per cluster: the service refuses a second one naming `cluster`
+
+    def validate(self, attrs):
+        if self.instance is not None and "amendment" in attrs and attrs["amendment"].pk != self.instance.amendment_id:
+            raise serializers.ValidationError({"amendment": ["A change stays in its amendment."]})
+        return attrs
+
+    def create(self, validated_data):
+        amendment = validated_data.pop("amendment")
+        return _saved(
+            lambda: services.amendment_change_save(
+                amendment=amendment, data=validated_data, actor=self.context["request"].user
+            )
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("amendment", None)
+        return _saved(
+            lambda: services.amendment_change_save(
+                amendment=instance.amendment,
+                data=validated_data,
+                actor=self.context["request"].user,
+                change=instance,
+                expected_version=self.context.get("expected_version"),
+            )
+        )
 
 
 class AdvanceSerializer(serializers.Serializer):
@@ -145,11 +216,19 @@ class PlanTotalsSerializer(serializers.Serializer):
     by_group = serializers.DictField(child=serializers.DictField())
 
 
-class DevelopmentPlanSerializer(serializers.ModelSerializer):
+class DevelopmentPlanSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     """A version of a province's development plan with its totals computed from its entries;
-    `cluster_count` and `area_ha` are the figures as its document states them."""
+    `cluster_count` and `area_ha` are the figures as its document states them. POST records a version as
+    its decision states it (`document_id`: the decision; `is_current`: by default when the province has
+    none); PATCH corrects it while no later version amends it. Later versions are made by approving an
+    amendment."""
 
+    province = serializers.PrimaryKeyRelatedField(queryset=Province.objects.all())
     document = serializers.StringRelatedField(allow_null=True)
+    document_id = serializers.PrimaryKeyRelatedField(
+        source="document", queryset=Document.objects.all(), allow_null=True, required=False
+    )
+    is_current = serializers.BooleanField(required=False)
     totals = serializers.SerializerMethodField()
 
     class Meta:
@@ -159,6 +238,7 @@ class DevelopmentPlanSerializer(serializers.ModelSerializer):
             "province",
             "name",
             "document",
+            "document_id",
             "approved_on",
             "horizon_year",
             "vision_year",
@@ -169,8 +249,46 @@ class DevelopmentPlanSerializer(serializers.ModelSerializer):
             "area_ha",
             "totals",
             "notes",
+            "version",
         ]
-        read_only_fields = fields
+        read_only_fields = ["amends", "from_amendment", "version"]
+        # The one-current-version rule is the service's (a new current version replaces the old one);
+        # DRF would otherwise turn the conditional constraint into "is_current is required".
+        validators = []
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            if "province" in attrs and attrs["province"].pk != self.instance.province_id:
+                raise serializers.ValidationError({"province": ["A version stays in its province."]})
+            if "is_current" in attrs and attrs["is_current"] != self.instance.is_current:
+                raise serializers.ValidationError(
+                    {"is_current": ["A version stops being current when an amendment's approval replaces it."]}
+                )
+        return attrs
+
+    def create(self, validated_data):
+        province = validated_data.pop("province")
+        is_current = validated_data.pop("is_current", None)
+        if is_current is None:
+            is_current = not DevelopmentPlan.objects.filter(province=province, is_current=True).exists()
+        return _saved(
+            lambda: services.plan_version_save(
+                province_id=province.pk, data=validated_data, is_current=is_current, actor=self.context["request"].user
+            )
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("province", None)
+        validated_data.pop("is_current", None)
+        return _saved(
+            lambda: services.plan_version_save(
+                province_id=instance.province_id,
+                data=validated_data,
+                plan=instance,
+                actor=self.context["request"].user,
+                expected_version=self.context.get("expected_version"),
+            )
+        )
 
     @extend_schema_field(PlanTotalsSerializer)
     def get_totals(self, plan) -> dict:

@@ -7,19 +7,21 @@ from rest_framework.response import Response
 
 from icis.clusters.models import Cluster
 from icis.core.api.permissions import requires
-from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
+from icis.core.api.views import IF_MATCH, PreconditionFailed, ScopedViewSet, VersionedUpdateMixin, etag_for
 from icis.core.scoping import in_reach
 from icis.documents.models import Document
 
 from .. import selectors, services
-from ..models import AnnualPlan, DevelopmentPlan, PlanAmendment, PlanEntry
+from ..models import AmendmentChange, AnnualPlan, DevelopmentPlan, PlanAmendment, PlanEntry
 from .serializers import (
     AdvanceSerializer,
+    AmendmentChangeSerializer,
     AmendmentSerializer,
     AnnualPlanSerializer,
     CompareSerializer,
     DevelopmentPlanSerializer,
     PlanEntrySerializer,
+    _saved,
 )
 
 
@@ -55,10 +57,21 @@ class AnnualPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return super().list(request, *args, **kwargs)
 
 
-class AmendmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Plan amendments (proposals to add clusters to the plan) and their procedure."""
+class AmendmentViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Plan amendments (proposals to add clusters to, or change, the plan) and their procedure. DoIT
+    officers draft them (POST, `planning.add_planamendment`) and change them while open (PATCH with
+    If-Match); the procedure moves through `advance/`; approval makes the next plan version."""
 
     serializer_class = AmendmentSerializer
+    filterset_fields = ["plan", "status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_base_queryset(self):
         return PlanAmendment.objects.prefetch_related("clusters").select_related("decision")
@@ -85,12 +98,22 @@ class AmendmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         return Response(AmendmentSerializer(amendment).data)
 
 
-class DevelopmentPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class DevelopmentPlanViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
     """Development plan versions of the provinces the user reaches (`?province=<code>` for one), with
     totals computed from their entries; `entries/` lists a version's entries, `compare/?with=<id>`
-    compares it with another version cluster by cluster."""
+    compares it with another version cluster by cluster. DoIT officers record a version as its decision
+    states it (POST, `planning.add_developmentplan`) and correct it while no later version amends it
+    (PATCH with If-Match)."""
 
     serializer_class = DevelopmentPlanSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_base_queryset(self):
         plans = DevelopmentPlan.objects.select_related("document").order_by("province_id", "-is_current", "-id")
@@ -164,3 +187,40 @@ class PlanEntryViewSet(
         if self.request.method == "PATCH":
             return [requires("planning.change_planentry")()]
         return [IsAuthenticated()]
+
+
+class AmendmentChangeViewSet(
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """What open amendments do to each cluster (`?amendment=<id>`): added (POST), changed (PATCH) and
+    removed (DELETE) while the amendment is not approved or rejected, with If-Match on PATCH and DELETE;
+    `planning.add_amendmentchange`, `…change…`, `…delete…`. A cluster of another province is refused
+    (400, `cluster`)."""
+
+    serializer_class = AmendmentChangeSerializer
+    filterset_fields = ["amendment", "group"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_base_queryset(self):
+        return AmendmentChange.objects.select_related("cluster", "amendment__plan").order_by("amendment_id", "id")
+
+    @extend_schema(parameters=[IF_MATCH], responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        change = self.get_object()
+        if_match = request.headers.get("If-Match")
+        expected = None
+        if if_match is not None:
+            wanted = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+            if "*" not in wanted and etag_for(change) not in wanted:
+                raise PreconditionFailed(
+                    f"If-Match {if_match} is stale: the change is now at ETag {etag_for(change)}. "
+                    "GET it again and decide again."
+                )
+            expected = change.version
+        _saved(lambda: services.amendment_change_delete(change=change, actor=request.user, expected_version=expected))
+        return Response(status=204)
