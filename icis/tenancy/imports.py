@@ -348,7 +348,7 @@ def parse_status(value, lookup) -> str:
     return found
 
 
-# --- 3. running the rows through the services -------------------------------------------------------------------
+# --- 3. checking the rows by the services' rules, writing them in bulk ----------------------------------------------
 
 
 _DEFAULT = object()  # a cell that leaves the model's default
