@@ -1,10 +1,12 @@
 """Keep each cluster's occupied land (`ClusterLand`) in step with its tenant projects: every save or
-delete of a tenant project, through the tenancy services or not, recomputes its cluster's figure (and the
+delete of a tenant project, through the tenancy services or not (and each bulk write of them, which sends
+`projects_written` instead), recomputes its cluster's figure (and the
 cluster it left, when a project moves) in the same transaction, and the public answers are rebuilt once it
 commits. The portal listens to tenancy, never the other way round (the apps' dependency direction)."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from icis.tenancy.bulk import projects_written
 from icis.tenancy.models import TenantProject
 
 from . import services
@@ -30,7 +32,12 @@ def _project_deleted(sender, instance, **kwargs):
     services.land_refresh(cluster_ids=[instance.cluster_id])
 
 
+def _projects_written(sender, cluster_ids, **kwargs):
+    services.land_refresh(cluster_ids=list(cluster_ids))
+
+
 def connect() -> None:
     pre_save.connect(_remember_cluster, sender=TenantProject, dispatch_uid="portal-land-remember")
     post_save.connect(_project_saved, sender=TenantProject, dispatch_uid="portal-land-saved")
     post_delete.connect(_project_deleted, sender=TenantProject, dispatch_uid="portal-land-deleted")
+    projects_written.connect(_projects_written, dispatch_uid="portal-land-bulk")

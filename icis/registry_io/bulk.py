@@ -17,33 +17,16 @@ from icis.clusters import services as cluster_services
 from icis.clusters.choices import CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
 from icis.core import channel
+from icis.core.imports import bulk as shared
 from icis.core.text import fold, search_words
 from icis.documents.models import Document
 from icis.planning.models import PlanEntry
 
-BATCH = 1000
+BATCH = shared.BATCH
 
 
-def _clean(obj) -> None:
-    """`full_clean` without what costs a query per row and was already made sure of: the uniqueness of codes,
-    document keys and entries (checked against the file and ICIS by the import), the objects a foreign key points
-    to (loaded from the database or just written), and the check constraints (enforced by the database)."""
-    related = [f.name for f in obj._meta.concrete_fields if f.is_relation]
-    obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
-
-
-def _history(model, objs, *, actor, update=False) -> list:
-    """Historical records of `objs` as their saves would write them (user, channel, no change reason)."""
-    if not objs:
-        return []
-    return model.history.bulk_history_create(
-        objs,
-        batch_size=BATCH,
-        update=update,
-        default_user=actor,
-        default_change_reason=None,
-        custom_historical_attrs={"history_channel": channel.current()},
-    )
+_clean = shared.clean  # `full_clean` without its per-row queries
+_history = shared.history
 
 
 def build_document(data: dict) -> Document:

@@ -170,7 +170,7 @@ def _reread(book, sheet, header_row: int, max_col: int) -> Iterator[tuple[int, l
 def read_sheets(data: bytes, *, max_rows: int) -> Sheets:
     """Every recognised sheet's header and lazily read rows (`fastxlsx`: values only, streamed). Raises
     FileProblem for an unreadable workbook, a recognised sheet without its header row, or a sheet given twice."""
-    from .fastxlsx import Workbook
+    from icis.core.imports.fastxlsx import Workbook
 
     try:
         book = Workbook(io.BytesIO(data))

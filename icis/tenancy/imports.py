@@ -6,11 +6,12 @@
    encoding and the number of lines.
 2. `read_table` finds the header row (Vietnamese or English headers) and returns the rows as Excel
    numbers them.
-3. `run` sends every row through the real services (`tenant_create`, `project_create`) inside one
-   transaction, collecting every error by sheet, row and column instead of stopping at the first.
-   A check (preview) always rolls back; an import rolls back unless every row went in. Rows earlier
-   in the file are in the database when a later row is checked, so the industrial-land limit counts
-   them.
+3. `run` checks every row by the rules of the services (`tenant_create`, `project_create`) without a query
+   per row: the cells by their model fields, `full_clean` without its queries, tenants and the cluster's
+   projects loaded 500 rows at a time and once, the industrial land counted in memory over the file and
+   the projects in ICIS with the cluster's row locked once. It collects every error by sheet, row and
+   column instead of stopping at the first. A check (preview) writes nothing; an import writes the rows in
+   batches with their history (icis/tenancy/bulk.py) inside one transaction, kept only if every row passed.
 4. `start` runs `process` as a background job (`icis/core/jobs.py`; in the request when
    `ICIS_JOBS_SYNC`); progress, outcome and a failed run's one reason are in the database, so any app
    server shows them. A lost database connection stops the run with one error, not one per row.
@@ -27,15 +28,15 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import Sum
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
-from icis.core import channel, formats, jobs
+from icis.core import channel, formats, jobs, lifecycle
 from icis.core.audit import acting
+from icis.core.imports import bulk as shared_bulk
 from icis.core.imports import reading
 from icis.core.imports.cells import CellError, is_number, parse_date, parse_decimal, parse_whole  # noqa: F401
 from icis.core.imports.cells import blank as _blank
@@ -49,15 +50,15 @@ from icis.core.imports.reading import Column, FileProblem, Table, column_letter,
 from icis.core.models import Job
 from icis.core.text import fold
 
-from . import services
+from . import bulk, services
 from .choices import ProjectStatus
 from .models import IMPORT_LIFECYCLE, Tenant, TenantImport, TenantProject
 
 logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 200
-PROGRESS_EVERY = 20
-BATCH_ROWS = 500  # rows read ahead to load their tenants in one query; memory stays flat
+PROGRESS_EVERY = 50  # rows (the job's heartbeat thread writes the figure; this only sets it)
+BATCH_ROWS = 500  # rows read ahead to load their tenants in one query, then written together; memory stays flat
 
 
 def _batches(rows):
@@ -347,32 +348,71 @@ def parse_status(value, lookup) -> str:
     return found
 
 
-# --- 3. running the rows through the services -------------------------------------------------------------------
+# --- 3. checking the rows by the services' rules, writing them in bulk ----------------------------------------------
 
 
-class _RowRejected(Exception):
-    pass
+_DEFAULT = object()  # a cell that leaves the model's default
+MEMO_SIZE = 20_000  # distinct repeated cells remembered, at most: memory stays flat
+UNIQUE_CELLS = {"tenant_name", "tax_code", "project_name", "approval_number"}  # rarely repeat: not remembered
+
+
+class _Known:
+    """A tenant the run knows by its tax code: in ICIS already (pk), or new in this file (written with the
+    batch of its first kept row; `obj` until then). Compact: a province's file has tens of thousands."""
+
+    __slots__ = ("pk", "name", "is_fdi", "new", "visible", "obj")
+
+    def __init__(self, pk, name, is_fdi, *, new=False, visible=None, obj=None):
+        self.pk, self.name, self.is_fdi, self.new, self.visible, self.obj = pk, name, is_fdi, new, visible, obj
 
 
 class _Run:
-    def __init__(self, *, cluster: Cluster, actor, table: Table, outcome: Outcome, report):
+    """Checks every row by the services' rules without a query per row, and keeps the rows to write in batches.
+
+    A row is checked against what the services would find: tenants and the cluster's projects in ICIS (loaded
+    500 rows at a time and once), the rows kept above it in the file (counted in memory), and the cluster's
+    industrial land (its row locked once by `run`). An import (`commit`) writes the kept rows in batches while no
+    row has failed (icis/tenancy/bulk.py); once one has, nothing more is written and the transaction is undone."""
+
+    def __init__(self, *, cluster: Cluster, actor, table: Table, outcome: Outcome, report, commit=False, taken=None):
         self.cluster, self.actor, self.table, self.outcome, self.report = cluster, actor, table, outcome, report
+        self.commit = commit
         self.status_lookup = _status_lookup()
+        self.parsers = {
+            "tax_code": parse_tax_code,
+            "is_fdi": parse_yes_no,
+            "country": parse_country,
+            "sector": lambda v: _text(v).upper().replace(" ", ""),
+            "land_ha": parse_decimal,
+            "employees": parse_whole,
+            "status": lambda v: parse_status(v, self.status_lookup),
+            **{key: parse_date for key in DATE_COLUMNS},
+        }
+        self.model_fields = {
+            key: (Tenant, TENANT_FIELDS, Tenant._meta.get_field(TENANT_FIELDS[key]))
+            if key in TENANT_FIELDS
+            else (TenantProject, PROJECT_FIELDS, TenantProject._meta.get_field(PROJECT_FIELDS[key]))
+            for key in COLUMN_BY_KEY
+        }
+        # Cells that repeat (statuses, countries, dates...) are read and cleaned once: (key, type, value) → value.
+        self.memo: dict[tuple, object] = {}
         self.names_by_tax_code: dict[str, tuple[int, str]] = {}
-        self.new_tenants: set[str] = set()
+        self.new_tenants = 0
         self.existing_tenants: set[str] = set()
         self.land = Decimal(0)
+        self.taken = taken  # land held by the cluster's active projects, those in ICIS and those kept above
         self.projects = 0
         self.skipped = 0
-        self.visibility: dict[int, bool] = {}
         # Lookups loaded in bulk rather than one query per row (issue 16): tenants by tax code, fetched for
         # a batch of rows at once; the cluster's registered projects, once. Both are updated only when a
-        # row is kept, since a rejected row's records are rolled back.
-        self.tenants: dict[str, Tenant | None] = {}
+        # row is kept.
+        self.tenants: dict[str, _Known | None] = {}
         self.registered: dict[tuple, Decimal] | None = None
+        self.pending_tenants: list[Tenant] = []
+        self.pending_projects: list[TenantProject] = []
 
     def prefetch(self, batch: list[tuple[int, list]]) -> None:
-        """Load the tenants of a batch of rows in one query."""
+        """Load the tenants of a batch of rows, and whether the importing user may see them, in two queries."""
         wanted = set()
         for _number, values in batch:
             code = _text(self.cells(values).get("tax_code")).replace(" ", "")
@@ -380,29 +420,43 @@ class _Run:
                 wanted.add(code)
         if not wanted:
             return
-        found = {t.tax_code: t for t in Tenant.objects.filter(tax_code__in=wanted)}
+        found = {
+            code: _Known(pk, name, is_fdi)
+            for pk, code, name, is_fdi in Tenant.objects.filter(tax_code__in=wanted).values_list(
+                "pk", "tax_code", "name", "is_fdi"
+            )
+        }
+        if found and self.actor is not None:
+            seen = set(
+                Tenant.objects.restrict(self.actor)
+                .filter(pk__in=[k.pk for k in found.values()])
+                .values_list("pk", flat=True)
+            )
+            for known in found.values():
+                known.visible = known.pk in seen
         for code in wanted:
             self.tenants[code] = found.get(code)
 
-    def tenant_for(self, tax_code: str) -> Tenant | None:
-        if tax_code not in self.tenants:
-            self.tenants[tax_code] = Tenant.objects.filter(tax_code=tax_code).first()
+    def tenant_for(self, tax_code: str) -> "_Known | None":
+        if tax_code not in self.tenants:  # only when a row was not prefetched
+            row = Tenant.objects.filter(tax_code=tax_code).values_list("pk", "name", "is_fdi").first()
+            self.tenants[tax_code] = _Known(*row) if row else None
         return self.tenants[tax_code]
 
     @staticmethod
-    def project_key(tenant_id: int, approval_number: str, name: str) -> tuple:
-        return (tenant_id, approval_number) if approval_number else (tenant_id, "", name)
+    def project_key(tax_code: str, approval_number: str, name: str) -> tuple:
+        return (tax_code, approval_number) if approval_number else (tax_code, "", name)
 
     def registered_projects(self) -> dict[tuple, Decimal]:
         if self.registered is None:
             rows = (
                 TenantProject.objects.filter(cluster=self.cluster)
                 .exclude(status=ProjectStatus.LEFT)
-                .values_list("tenant_id", "approval_number", "name", "land_ha")
+                .values_list("tenant__tax_code", "approval_number", "name", "land_ha")
             )
             self.registered = {}
-            for tenant_id, approval_number, name, land in rows:
-                self.registered.setdefault(self.project_key(tenant_id, approval_number, name), land)
+            for tax_code, approval_number, name, land in rows:
+                self.registered.setdefault(self.project_key(tax_code, approval_number, name), land)
         return self.registered
 
     # Errors ----------------------------------------------------------------------------------------------
@@ -441,30 +495,29 @@ class _Run:
         """The row's values for Tenant and TenantProject, each cell checked by its model field, and the
         columns whose cells could not be read (their errors recorded)."""
         tenant, project, failed = {}, {}, set()
-        parsers = {
-            "tax_code": parse_tax_code,
-            "is_fdi": parse_yes_no,
-            "country": parse_country,
-            "sector": lambda v: _text(v).upper().replace(" ", ""),
-            "land_ha": parse_decimal,
-            "employees": parse_whole,
-            "status": lambda v: parse_status(v, self.status_lookup),
-            **{key: parse_date for key in DATE_COLUMNS},
-        }
+        parsers = self.parsers
+        memo = self.memo
         for key in self.table.columns:
             value = raw[key]
+            model, fields, field = self.model_fields[key]
+            target = tenant if model is Tenant else project
+            remembered = (key, type(value), value)
+            if remembered in memo:
+                cleaned = memo[remembered]
+                if cleaned is not _DEFAULT:
+                    target[fields[key]] = cleaned
+                continue
             column = COLUMN_BY_KEY[key]
             try:
                 if column.required and _blank(value):
                     raise CellError(_("This cell is required."))
                 parsed = parsers.get(key, _text)(value)
                 if key == "country" and not parsed:
-                    continue  # the model's default (VN)
-                if key in TENANT_FIELDS:
-                    model, fields, target = Tenant, TENANT_FIELDS, tenant
+                    cleaned = _DEFAULT  # the model's default (VN)
                 else:
-                    model, fields, target = TenantProject, PROJECT_FIELDS, project
-                target[fields[key]] = model._meta.get_field(fields[key]).clean(parsed, None)
+                    cleaned = target[fields[key]] = field.clean(parsed, None)
+                if key not in UNIQUE_CELLS and len(memo) < MEMO_SIZE:
+                    memo[remembered] = cleaned
             except CellError as error:
                 self.problem(number, key, str(error))
                 failed.add(key)
@@ -505,51 +558,34 @@ class _Run:
             return False
         if "tenant_name" not in failed:
             self.names_by_tax_code.setdefault(tax_code, (number, tenant_data["name"]))
-        stage, fields = "tenant", TENANT_FIELDS
+        fields = TENANT_FIELDS
         try:
-            with transaction.atomic():
-                tenant = self.tenant_for(tax_code)
-                if tenant is None:
-                    tenant = services.tenant_create(data=tenant_data, actor=self.actor)
-                    new = True
-                else:
-                    new = tax_code in self.new_tenants
-                    if not new and "tenant_name" not in failed and fold(tenant.name) != fold(tenant_data["name"]):
-                        self.name_differs(number, tenant, tenant_data["name"])
-                stage, fields = "project", PROJECT_FIELDS
-                self.refuse_duplicate(tenant, project_data)
-                project = services.project_create(
-                    data={**project_data, "cluster": self.cluster, "tenant": tenant}, actor=self.actor
-                )
-                if failed:
-                    # The services ran on the readable cells to find the row's other errors; the
-                    # row itself is wrong, so undo it.
-                    raise _RowRejected
-        except _RowRejected:
-            return False
-        except (OperationalError, InterfaceError):
-            raise  # the connection, not the row: the whole run stops with one error (icis/core/jobs.py)
+            known = self.tenant_for(tax_code)
+            tenant = None
+            if known is None:
+                tenant = self.new_tenant(tenant_data)
+            elif not known.new and "tenant_name" not in failed and fold(known.name) != fold(tenant_data["name"]):
+                self.name_differs(number, tax_code, known, tenant_data["name"])
+            fields = PROJECT_FIELDS
+            self.refuse_duplicate(tax_code, project_data)
+            project = self.new_project(project_data)
         except ValidationError as error:
             self.service_errors(number, error, fields, raw, failed)
             return False
-        except DatabaseError:
-            logger.warning("tenant import: database refused row %s", number, exc_info=True)
-            self.problem(number, None, _("The database refused this row (%(stage)s).") % {"stage": stage})
+        if failed:
+            # The rules ran on the readable cells to find the row's other errors; the row itself is wrong.
             return False
-        (self.new_tenants if new else self.existing_tenants).add(tax_code)
-        self.tenants[tax_code] = tenant
-        key = self.project_key(tenant.pk, project.approval_number or "", project.name or "")
-        self.registered_projects().setdefault(key, project.land_ha)
-        self.projects += 1
-        self.land += project.land_ha
+        self.keep(tax_code, known, tenant, project)
         if len(self.outcome.preview) < PREVIEW_ROWS:
+            new = known is None or known.new
+            shown = known or tenant
             self.outcome.preview.append(
                 {
                     "row": number,
-                    "tenant": tenant.name if new or self.visible(tenant) else tenant_data.get("name", ""),
-                    "tax_code": tenant.tax_code,
+                    "tenant": shown.name if new or self.visible(known) else tenant_data.get("name", ""),
+                    "tax_code": tax_code,
                     "new_tenant": new,
-                    "is_fdi": tenant.is_fdi,
+                    "is_fdi": shown.is_fdi,
                     "project": project.name,
                     "land_ha": str(project.land_ha),
                     "approval_number": project.approval_number,
@@ -563,37 +599,108 @@ class _Run:
             )
         return True
 
-    def visible(self, tenant: Tenant) -> bool:
-        """Whether the importing user may see this tenant (a tax code may belong to a firm elsewhere)."""
-        if tenant.pk not in self.visibility:
-            self.visibility[tenant.pk] = Tenant.objects.restrict(self.actor).filter(pk=tenant.pk).exists()
-        return self.visibility[tenant.pk]
+    def new_tenant(self, data: dict) -> Tenant:
+        """The Tenant `services.tenant_create` would save (raises its ValidationError). The cells were cleaned
+        by their fields; the tax code is new to ICIS and to the rows kept above."""
+        tenant = Tenant(**{k: v for k, v in data.items() if k in services.TENANT_FIELDS})
+        shared_bulk.clean(tenant, exclude=data.keys())
+        return tenant
 
-    def name_differs(self, number: int, tenant: Tenant, name: str) -> None:
-        if self.visible(tenant):
+    def new_project(self, data: dict) -> TenantProject:
+        """The TenantProject `services.project_create` would save, checked by the same rules in the same order
+        (raises its ValidationError): the model's checks, the land left, the status date."""
+        project = TenantProject(**{k: v for k, v in data.items() if k in services.PROJECT_FIELDS})
+        project.cluster = self.cluster
+        status_date = project.ended_on if project.status == ProjectStatus.LEFT else None
+        project.status_since = status_date
+        errors: dict = {}
+        try:
+            shared_bulk.clean(project, exclude=data.keys())
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        land, start, end = project.land_ha, project.lease_start, project.lease_end
+        if (land is not None and land <= 0) or (start and end and end <= start):
+            # A check constraint is broken: let Django word it as full_clean does (a query, for this row only).
+            try:
+                project.validate_constraints(exclude={name for name in errors if name != NON_FIELD_ERRORS})
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+        if project.status != ProjectStatus.LEFT:
+            refusal = services.land_refusal(self.cluster, taken=self.taken, asked=project.land_ha)
+            if refusal is not None:
+                raise refusal
+        lifecycle.check_date(status_date, field_name="status_date", required=False)
+        return project
+
+    def keep(self, tax_code: str, known: "_Known | None", tenant: Tenant | None, project: TenantProject) -> None:
+        """Count a row that passed; in an import, queue its records for the next batch while no row failed."""
+        writing = self.commit and not self.outcome.errors
+        if known is None:
+            known = self.tenants[tax_code] = _Known(None, tenant.name, tenant.is_fdi, new=True)
+            self.new_tenants += 1
+            if writing:
+                known.obj = tenant
+                self.pending_tenants.append(tenant)
+        elif not known.new:
+            self.existing_tenants.add(tax_code)
+        if writing:
+            if known.pk is not None:
+                project.tenant_id = known.pk
+            else:
+                project.tenant = known.obj
+            self.pending_projects.append(project)
+        key = self.project_key(tax_code, project.approval_number or "", project.name or "")
+        self.registered_projects().setdefault(key, project.land_ha)
+        self.projects += 1
+        self.land += project.land_ha
+        if project.status != ProjectStatus.LEFT:
+            self.taken += project.land_ha
+
+    def write(self) -> None:
+        """Write the queued rows (an import with no failed row so far); forget them once a row has failed."""
+        if self.outcome.errors:
+            self.pending_tenants, self.pending_projects = [], []
+            return
+        if not self.pending_projects:
+            return
+        bulk.create_tenants(self.pending_tenants, actor=self.actor)
+        for tenant in self.pending_tenants:
+            known = self.tenants[tenant.tax_code]
+            known.pk, known.obj = tenant.pk, None
+        bulk.create_projects(self.pending_projects, actor=self.actor)
+        self.pending_tenants, self.pending_projects = [], []
+
+    def visible(self, known: "_Known") -> bool:
+        """Whether the importing user may see this tenant (a tax code may belong to a firm elsewhere)."""
+        if known.visible is None:
+            known.visible = Tenant.objects.restrict(self.actor).filter(pk=known.pk).exists()
+        return known.visible
+
+    def name_differs(self, number: int, tax_code: str, known: "_Known", name: str) -> None:
+        if self.visible(known):
             message = _(
                 "Tax code %(tax_code)s is already registered to “%(name)s”; that tenant is used and the name in the "
                 "file is ignored."
-            ) % {"tax_code": tenant.tax_code, "name": tenant.name}
+            ) % {"tax_code": tax_code, "name": known.name}
         else:
             message = _(
                 "Tax code %(tax_code)s is already registered under another name; that tenant is used and the name "
                 "in the file is ignored."
-            ) % {"tax_code": tenant.tax_code}
+            ) % {"tax_code": tax_code}
         self.problem(number, "tenant_name", message, warning=True)
 
-    def refuse_duplicate(self, tenant: Tenant, project: dict) -> None:
-        if tenant.pk is None:
-            return
+    def refuse_duplicate(self, tax_code: str, project: dict) -> None:
         number = project.get("approval_number") or ""
-        land = self.registered_projects().get(self.project_key(tenant.pk, number, project.get("name") or ""))
+        land = self.registered_projects().get(self.project_key(tax_code, number, project.get("name") or ""))
         if land is not None:
             field_name = "approval_number" if number else "name"
             message = _(
                 "This project is already registered in cluster %(cluster)s for tax code %(tax_code)s "
                 "(%(land)s ha). An import only adds new projects; change existing ones on the project's page, or "
                 "give this one its own project name or approval number."
-            ) % {"cluster": self.cluster.name, "tax_code": tenant.tax_code, "land": formats.area(land)}
+            ) % {"cluster": self.cluster.name, "tax_code": tax_code, "land": formats.area(land)}
             raise ValidationError({field_name: ValidationError(message, code="duplicate")})
 
 
@@ -609,7 +716,7 @@ def _ha(value) -> str:
 
 
 def _land_taken(cluster: Cluster) -> Decimal:
-    return services.active_projects(cluster.pk).aggregate(total=Sum("land_ha"))["total"] or Decimal(0)
+    return services.leased_land(cluster)
 
 
 def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcome:
@@ -642,7 +749,9 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
     # so no other writer (the job sweeper) comes between the two.
     with acting(record.created_by, channel.IMPORT), transaction.atomic():
         with transaction.atomic():
-            cluster = Cluster.objects.get(pk=record.cluster_id)
+            # The cluster's row is locked once for the whole run (as `project_create` locks it for each project),
+            # so no other writer takes land between the check of the rows and their write.
+            cluster = Cluster.objects.select_for_update().get(pk=record.cluster_id)
             if cluster.industrial_land_ha is None:
                 message = _(
                     "Cluster %(cluster)s has no industrial land recorded; record it (from the detailed plan) before "
@@ -650,8 +759,17 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
                 ) % {"cluster": cluster.name}
                 outcome.errors.append(problem_at(table.sheet, None, message))
                 return outcome
-            left_before = cluster.industrial_land_ha - _land_taken(cluster)
-            state = _Run(cluster=cluster, actor=record.created_by, table=table, outcome=outcome, report=report)
+            taken = _land_taken(cluster)
+            left_before = cluster.industrial_land_ha - taken
+            state = _Run(
+                cluster=cluster,
+                actor=record.created_by,
+                table=table,
+                outcome=outcome,
+                report=report,
+                commit=commit,
+                taken=taken,
+            )
             estimate = max(table.estimate, 1)
             done = 0
             try:
@@ -663,6 +781,8 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
                             outcome.valid_rows += 1
                         if done % PROGRESS_EVERY == 0:
                             report(10 + min(int(89 * done / estimate), 88))
+                    if commit:
+                        state.write()
             except FileProblem as problem:  # more rows than the limit: nothing is kept
                 outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
             total = outcome.total_rows = done
@@ -674,7 +794,7 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
                 "rows": total,
                 "projects": state.projects,
                 "skipped": state.skipped,
-                "new_tenants": len(state.new_tenants),
+                "new_tenants": state.new_tenants,
                 "existing_tenants": len(state.existing_tenants),
                 "land_ha": ha(state.land),
                 "industrial_land_ha": ha(cluster.industrial_land_ha),
@@ -685,6 +805,8 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
             }
             if outcome.errors or not commit:
                 transaction.set_rollback(True)
+            elif state.projects:
+                bulk.projects_done([cluster.pk])  # the figures kept from tenant projects, recomputed once
         if keep is not None:
             keep(outcome)
     return outcome

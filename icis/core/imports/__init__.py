@@ -6,6 +6,8 @@
    yes/no, codes from lookup tables loaded once.
 4. `problems`: one error shape (sheet, row, column letter, header, message) and the `Outcome` of a run.
 5. `marked.marked_workbook` hands the workbook back with the errors marked in its cells.
+6. `fastxlsx` streams an inspected .xlsx (lxml iterparse, values only); `bulk` cleans and records the history of
+   objects written in bulk, as the services would.
 
 The importer itself (icis/tenancy/imports.py, icis/environment/services.py) owns its columns, its lookups
 and its writes; it runs every row inside one transaction that a check always rolls back and an import keeps

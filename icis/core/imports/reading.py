@@ -5,15 +5,16 @@ spellings; headers are matched without case, diacritics, punctuation or anything
 visible sheet with a recognisable header row within its first rows is read (hidden sheets are not what
 the user sees); a title above the header and unknown columns (STT…) are ignored with a note.
 
-`read_table` returns a `Table` whose `rows` are read lazily, one at a time (openpyxl `read_only`, the CSV
-reader): memory stays flat whatever the file's size. Iterate it once; blank rows are skipped and rows are
-numbered as Excel shows them. More rows than the schema's limit (ICIS_IMPORT_MAX_ROWS) stops the reading
-with a `FileProblem`.
+`read_table` returns a `Table` whose `rows` are read lazily, one at a time (`fastxlsx`: lxml iterparse,
+values only; the CSV reader): memory stays flat whatever the file's size. Iterate it once; blank rows are
+skipped and rows are numbered as Excel shows them. More rows than the schema's limit (ICIS_IMPORT_MAX_ROWS)
+stops the reading with a `FileProblem`.
 """
 
 import csv
 import io
 import logging
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -195,28 +196,39 @@ def read_table(kind: str, data: bytes, filename: str = "", *, schema: Schema, ma
     return _read_xlsx(data, schema, limit)
 
 
+def _unreadable() -> FileProblem:
+    return FileProblem(
+        _("The workbook could not be read. Open it in Excel, save it as “Excel Workbook (.xlsx)” and upload it again.")
+    )
+
+
 def _read_xlsx(data: bytes, schema: Schema, limit: int) -> Table:
-    import openpyxl
+    from lxml import etree
+
+    from .fastxlsx import Workbook
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on damaged files; the file is refused either way
+        workbook = Workbook(io.BytesIO(data))
+    except Exception:  # damaged files raise many kinds; the file is refused either way
         logger.info("import: workbook could not be opened", exc_info=True)
-        raise FileProblem(
-            _(
-                "The workbook could not be read. Open it in Excel, save it as “Excel Workbook (.xlsx)” and upload it "
-                "again."
-            )
-        ) from None
+        raise _unreadable() from None
+
+    def numbered_rows(sheet):
+        try:
+            yield from workbook.rows(sheet, MAX_COLUMNS)
+        except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError):
+            logger.info("import: sheet could not be read", exc_info=True)
+            raise _unreadable() from None
+
     try:
-        for sheet in workbook.worksheets:
-            if getattr(sheet, "sheet_state", "visible") != "visible":
+        for sheet in workbook.sheets:
+            if not sheet.visible:
                 continue  # hidden sheets are not what the user sees, so not what they mean to import
-            numbered = enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1)
+            numbered = numbered_rows(sheet)
             table = _find_header(numbered, sheet.title, schema)
             if table is not None:
                 table.rows = _data_rows(numbered, sheet.title, limit, table.width, closing=workbook.close)
-                table.estimate = max((sheet.max_row or 0) - table.header_row, 0)
+                table.estimate = max(workbook.last_row(sheet) - table.header_row, 0)
                 return table
     except BaseException:
         workbook.close()

@@ -108,19 +108,19 @@ def worker(per_row: str = "0", parse: str = "0") -> None:
     """`manage.py jobs_worker`, each row (and the file reading) slowed down to be watched."""
     from django.core.management import call_command
 
-    from icis.tenancy import imports, services
+    from icis.tenancy import imports
 
-    real_create, real_read = services.project_create, imports.read_table
+    real_row, real_read = imports._Run.import_row, imports.read_table
 
-    def slow_create(**kwargs):
+    def slow_row(self, *args, **kwargs):
         time.sleep(float(per_row))
-        return real_create(**kwargs)
+        return real_row(self, *args, **kwargs)
 
     def slow_read(*args, **kwargs):
         time.sleep(float(parse))
         return real_read(*args, **kwargs)
 
-    services.project_create, imports.read_table = slow_create, slow_read
+    imports._Run.import_row, imports.read_table = slow_row, slow_read
     call_command("jobs_worker", "--no-reload", "--interval=0.2", "--no-startup-delay", verbosity=0)
 
 

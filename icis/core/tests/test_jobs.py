@@ -122,7 +122,7 @@ def test_a_job_queued_by_one_web_process_is_run_by_a_worker_and_followed_from_an
     # Web process 1 answered before any worker ran: the check waits in the queue, in the database.
     queued = processes.call("state", str(record))
     assert queued["status"] == "checking" and queued["job"]["status"] == "queued" and queued["task"] == "READY"
-    processes.start_worker(per_row=0.01, parse=3)
+    processes.start_worker(per_row=0.05, parse=3)  # the rows themselves take milliseconds: 6 s to watch
     # Web process 2 follows it through the progress endpoint, as the page's progress bar does.
     watched = processes.call("watch", str(record), "120", timeout=180)
     running = [answer for answer in watched["seen"] if answer["running"]]

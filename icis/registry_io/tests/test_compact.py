@@ -3,7 +3,7 @@ and the shared-string table kept as one UTF-8 buffer."""
 
 from icis.registry_io import imports
 from icis.registry_io.compact import HashRows, key_hash
-from icis.registry_io.fastxlsx import SharedStrings
+from icis.core.imports.fastxlsx import SharedStrings
 
 
 def test_hash_rows_keep_the_first_row_of_each_key_through_growth():

@@ -594,16 +594,16 @@ def lose_the_connection_after(monkeypatch, rows: int) -> None:
     """The database goes away while the import is on row `rows` + 1 (as psycopg reports it)."""
     from django.db import OperationalError
 
-    real = services.project_create
+    real = imports._Run.new_project
     calls = {"n": 0}
 
-    def flaky(**kwargs):
+    def flaky(self, data):
         calls["n"] += 1
         if calls["n"] > rows:
             raise OperationalError("server closed the connection unexpectedly")
-        return real(**kwargs)
+        return real(self, data)
 
-    monkeypatch.setattr(services, "project_create", flaky)
+    monkeypatch.setattr(imports._Run, "new_project", flaky)
 
 
 def test_an_import_cut_by_a_lost_connection_ends_with_one_error_and_can_be_retried(en, cluster, monkeypatch):

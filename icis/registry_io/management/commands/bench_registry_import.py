@@ -86,7 +86,7 @@ class Command(BaseCommand):
         return check
 
     def _measure(self, label, data, place, actor, *, commit, keep=False, memory=True):
-        from icis.registry_io import fastxlsx  # noqa: F401  (imported once, not timed)
+        from icis.core.imports import fastxlsx  # noqa: F401  (imported once, not timed)
 
         started, cpu = time.perf_counter(), time.process_time()
         check = self._run(data, place, actor, commit=commit, keep=keep)
