@@ -2,7 +2,8 @@
 
 Writes mark: every save or delete of a tenant project or a periodic report marks its cluster's row stale
 (and the cluster it left), in the write's own transaction (`connect`: signals, so the services, the
-admin, imports and scripts are all covered; a bulk write that sends no signal calls `mark_stale`).
+admin, imports and scripts are all covered; the tenant import's bulk writes send `bulk.projects_written`,
+and any other bulk write that sends no signal calls `mark_stale`).
 
 Reads recompute: `current(clusters, day, period)` recomputes, before anything reads them, the rows of
 `clusters` that are stale, missing, or hold another day's land or another period's reports. It locks
@@ -193,7 +194,14 @@ def _submission_written(sender, instance, raw=False, **kwargs):
     mark_stale(ids)
 
 
+def _bulk_written(sender, cluster_ids, **kwargs):
+    mark_stale(cluster_ids)
+
+
 def connect() -> None:
+    from .bulk import projects_written  # the tenant import's bulk writes send no post_save
+
+    projects_written.connect(_bulk_written, dispatch_uid="tenancy-kept-projects-bulk")
     pre_save.connect(_remember_project, sender=TenantProject, dispatch_uid="tenancy-kept-project-remember")
     post_save.connect(_project_written, sender=TenantProject, dispatch_uid="tenancy-kept-project-saved")
     post_delete.connect(_project_written, sender=TenantProject, dispatch_uid="tenancy-kept-project-deleted")

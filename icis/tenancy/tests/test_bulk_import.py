@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
+from icis.clusters.models import Cluster
 from icis.core import channel
 from icis.core.audit import acting
 from icis.portal.models import ClusterLand
-from icis.tenancy import imports, services
-from icis.tenancy.models import ProjectStatusChange, Tenant, TenantImport, TenantProject
+from icis.tenancy import imports, kept, periods, selectors, services
+from icis.tenancy.models import ProjectStatusChange, TenancyState, Tenant, TenantImport, TenantProject
 from icis.tenancy.tests.test_imports import HEADERS, xlsx
 from icis.testing.factories import make_cluster
 
@@ -142,3 +143,24 @@ def test_a_bulk_import_with_one_bad_row_writes_nothing(hanoi, boss, settings):
     assert "Only 9 ha of industrial land is left" in outcome.errors[0]["message"]
     assert Tenant.objects.count() == 0 and TenantProject.objects.count() == 0
     assert Tenant.history.count() == 0 and ProjectStatusChange.objects.count() == 0
+
+
+def test_a_bulk_import_marks_the_kept_tenancy_figures_stale(hanoi, boss):
+    # Bulk inserts send no post_save: the import's one `projects_written` must reach the kept figures too,
+    # or a row made current before the import would keep its old land.
+    cluster = make_cluster(name="Cụm Giữ Số", area_ha=30, industrial_land_ha=Decimal("20"))
+    day = timezone.localdate()
+    period = periods.due("01", day)
+    kept.current(Cluster.objects.filter(pk=cluster.pk), day, period)
+    assert TenancyState.objects.get(cluster=cluster).occupied_ha == 0
+    data = xlsx(ROWS, headers=[*HEADERS, "Ngày rời cụm"])
+    record = TenantImport.objects.create(
+        cluster=cluster, created_by=boss, filename="ds.xlsx", file_kind="xlsx", content=data,
+        sha256=imports.content_digest(data), language="vi",
+    )  # fmt: skip
+    with translation.override("vi"):
+        assert imports.run(record, commit=True).errors == []
+    kept.current(Cluster.objects.filter(pk=cluster.pk), day, period)
+    occupied = selectors.occupied_by_cluster([cluster.pk], day).get(cluster.pk, Decimal(0))
+    assert occupied == Decimal("7.5")  # 2.5 + 3.25 + 0.75 + 1: the tenant who left holds none
+    assert TenancyState.objects.get(cluster=cluster).occupied_ha == occupied
