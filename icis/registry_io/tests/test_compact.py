@@ -1,9 +1,9 @@
 """The compact keys of the registry check: a hash table in two arrays that behaves like a dict of first rows,
 and the shared-string table kept as one UTF-8 buffer."""
 
+from icis.core.imports.fastxlsx import SharedStrings
 from icis.registry_io import imports
 from icis.registry_io.compact import HashRows, key_hash
-from icis.core.imports.fastxlsx import SharedStrings
 
 
 def test_hash_rows_keep_the_first_row_of_each_key_through_growth():
