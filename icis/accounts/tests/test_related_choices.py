@@ -160,11 +160,14 @@ def _form_kwargs(form_class, world, user) -> dict:
         "dossier": SimpleNamespace(cluster=world["a"]),
         "heads": {},
         "tied": (),
-        "amendment": SimpleNamespace(status=next(iter(AMENDMENT_TRANSITIONS))),
+        "amendment": SimpleNamespace(
+            status=next(iter(AMENDMENT_TRANSITIONS)), plan=SimpleNamespace(province_id=world["a"].province_id)
+        ),
         "project": SimpleNamespace(status=ProjectStatus.OPERATING, version=1),
         "task": SimpleNamespace(status="open", version=1),
         "nomination": SimpleNamespace(status="submitted", version=1),
         "plan": SimpleNamespace(province_id=world["a"].province_id, horizon_year=2030, vision_year=2050),
+        "province_id": world["a"].province_id,
     }
     if form_class.__name__ == "NominationEditForm":
         # It edits a real nomination; one whose achievement names no cluster, document or organisation, so
