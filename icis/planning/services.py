@@ -148,9 +148,7 @@ def plan_entry_save(
     """Create or change one entry of a plan version: one entry per cluster and version, the cluster of
     the plan's province, an area not below zero. Never changes the cluster's status: an established
     cluster withdrawn from the plan stays established and monitored. A stale edit is refused."""
-    unknown = set(data) - set(ENTRY_FIELDS)
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
+    _refuse_unknown(data, ENTRY_FIELDS)
     if entry is None:
         current = PlanEntry(plan=plan)
     else:
