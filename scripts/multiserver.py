@@ -146,10 +146,12 @@ HAPROXY_CFG = """\
 global
     maxconn 4000
     stats socket {workdir}/haproxy.sock mode 600 level admin
+    log stdout format raw local0 info
 
 defaults
     mode http
     log global
+    option httplog
     timeout connect 2s
     timeout client 120s
     timeout server 120s
@@ -159,6 +161,9 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response
+    # The whole request (a small API write) is read before a server is chosen: a write whose server
+    # closed without answering is replayed whole on another server, never cut half-way to the client.
+    option http-buffer-request
     # One request per server connection: none is ever sent on a connection a stopping server closes.
     option http-server-close
     http-reuse never

@@ -84,4 +84,5 @@ class Officer(HttpUser):
                 with _acks_lock:
                     _acks.append(tax_code)
             else:
-                response.failure(f"write answered {response.status_code}: {response.text[:200]}")
+                answer = response.text[:200] if response.status_code else repr(response.error)[:300]
+                response.failure(f"write answered {response.status_code}: {answer}")
