@@ -178,9 +178,9 @@ def plan_entry_save(
         errors["name"] = _("Give the cluster's name as the plan writes it.")
     if errors:
         raise ValidationError(errors)
-    for key, value in data.items():
-        setattr(current, key, value)
-    current.name = name.strip()
+    changed = _apply(current, {**data, "name": name.strip()})
+    if current.pk and not changed:
+        return current  # saved untouched: nothing written, no new version
     if current.pk:
         current.version += 1
     current.full_clean()

@@ -246,3 +246,21 @@ def test_api_entries_and_compare(plan, six, api):
     assert compared["summary"]["deferred"] == 0
     changed = api.patch(f"/api/plan-entries/{created.json()['id']}/", {"group": "withdrawn"}, format="json")
     assert changed.status_code == 200 and changed.json()["counted"] is False
+
+
+def test_an_entry_saved_unchanged_writes_nothing(plan, boss):
+    cluster = make_cluster(status=ClusterStatus.ESTABLISHED, status_date=D(2015, 1, 1))
+    kept = entry(plan, cluster, G.KEPT, 12)
+    rows = kept.history.count()
+    same = services.plan_entry_save(
+        plan=plan,
+        entry=kept,
+        data={"group": G.KEPT, "planned_area_ha": Decimal("12.00")},
+        actor=boss,
+        expected_version=1,
+    )
+    assert same.version == 1 and kept.history.count() == rows
+    changed = services.plan_entry_save(
+        plan=plan, entry=kept, data={"planned_area_ha": Decimal("12.5")}, actor=boss, expected_version=1
+    )
+    assert changed.version == 2 and kept.history.count() == rows + 1
