@@ -10,13 +10,29 @@ import calendar
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Collate, Concat, Greatest, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +42,7 @@ from icis.core import formats
 from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
-from .models import Milestone, Obstacle, ProgressReport
+from .models import Milestone, Obstacle, ProgressReport, ProgressState
 from .state import LATEST_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -475,8 +491,9 @@ def construction_summary(
     - not_started: status then still `established`;
     - stalled: under construction and flagged stalled as of as_of.
     Revoked clusters count as established (they were) and in none of the other rows.
-    One query whatever the number of clusters and reports (the clusters with their kept progress state,
-    `icis.construction.state`), and one more for a past date some cluster has reported after.
+    One query whatever the number of clusters and reports (the counts, aggregated in SQL from the kept
+    progress state, `icis.construction.state`; with `detail`, the clusters with their state, counted here),
+    and two more for a past date some cluster has reported after.
     """
     as_of = as_of or timezone.localdate()
     until = min(established_to, as_of) if established_to else as_of
@@ -488,10 +505,14 @@ def construction_summary(
     ).filter(established_on__lte=until)
     if established_from:
         rows = rows.filter(established_on__gte=established_from)
+    near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
+    if not detail:
+        counts = _summary_counts(rows, as_of, near)
+        if counts is not None:
+            return counts
     rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *LATEST_VALUES))
     trails = current_trails(rows, as_of, 1, scope=clusters)
     empty = Trail()
-    near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
     members = {key: [] for key in SUMMARY_KEYS}
 
@@ -517,6 +538,25 @@ def construction_summary(
     if detail:
         return {"counts": counts, "members": members}
     return counts
+
+
+def _summary_counts(rows: QuerySet, as_of: datetime.date, near: Decimal) -> dict | None:
+    """`construction_summary`'s counts in one aggregate query, the same tests on the kept progress state; None
+    when some cluster has an accepted report dated after `as_of` (its state is not its trail as of then)."""
+    under = Q(status_then=ClusterStatus.UNDER_CONSTRUCTION)
+    since = Coalesce(F("progress_state__last_increase_on"), F("started_on"), output_field=DateField())
+    counts = rows.annotate(progress_since=since).aggregate(
+        behind=Count("pk", filter=Q(progress_state__latest_on__gt=as_of)),
+        established=Count("pk"),
+        under_construction=Count("pk", filter=Q(status_then__in=STARTED_STATES)),
+        infrastructure_complete=Count("pk", filter=Q(status_then__in=COMPLETE_STATES)),
+        at_least_90_percent=Count("pk", filter=under & Q(progress_state__latest_percent__gte=near)),
+        not_started=Count("pk", filter=Q(status_then=ClusterStatus.ESTABLISHED)),
+        stalled=Count("pk", filter=under & Q(progress_since__lt=add_months(as_of, -settings.ICIS_STALLED_MONTHS))),
+    )
+    if counts.pop("behind"):
+        return None
+    return {key: counts[key] for key in SUMMARY_KEYS}
 
 
 # ---------------------------------------------------------------------------------------------- board
@@ -562,15 +602,29 @@ BOARD_ORDERINGS = {
 def construction_board(
     *, user, ordering: str = "stage", stage: str | None = None, flag: str | None = None, today=None
 ) -> list[BoardRow]:
-    """Clusters from establishment to infrastructure complete, with progress, forecast and flags.
+    """Clusters from establishment to infrastructure complete, with progress, forecast and flags: every row,
+    computed in Python (the reference `construction_board_page` is tested against; the attention list).
 
     Two queries whatever the number of clusters (the clusters with their kept progress state, the
     milestones), and one more when `today` is a past date some cluster has reported after.
     """
     today = today or timezone.localdate()
+    clusters = _board_scope(user, stage)
+    rows = board_rows(clusters, today=today)
+    if flag:
+        rows = [row for row in rows if any(f.flag == flag for f in row.flags)]
+    rows.sort(key=BOARD_ORDERINGS.get(ordering, BOARD_ORDERINGS["stage"]))
+    return rows
+
+
+def _board_scope(user, stage: str | None) -> QuerySet:
     clusters = Cluster.objects.restrict(user).filter(status__in=BOARD_STAGES)
-    if stage:
-        clusters = clusters.filter(status=stage)
+    return clusters.filter(status=stage) if stage else clusters
+
+
+def board_rows(clusters: QuerySet, *, today: datetime.date) -> list[BoardRow]:
+    """The board's row of each cluster of `clusters` (a queryset, in its order), everything worked out:
+    the forecast, the flags with their reasons, the delay, the obstacles. Two queries (three for a past date)."""
     open_states = [s for s in ObstacleStatus.values if s != ObstacleStatus.RESOLVED]
     scope = clusters
     clusters = list(
@@ -631,10 +685,150 @@ def construction_board(
                 milestones=milestones[cluster.pk],
             )
         )
-    if flag:
-        rows = [row for row in rows if any(f.flag == flag for f in row.flags)]
-    rows.sort(key=BOARD_ORDERINGS.get(ordering, BOARD_ORDERINGS["stage"]))
     return rows
+
+
+# The board's orderings and flags in SQL, from the kept progress state (`ProgressState`), the lifecycle dates
+# and the milestones: the same tests as `cluster_flags`, `schedule_delays` and `BOARD_ORDERINGS`, so the page
+# of rows it picks is the page `construction_board` gives (tested), and only that page is worked out in Python.
+# A Python sort is stable: ties keep the clusters' default order (sort name, code), as the SQL's last keys do;
+# the name orderings compare code points, as Python does, whatever the database's collation.
+_MAX_CHAR = "\U0010ffff"  # after every character: "-name" puts a name before the longer names it begins
+
+
+def _binary(expression):
+    return Collate(expression, "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def _days(later, earlier):
+    return ExpressionWrapper(later - earlier, output_field=DurationField())
+
+
+def _milestone(kind: str, field_name: str):
+    return Subquery(Milestone.objects.filter(cluster=OuterRef("pk"), kind=kind).values(field_name)[:1])
+
+
+def _board_delay(today: datetime.date) -> tuple[dict, NullIf]:
+    """`schedule_delays`' largest delay as a duration (None: not late): the oldest planned milestone before
+    today not reached by today, or the kept forecast past the planned completion."""
+    late = (
+        Milestone.objects.filter(cluster=OuterRef("pk"), planned_on__lt=today)
+        .filter(Q(actual_on__isnull=True) | Q(actual_on__gt=today))
+        .order_by()
+        .values("cluster")
+        .annotate(first=Min("planned_on"))
+        .values("first")
+    )
+    zero = Value(datetime.timedelta(0), output_field=DurationField())
+    milestone_delay = Coalesce(_days(Value(today, output_field=DateField()), Subquery(late)), zero)
+    forecast = Case(  # forecast_completion(as_of=today): no date once stalled, none when complete
+        When(progress_state__first_done_on__isnull=False, then=Value(None, output_field=DateField())),
+        When(
+            progress_state__last_increase_on__lt=add_months(today, -settings.ICIS_STALLED_MONTHS),
+            then=Value(None, output_field=DateField()),
+        ),
+        default=F("progress_state__forecast_on"),
+        output_field=DateField(),
+    )
+    planned = _milestone(MilestoneKind.INFRASTRUCTURE_COMPLETE, "planned_on")
+    reached = _milestone(MilestoneKind.INFRASTRUCTURE_COMPLETE, "actual_on")
+    forecast_delay = Case(
+        When(
+            Q(board_forecast__isnull=False, board_planned__gte=today, board_forecast__gt=F("board_planned"))
+            & (Q(board_reached__isnull=True) | Q(board_reached__gt=today)),
+            then=_days(F("board_forecast"), F("board_planned")),
+        ),
+        default=zero,
+        output_field=DurationField(),
+    )
+    inputs = {"board_forecast": forecast, "board_planned": planned, "board_reached": reached}
+    return inputs, NullIf(Greatest(milestone_delay, forecast_delay), zero)
+
+
+def _board_orderings():
+    default = ("sort_name", "code")
+    return {
+        "progress": (F("progress_state__latest_percent").asc(nulls_last=True), *default),
+        "-progress": (F("progress_state__latest_percent").desc(nulls_last=True), *default),
+        "delay": (F("board_delay").asc(nulls_last=True), *default),
+        "-delay": (F("board_delay").desc(nulls_last=True), *default),
+        "name": (_binary(F("sort_name")).asc(), "code"),
+        "-name": (_binary(Concat(F("sort_name"), Value(_MAX_CHAR))).desc(), "code"),
+        "stage": (
+            Case(*(When(status=s, then=Value(i)) for i, s in enumerate(BOARD_STAGES)), output_field=IntegerField()),
+            _binary(F("sort_name")).asc(),
+            "code",
+        ),
+    }
+
+
+def board_ordered(
+    *, user, ordering: str = "stage", stage: str | None = None, flag: str | None = None, today=None
+) -> QuerySet | None:
+    """The board's clusters, filtered and ordered in SQL as `construction_board` filters and orders its rows;
+    None when the kept state is not the board's as of `today` (an accepted report dated after it, or a
+    forecast kept over another number of reports): then only `construction_board` can tell. One query."""
+    today = today or timezone.localdate()
+    clusters = _board_scope(user, stage)
+    behind = Q(latest_on__gt=today) | ~Q(forecast_window=settings.ICIS_FORECAST_REPORTS)
+    if ProgressState.objects.filter(behind, cluster__in=clusters.order_by().values("pk")).exists():
+        return None
+    ordering = ordering if ordering in BOARD_ORDERINGS else "stage"
+    if ordering in ("delay", "-delay") or flag == Flag.BEHIND_SCHEDULE:
+        inputs, delay = _board_delay(today)
+        clusters = clusters.annotate(**inputs).annotate(board_delay=delay)
+    if flag == Flag.NOT_STARTED:
+        clusters = clusters.annotate(established_on=_first_change(ClusterStatus.ESTABLISHED)).filter(
+            status=ClusterStatus.ESTABLISHED,
+            established_on__lt=add_months(today, -settings.ICIS_NOT_STARTED_MONTHS),
+        )
+    elif flag == Flag.STALLED:
+        started = Coalesce(
+            _first_change(ClusterStatus.UNDER_CONSTRUCTION),
+            Subquery(
+                Milestone.objects.filter(
+                    cluster=OuterRef("pk"), kind=MilestoneKind.CONSTRUCTION_START, actual_on__isnull=False
+                ).values("actual_on")[:1]
+            ),
+        )
+        clusters = clusters.annotate(
+            progress_since=Coalesce(F("progress_state__last_increase_on"), started, output_field=DateField())
+        ).filter(
+            status=ClusterStatus.UNDER_CONSTRUCTION,
+            progress_since__lt=add_months(today, -settings.ICIS_STALLED_MONTHS),
+        )
+    elif flag == Flag.NEAR_COMPLETE:
+        clusters = clusters.filter(
+            status=ClusterStatus.UNDER_CONSTRUCTION,
+            progress_state__latest_percent__gte=settings.ICIS_NEAR_COMPLETE_PERCENT,
+        )
+    elif flag == Flag.BEHIND_SCHEDULE:
+        clusters = clusters.filter(board_delay__isnull=False)
+    elif flag:
+        clusters = clusters.none()
+    return clusters.order_by(*_board_orderings()[ordering])
+
+
+def construction_board_page(
+    *,
+    user,
+    paginate: Callable[[Sequence], Sequence],
+    ordering: str = "stage",
+    stage: str | None = None,
+    flag: str | None = None,
+    today=None,
+) -> list[BoardRow]:
+    """One page of `construction_board`: the same rows in the same order, `paginate` choosing the page (it is
+    given a sliceable sequence and returns the page's items). The filters and the order are worked out in SQL
+    (`board_ordered`) and only the page's rows in Python: a fixed number of queries whatever the number of
+    clusters. When the kept state cannot tell (`board_ordered` gives None), the whole board is worked out."""
+    today = today or timezone.localdate()
+    ordered = board_ordered(user=user, ordering=ordering, stage=stage, flag=flag, today=today)
+    if ordered is None:
+        return list(paginate(construction_board(user=user, ordering=ordering, stage=stage, flag=flag, today=today)))
+    pks = list(paginate(ordered.values_list("pk", flat=True)))
+    rows = {row.cluster.pk: row for row in board_rows(Cluster.objects.filter(pk__in=pks), today=today)}
+    return [rows[pk] for pk in pks]
 
 
 def _actual(milestones, kind):
