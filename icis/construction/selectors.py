@@ -333,6 +333,10 @@ def _months_between(start: datetime.date, end: datetime.date) -> int:
     return months - 1 if end.day < start.day else months
 
 
+# `get_kind_display()` rebuilds the choices' dict at every call: the board words many delays.
+_MILESTONE_LABELS = dict(MilestoneKind.choices)
+
+
 def schedule_delays(milestones, *, forecast: Forecast | None, as_of: datetime.date) -> list[tuple[int, str]]:
     """Planned milestones due before `as_of` and not reached by then, and a forecast past the planned
     completion; each as (days late, reason). A milestone due today is not late yet."""
@@ -347,7 +351,11 @@ def schedule_delays(milestones, *, forecast: Forecast | None, as_of: datetime.da
                 (
                     days,
                     _("%(milestone)s was planned for %(date)s and is not reached (%(days)s days late).")
-                    % {"milestone": milestone.get_kind_display(), "date": _fmt(milestone.planned_on), "days": days},
+                    % {
+                        "milestone": _MILESTONE_LABELS.get(milestone.kind, milestone.kind),
+                        "date": _fmt(milestone.planned_on),
+                        "days": days,
+                    },
                 )
             )
     planned_completion = next(
@@ -507,7 +515,7 @@ def construction_summary(
         rows = rows.filter(established_on__gte=established_from)
     near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
     if not detail:
-        counts = _summary_counts(rows, as_of, near)
+        counts = _summary_counts(base, as_of, until, established_from, near)
         if counts is not None:
             return counts
     rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *LATEST_VALUES))
@@ -540,23 +548,77 @@ def construction_summary(
     return counts
 
 
-def _summary_counts(rows: QuerySet, as_of: datetime.date, near: Decimal) -> dict | None:
-    """`construction_summary`'s counts in one aggregate query, the same tests on the kept progress state; None
-    when some cluster has an accepted report dated after `as_of` (its state is not its trail as of then)."""
-    under = Q(status_then=ClusterStatus.UNDER_CONSTRUCTION)
-    since = Coalesce(F("progress_state__last_increase_on"), F("started_on"), output_field=DateField())
-    counts = rows.annotate(progress_since=since).aggregate(
-        behind=Count("pk", filter=Q(progress_state__latest_on__gt=as_of)),
-        established=Count("pk"),
-        under_construction=Count("pk", filter=Q(status_then__in=STARTED_STATES)),
-        infrastructure_complete=Count("pk", filter=Q(status_then__in=COMPLETE_STATES)),
-        at_least_90_percent=Count("pk", filter=under & Q(progress_state__latest_percent__gte=near)),
-        not_started=Count("pk", filter=Q(status_then=ClusterStatus.ESTABLISHED)),
-        stalled=Count("pk", filter=under & Q(progress_since__lt=add_months(as_of, -settings.ICIS_STALLED_MONTHS))),
+# The summary's counts in one pass: each cluster's first dated changes to established and to under
+# construction from one grouped scan of the changes (not a subquery per cluster), its status on as_of from
+# the change index, its kept progress state; then the same tests as `construction_summary`'s loop.
+_SUMMARY_SQL = """
+SELECT COUNT(*),
+       SUM(CASE WHEN status_then IN ({started}) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then IN ({complete}) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then = %s AND latest_percent >= %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then = %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then = %s AND COALESCE(last_increase_on, started_on) < %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN latest_on > %s THEN 1 ELSE 0 END)
+FROM (
+    SELECT (SELECT u.to_status FROM {changes} u
+            WHERE u.cluster_id = c.id AND u.expansion_id IS NULL AND u.effective_on <= %s
+            ORDER BY u.effective_on DESC, u.id DESC LIMIT 1) AS status_then,
+           f.started_on, s.latest_on, s.latest_percent, s.last_increase_on
+    FROM {clusters} c
+    JOIN (SELECT cluster_id,
+                 MIN(CASE WHEN to_status = %s THEN effective_on END) AS established_on,
+                 MIN(CASE WHEN to_status = %s AND effective_on <= %s THEN effective_on END) AS started_on
+          FROM {changes}
+          WHERE expansion_id IS NULL AND effective_on IS NOT NULL
+          GROUP BY cluster_id) f ON f.cluster_id = c.id
+    LEFT JOIN {states} s ON s.cluster_id = c.id
+    WHERE c.id IN ({scope}) AND f.established_on <= %s{since}{fence}
+) counted
+"""
+
+
+def _summary_counts(
+    base: QuerySet, as_of: datetime.date, until: datetime.date, established_from: datetime.date | None, near: Decimal
+) -> dict | None:
+    """`construction_summary`'s counts in one query, the same tests on the kept progress state; None when some
+    counted cluster has an accepted report dated after `as_of` (its state is not its trail as of then)."""
+    quote = connection.ops.quote_name
+    scope, scope_params = base.order_by().values("pk").query.sql_with_params()
+    query = _SUMMARY_SQL.format(
+        started=", ".join(["%s"] * len(STARTED_STATES)),
+        complete=", ".join(["%s"] * len(COMPLETE_STATES)),
+        changes=quote(StatusChange._meta.db_table),
+        clusters=quote(Cluster._meta.db_table),
+        states=quote(ProgressState._meta.db_table),
+        scope=scope,
+        since=" AND f.established_on >= %s" if established_from else "",
+        # PostgreSQL would fold the inner query into the outer one and look up the status once per CASE
+        fence=" OFFSET 0" if connection.vendor == "postgresql" else "",
     )
-    if counts.pop("behind"):
+    under = ClusterStatus.UNDER_CONSTRUCTION
+    params = (
+        *STARTED_STATES,
+        *COMPLETE_STATES,
+        under,
+        near,
+        ClusterStatus.ESTABLISHED,
+        under,
+        add_months(as_of, -settings.ICIS_STALLED_MONTHS),
+        as_of,
+        as_of,
+        ClusterStatus.ESTABLISHED,
+        under,
+        as_of,
+        *scope_params,
+        until,
+        *((established_from,) if established_from else ()),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        *counts, behind = (int(n or 0) for n in cursor.fetchone())
+    if behind:
         return None
-    return {key: counts[key] for key in SUMMARY_KEYS}
+    return dict(zip(SUMMARY_KEYS, counts, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------- board
@@ -622,24 +684,26 @@ def _board_scope(user, stage: str | None) -> QuerySet:
     return clusters.filter(status=stage) if stage else clusters
 
 
-def board_rows(clusters: QuerySet, *, today: datetime.date) -> list[BoardRow]:
-    """The board's row of each cluster of `clusters` (a queryset, in its order), everything worked out:
-    the forecast, the flags with their reasons, the delay, the obstacles. Two queries (three for a past date)."""
+def _board_query(clusters: QuerySet, today: datetime.date) -> QuerySet:
+    """`clusters` with what a board row shows beside the progress: lifecycle dates, obstacles, reports to review."""
     open_states = [s for s in ObstacleStatus.values if s != ObstacleStatus.RESOLVED]
-    scope = clusters
-    clusters = list(
-        clusters.select_related("investor", "progress_state").annotate(
-            established_on=_first_change(ClusterStatus.ESTABLISHED),
-            started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
-            open_obstacles=_count(Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states)),
-            overdue_obstacles=_count(
-                Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states, due_on__lt=today)
-            ),
-            pending_reports=_count(
-                ProgressReport.objects.filter(cluster=OuterRef("pk"), status=ReportStatus.SUBMITTED)
-            ),
-        )
+    return clusters.select_related("investor", "progress_state").annotate(
+        established_on=_first_change(ClusterStatus.ESTABLISHED),
+        started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
+        open_obstacles=_count(Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states)),
+        overdue_obstacles=_count(
+            Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states, due_on__lt=today)
+        ),
+        pending_reports=_count(ProgressReport.objects.filter(cluster=OuterRef("pk"), status=ReportStatus.SUBMITTED)),
     )
+
+
+def board_rows(clusters: QuerySet, *, today: datetime.date, fetched: list | None = None) -> list[BoardRow]:
+    """The board's row of each cluster of `clusters` (a queryset, in its order), everything worked out:
+    the forecast, the flags with their reasons, the delay, the obstacles. Two queries (three for a past date);
+    one when the clusters were `fetched` already through `_board_query`."""
+    scope = clusters
+    clusters = list(_board_query(clusters, today)) if fetched is None else fetched
     trails = current_trails(
         [state_values(cluster) for cluster in clusters], today, settings.ICIS_FORECAST_REPORTS, scope=scope
     )
@@ -762,27 +826,13 @@ def _board_orderings():
     }
 
 
-def board_ordered(
-    *, user, ordering: str = "stage", stage: str | None = None, flag: str | None = None, today=None
-) -> QuerySet | None:
-    """The board's clusters, filtered and ordered in SQL as `construction_board` filters and orders its rows;
-    None when the kept state is not the board's as of `today` (an accepted report dated after it, or a
-    forecast kept over another number of reports): then only `construction_board` can tell. One query."""
-    today = today or timezone.localdate()
-    clusters = _board_scope(user, stage)
-    behind = Q(latest_on__gt=today) | ~Q(forecast_window=settings.ICIS_FORECAST_REPORTS)
-    if ProgressState.objects.filter(behind, cluster__in=clusters.order_by().values("pk")).exists():
-        return None
-    ordering = ordering if ordering in BOARD_ORDERINGS else "stage"
-    if ordering in ("delay", "-delay") or flag == Flag.BEHIND_SCHEDULE:
-        inputs, delay = _board_delay(today)
-        clusters = clusters.annotate(**inputs).annotate(board_delay=delay)
+def _board_filter(clusters: QuerySet, flag: str | None, today: datetime.date) -> tuple[QuerySet, Q | None]:
+    """`clusters` annotated for the flag's test, and the test (`cluster_flags`' rules, as SQL)."""
     if flag == Flag.NOT_STARTED:
-        clusters = clusters.annotate(established_on=_first_change(ClusterStatus.ESTABLISHED)).filter(
-            status=ClusterStatus.ESTABLISHED,
-            established_on__lt=add_months(today, -settings.ICIS_NOT_STARTED_MONTHS),
-        )
-    elif flag == Flag.STALLED:
+        clusters = clusters.annotate(board_established_on=_first_change(ClusterStatus.ESTABLISHED))
+        cutoff = add_months(today, -settings.ICIS_NOT_STARTED_MONTHS)
+        return clusters, Q(status=ClusterStatus.ESTABLISHED, board_established_on__lt=cutoff)
+    if flag == Flag.STALLED:
         started = Coalesce(
             _first_change(ClusterStatus.UNDER_CONSTRUCTION),
             Subquery(
@@ -792,21 +842,64 @@ def board_ordered(
             ),
         )
         clusters = clusters.annotate(
-            progress_since=Coalesce(F("progress_state__last_increase_on"), started, output_field=DateField())
-        ).filter(
-            status=ClusterStatus.UNDER_CONSTRUCTION,
-            progress_since__lt=add_months(today, -settings.ICIS_STALLED_MONTHS),
+            board_progress_since=Coalesce(F("progress_state__last_increase_on"), started, output_field=DateField())
         )
-    elif flag == Flag.NEAR_COMPLETE:
-        clusters = clusters.filter(
-            status=ClusterStatus.UNDER_CONSTRUCTION,
-            progress_state__latest_percent__gte=settings.ICIS_NEAR_COMPLETE_PERCENT,
-        )
-    elif flag == Flag.BEHIND_SCHEDULE:
-        clusters = clusters.filter(board_delay__isnull=False)
-    elif flag:
-        clusters = clusters.none()
-    return clusters.order_by(*_board_orderings()[ordering])
+        cutoff = add_months(today, -settings.ICIS_STALLED_MONTHS)
+        return clusters, Q(status=ClusterStatus.UNDER_CONSTRUCTION, board_progress_since__lt=cutoff)
+    if flag == Flag.NEAR_COMPLETE:
+        near = settings.ICIS_NEAR_COMPLETE_PERCENT
+        return clusters, Q(status=ClusterStatus.UNDER_CONSTRUCTION, progress_state__latest_percent__gte=near)
+    if flag == Flag.BEHIND_SCHEDULE:
+        return clusters, Q(board_delay__isnull=False)
+    if flag:
+        return clusters, Q(pk__in=[])
+    return clusters, None
+
+
+def board_ordered(
+    *, user, ordering: str = "stage", stage: str | None = None, flag: str | None = None, today=None
+) -> tuple[QuerySet, int] | None:
+    """The board's clusters, filtered and ordered in SQL as `construction_board` filters and orders its rows,
+    with their number; None when the kept state is not the board's as of `today` (an accepted report dated
+    after it, or a forecast kept over another number of reports): then only `construction_board` can tell.
+    One query (the count, and whether the state holds); the queryset is not run."""
+    today = today or timezone.localdate()
+    ordering = ordering if ordering in BOARD_ORDERINGS else "stage"
+    clusters = _board_scope(user, stage)
+    if ordering in ("delay", "-delay") or flag == Flag.BEHIND_SCHEDULE:
+        inputs, delay = _board_delay(today)
+        clusters = clusters.annotate(**inputs).annotate(board_delay=delay)
+    clusters, test = _board_filter(clusters, flag, today)
+    window = settings.ICIS_FORECAST_REPORTS
+    behind = (
+        Q(progress_state__latest_on__gt=today)
+        | Q(progress_state__forecast_window__lt=window)
+        | Q(progress_state__forecast_window__gt=window)
+    )
+    found = clusters.aggregate(
+        behind=Count("pk", filter=behind), count=Count("pk", filter=test) if test is not None else Count("pk")
+    )
+    if found["behind"]:
+        return None
+    if test is not None:
+        clusters = clusters.filter(test)
+    return clusters.order_by(*_board_orderings()[ordering]), found["count"]
+
+
+class _Counted(Sequence):
+    """A queryset with its number already known, for a paginator: slicing runs it, counting does not."""
+
+    def __init__(self, queryset: QuerySet, count: int):
+        self.queryset, self.number = queryset, count
+
+    def count(self) -> int:
+        return self.number
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __getitem__(self, index):
+        return list(self.queryset[index]) if isinstance(index, slice) else self.queryset[index]
 
 
 def construction_board_page(
@@ -819,16 +912,17 @@ def construction_board_page(
     today=None,
 ) -> list[BoardRow]:
     """One page of `construction_board`: the same rows in the same order, `paginate` choosing the page (it is
-    given a sliceable sequence and returns the page's items). The filters and the order are worked out in SQL
-    (`board_ordered`) and only the page's rows in Python: a fixed number of queries whatever the number of
-    clusters. When the kept state cannot tell (`board_ordered` gives None), the whole board is worked out."""
+    given a sliceable sequence with `count()` and returns the page's items). The filters and the order are
+    worked out in SQL (`board_ordered`) and only the page's rows in Python: three queries whatever the number
+    of clusters (the count, the page's clusters, their milestones). When the kept state cannot tell
+    (`board_ordered` gives None), the whole board is worked out, then paged."""
     today = today or timezone.localdate()
-    ordered = board_ordered(user=user, ordering=ordering, stage=stage, flag=flag, today=today)
-    if ordered is None:
+    found = board_ordered(user=user, ordering=ordering, stage=stage, flag=flag, today=today)
+    if found is None:
         return list(paginate(construction_board(user=user, ordering=ordering, stage=stage, flag=flag, today=today)))
-    pks = list(paginate(ordered.values_list("pk", flat=True)))
-    rows = {row.cluster.pk: row for row in board_rows(Cluster.objects.filter(pk__in=pks), today=today)}
-    return [rows[pk] for pk in pks]
+    ordered, count = found
+    clusters = list(paginate(_Counted(_board_query(ordered, today), count)))
+    return board_rows(Cluster.objects.filter(pk__in=[c.pk for c in clusters]), today=today, fetched=clusters)
 
 
 def _actual(milestones, kind):

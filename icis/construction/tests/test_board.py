@@ -260,3 +260,18 @@ def test_board_and_summary_run_the_same_queries_for_few_and_many_clusters(hanoi,
     few = measure()
     grow(boss, 60, 3)
     assert measure() == few
+
+
+def test_the_summary_counted_in_sql_equals_the_summary_counted_clusters_by_cluster(board, boss):
+    """The API's counts (one aggregate query on the kept state) against the page's count of each cluster."""
+    from icis.clusters.models import Cluster
+
+    hanoi_doit = person("hanoi-doit", roles.DOIT_OFFICER)
+    for as_of in (None, TODAY, day("2024-06-01"), day("2023-12-31"), day("2022-03-31"), day("2019-12-31")):
+        for window in ({}, {"established_from": day("2019-01-01"), "established_to": day("2020-12-31")}):
+            for scope in (None, Cluster.objects.all(), Cluster.objects.restrict(hanoi_doit)):
+                kwargs = {"as_of": as_of, "clusters": scope, **window}
+                counted = selectors.construction_summary(**kwargs)
+                assert counted == selectors.construction_summary(detail=True, **kwargs)["counts"], kwargs
+    assert selectors.construction_summary(as_of=TODAY)["at_least_90_percent"] == 2
+    assert selectors.construction_summary(as_of=TODAY)["stalled"] == 3
