@@ -568,6 +568,12 @@ class ProgressState(models.Model):
     first_done_percent = models.DecimalField(
         _("overall progress reported complete (%)"), null=True, blank=True, **PERCENT
     )
+    # The forecast completion date from the last `forecast_window` reports (`selectors.forecast_completion`
+    # without a date: the least-squares projection), None when complete, stalled or too few reports. The
+    # board's delay ordering and behind-schedule filter read it in SQL; a reader whose ICIS_FORECAST_REPORTS
+    # differs from `forecast_window` computes the forecast itself.
+    forecast_on = models.DateField(_("forecast completion"), null=True, blank=True)
+    forecast_window = models.PositiveSmallIntegerField(_("reports the forecast used"), default=0)
 
     class Meta:
         verbose_name = _("construction progress state")

@@ -10,13 +10,29 @@ import calendar
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Collate, Concat, Greatest, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +42,7 @@ from icis.core import formats
 from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
-from .models import Milestone, Obstacle, ProgressReport
+from .models import Milestone, Obstacle, ProgressReport, ProgressState
 from .state import LATEST_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -317,6 +333,10 @@ def _months_between(start: datetime.date, end: datetime.date) -> int:
     return months - 1 if end.day < start.day else months
 
 
+# `get_kind_display()` rebuilds the choices' dict at every call: the board words many delays.
+_MILESTONE_LABELS = dict(MilestoneKind.choices)
+
+
 def schedule_delays(milestones, *, forecast: Forecast | None, as_of: datetime.date) -> list[tuple[int, str]]:
     """Planned milestones due before `as_of` and not reached by then, and a forecast past the planned
     completion; each as (days late, reason). A milestone due today is not late yet."""
@@ -331,7 +351,11 @@ def schedule_delays(milestones, *, forecast: Forecast | None, as_of: datetime.da
                 (
                     days,
                     _("%(milestone)s was planned for %(date)s and is not reached (%(days)s days late).")
-                    % {"milestone": milestone.get_kind_display(), "date": _fmt(milestone.planned_on), "days": days},
+                    % {
+                        "milestone": _MILESTONE_LABELS.get(milestone.kind, milestone.kind),
+                        "date": _fmt(milestone.planned_on),
+                        "days": days,
+                    },
                 )
             )
     planned_completion = next(
@@ -475,8 +499,9 @@ def construction_summary(
     - not_started: status then still `established`;
     - stalled: under construction and flagged stalled as of as_of.
     Revoked clusters count as established (they were) and in none of the other rows.
-    One query whatever the number of clusters and reports (the clusters with their kept progress state,
-    `icis.construction.state`), and one more for a past date some cluster has reported after.
+    One query whatever the number of clusters and reports (the counts, aggregated in SQL from the kept
+    progress state, `icis.construction.state`; with `detail`, the clusters with their state, counted here),
+    and two more for a past date some cluster has reported after.
     """
     as_of = as_of or timezone.localdate()
     until = min(established_to, as_of) if established_to else as_of
@@ -488,10 +513,14 @@ def construction_summary(
     ).filter(established_on__lte=until)
     if established_from:
         rows = rows.filter(established_on__gte=established_from)
+    near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
+    if not detail:
+        counts = _summary_counts(base, as_of, until, established_from, near)
+        if counts is not None:
+            return counts
     rows = list(rows.order_by().values("pk", "name", "established_on", "status_then", "started_on", *LATEST_VALUES))
     trails = current_trails(rows, as_of, 1, scope=clusters)
     empty = Trail()
-    near = Decimal(settings.ICIS_NEAR_COMPLETE_PERCENT)
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
     members = {key: [] for key in SUMMARY_KEYS}
 
@@ -517,6 +546,79 @@ def construction_summary(
     if detail:
         return {"counts": counts, "members": members}
     return counts
+
+
+# The summary's counts in one pass: each cluster's first dated changes to established and to under
+# construction from one grouped scan of the changes (not a subquery per cluster), its status on as_of from
+# the change index, its kept progress state; then the same tests as `construction_summary`'s loop.
+_SUMMARY_SQL = """
+SELECT COUNT(*),
+       SUM(CASE WHEN status_then IN ({started}) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then IN ({complete}) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then = %s AND latest_percent >= %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then = %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status_then = %s AND COALESCE(last_increase_on, started_on) < %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN latest_on > %s THEN 1 ELSE 0 END)
+FROM (
+    SELECT (SELECT u.to_status FROM {changes} u
+            WHERE u.cluster_id = c.id AND u.expansion_id IS NULL AND u.effective_on <= %s
+            ORDER BY u.effective_on DESC, u.id DESC LIMIT 1) AS status_then,
+           f.started_on, s.latest_on, s.latest_percent, s.last_increase_on
+    FROM {clusters} c
+    JOIN (SELECT cluster_id,
+                 MIN(CASE WHEN to_status = %s THEN effective_on END) AS established_on,
+                 MIN(CASE WHEN to_status = %s AND effective_on <= %s THEN effective_on END) AS started_on
+          FROM {changes}
+          WHERE expansion_id IS NULL AND effective_on IS NOT NULL
+          GROUP BY cluster_id) f ON f.cluster_id = c.id
+    LEFT JOIN {states} s ON s.cluster_id = c.id
+    WHERE c.id IN ({scope}) AND f.established_on <= %s{since}{fence}
+) counted
+"""
+
+
+def _summary_counts(
+    base: QuerySet, as_of: datetime.date, until: datetime.date, established_from: datetime.date | None, near: Decimal
+) -> dict | None:
+    """`construction_summary`'s counts in one query, the same tests on the kept progress state; None when some
+    counted cluster has an accepted report dated after `as_of` (its state is not its trail as of then)."""
+    quote = connection.ops.quote_name
+    scope, scope_params = base.order_by().values("pk").query.sql_with_params()
+    query = _SUMMARY_SQL.format(
+        started=", ".join(["%s"] * len(STARTED_STATES)),
+        complete=", ".join(["%s"] * len(COMPLETE_STATES)),
+        changes=quote(StatusChange._meta.db_table),
+        clusters=quote(Cluster._meta.db_table),
+        states=quote(ProgressState._meta.db_table),
+        scope=scope,
+        since=" AND f.established_on >= %s" if established_from else "",
+        # PostgreSQL would fold the inner query into the outer one and look up the status once per CASE
+        fence=" OFFSET 0" if connection.vendor == "postgresql" else "",
+    )
+    under = ClusterStatus.UNDER_CONSTRUCTION
+    params = (
+        *STARTED_STATES,
+        *COMPLETE_STATES,
+        under,
+        near,
+        ClusterStatus.ESTABLISHED,
+        under,
+        add_months(as_of, -settings.ICIS_STALLED_MONTHS),
+        as_of,
+        as_of,
+        ClusterStatus.ESTABLISHED,
+        under,
+        as_of,
+        *scope_params,
+        until,
+        *((established_from,) if established_from else ()),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        *counts, behind = (int(n or 0) for n in cursor.fetchone())
+    if behind:
+        return None
+    return dict(zip(SUMMARY_KEYS, counts, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------- board
@@ -562,30 +664,46 @@ BOARD_ORDERINGS = {
 def construction_board(
     *, user, ordering: str = "stage", stage: str | None = None, flag: str | None = None, today=None
 ) -> list[BoardRow]:
-    """Clusters from establishment to infrastructure complete, with progress, forecast and flags.
+    """Clusters from establishment to infrastructure complete, with progress, forecast and flags: every row,
+    computed in Python (the reference `construction_board_page` is tested against; the attention list).
 
     Two queries whatever the number of clusters (the clusters with their kept progress state, the
     milestones), and one more when `today` is a past date some cluster has reported after.
     """
     today = today or timezone.localdate()
+    clusters = _board_scope(user, stage)
+    rows = board_rows(clusters, today=today)
+    if flag:
+        rows = [row for row in rows if any(f.flag == flag for f in row.flags)]
+    rows.sort(key=BOARD_ORDERINGS.get(ordering, BOARD_ORDERINGS["stage"]))
+    return rows
+
+
+def _board_scope(user, stage: str | None) -> QuerySet:
     clusters = Cluster.objects.restrict(user).filter(status__in=BOARD_STAGES)
-    if stage:
-        clusters = clusters.filter(status=stage)
+    return clusters.filter(status=stage) if stage else clusters
+
+
+def _board_query(clusters: QuerySet, today: datetime.date) -> QuerySet:
+    """`clusters` with what a board row shows beside the progress: lifecycle dates, obstacles, reports to review."""
     open_states = [s for s in ObstacleStatus.values if s != ObstacleStatus.RESOLVED]
-    scope = clusters
-    clusters = list(
-        clusters.select_related("investor", "progress_state").annotate(
-            established_on=_first_change(ClusterStatus.ESTABLISHED),
-            started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
-            open_obstacles=_count(Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states)),
-            overdue_obstacles=_count(
-                Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states, due_on__lt=today)
-            ),
-            pending_reports=_count(
-                ProgressReport.objects.filter(cluster=OuterRef("pk"), status=ReportStatus.SUBMITTED)
-            ),
-        )
+    return clusters.select_related("investor", "progress_state").annotate(
+        established_on=_first_change(ClusterStatus.ESTABLISHED),
+        started_on=_first_change(ClusterStatus.UNDER_CONSTRUCTION),
+        open_obstacles=_count(Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states)),
+        overdue_obstacles=_count(
+            Obstacle.objects.filter(cluster=OuterRef("pk"), status__in=open_states, due_on__lt=today)
+        ),
+        pending_reports=_count(ProgressReport.objects.filter(cluster=OuterRef("pk"), status=ReportStatus.SUBMITTED)),
     )
+
+
+def board_rows(clusters: QuerySet, *, today: datetime.date, fetched: list | None = None) -> list[BoardRow]:
+    """The board's row of each cluster of `clusters` (a queryset, in its order), everything worked out:
+    the forecast, the flags with their reasons, the delay, the obstacles. Two queries (three for a past date);
+    one when the clusters were `fetched` already through `_board_query`."""
+    scope = clusters
+    clusters = list(_board_query(clusters, today)) if fetched is None else fetched
     trails = current_trails(
         [state_values(cluster) for cluster in clusters], today, settings.ICIS_FORECAST_REPORTS, scope=scope
     )
@@ -631,10 +749,180 @@ def construction_board(
                 milestones=milestones[cluster.pk],
             )
         )
-    if flag:
-        rows = [row for row in rows if any(f.flag == flag for f in row.flags)]
-    rows.sort(key=BOARD_ORDERINGS.get(ordering, BOARD_ORDERINGS["stage"]))
     return rows
+
+
+# The board's orderings and flags in SQL, from the kept progress state (`ProgressState`), the lifecycle dates
+# and the milestones: the same tests as `cluster_flags`, `schedule_delays` and `BOARD_ORDERINGS`, so the page
+# of rows it picks is the page `construction_board` gives (tested), and only that page is worked out in Python.
+# A Python sort is stable: ties keep the clusters' default order (sort name, code), as the SQL's last keys do;
+# the name orderings compare code points, as Python does, whatever the database's collation.
+_MAX_CHAR = "\U0010ffff"  # after every character: "-name" puts a name before the longer names it begins
+
+
+def _binary(expression):
+    return Collate(expression, "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def _days(later, earlier):
+    return ExpressionWrapper(later - earlier, output_field=DurationField())
+
+
+def _milestone(kind: str, field_name: str):
+    return Subquery(Milestone.objects.filter(cluster=OuterRef("pk"), kind=kind).values(field_name)[:1])
+
+
+def _board_delay(today: datetime.date) -> tuple[dict, NullIf]:
+    """`schedule_delays`' largest delay as a duration (None: not late): the oldest planned milestone before
+    today not reached by today, or the kept forecast past the planned completion."""
+    late = (
+        Milestone.objects.filter(cluster=OuterRef("pk"), planned_on__lt=today)
+        .filter(Q(actual_on__isnull=True) | Q(actual_on__gt=today))
+        .order_by()
+        .values("cluster")
+        .annotate(first=Min("planned_on"))
+        .values("first")
+    )
+    zero = Value(datetime.timedelta(0), output_field=DurationField())
+    milestone_delay = Coalesce(_days(Value(today, output_field=DateField()), Subquery(late)), zero)
+    forecast = Case(  # forecast_completion(as_of=today): no date once stalled, none when complete
+        When(progress_state__first_done_on__isnull=False, then=Value(None, output_field=DateField())),
+        When(
+            progress_state__last_increase_on__lt=add_months(today, -settings.ICIS_STALLED_MONTHS),
+            then=Value(None, output_field=DateField()),
+        ),
+        default=F("progress_state__forecast_on"),
+        output_field=DateField(),
+    )
+    planned = _milestone(MilestoneKind.INFRASTRUCTURE_COMPLETE, "planned_on")
+    reached = _milestone(MilestoneKind.INFRASTRUCTURE_COMPLETE, "actual_on")
+    forecast_delay = Case(
+        When(
+            Q(board_forecast__isnull=False, board_planned__gte=today, board_forecast__gt=F("board_planned"))
+            & (Q(board_reached__isnull=True) | Q(board_reached__gt=today)),
+            then=_days(F("board_forecast"), F("board_planned")),
+        ),
+        default=zero,
+        output_field=DurationField(),
+    )
+    inputs = {"board_forecast": forecast, "board_planned": planned, "board_reached": reached}
+    return inputs, NullIf(Greatest(milestone_delay, forecast_delay), zero)
+
+
+def _board_orderings():
+    default = ("sort_name", "code")
+    return {
+        "progress": (F("progress_state__latest_percent").asc(nulls_last=True), *default),
+        "-progress": (F("progress_state__latest_percent").desc(nulls_last=True), *default),
+        "delay": (F("board_delay").asc(nulls_last=True), *default),
+        "-delay": (F("board_delay").desc(nulls_last=True), *default),
+        "name": (_binary(F("sort_name")).asc(), "code"),
+        "-name": (_binary(Concat(F("sort_name"), Value(_MAX_CHAR))).desc(), "code"),
+        "stage": (
+            Case(*(When(status=s, then=Value(i)) for i, s in enumerate(BOARD_STAGES)), output_field=IntegerField()),
+            _binary(F("sort_name")).asc(),
+            "code",
+        ),
+    }
+
+
+def _board_filter(clusters: QuerySet, flag: str | None, today: datetime.date) -> tuple[QuerySet, Q | None]:
+    """`clusters` annotated for the flag's test, and the test (`cluster_flags`' rules, as SQL)."""
+    if flag == Flag.NOT_STARTED:
+        clusters = clusters.annotate(board_established_on=_first_change(ClusterStatus.ESTABLISHED))
+        cutoff = add_months(today, -settings.ICIS_NOT_STARTED_MONTHS)
+        return clusters, Q(status=ClusterStatus.ESTABLISHED, board_established_on__lt=cutoff)
+    if flag == Flag.STALLED:
+        started = Coalesce(
+            _first_change(ClusterStatus.UNDER_CONSTRUCTION),
+            Subquery(
+                Milestone.objects.filter(
+                    cluster=OuterRef("pk"), kind=MilestoneKind.CONSTRUCTION_START, actual_on__isnull=False
+                ).values("actual_on")[:1]
+            ),
+        )
+        clusters = clusters.annotate(
+            board_progress_since=Coalesce(F("progress_state__last_increase_on"), started, output_field=DateField())
+        )
+        cutoff = add_months(today, -settings.ICIS_STALLED_MONTHS)
+        return clusters, Q(status=ClusterStatus.UNDER_CONSTRUCTION, board_progress_since__lt=cutoff)
+    if flag == Flag.NEAR_COMPLETE:
+        near = settings.ICIS_NEAR_COMPLETE_PERCENT
+        return clusters, Q(status=ClusterStatus.UNDER_CONSTRUCTION, progress_state__latest_percent__gte=near)
+    if flag == Flag.BEHIND_SCHEDULE:
+        return clusters, Q(board_delay__isnull=False)
+    if flag:
+        return clusters, Q(pk__in=[])
+    return clusters, None
+
+
+def board_ordered(
+    *, user, ordering: str = "stage", stage: str | None = None, flag: str | None = None, today=None
+) -> tuple[QuerySet, int] | None:
+    """The board's clusters, filtered and ordered in SQL as `construction_board` filters and orders its rows,
+    with their number; None when the kept state is not the board's as of `today` (an accepted report dated
+    after it, or a forecast kept over another number of reports): then only `construction_board` can tell.
+    One query (the count, and whether the state holds); the queryset is not run."""
+    today = today or timezone.localdate()
+    ordering = ordering if ordering in BOARD_ORDERINGS else "stage"
+    clusters = _board_scope(user, stage)
+    if ordering in ("delay", "-delay") or flag == Flag.BEHIND_SCHEDULE:
+        inputs, delay = _board_delay(today)
+        clusters = clusters.annotate(**inputs).annotate(board_delay=delay)
+    clusters, test = _board_filter(clusters, flag, today)
+    window = settings.ICIS_FORECAST_REPORTS
+    behind = (
+        Q(progress_state__latest_on__gt=today)
+        | Q(progress_state__forecast_window__lt=window)
+        | Q(progress_state__forecast_window__gt=window)
+    )
+    found = clusters.aggregate(
+        behind=Count("pk", filter=behind), count=Count("pk", filter=test) if test is not None else Count("pk")
+    )
+    if found["behind"]:
+        return None
+    if test is not None:
+        clusters = clusters.filter(test)
+    return clusters.order_by(*_board_orderings()[ordering]), found["count"]
+
+
+class _Counted(Sequence):
+    """A queryset with its number already known, for a paginator: slicing runs it, counting does not."""
+
+    def __init__(self, queryset: QuerySet, count: int):
+        self.queryset, self.number = queryset, count
+
+    def count(self) -> int:
+        return self.number
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __getitem__(self, index):
+        return list(self.queryset[index]) if isinstance(index, slice) else self.queryset[index]
+
+
+def construction_board_page(
+    *,
+    user,
+    paginate: Callable[[Sequence], Sequence],
+    ordering: str = "stage",
+    stage: str | None = None,
+    flag: str | None = None,
+    today=None,
+) -> list[BoardRow]:
+    """One page of `construction_board`: the same rows in the same order, `paginate` choosing the page (it is
+    given a sliceable sequence with `count()` and returns the page's items). The filters and the order are
+    worked out in SQL (`board_ordered`) and only the page's rows in Python: three queries whatever the number
+    of clusters (the count, the page's clusters, their milestones). When the kept state cannot tell
+    (`board_ordered` gives None), the whole board is worked out, then paged."""
+    today = today or timezone.localdate()
+    found = board_ordered(user=user, ordering=ordering, stage=stage, flag=flag, today=today)
+    if found is None:
+        return list(paginate(construction_board(user=user, ordering=ordering, stage=stage, flag=flag, today=today)))
+    ordered, count = found
+    clusters = list(paginate(_Counted(_board_query(ordered, today), count)))
+    return board_rows(Cluster.objects.filter(pk__in=[c.pk for c in clusters]), today=today, fetched=clusters)
 
 
 def _actual(milestones, kind):

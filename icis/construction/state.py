@@ -17,6 +17,7 @@ reading a cluster's whole history when nothing after the date can change it.
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -46,8 +47,21 @@ STATE_VALUES = tuple(
 LATEST_VALUES = tuple(name for name in STATE_VALUES if name != "progress_state__recent")
 
 
+def kept_forecast(trail, window: int) -> tuple[datetime.date | None, int]:
+    """The forecast fields of a cluster's state: the projected completion from the last `window` reports of
+    `trail` (None when complete, without a rate or beyond the horizon) and the window, 0 when the kept
+    reports are too few for it (the reader then computes the forecast itself)."""
+    from .selectors import forecast_completion
+
+    if window > ProgressState.RECENT_KEPT:
+        return None, 0
+    forecast = forecast_completion(trail, window=window)
+    return (forecast.expected_on if forecast.trend != "complete" else None), window
+
+
 def _state_row(cluster_id: int, trail) -> ProgressState:
     latest = trail.latest
+    forecast_on, forecast_window = kept_forecast(trail, settings.ICIS_FORECAST_REPORTS)
     return ProgressState(
         cluster_id=cluster_id,
         accepted_count=trail.count,
@@ -58,6 +72,8 @@ def _state_row(cluster_id: int, trail) -> ProgressState:
         last_increase_percent=trail.last_increase.percent if trail.last_increase else None,
         first_done_on=trail.first_done.on if trail.first_done else None,
         first_done_percent=trail.first_done.percent if trail.first_done else None,
+        forecast_on=forecast_on,
+        forecast_window=forecast_window,
     )
 
 

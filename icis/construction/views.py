@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseGone, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -34,22 +35,32 @@ class BoardView(ScopedPageView):
     """Clusters by construction stage, with progress, forecast, delay and the flags with their reasons."""
 
     template_name = "construction/board.html"
+    paginate_by = 50  # the rows worked out a request (`selectors.construction_board_page`)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         ordering = self.request.GET.get("ordering", "stage")
         stage = self.request.GET.get("stage") or None
         flag = self.request.GET.get("flag") or None
-        rows = selectors.construction_board(
+        pages = {}
+
+        def paginate(items):
+            pages["page"] = Paginator(items, self.paginate_by).get_page(self.request.GET.get("page"))
+            return pages["page"].object_list
+
+        rows = selectors.construction_board_page(
             user=self.request.user,
+            paginate=paginate,
             ordering=ordering if ordering in selectors.BOARD_ORDERINGS else "stage",
             stage=stage if stage in BOARD_STAGES_VALUES else None,
             flag=flag if flag in Flag.values else None,
         )
         query = self.request.GET.copy()
         query.pop("ordering", None)
+        query.pop("page", None)
         context.update(
             rows=rows,
+            page_obj=pages["page"],
             ordering=ordering,
             stage=stage,
             flag=flag,

@@ -12,11 +12,13 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from icis.clusters.models import Cluster
+from icis.core.api.pagination import StandardPagination
 from icis.core.api.permissions import requires
 from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
 
@@ -361,10 +363,14 @@ class BoardQuery(serializers.Serializer):
     flag = serializers.ChoiceField(choices=Flag.values, required=False)
 
 
-class ConstructionBoardView(APIView):
-    """Clusters from establishment to infrastructure complete: progress, forecast, delay and flags with reasons."""
+class ConstructionBoardView(GenericAPIView):
+    """Clusters from establishment to infrastructure complete: progress, forecast, delay and flags with reasons.
+
+    Paginated as every list (`?page=`, `?page_size=`; `count`, `next`, `previous`, `results`): the filters and
+    the order are applied in SQL to the whole board, and only the page's rows are worked out."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = StandardPagination
 
     @extend_schema(
         parameters=[
@@ -377,8 +383,12 @@ class ConstructionBoardView(APIView):
     def get(self, request):
         query = BoardQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = selectors.construction_board(user=request.user, **query.validated_data)
-        return Response(
+        rows = selectors.construction_board_page(
+            user=request.user,
+            paginate=lambda items: self.paginate_queryset(items) or [],
+            **query.validated_data,
+        )
+        return self.get_paginated_response(
             [
                 {
                     "cluster": row.cluster.pk,

@@ -141,7 +141,7 @@ def test_investors_reach_only_their_own_clusters_reports(hanoi):
 def test_board_api_shows_flags_with_reasons(api, hanoi):
     cluster = cluster_with_history(established_on="2019-01-01", started_on="2020-01-01")
     accepted(cluster, "2022-01-01", 30)
-    row = api.get("/api/construction/board/").json()[0]
+    row = api.get("/api/construction/board/").json()["results"][0]
     assert row["flags"][0]["flag"] == "stalled" and "No progress since 01/01/2022" in row["flags"][0]["reason"]
 
 

@@ -140,7 +140,7 @@ def test_scoped_users_see_only_their_clusters_reports_board_rows_and_summary(sit
     expected = matrix.visible_clusters(sites, persona)
     client = api_client_for(user)
     assert {r["cluster"] for r in client.get("/api/progress-reports/").json()["results"]} == expected
-    assert {r["cluster"] for r in client.get("/api/construction/board/").json()} == expected
+    assert {r["cluster"] for r in client.get("/api/construction/board/").json()["results"]} == expected
     summary = client.get("/api/construction/summary/", {"as_of": "2024-06-30"}).json()
     assert summary["established"] == summary["under_construction"] == len(expected)
     assert set(ProgressReport.objects.restrict(user).values_list("cluster_id", flat=True)) == expected
