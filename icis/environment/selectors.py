@@ -19,13 +19,15 @@ from icis.geo.models import ProvinceSettings
 from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import TenantProject
 
+from . import kept
 from .choices import BUILT, BUILT_OR_BUILDING, Outcome, PlantStatus, SampleOrigin, SamplePoint, ViolationStatus
-from .compliance import Catalogue, Judgement, plain, propose_factors
+from .compliance import Catalogue, plain, propose_factors
 from .models import (
     FactorBand,
     MonitoringRequirement,
     PlantCluster,
     PlantStatusChange,
+    Regulation,
     Sample,
     TenantConnection,
     Violation,
@@ -98,7 +100,7 @@ class Standing:
     meets: bool = False
     reason: str = ""  # compliant, exceeded, indeterminate, no_sample, not_built, suspended
     sample: Sample | None = None
-    judgement: Judgement | None = None
+    outcome: str | None = None  # the latest sample's overall verdict (`Judgement.outcome`), when it counts
     cutoff: datetime.date | None = None
 
     @property
@@ -122,8 +124,9 @@ class Standing:
 
 
 def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue | None = None) -> dict[int, Standing]:
-    """Standing of every plant of `plants` that existed on `day`. Four queries plus the catalogue's,
-    whatever the number of plants."""
+    """Standing of every plant of `plants` that existed on `day`. Four queries whatever the number of plants
+    when the latest samples' verdicts are kept (`kept.outcomes`), a constant few more when some must be
+    recomputed. `catalogue` is not needed any more (kept for the callers that pass one)."""
     latest = (
         Sample.objects.filter(
             plant=OuterRef("pk"), point=SamplePoint.OUTLET, origin=SampleOrigin.PERIODIC, sampled_on__lte=day
@@ -138,9 +141,8 @@ def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue |
     ):
         requirements[requirement.plant_id].append(requirement)
     latest_ids = [p.latest_sample_id for p in rows if p.latest_sample_id]
-    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids).prefetch_related("values")}
-    catalogue = catalogue or Catalogue.load()
-    standings = {}
+    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids)}
+    standings, judged = {}, []
     for plant in rows:
         if plant.status_then is None:
             continue
@@ -157,15 +159,18 @@ def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue |
         grace = wanted.grace_days if wanted else DEFAULT_GRACE_DAYS
         standing.cutoff = sample_cutoff(day, months, grace)
         sample = samples.get(plant.latest_sample_id)
+        standing.sample = sample
         if sample is None or sample.sampled_on < standing.cutoff:
             standing.reason = "no_sample"
-            standing.sample = sample
             continue
-        standing.sample = sample
-        standing.judgement = catalogue.judge_sample(sample, plant)
-        outcome = standing.judgement.outcome
-        standing.meets = outcome == Outcome.COMPLIANT
-        standing.reason = outcome if outcome in (Outcome.COMPLIANT, Outcome.EXCEEDED) else "indeterminate"
+        judged.append(standing)
+    outcomes = kept.outcomes(s.sample.pk for s in judged)
+    for standing in judged:
+        standing.outcome = outcomes[standing.sample.pk]
+        standing.meets = standing.outcome == Outcome.COMPLIANT
+        standing.reason = (
+            standing.outcome if standing.outcome in (Outcome.COMPLIANT, Outcome.EXCEEDED) else "indeterminate"
+        )
     return standings
 
 
@@ -253,7 +258,6 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
     """Everything the board and the summary API show for `as_of` (default today), within the user's scope;
     `province_code` narrows it to one province's clusters, their plants and the plants' violations."""
     day = as_of or timezone.localdate()
-    catalogue = Catalogue.load()
     plants = WastewaterPlant.objects.restrict(user)
     clusters = Cluster.objects.restrict(user)
     violations = Violation.objects.restrict(user)
@@ -263,8 +267,8 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
             pk__in=PlantCluster.objects.filter(cluster__province_id=province_code).values("plant_id")
         )
         violations = violations.filter(plant__in=plants)
-    standings = plant_standings(plants, day, catalogue)
-    rows = cluster_rows(clusters, plants, day, catalogue, current=as_of is None, standings=standings)
+    standings = plant_standings(plants, day)
+    rows = cluster_rows(clusters, plants, day, current=as_of is None, standings=standings)
     # each province's own rule (geo.ProvinceSettings.new_clusters_since; none set: no such rule there)
     since_by_province = dict(
         ProvinceSettings.objects.filter(new_clusters_since__isnull=False).values_list(
@@ -282,7 +286,7 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
         and r.status in ESTABLISHED_STATES
     ]
     violations = _violations_open_on(violations, day)
-    regulation = catalogue.regulation_for(WastewaterPlant(commissioned_on=None), day)
+    regulation = regulation_for_new_plant(day)
     return {
         "as_of": day,
         "regulation": regulation,
@@ -301,6 +305,17 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
         "violations_overdue": violations.filter(deadline__lt=day).count(),
         "unconnected_operating_tenants": unconnected_operating_tenants(user, day).count(),
     }
+
+
+def regulation_for_new_plant(day: datetime.date) -> Regulation | None:
+    """The version in force on `day` for a plant commissioned from then on: `Catalogue.regulation_for`
+    without a commissioning date (no transition period applies), in one query."""
+    return (
+        Regulation.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
 
 
 def summary_counts(overview: dict) -> dict:
