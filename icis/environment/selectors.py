@@ -135,13 +135,16 @@ def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue |
         .values("pk")[:1]
     )
     rows = list(plants.annotate(status_then=_status_then(day), latest_sample_id=Subquery(latest)))
-    requirements = defaultdict(list)
-    for requirement in MonitoringRequirement.objects.filter(plant__in=[p.pk for p in rows], starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    requirements = defaultdict(list)  # plant → (months, grace days) of each requirement running on the day
+    for plant_id, months, grace in (
+        MonitoringRequirement.objects.filter(plant__in=[p.pk for p in rows], starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by("plant_id", "starts_on", "id")
+        .values_list("plant_id", "frequency_months", "grace_days")
     ):
-        requirements[requirement.plant_id].append(requirement)
+        requirements[plant_id].append((months, grace))
     latest_ids = [p.latest_sample_id for p in rows if p.latest_sample_id]
-    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids)}
+    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids).only("id", "plant_id", "sampled_on")}
     standings, judged = {}, []
     for plant in rows:
         if plant.status_then is None:
@@ -154,9 +157,8 @@ def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue |
         if plant.status_then == PlantStatus.SUSPENDED:
             standing.reason = "suspended"
             continue
-        wanted = min(requirements[plant.pk], key=lambda r: r.frequency_months, default=None)
-        months = wanted.frequency_months if wanted else settings.ICIS_MONITORING_DEFAULT_MONTHS
-        grace = wanted.grace_days if wanted else DEFAULT_GRACE_DAYS
+        wanted = min(requirements[plant.pk], key=lambda r: r[0], default=None)  # the most frequent
+        months, grace = wanted or (settings.ICIS_MONITORING_DEFAULT_MONTHS, DEFAULT_GRACE_DAYS)
         standing.cutoff = sample_cutoff(day, months, grace)
         sample = samples.get(plant.latest_sample_id)
         standing.sample = sample
@@ -217,10 +219,12 @@ def cluster_rows(
         if status is not None and status not in GONE:
             rows.append(ClusterRow(cluster=c, status=status, established_on=c.established_on))
     links = defaultdict(list)
-    for cluster_id, plant_id in PlantCluster.objects.filter(cluster_id__in=[r.cluster.pk for r in rows]).values_list(
+    shown = {r.cluster.pk for r in rows}
+    for cluster_id, plant_id in PlantCluster.objects.filter(cluster__in=clusters.order_by().values("pk")).values_list(
         "cluster_id", "plant_id"
     ):
-        links[cluster_id].append(plant_id)
+        if cluster_id in shown:
+            links[cluster_id].append(plant_id)
     if standings is None:
         wanted = {plant_id for ids in links.values() for plant_id in ids}
         standings = plant_standings(plants.filter(pk__in=wanted), day, catalogue)
@@ -267,7 +271,8 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
             pk__in=PlantCluster.objects.filter(cluster__province_id=province_code).values("plant_id")
         )
         violations = violations.filter(plant__in=plants)
-    standings = plant_standings(plants, day)
+    # what the board and the summary show of a plant: its name and status (no need for every field)
+    standings = plant_standings(plants.only("id", "name", "status"), day)
     rows = cluster_rows(clusters, plants, day, current=as_of is None, standings=standings)
     # each province's own rule (geo.ProvinceSettings.new_clusters_since; none set: no such rule there)
     since_by_province = dict(
