@@ -129,10 +129,11 @@ def mark_stale(sample_ids=(), *, plant_id: int | None = None) -> None:
 
 
 def bump_catalogue(**kwargs) -> None:
-    """Raise the catalogue version (its row is made by migration 0007; made again here if it was removed)."""
+    """Raise the catalogue version (its row made by the first change: a fresh database holds no row, 0)."""
     if not CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        CatalogueVersion.objects.get_or_create(pk=1)
-        CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1)
+        _row, created = CatalogueVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+        if not created:  # made meanwhile by another change: raise it past that one's number
+            CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1)
 
 
 def _sample_saved(sender, instance, **kwargs):

@@ -730,7 +730,7 @@ class ViolationStatusChange(StatusChangeBase):
 class CatalogueVersion(models.Model):
     """A number raised by every save or delete of a regulation, limit, parameter or factor band
     (`icis.environment.kept`), in the write's own transaction: a kept verdict judged with an older
-    catalogue is not used. One row (created on first use)."""
+    catalogue is not used. One row, made by the first change (none: 0)."""
 
     number = models.PositiveBigIntegerField(_("number"), default=0)
 

@@ -4,10 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def create_version_row(apps, schema_editor):
-    apps.get_model("environment", "CatalogueVersion").objects.get_or_create(pk=1, defaults={"number": 0})
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -39,5 +35,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'kept sample verdicts',
             },
         ),
-        migrations.RunPython(create_version_row, migrations.RunPython.noop),
     ]
