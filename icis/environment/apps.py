@@ -62,4 +62,9 @@ class EnvironmentConfig(AppConfig):
 
         attention.register("environment", environment_attention.items, environment_attention.summary)
 
-        from . import checks  # noqa: F401
+        from . import (
+            checks,  # noqa: F401
+            kept,
+        )
+
+        kept.connect()

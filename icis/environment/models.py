@@ -722,3 +722,44 @@ class ViolationStatusChange(StatusChangeBase):
         ordering = ["-effective_on", "-id"]
         verbose_name = _("violation status change")
         verbose_name_plural = _("violation status changes")
+
+
+# --- Kept verdicts (derived data, no history) ---------------------------------------------------------
+
+
+class CatalogueVersion(models.Model):
+    """A number raised by every save or delete of a regulation, limit, parameter or factor band
+    (`icis.environment.kept`), in the write's own transaction: a kept verdict judged with an older
+    catalogue is not used. One row, made by the first change (none: 0)."""
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("effluent catalogue version")
+        verbose_name_plural = _("effluent catalogue versions")
+
+    def __str__(self):
+        return str(self.number)
+
+
+class SampleVerdict(models.Model):
+    """A sample's overall verdict (`compliance.Judgement.outcome`) kept so that the environment summary,
+    the board and the plant list read one column instead of judging each plant's latest sample in Python.
+    Derived data, not a record (no history): `icis.environment.kept` marks the row stale in the same
+    transaction as every save or delete of the sample, its values or its plant, and a changed catalogue
+    raises `CatalogueVersion`; a reader recomputes a stale row, or one judged with another catalogue version,
+    before it uses it. Nothing is served stale."""
+
+    sample = models.OneToOneField(
+        Sample, verbose_name=_("sample"), on_delete=models.CASCADE, primary_key=True, related_name="kept_verdict"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, blank=True)
+    stale = models.BooleanField(_("stale"), default=True)
+    catalogue_version = models.PositiveBigIntegerField(_("catalogue version"), default=0)
+
+    class Meta:
+        verbose_name = _("kept sample verdict")
+        verbose_name_plural = _("kept sample verdicts")
+
+    def __str__(self):
+        return f"{self.sample_id}: {self.outcome or '—'}"

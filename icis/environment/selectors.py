@@ -19,13 +19,15 @@ from icis.geo.models import ProvinceSettings
 from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import TenantProject
 
+from . import kept
 from .choices import BUILT, BUILT_OR_BUILDING, Outcome, PlantStatus, SampleOrigin, SamplePoint, ViolationStatus
-from .compliance import Catalogue, Judgement, plain, propose_factors
+from .compliance import Catalogue, plain, propose_factors
 from .models import (
     FactorBand,
     MonitoringRequirement,
     PlantCluster,
     PlantStatusChange,
+    Regulation,
     Sample,
     TenantConnection,
     Violation,
@@ -98,7 +100,7 @@ class Standing:
     meets: bool = False
     reason: str = ""  # compliant, exceeded, indeterminate, no_sample, not_built, suspended
     sample: Sample | None = None
-    judgement: Judgement | None = None
+    outcome: str | None = None  # the latest sample's overall verdict (`Judgement.outcome`), when it counts
     cutoff: datetime.date | None = None
 
     @property
@@ -122,8 +124,9 @@ class Standing:
 
 
 def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue | None = None) -> dict[int, Standing]:
-    """Standing of every plant of `plants` that existed on `day`. Four queries plus the catalogue's,
-    whatever the number of plants."""
+    """Standing of every plant of `plants` that existed on `day`. Four queries whatever the number of plants
+    when the latest samples' verdicts are kept (`kept.outcomes`), a constant few more when some must be
+    recomputed. `catalogue` is not needed any more (kept for the callers that pass one)."""
     latest = (
         Sample.objects.filter(
             plant=OuterRef("pk"), point=SamplePoint.OUTLET, origin=SampleOrigin.PERIODIC, sampled_on__lte=day
@@ -132,15 +135,17 @@ def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue |
         .values("pk")[:1]
     )
     rows = list(plants.annotate(status_then=_status_then(day), latest_sample_id=Subquery(latest)))
-    requirements = defaultdict(list)
-    for requirement in MonitoringRequirement.objects.filter(plant__in=[p.pk for p in rows], starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    requirements = defaultdict(list)  # plant → (months, grace days) of each requirement running on the day
+    for plant_id, months, grace in (
+        MonitoringRequirement.objects.filter(plant__in=[p.pk for p in rows], starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by("plant_id", "starts_on", "id")
+        .values_list("plant_id", "frequency_months", "grace_days")
     ):
-        requirements[requirement.plant_id].append(requirement)
+        requirements[plant_id].append((months, grace))
     latest_ids = [p.latest_sample_id for p in rows if p.latest_sample_id]
-    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids).prefetch_related("values")}
-    catalogue = catalogue or Catalogue.load()
-    standings = {}
+    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids).only("id", "plant_id", "sampled_on")}
+    standings, judged = {}, []
     for plant in rows:
         if plant.status_then is None:
             continue
@@ -152,20 +157,22 @@ def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue |
         if plant.status_then == PlantStatus.SUSPENDED:
             standing.reason = "suspended"
             continue
-        wanted = min(requirements[plant.pk], key=lambda r: r.frequency_months, default=None)
-        months = wanted.frequency_months if wanted else settings.ICIS_MONITORING_DEFAULT_MONTHS
-        grace = wanted.grace_days if wanted else DEFAULT_GRACE_DAYS
+        wanted = min(requirements[plant.pk], key=lambda r: r[0], default=None)  # the most frequent
+        months, grace = wanted or (settings.ICIS_MONITORING_DEFAULT_MONTHS, DEFAULT_GRACE_DAYS)
         standing.cutoff = sample_cutoff(day, months, grace)
         sample = samples.get(plant.latest_sample_id)
+        standing.sample = sample
         if sample is None or sample.sampled_on < standing.cutoff:
             standing.reason = "no_sample"
-            standing.sample = sample
             continue
-        standing.sample = sample
-        standing.judgement = catalogue.judge_sample(sample, plant)
-        outcome = standing.judgement.outcome
-        standing.meets = outcome == Outcome.COMPLIANT
-        standing.reason = outcome if outcome in (Outcome.COMPLIANT, Outcome.EXCEEDED) else "indeterminate"
+        judged.append(standing)
+    outcomes = kept.outcomes(s.sample.pk for s in judged)
+    for standing in judged:
+        standing.outcome = outcomes[standing.sample.pk]
+        standing.meets = standing.outcome == Outcome.COMPLIANT
+        standing.reason = (
+            standing.outcome if standing.outcome in (Outcome.COMPLIANT, Outcome.EXCEEDED) else "indeterminate"
+        )
     return standings
 
 
@@ -212,10 +219,12 @@ def cluster_rows(
         if status is not None and status not in GONE:
             rows.append(ClusterRow(cluster=c, status=status, established_on=c.established_on))
     links = defaultdict(list)
-    for cluster_id, plant_id in PlantCluster.objects.filter(cluster_id__in=[r.cluster.pk for r in rows]).values_list(
+    shown = {r.cluster.pk for r in rows}
+    for cluster_id, plant_id in PlantCluster.objects.filter(cluster__in=clusters.order_by().values("pk")).values_list(
         "cluster_id", "plant_id"
     ):
-        links[cluster_id].append(plant_id)
+        if cluster_id in shown:
+            links[cluster_id].append(plant_id)
     if standings is None:
         wanted = {plant_id for ids in links.values() for plant_id in ids}
         standings = plant_standings(plants.filter(pk__in=wanted), day, catalogue)
@@ -253,7 +262,6 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
     """Everything the board and the summary API show for `as_of` (default today), within the user's scope;
     `province_code` narrows it to one province's clusters, their plants and the plants' violations."""
     day = as_of or timezone.localdate()
-    catalogue = Catalogue.load()
     plants = WastewaterPlant.objects.restrict(user)
     clusters = Cluster.objects.restrict(user)
     violations = Violation.objects.restrict(user)
@@ -263,8 +271,9 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
             pk__in=PlantCluster.objects.filter(cluster__province_id=province_code).values("plant_id")
         )
         violations = violations.filter(plant__in=plants)
-    standings = plant_standings(plants, day, catalogue)
-    rows = cluster_rows(clusters, plants, day, catalogue, current=as_of is None, standings=standings)
+    # what the board and the summary show of a plant: its name and status (no need for every field)
+    standings = plant_standings(plants.only("id", "name", "status"), day)
+    rows = cluster_rows(clusters, plants, day, current=as_of is None, standings=standings)
     # each province's own rule (geo.ProvinceSettings.new_clusters_since; none set: no such rule there)
     since_by_province = dict(
         ProvinceSettings.objects.filter(new_clusters_since__isnull=False).values_list(
@@ -282,7 +291,7 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
         and r.status in ESTABLISHED_STATES
     ]
     violations = _violations_open_on(violations, day)
-    regulation = catalogue.regulation_for(WastewaterPlant(commissioned_on=None), day)
+    regulation = regulation_for_new_plant(day)
     return {
         "as_of": day,
         "regulation": regulation,
@@ -301,6 +310,17 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
         "violations_overdue": violations.filter(deadline__lt=day).count(),
         "unconnected_operating_tenants": unconnected_operating_tenants(user, day).count(),
     }
+
+
+def regulation_for_new_plant(day: datetime.date) -> Regulation | None:
+    """The version in force on `day` for a plant commissioned from then on: `Catalogue.regulation_for`
+    without a commissioning date (no transition period applies), in one query."""
+    return (
+        Regulation.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
 
 
 def summary_counts(overview: dict) -> dict:

@@ -40,6 +40,7 @@ from icis.environment.models import (
     PlantStatusChange,
     Sample,
     SampleValue,
+    SampleVerdict,
     TenantConnection,
     WastewaterPlant,
 )
@@ -150,6 +151,7 @@ def delete() -> Counter:
         ("plant_violation_changes", PlantViolationChange.objects.filter(violation__plant_id__in=plant_ids)),
         ("plant_violations", PlantViolation.objects.filter(plant_id__in=plant_ids)),
         ("sample_values", SampleValue.objects.filter(sample__plant_id__in=plant_ids)),
+        ("sample_verdicts", SampleVerdict.objects.filter(sample__plant_id__in=plant_ids)),  # kept, derived
         ("samples", Sample.objects.filter(plant_id__in=plant_ids)),
         ("monitoring_requirements", MonitoringRequirement.objects.filter(plant_id__in=plant_ids)),
         ("plant_changes", PlantStatusChange.objects.filter(plant_id__in=plant_ids)),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -71,7 +72,10 @@ class PlantViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_base_queryset(self):
-        return selectors.plant_detail().prefetch_related("clusters")
+        # what the serializer shows: the clusters' and the operator's and permit's ids, the phases
+        return WastewaterPlant.objects.prefetch_related(
+            Prefetch("clusters", queryset=Cluster.objects.only("id")), "phases"
+        )
 
     @extend_schema(request=PlantTransitionSerializer, responses={200: PlantSerializer})
     @action(detail=True, methods=["post"], permission_classes=[requires("environment.transition_wastewaterplant")])
