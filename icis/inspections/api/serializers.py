@@ -117,6 +117,14 @@ class ViolationRowSerializer(serializers.Serializer):
     """One row of the register: a violation found on an inspection, or a wastewater violation
     (`source`: inspection | wastewater)."""
 
+    def to_representation(self, instance):
+        # DRF's own rule (None stays None, else the field's to_representation) on a dict whose keys
+        # are the field names, without its per-field attribute walk
+        readers = self.__dict__.get("_readers")
+        if readers is None:
+            readers = self._readers = [(f.field_name, f.to_representation) for f in self._readable_fields]
+        return {name: None if (value := instance[name]) is None else represent(value) for name, represent in readers}
+
     source = serializers.ChoiceField(choices=["inspection", "wastewater"])
     id = serializers.IntegerField()
     cluster_id = serializers.IntegerField()
