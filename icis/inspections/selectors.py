@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import CharField, Prefetch, Value
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from icis.clusters.models import Cluster
@@ -248,9 +249,9 @@ class Register(Sequence):
 
     def _key_query(self, ordered=True):
         parts = [
-            queryset.order_by().annotate(_source=Value(source, output_field=CharField())).values_list(
-                "deadline", "_source", "pk"
-            )
+            queryset.order_by()
+            .annotate(_source=Value(source, output_field=CharField()))
+            .values_list("deadline", "_source", "pk")
             for source, (queryset, _build) in self._sources.items()
         ]
         if not parts:
@@ -304,16 +305,16 @@ def _inspection_row(v: Violation, today) -> RegisterRow:
         cluster_id=v.inspection.cluster_id,
         cluster=v.inspection.cluster.name,
         subject=v.inspection.subject_name,
-        topic=v.get_topic_display(),
+        topic=_display(v, "topic"),
         description=v.description,
         legal_basis=v.legal_basis,
-        severity=v.get_severity_display(),
+        severity=_display(v, "severity"),
         corrective_action=v.corrective_action,
         responsible=v.responsible,
         detected_on=v.inspection.inspected_on,
         deadline=v.deadline,
         status=v.status,
-        status_label=v.get_status_display(),
+        status_label=_display(v, "status"),
         is_open=v.is_open,
         overdue=v.is_open and v.deadline < today,
         original=str(ViolationStatus.OPEN.label),
@@ -322,6 +323,18 @@ def _inspection_row(v: Violation, today) -> RegisterRow:
     )
 
 
+def _display(instance, name: str):
+    """`instance.get_<name>_display()` with the labels read once a language, not once a row (Django
+    hashes every lazy label of the field on each call)."""
+    key = (type(instance), name, translation.get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label in instance._meta.get_field(name).flatchoices}
+    value = getattr(instance, name)
+    return labels.get(value, value)
+
+
+_LABELS: dict = {}
 PLANT_CLUSTERS = "register_clusters"  # a plant's clusters, prefetched into a plain list
 
 
@@ -359,11 +372,11 @@ def _wastewater_row(v, today, cluster_id) -> RegisterRow:
         detected_on=v.detected_on,
         deadline=v.deadline,
         status=v.status,
-        status_label=v.get_status_display(),
+        status_label=_display(v, "status"),
         is_open=is_open,
         overdue=is_open and v.deadline < today,
         original=str(WastewaterStatus.OPEN.label),
-        follow_up="" if v.status == WastewaterStatus.OPEN else v.get_status_display(),
+        follow_up="" if v.status == WastewaterStatus.OPEN else _display(v, "status"),
         url=_detail_url("environment:violation_detail", v.pk),
     )
 

@@ -190,7 +190,9 @@ class ClusterSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             method = getattr(self, field.method_name)
             return method
         if name == "status_label":
-            return lambda obj: obj.get_status_display()
+            # get_status_display() hashes every status's lazy label a row; the labels once a request
+            labels = {value: str(label) for value, label in ClusterStatus.choices}
+            return lambda obj: labels.get(obj.status, obj.status)
         if name in ("province", "legacy_district", "investor", "establishment_decision"):
             # slug `code` is the primary key of provinces and districts; the others are ids
             column = f"{name}_id"

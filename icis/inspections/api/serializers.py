@@ -52,7 +52,9 @@ def api_inspections(queryset):
         .prefetch_related(
             Prefetch("checklists", ChecklistVersion.objects.only("id", "topic"), to_attr=PREFETCHED["checklists"]),
             Prefetch("team", User.objects.only("id"), to_attr=PREFETCHED["team"]),
-            Prefetch("violations", Violation.objects.only("id", "inspection_id", "status"), to_attr=PREFETCHED["violations"]),
+            Prefetch(
+                "violations", Violation.objects.only("id", "inspection_id", "status"), to_attr=PREFETCHED["violations"]
+            ),
         )
     )
 
