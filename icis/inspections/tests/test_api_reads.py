@@ -17,7 +17,7 @@ from icis.inspections.choices import ViolationStatus
 from icis.tenancy import services as tenancy_services
 from icis.testing.factories import make_cluster
 
-from .factories import done, make_inspection, make_plan, make_violation
+from .factories import approve, done, make_inspection, make_plan, make_violation
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 5, 1)
@@ -35,11 +35,9 @@ def varied(hanoi, boss):
         actor=boss,
     )
     plan = make_plan(boss)
-    visits = [
-        done(make_inspection(boss, one, plan=plan, topics=("construction", "labour")), boss),
-        done(make_inspection(boss, one, tenant=firm), boss),
-        make_inspection(boss, two),
-    ]
+    planned = make_inspection(boss, one, plan=plan, topics=("construction", "labour"))
+    approve(plan, boss)
+    visits = [done(planned, boss), done(make_inspection(boss, one, tenant=firm), boss), make_inspection(boss, two)]
     visits[0].team.set([boss])
     deadlines = [
         datetime.date(2026, 3, 1),
