@@ -40,7 +40,7 @@ def varied(hanoi, boss):
     visits = [done(planned, boss), done(make_inspection(boss, one, tenant=firm), boss), make_inspection(boss, two)]
     visits[0].team.set([boss])
     deadlines = [
-        datetime.date(2026, 3, 1),
+        datetime.date(2026, 3, 10),
         datetime.date(2026, 4, 1),
         datetime.date(2026, 4, 1),
         datetime.date(2026, 6, 1),
