@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.urls import reverse
+from django.db.models import CharField, Prefetch, Value
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from icis.clusters.models import Cluster
 from icis.environment import models as environment
 from icis.environment.choices import ViolationStatus as WastewaterStatus
 
@@ -204,7 +207,10 @@ def register_rows(
         qs = (
             environment.Violation.objects.restrict(user)
             .select_related("plant", "regulation")  # the legal basis names the regulation: no query a row
-            .prefetch_related("plant__clusters")
+            # a row names one of its plant's clusters (the first by the clusters' order): id and name only
+            .prefetch_related(
+                Prefetch("plant__clusters", queryset=Cluster.objects.only("id", "name"), to_attr=PLANT_CLUSTERS)
+            )
         )
         if team_scoped(user):
             # An inspector: the wastewater violations of the clusters their plans inspect.
@@ -225,30 +231,59 @@ def register_rows(
 
 
 class Register(Sequence):
-    """The register's rows in order (deadline, source, id), built only for what is read: the keys of every
-    violation come from two small queries, the rows of a slice (a page) from two more, so a page of a
-    national register costs the same as a page of a small one. Iterating builds them all, 500 at a time
-    (the export)."""
+    """The register's rows in order (deadline, source, id), built only for what is read. Its length is a
+    count a source; a slice (a page) is one query for its keys, ordered and cut in the database over
+    both sources together (UNION ALL), and one more a source for its rows, so a page of a national
+    register costs the same as a page of a small one and no key of another page crosses the wire.
+    Iterating reads every key once, then builds the rows 500 at a time (the export)."""
 
     def __init__(self, sources: dict):
         self._sources = sources  # source → (queryset, build one row)
-        self._keys = sorted(
-            (deadline, source, pk)
-            for source, (queryset, _build) in sources.items()
-            for pk, deadline in queryset.order_by().values_list("pk", "deadline")
-        )
+        self._length = None
 
     def __len__(self) -> int:
-        return len(self._keys)
+        if self._length is None:
+            query = self._key_query(ordered=False)
+            self._length = 0 if query is None else query.count()
+        return self._length
+
+    def _key_query(self, ordered=True):
+        parts = [
+            queryset.order_by()
+            .annotate(_source=Value(source, output_field=CharField()))
+            .values_list("deadline", "_source", "pk")
+            for source, (queryset, _build) in self._sources.items()
+        ]
+        if not parts:
+            return None
+        first, *others = parts
+        query = first.union(*others, all=True) if others else first
+        return query.order_by("deadline", "_source", "pk") if ordered else query
+
+    def _keys(self, start=None, stop=None) -> list:
+        query = self._key_query()
+        if query is None:
+            return []
+        return list(query[start:stop])
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self._rows(self._keys[index])
-        return self._rows([self._keys[index]])[0]
+            if index.step not in (None, 1) or any(i is not None and i < 0 for i in (index.start, index.stop)):
+                return self._rows(self._keys()[index])
+            if index.start is not None and index.stop is not None and index.stop <= index.start:
+                return []
+            return self._rows(self._keys(index.start, index.stop))
+        if index < 0:
+            index += len(self)
+        keys = self._keys(index, index + 1) if index >= 0 else []
+        if not keys:
+            raise IndexError("register index out of range")
+        return self._rows(keys)[0]
 
     def __iter__(self):
-        for start in range(0, len(self._keys), 500):
-            yield from self._rows(self._keys[start : start + 500])
+        keys = self._keys()
+        for start in range(0, len(keys), 500):
+            yield from self._rows(keys[start : start + 500])
 
     def _rows(self, keys) -> list[RegisterRow]:
         wanted = defaultdict(list)
@@ -270,26 +305,56 @@ def _inspection_row(v: Violation, today) -> RegisterRow:
         cluster_id=v.inspection.cluster_id,
         cluster=v.inspection.cluster.name,
         subject=v.inspection.subject_name,
-        topic=v.get_topic_display(),
+        topic=_display(v, "topic"),
         description=v.description,
         legal_basis=v.legal_basis,
-        severity=v.get_severity_display(),
+        severity=_display(v, "severity"),
         corrective_action=v.corrective_action,
         responsible=v.responsible,
         detected_on=v.inspection.inspected_on,
         deadline=v.deadline,
         status=v.status,
-        status_label=v.get_status_display(),
+        status_label=_display(v, "status"),
         is_open=v.is_open,
         overdue=v.is_open and v.deadline < today,
         original=str(ViolationStatus.OPEN.label),
         follow_up=follow_ups[-1].get_result_display() if follow_ups else "",
-        url=reverse("inspections:violation_detail", args=[v.pk]),
+        url=_detail_url("inspections:violation_detail", v.pk),
     )
 
 
+def _display(instance, name: str):
+    """`instance.get_<name>_display()` with the labels read once a language, not once a row (Django
+    hashes every lazy label of the field on each call)."""
+    key = (type(instance), name, translation.get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label in instance._meta.get_field(name).flatchoices}
+    value = getattr(instance, name)
+    return labels.get(value, value)
+
+
+_LABELS: dict = {}
+PLANT_CLUSTERS = "register_clusters"  # a plant's clusters, prefetched into a plain list
+
+
+def _detail_url(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])` for a `…/<int:pk>/` route, resolved once a name and script prefix
+    rather than once a row (a page of the register reversed 50 URLs)."""
+    key = (name, get_script_prefix())
+    base = _DETAIL_URLS.get(key)
+    if base is None:
+        probe = reverse(name, args=[0])
+        base = _DETAIL_URLS[key] = probe[: -len("0/")] if probe.endswith("/0/") else ""
+    return f"{base}{pk}/" if base else reverse(name, args=[pk])
+
+
+_DETAIL_URLS: dict = {}
+
+
 def _wastewater_row(v, today, cluster_id) -> RegisterRow:
-    clusters = list(v.plant.clusters.all())
+    clusters = getattr(v.plant, PLANT_CLUSTERS, None)
+    clusters = list(v.plant.clusters.all()) if clusters is None else clusters
     cluster = next((c for c in clusters if c.pk == cluster_id), clusters[0] if clusters else None)
     is_open = v.status in WASTEWATER_OPEN
     return RegisterRow(
@@ -307,12 +372,12 @@ def _wastewater_row(v, today, cluster_id) -> RegisterRow:
         detected_on=v.detected_on,
         deadline=v.deadline,
         status=v.status,
-        status_label=v.get_status_display(),
+        status_label=_display(v, "status"),
         is_open=is_open,
         overdue=is_open and v.deadline < today,
         original=str(WastewaterStatus.OPEN.label),
-        follow_up="" if v.status == WastewaterStatus.OPEN else v.get_status_display(),
-        url=reverse("environment:violation_detail", args=[v.pk]),
+        follow_up="" if v.status == WastewaterStatus.OPEN else _display(v, "status"),
+        url=_detail_url("environment:violation_detail", v.pk),
     )
 
 

@@ -5,12 +5,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from icis.core.api.permissions import requires
-from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
+from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin, etag_for
 from icis.documents.api.serializers import DocumentSerializer
 
 from .. import selectors, services
 from ..filtersets import ClusterFilterSet
-from .serializers import ClusterSerializer, HistoryEntrySerializer, TransitionSerializer
+from .serializers import ClusterSerializer, HistoryEntrySerializer, TransitionSerializer, api_clusters
 
 
 class ClusterViewSet(
@@ -28,9 +28,18 @@ class ClusterViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_base_queryset(self):
-        if self.action in ("retrieve", "partial_update", "update"):
+        if self.action in ("partial_update", "update"):
             return selectors.cluster_detail()
+        if self.action in ("list", "retrieve"):
+            return api_clusters()  # what the serializer shows, read in one query a relation
         return selectors.cluster_list().prefetch_related("sources__document")
+
+    def retrieve(self, request, *args, **kwargs):
+        # VersionedUpdateMixin's reads the cluster (and its relations) a second time for the ETag
+        cluster = self.get_object()
+        response = Response(self.get_serializer(cluster).data)
+        response["ETag"] = etag_for(cluster)
+        return response
 
     @extend_schema(request=TransitionSerializer, responses={200: ClusterSerializer})
     @action(detail=True, methods=["post"], permission_classes=[requires("clusters.transition_cluster")])

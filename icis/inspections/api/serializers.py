@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from rest_framework import serializers
 
 from icis.accounts.models import Organisation
@@ -25,18 +26,51 @@ class IdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+# An inspection's relations as `api_inspections()` prefetches them: into plain lists, with only what
+# the serializer reads (no manager and queryset a row).
+PREFETCHED = {"checklists": "api_checklists", "team": "api_team", "violations": "api_violations"}
+
+
+def related(obj, name) -> list:
+    rows = getattr(obj, PREFETCHED[name], None)
+    return list(getattr(obj, name).all()) if rows is None else rows
+
+
+def api_inspections(queryset):
+    """`queryset` (inspections) read as the API shows them: the subject's name, not the whole cluster,
+    firm or organisation; checklists, team and violations in one query each."""
+    from icis.accounts.models import User
+
+    from ..models import ChecklistVersion
+
+    own = [f.attname for f in Inspection._meta.concrete_fields]
+    return (
+        queryset.select_related(None)
+        .select_related("cluster", "organisation", "tenant")
+        .only(*own, "cluster__name", "organisation__name", "tenant__name")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("checklists", ChecklistVersion.objects.only("id", "topic"), to_attr=PREFETCHED["checklists"]),
+            Prefetch("team", User.objects.only("id"), to_attr=PREFETCHED["team"]),
+            Prefetch(
+                "violations", Violation.objects.only("id", "inspection_id", "status"), to_attr=PREFETCHED["violations"]
+            ),
+        )
+    )
+
+
 class TopicsField(serializers.ListField):
     """The topics of an inspection: written as topic codes, read from the checklists it uses."""
 
     def get_attribute(self, instance):
-        return [c.topic for c in instance.checklists.all()]
+        return [c.topic for c in related(instance, "checklists")]
 
 
 class TeamField(serializers.ListField):
     """The ids of the team's members (inspectors and DoIT officers)."""
 
     def get_attribute(self, instance):
-        return [member.pk for member in instance.team.all()]
+        return [member.pk for member in related(instance, "team")]
 
 
 class PlanSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
@@ -110,12 +144,46 @@ class InspectionSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "subject", "status", "status_label", "open_violations", "version", "created_at"]
 
     def get_open_violations(self, obj) -> int:
-        return sum(1 for v in obj.violations.all() if v.status in OPEN_STATUSES)
+        return sum(1 for v in related(obj, "violations") if v.status in OPEN_STATUSES)
+
+    def to_representation(self, instance):
+        """DRF's generic result (None stays None, else the field's own to_representation), read
+        without its per-field attribute walk; the related ids straight from their columns."""
+        readers = self.__dict__.get("_readers")
+        if readers is None:
+            readers = self._readers = [(f.field_name, self._reader(f)) for f in self._readable_fields]
+        return {name: read(instance) for name, read in readers}
+
+    def _reader(self, field):
+        if isinstance(field, serializers.SerializerMethodField):
+            return getattr(self, field.method_name)
+        if isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None:
+            column = f"{field.source}_id"
+            return lambda obj: getattr(obj, column)
+        if isinstance(field, serializers.ListField):
+            return lambda obj: field.to_representation(field.get_attribute(obj))
+        represent, source = field.to_representation, field.source
+
+        def read(obj):
+            value = getattr(obj, source)
+            if callable(value):
+                value = value()
+            return None if value is None else represent(value)
+
+        return read
 
 
 class ViolationRowSerializer(serializers.Serializer):
     """One row of the register: a violation found on an inspection, or a wastewater violation
     (`source`: inspection | wastewater)."""
+
+    def to_representation(self, instance):
+        # DRF's own rule (None stays None, else the field's to_representation) on a dict whose keys
+        # are the field names, without its per-field attribute walk
+        readers = self.__dict__.get("_readers")
+        if readers is None:
+            readers = self._readers = [(f.field_name, f.to_representation) for f in self._readable_fields]
+        return {name: None if (value := instance[name]) is None else represent(value) for name, represent in readers}
 
     source = serializers.ChoiceField(choices=["inspection", "wastewater"])
     id = serializers.IntegerField()

@@ -20,6 +20,7 @@ from .serializers import (
     ViolationCreateSerializer,
     ViolationQuerySerializer,
     ViolationRowSerializer,
+    api_inspections,
 )
 
 
@@ -87,6 +88,8 @@ class InspectionViewSet(
     filterset_class = InspectionFilterSet
 
     def get_base_queryset(self):
+        if self.action in ("list", "retrieve"):
+            return api_inspections(selectors.inspections()).order_by("-id")
         return selectors.inspections().prefetch_related("violations").order_by("-id")
 
     def perform_create(self, serializer):
