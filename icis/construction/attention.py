@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
 from icis.core import formats
-from icis.core.attention import Group, Item, first, group_items
+from icis.core.attention import Group, Item, counted_first, group_items
 
 from .choices import Flag, MilestoneKind, ObstacleStatus
 from .models import Milestone, Obstacle, ProgressState
@@ -107,28 +107,21 @@ def summary(user, today: datetime.date, limit: int) -> list[Group]:
         .annotate(established_on=_first_change(ClusterStatus.ESTABLISHED))
         .filter(established_on__lt=add_months(today, -settings.ICIS_NOT_STARTED_MONTHS))
     )
-    groups.append(
-        Group(
+    count, found = counted_first(
+        not_started.values("pk", "name", "established_on"),
+        since="established_on",
+        limit=limit,
+        build=lambda row: Item(
             "not_started",
             _("Not started"),
+            row["name"],
+            not_started_reason(row["established_on"], today),
+            _url(row["pk"]),
+            row["established_on"],
             1,
-            not_started.count(),
-            first(
-                not_started.values("pk", "name", "established_on"),
-                since="established_on",
-                limit=limit,
-                build=lambda row: Item(
-                    "not_started",
-                    _("Not started"),
-                    row["name"],
-                    not_started_reason(row["established_on"], today),
-                    _url(row["pk"]),
-                    row["established_on"],
-                    1,
-                ),
-            ),
-        )
+        ),
     )
+    groups.append(Group("not_started", _("Not started"), 1, count, found))
 
     # stalled: under construction, no increase (or, without one, no start) within ICIS_STALLED_MONTHS;
     # the start is the first change to under construction, else the construction-start milestone reached
@@ -150,49 +143,27 @@ def summary(user, today: datetime.date, limit: int) -> list[Group]:
         reason = stalled_reason(row["progress_since"], rise, today)
         return Item("stalled", _("Stalled"), row["name"], reason, _url(row["pk"]), row["shown_since"], 1)
 
-    groups.append(
-        Group(
-            "stalled",
-            _("Stalled"),
-            1,
-            stalled.count(),
-            first(
-                stalled.values("pk", "name", "rise_on", "rise_percent", "progress_since", "shown_since"),
-                since="shown_since",
-                limit=limit,
-                build=stalled_item,
-            ),
-        )
+    count, found = counted_first(
+        stalled.values("pk", "name", "rise_on", "rise_percent", "progress_since", "shown_since"),
+        since="shown_since",
+        limit=limit,
+        build=stalled_item,
     )
+    groups.append(Group("stalled", _("Stalled"), 1, count, found))
 
     # figures gone stale: the latest accepted report older than ICIS_STALE_DAYS
     stale = clusters.filter(latest_on__lt=today - datetime.timedelta(days=settings.ICIS_STALE_DAYS))
     detail = _("No accepted progress report for more than %(days)s days.") % {"days": settings.ICIS_STALE_DAYS}
-    groups.append(
-        Group(
-            "stale",
-            _("Figures gone stale"),
-            3,
-            stale.count(),
-            first(
-                stale.values("pk", "name", "latest_on"),
-                since="latest_on",
-                limit=limit,
-                build=lambda row: Item(
-                    "stale", _("Figures gone stale"), row["name"], detail, _url(row["pk"]), row["latest_on"], 3
-                ),
-            ),
-        )
+    count, found = counted_first(
+        stale.values("pk", "name", "latest_on"),
+        since="latest_on",
+        limit=limit,
+        build=lambda row: Item(
+            "stale", _("Figures gone stale"), row["name"], detail, _url(row["pk"]), row["latest_on"], 3
+        ),
     )
+    groups.append(Group("stale", _("Figures gone stale"), 3, count, found))
 
-    obstacles = _overdue_obstacles(user, today)
-    groups.append(
-        Group(
-            "obstacle_overdue",
-            _("Obstacle past its due date"),
-            1,
-            obstacles.count(),
-            first(obstacles, since="due_on", limit=limit, build=_obstacle_item),
-        )
-    )
+    count, found = counted_first(_overdue_obstacles(user, today), since="due_on", limit=limit, build=_obstacle_item)
+    groups.append(Group("obstacle_overdue", _("Obstacle past its due date"), 1, count, found))
     return groups

@@ -15,7 +15,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import Count, F, Window
+from django.db.models.functions import Rank
 
 Provider = Callable[..., Iterable["Item"]]
 Summary = Callable[..., Iterable["Group"]]
@@ -118,6 +119,28 @@ def first(queryset, *, since: str, limit: int, build: Callable[..., Item]) -> li
         return []
     rows = queryset if dates[-1] is None else queryset.filter(**{f"{since}__lte": dates[-1]})
     return sorted((build(row) for row in rows), key=item_order)[:limit]
+
+
+def counted_first(queryset, *, since: str, limit: int, build: Callable[..., Item]) -> tuple[int, list[Item]]:
+    """How many rows `queryset` holds and `first`'s items. Each row is ranked by `since` (ties share a
+    rank, NULLs last) and the whole set counted, in a window, before the rows past the `limit`-th rank are
+    dropped: the rows kept are exactly `first`'s (those up to the `limit`-th date, ties included). A
+    `values()` queryset (narrow rows the caller chose) is read in that one query; model rows in two (the
+    ranking reads only keys, so the joins and wide columns are read for the kept rows alone)."""
+    if limit <= 0:
+        return queryset.count(), []
+    ranked = queryset.order_by().annotate(
+        _rank=Window(Rank(), order_by=F(since).asc(nulls_last=True)),
+        _count=Window(Count("pk")),
+    )
+    if queryset.query.values_select:
+        rows = list(ranked.filter(_rank__lte=limit))
+        total = rows[0]["_count"] if rows else 0
+    else:
+        keys = list(ranked.filter(_rank__lte=limit).values_list("pk", "_count"))
+        total = keys[0][1] if keys else 0
+        rows = list(queryset.filter(pk__in=[pk for pk, _ in keys])) if keys else []
+    return total, sorted((build(row) for row in rows), key=item_order)[:limit]
 
 
 def summarise(user, today: datetime.date | None = None, limit: int = 5) -> list[Group]:

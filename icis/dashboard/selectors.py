@@ -2,11 +2,12 @@
 
 import datetime
 
+from django.db.models import Count, Prefetch, Window
 from django.utils import timezone
 
 from icis.clusters import plausibility
 from icis.clusters.choices import IN_PLAN_STATES, STATUS_COLOURS, ClusterStatus
-from icis.clusters.models import Cluster
+from icis.clusters.models import Cluster, ClusterCommune
 from icis.clusters.selectors import status_summary
 from icis.environment.selectors import open_violations
 from icis.planning.models import AnnualPlan
@@ -56,19 +57,30 @@ def status_rows(summary: dict) -> list[dict]:
     ]
 
 
+def _counted(queryset, limit: int) -> tuple[int, list]:
+    """How many rows `queryset` holds and its first `limit`, in one query (the count a window over the
+    whole set, taken before the limit)."""
+    if limit <= 0:
+        return queryset.count(), []
+    rows = list(queryset.annotate(_count=Window(Count("pk")))[:limit])
+    return (rows[0]._count if rows else 0), rows
+
+
 def needing_verification(*, user, limit: int = 12, province_code: str | None = None):
     queryset = _clusters(user, province_code).filter(needs_verification=True).select_related("legacy_district")
-    return queryset.count(), list(queryset[:limit])
+    return _counted(queryset, limit)
 
 
 def implausible_figures(*, user, limit: int = 8, province_code: str | None = None) -> tuple[int, list[dict]]:
     """Clusters whose stored figures break a rule of Decree 32, each with the rules named, for verification."""
-    queryset = plausibility.implausible(_clusters(user, province_code)).prefetch_related("commune_links__commune")
+    links = Prefetch("commune_links", queryset=ClusterCommune.objects.select_related("commune"))
+    queryset = plausibility.implausible(_clusters(user, province_code)).prefetch_related(links)
+    count, clusters = _counted(queryset.order_by("sort_name", "code"), limit)
     rows = []
-    for cluster in queryset.order_by("sort_name", "code")[:limit]:
+    for cluster in clusters:
         communes = [link.commune for link in cluster.commune_links.all()]
         rows.append({"cluster": cluster, "warnings": plausibility.warnings_for(cluster, communes)})
-    return queryset.count(), rows
+    return count, rows
 
 
 def at_a_glance(*, user, province_code: str | None = None) -> dict:

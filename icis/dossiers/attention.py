@@ -17,7 +17,11 @@ WEEK = datetime.timedelta(days=7)
 def items(user, today):
     if not user.has_perm("dossiers.view_dossier"):
         return
-    for dossier in with_states(dossier_list().restrict(user).filter(outcome=""), today=today):
+    # the open dossiers first: without any, the calendar and the procedure versions are not read
+    dossiers = list(dossier_list().restrict(user).filter(outcome=""))
+    if not dossiers:
+        return
+    for dossier in with_states(dossiers, today=today):
         url = reverse("dossiers:dossier_detail", args=[dossier.pk])
         title = f"{dossier.cluster.name}: {dossier.get_kind_display()}"
         for rung in dossier.state.overdue:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from icis.core import formats
-from icis.core.attention import Group, Item, first
+from icis.core.attention import Group, Item, counted_first
 
 from .choices import ViolationStatus
 from .models import Violation
@@ -40,9 +40,9 @@ def items(user, today):
 
 
 def summary(user, today, limit: int) -> list[Group]:
-    """`items` grouped, counted in the database; only the first `limit` are built (three queries)."""
+    """`items` grouped, counted in the database; only the first `limit` are built (one query)."""
     if not user.has_perm("environment.view_violation"):
         return []
     late = _late(user, today)
-    found = first(late, since="deadline", limit=limit, build=_item)
-    return [Group("violation_overdue", _("Violation past its corrective deadline"), 1, late.count(), found)]
+    count, found = counted_first(late, since="deadline", limit=limit, build=_item)
+    return [Group("violation_overdue", _("Violation past its corrective deadline"), 1, count, found)]

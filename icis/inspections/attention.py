@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from icis.core import formats
-from icis.core.attention import Group, Item, first
+from icis.core.attention import Group, Item, counted_first
 
 from .selectors import overdue_violations
 
@@ -35,9 +35,9 @@ def items(user, today):
 
 
 def summary(user, today, limit: int) -> list[Group]:
-    """`items` grouped, counted in the database; only the first `limit` are built (three queries)."""
+    """`items` grouped, counted in the database; only the first `limit` are built (one query)."""
     if not user.has_perm("inspections.view_violation"):
         return []
     overdue = overdue_violations(user, today)
-    found = first(overdue, since="deadline", limit=limit, build=_item)
-    return [Group("inspection_violation_overdue", _("Corrective action overdue"), 1, overdue.count(), found)]
+    count, found = counted_first(overdue, since="deadline", limit=limit, build=_item)
+    return [Group("inspection_violation_overdue", _("Corrective action overdue"), 1, count, found)]
