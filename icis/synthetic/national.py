@@ -2,7 +2,8 @@
 
 At scale 1: 1,500 clusters over 34 synthetic provinces, 60,000 tenant projects, 1,000,000 progress rows
 (125,000 accepted progress reports and their 7 components each), milestones, Form 01 for every project
-and Form 02 for every cluster with an investor, for two periods; wastewater plants with their samples
+and Form 02 for every cluster with an investor, for the two Circular 14 periods around the day it is generated
+(`report_periods`); wastewater plants with their samples
 and violations, inspection plans, inspections and their violations (`oversight.py`).
 `scale=10` multiplies the clusters and
 everything under them by ten (each cluster's own history stays as long, as in a bigger country).
@@ -38,6 +39,7 @@ from icis.core.text import fold, search_words
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 from icis.geo.services import admin_units_load
 from icis.tenancy import kept as tenancy_kept
+from icis.tenancy import periods as tenancy_periods
 from icis.tenancy.choices import ProjectStatus, ReportForm, SubmissionStatus
 from icis.tenancy.models import Submission, TenancyState, Tenant, TenantProject
 
@@ -50,7 +52,6 @@ COMMUNES_PER_PROVINCE = 98  # 34 × 98 = 3,332, about Vietnam's 3,321 communes s
 PROJECTS_1X = 60_000
 PROGRESS_ROWS_1X = 1_000_000
 COMPONENTS_PER_REPORT = 7
-PERIODS = ("2025-H1", "2025-Y")
 INVESTOR_SHARE = 0.7
 INVESTOR_PREFIX = "Chủ đầu tư tổng hợp "
 TAX_PREFIX = "99"  # synthetic tenants' tax codes: 99 and 8 digits
@@ -105,6 +106,23 @@ def national_delete() -> Counter:
     deleted["legacy_districts"] += _raw_delete(LegacyDistrict.objects.filter(province__in=provinces))
     deleted["provinces"] += _raw_delete(provinces)
     return deleted
+
+
+def report_periods(today: datetime.date) -> tuple[str, str]:
+    """The two Circular 14 periods Form 01/02 are generated for, oldest first: the latest period closed by
+    `today` (the one Form 03/04 and the tenancy pages open on) and the one before it. The period whose Form
+    01/02 are due by `today` (`periods.due`, the dashboard's "not sent" line) is always one of them: the
+    latest closed once its deadline has passed, the one before during the days between the period's end
+    and its deadline (15–19 June, 15–19 December)."""
+    latest = tenancy_periods.latest_closed(today)
+    before = f"{latest.year}-H1" if latest.kind == "Y" else f"{latest.year - 1}-Y"
+    return (tenancy_periods.parse(before).code, latest.code)
+
+
+def submitted_periods() -> tuple[str, ...]:
+    """The periods of the synthetic Form 01/02 in the database, oldest first (Y after H1 of a year)."""
+    codes = Submission.objects.filter(cluster__is_synthetic=True).values_list("period", flat=True).distinct()
+    return tuple(sorted(set(codes), key=lambda code: (code[:4], code[5:] == "Y")))
 
 
 def national_exists(clusters: int) -> bool:
@@ -380,53 +398,15 @@ def national_generate(
             by_name = dict(TenantProject.objects.filter(is_illustrative=True).values_list("name", "pk"))
             for project in projects_made:
                 project.pk = project.id = by_name[project.name]
-        submissions = []
-        for period in PERIODS:
-            for project in projects_made:
-                if project.ended_on is not None:
-                    continue
-                submissions.append(
-                    Submission(
-                        form=ReportForm.FORM_01,
-                        period=period,
-                        cluster_id=project.cluster_id,
-                        tenant_project_id=project.pk,
-                        status=SubmissionStatus.ACCEPTED,
-                        submitted_at=now,
-                        reviewed_at=now,
-                        data={
-                            "revenue_bn_vnd": round(rng.uniform(1, 500), 2),
-                            "budget_paid_bn_vnd": round(rng.uniform(0.1, 50), 2),
-                            "employees": project.employees,
-                            "synthetic": True,
-                        },
-                    )
-                )
-                if len(submissions) >= 10 * BATCH:
-                    _bulk(Submission, submissions, result, "form01")
-                    submissions = []
-            _bulk(Submission, submissions, result, "form01")
-            submissions = [
-                Submission(
-                    form=ReportForm.FORM_02,
-                    period=period,
-                    cluster_id=cluster.pk,
-                    status=SubmissionStatus.ACCEPTED,
-                    submitted_at=now,
-                    reviewed_at=now,
-                    data={
-                        "occupancy_percent": round(rng.uniform(20, 95), 2),
-                        "employees": rng.randint(3, 40),
-                        "wwtp_built": int(rng.random() < 0.6),
-                        "wwtp_compliant": 0,
-                        "synthetic": True,
-                    },
-                )
-                for cluster, _plan in holding
-                if cluster.investor_id
-            ]
-            _bulk(Submission, submissions, result, "form02")
-            submissions = []
+        result.created.update(
+            _write_submissions(
+                [(p.pk, p.cluster_id, p.ended_on, p.employees) for p in projects_made],
+                [cluster.pk for cluster, _plan in holding if cluster.investor_id],
+                report_periods(today),
+                now,
+                rng,
+            )
+        )
         # bulk_create sends no signal: the kept tenancy figures of these clusters are recomputed when read
         tenancy_kept.mark_stale(Cluster.objects.filter(is_synthetic=True).values_list("pk", flat=True))
         # -- wastewater plants, samples, violations; inspection plans, inspections, their violations
@@ -434,6 +414,81 @@ def national_generate(
     refresh_statistics()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write_submissions(projects, investor_clusters, periods: tuple[str, ...], now, rng) -> Counter:
+    """Form 01 of every project still there and Form 02 of every cluster with an investor, for each period:
+    `projects` as (pk, cluster_id, ended_on, employees), `investor_clusters` as cluster ids."""
+    result = NationalResult(scale=1, seed=0)
+    for period in periods:
+        submissions = []
+        for pk, cluster_id, ended_on, employees in projects:
+            if ended_on is not None:
+                continue
+            submissions.append(
+                Submission(
+                    form=ReportForm.FORM_01,
+                    period=period,
+                    cluster_id=cluster_id,
+                    tenant_project_id=pk,
+                    status=SubmissionStatus.ACCEPTED,
+                    submitted_at=now,
+                    reviewed_at=now,
+                    data={
+                        "revenue_bn_vnd": round(rng.uniform(1, 500), 2),
+                        "budget_paid_bn_vnd": round(rng.uniform(0.1, 50), 2),
+                        "employees": employees,
+                        "synthetic": True,
+                    },
+                )
+            )
+            if len(submissions) >= 10 * BATCH:
+                _bulk(Submission, submissions, result, "form01")
+                submissions = []
+        _bulk(Submission, submissions, result, "form01")
+        submissions = [
+            Submission(
+                form=ReportForm.FORM_02,
+                period=period,
+                cluster_id=cluster_id,
+                status=SubmissionStatus.ACCEPTED,
+                submitted_at=now,
+                reviewed_at=now,
+                data={
+                    "occupancy_percent": round(rng.uniform(20, 95), 2),
+                    "employees": rng.randint(3, 40),
+                    "wwtp_built": int(rng.random() < 0.6),
+                    "wwtp_compliant": 0,
+                    "synthetic": True,
+                },
+            )
+            for cluster_id in investor_clusters
+        ]
+        _bulk(Submission, submissions, result, "form02")
+    return result.created
+
+
+def submissions_rewrite(*, today: datetime.date, seed: int = registry.DEFAULT_SEED) -> tuple[Counter, Counter]:
+    """Replace the synthetic Form 01/02 of a data set generated for other periods by those of
+    `report_periods(today)` (`generate_national_dataset --if-missing`), in one transaction; the rest of
+    the data set is kept. Returns (deleted, created)."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    clusters = Cluster.objects.filter(is_synthetic=True)
+    with transaction.atomic():
+        deleted = Counter(submissions=_raw_delete(Submission.objects.filter(cluster__in=clusters)))
+        projects = list(
+            TenantProject.objects.filter(cluster__in=clusters, is_illustrative=True)
+            .order_by("pk")
+            .values_list("pk", "cluster_id", "ended_on", "employees")
+        )
+        investor_clusters = list(
+            clusters.filter(status__in=HOLDING).exclude(investor=None).order_by("pk").values_list("pk", flat=True)
+        )
+        created = _write_submissions(projects, investor_clusters, report_periods(today), now, rng)
+        tenancy_kept.mark_stale(clusters.values_list("pk", flat=True))
+    refresh_statistics()
+    return deleted, created
 
 
 def refresh_statistics() -> None:

@@ -25,6 +25,7 @@ import hashlib
 import itertools
 import logging
 import re
+from array import array
 from decimal import Decimal
 
 from django.conf import settings
@@ -42,6 +43,7 @@ from icis.core.imports.cells import CellError, is_number, parse_date, parse_deci
 from icis.core.imports.cells import blank as _blank
 from icis.core.imports.cells import parse_yes_no as _parse_yes_no
 from icis.core.imports.cells import text as _text
+from icis.core.imports.compact import TextIndex, Texts
 from icis.core.imports.inspection import OLE_MAGIC, UploadRefused, _megabytes, inspect_upload  # noqa: F401
 from icis.core.imports.marked import can_mark, marked_workbook  # noqa: F401
 from icis.core.imports.problems import MAX_PROBLEMS as MAX_ERRORS
@@ -356,9 +358,17 @@ MEMO_SIZE = 20_000  # distinct repeated cells remembered, at most: memory stays 
 UNIQUE_CELLS = {"tenant_name", "tax_code", "project_name", "approval_number"}  # rarely repeat: not remembered
 
 
+# What the run remembers of a tax code across the rows (`_Run.codes`), as bits.
+NEW = 1  # a tenant new to ICIS, kept in a row above (`tenant_create` would have created it there)
+FDI = 2  # that new tenant's FDI flag
+EXISTING = 4  # a tenant in ICIS, used by a row kept above (counted once)
+SCALE = 10_000  # land kept as a whole number of 1/10,000 ha (the 4 decimals the model holds)
+
+
 class _Known:
-    """A tenant the run knows by its tax code: in ICIS already (pk), or new in this file (written with the
-    batch of its first kept row; `obj` until then). Compact: a province's file has tens of thousands."""
+    """A tenant the run knows by its tax code, for the rows of one batch: in ICIS already (pk), or new in this
+    file (written with the batch of its first kept row; `obj` until then). Rebuilt for each batch from the
+    database and from what `_Run.codes` keeps, so no object outlives its batch."""
 
     __slots__ = ("pk", "name", "is_fdi", "new", "visible", "obj")
 
@@ -396,28 +406,78 @@ class _Run:
         }
         # Cells that repeat (statuses, countries, dates...) are read and cleaned once: (key, type, value) → value.
         self.memo: dict[tuple, object] = {}
-        self.names_by_tax_code: dict[str, tuple[int, str]] = {}
+        # What the rows below must know of the rows above, in compact keys (icis/core/imports/compact.py):
+        # every tax code met, by entry number: the row and the name it was first given with, its bits (NEW,
+        # FDI, EXISTING) and, once written, the new tenant's pk. Nothing per row is kept as a Python object.
+        self.codes = TextIndex()
+        self.code_row = array("I")  # 0: no name given yet
+        self.code_name = array("i")  # index in `names`; -1: none
+        self.code_bits = array("B")
+        self.code_pk = array("q") if commit else None  # an import: the new tenant's pk once written; 0: not yet
+        self.new_names: dict[int, int] = {}  # entry → the new tenant's name in `names`, when not the first given
+        self.names = Texts()
         self.new_tenants = 0
-        self.existing_tenants: set[str] = set()
+        self.existing_tenants = 0
         self.land = Decimal(0)
         self.taken = taken  # land held by the cluster's active projects, those in ICIS and those kept above
         self.projects = 0
         self.skipped = 0
-        # Lookups loaded in bulk rather than one query per row (issue 16): tenants by tax code, fetched for
-        # a batch of rows at once; the cluster's registered projects, once. Both are updated only when a
-        # row is kept.
+        # Lookups loaded in bulk rather than one query per row (issue 16): the tenants of a batch of rows by
+        # tax code, at once (`tenants`, for that batch only); the cluster's registered projects, once, into
+        # `project_keys` (key text → entry) and `project_land` (its land in 1/10,000 ha), to which the rows
+        # kept are added.
         self.tenants: dict[str, _Known | None] = {}
-        self.registered: dict[tuple, Decimal] | None = None
+        self.project_keys: TextIndex | None = None
+        self.project_land = array("q")
         self.pending_tenants: list[Tenant] = []
         self.pending_projects: list[TenantProject] = []
 
+    def code_entry(self, tax_code: str) -> int:
+        """The entry number of a tax code in `codes` (added with empty facts when new)."""
+        entry, added = self.codes.add(tax_code)
+        if added:
+            self.code_row.append(0)
+            self.code_name.append(-1)
+            self.code_bits.append(0)
+            if self.code_pk is not None:
+                self.code_pk.append(0)
+        return entry
+
+    def first_named(self, tax_code: str) -> tuple[int, str] | None:
+        """(row, name) the tax code was first given with in the file, if any."""
+        entry = self.codes.find(tax_code)
+        if entry is None or not self.code_row[entry]:
+            return None
+        return self.code_row[entry], self.names[self.code_name[entry]]
+
+    def name_first(self, tax_code: str, number: int, name: str) -> None:
+        entry = self.code_entry(tax_code)
+        if not self.code_row[entry]:
+            self.code_row[entry] = number
+            self.code_name[entry] = self.names.append(name)
+
+    def new_known(self, tax_code: str) -> "_Known | None":
+        """The tenant a row above kept as new, as `_Known` (None when no row did)."""
+        entry = self.codes.find(tax_code)
+        if entry is None or not self.code_bits[entry] & NEW:
+            return None
+        name = self.names[self.new_names.get(entry, self.code_name[entry])]
+        pk = self.code_pk[entry] if self.code_pk is not None else 0
+        return _Known(pk or None, name, bool(self.code_bits[entry] & FDI), new=True)
+
     def prefetch(self, batch: list[tuple[int, list]]) -> None:
-        """Load the tenants of a batch of rows, and whether the importing user may see them, in two queries."""
+        """Load the tenants of a batch of rows, and whether the importing user may see them, in two queries.
+        Those of the batch before are forgotten (the new ones are known from `codes`)."""
+        self.tenants = {}
         wanted = set()
         for _number, values in batch:
             code = _text(self.cells(values).get("tax_code")).replace(" ", "")
             if code and code not in self.tenants:
-                wanted.add(code)
+                known = self.new_known(code)
+                if known is not None:
+                    self.tenants[code] = known
+                else:
+                    wanted.add(code)
         if not wanted:
             return
         found = {
@@ -439,25 +499,38 @@ class _Run:
 
     def tenant_for(self, tax_code: str) -> "_Known | None":
         if tax_code not in self.tenants:  # only when a row was not prefetched
-            row = Tenant.objects.filter(tax_code=tax_code).values_list("pk", "name", "is_fdi").first()
-            self.tenants[tax_code] = _Known(*row) if row else None
+            known = self.new_known(tax_code)
+            if known is None:
+                row = Tenant.objects.filter(tax_code=tax_code).values_list("pk", "name", "is_fdi").first()
+                known = _Known(*row) if row else None
+            self.tenants[tax_code] = known
         return self.tenants[tax_code]
 
     @staticmethod
-    def project_key(tax_code: str, approval_number: str, name: str) -> tuple:
-        return (tax_code, approval_number) if approval_number else (tax_code, "", name)
+    def project_key(tax_code: str, approval_number: str, name: str) -> str:
+        """One text per project key: the approval number, or the project's name when there is none. The tax
+        code (no separator in it) comes first and the marker says which follows, so distinct keys never meet."""
+        return f"{tax_code}\x1fa{approval_number}" if approval_number else f"{tax_code}\x1fn{name}"
 
-    def registered_projects(self) -> dict[tuple, Decimal]:
-        if self.registered is None:
+    def registered_land(self, key: str) -> Decimal | None:
+        """The land of the project with this key in ICIS or kept above, or None."""
+        if self.project_keys is None:
+            self.project_keys = TextIndex()
             rows = (
                 TenantProject.objects.filter(cluster=self.cluster)
                 .exclude(status=ProjectStatus.LEFT)
                 .values_list("tenant__tax_code", "approval_number", "name", "land_ha")
             )
-            self.registered = {}
             for tax_code, approval_number, name, land in rows:
-                self.registered.setdefault(self.project_key(tax_code, approval_number, name), land)
-        return self.registered
+                self.register(self.project_key(tax_code, approval_number, name), land)
+        entry = self.project_keys.find(key)
+        return None if entry is None else Decimal(self.project_land[entry]).scaleb(-4)
+
+    def register(self, key: str, land: Decimal) -> None:
+        """Remember a project's key and land (the first one given for a key, as before)."""
+        entry, added = self.project_keys.add(key)
+        if added:
+            self.project_land.append(int(land.scaleb(4).to_integral_value()))
 
     # Errors ----------------------------------------------------------------------------------------------
     def problem(self, row: int | None, key: str | None, message: str, *, warning=False) -> None:
@@ -547,7 +620,7 @@ class _Run:
         if "tax_code" in failed:
             return False  # without the tenant there is nothing more to check
         tax_code = tenant_data["tax_code"]
-        earlier = self.names_by_tax_code.get(tax_code)
+        earlier = self.first_named(tax_code)
         if earlier and "tenant_name" not in failed and fold(earlier[1]) != fold(tenant_data["name"]):
             self.problem(
                 number,
@@ -557,7 +630,7 @@ class _Run:
             )
             return False
         if "tenant_name" not in failed:
-            self.names_by_tax_code.setdefault(tax_code, (number, tenant_data["name"]))
+            self.name_first(tax_code, number, tenant_data["name"])
         fields = TENANT_FIELDS
         try:
             known = self.tenant_for(tax_code)
@@ -640,11 +713,18 @@ class _Run:
         if known is None:
             known = self.tenants[tax_code] = _Known(None, tenant.name, tenant.is_fdi, new=True)
             self.new_tenants += 1
+            entry = self.code_entry(tax_code)
+            self.code_bits[entry] |= NEW | (FDI if tenant.is_fdi else 0)
+            if self.code_name[entry] < 0 or self.names[self.code_name[entry]] != tenant.name:
+                self.new_names[entry] = self.names.append(tenant.name)  # the name it is created with (rare)
             if writing:
                 known.obj = tenant
                 self.pending_tenants.append(tenant)
         elif not known.new:
-            self.existing_tenants.add(tax_code)
+            entry = self.code_entry(tax_code)
+            if not self.code_bits[entry] & EXISTING:
+                self.code_bits[entry] |= EXISTING
+                self.existing_tenants += 1
         if writing:
             if known.pk is not None:
                 project.tenant_id = known.pk
@@ -652,7 +732,8 @@ class _Run:
                 project.tenant = known.obj
             self.pending_projects.append(project)
         key = self.project_key(tax_code, project.approval_number or "", project.name or "")
-        self.registered_projects().setdefault(key, project.land_ha)
+        self.registered_land(key)  # the cluster's projects in ICIS loaded first, as a duplicate check does
+        self.register(key, project.land_ha)
         self.projects += 1
         self.land += project.land_ha
         if project.status != ProjectStatus.LEFT:
@@ -669,6 +750,7 @@ class _Run:
         for tenant in self.pending_tenants:
             known = self.tenants[tenant.tax_code]
             known.pk, known.obj = tenant.pk, None
+            self.code_pk[self.codes.find(tenant.tax_code)] = tenant.pk
         bulk.create_projects(self.pending_projects, actor=self.actor)
         self.pending_tenants, self.pending_projects = [], []
 
@@ -693,7 +775,7 @@ class _Run:
 
     def refuse_duplicate(self, tax_code: str, project: dict) -> None:
         number = project.get("approval_number") or ""
-        land = self.registered_projects().get(self.project_key(tax_code, number, project.get("name") or ""))
+        land = self.registered_land(self.project_key(tax_code, number, project.get("name") or ""))
         if land is not None:
             field_name = "approval_number" if number else "name"
             message = _(
@@ -795,7 +877,7 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
                 "projects": state.projects,
                 "skipped": state.skipped,
                 "new_tenants": state.new_tenants,
-                "existing_tenants": len(state.existing_tenants),
+                "existing_tenants": state.existing_tenants,
                 "land_ha": ha(state.land),
                 "industrial_land_ha": ha(cluster.industrial_land_ha),
                 "land_left_before_ha": ha(left_before),

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from icis.clusters.models import Cluster
 from icis.construction import selectors as construction
@@ -154,6 +155,47 @@ def test_if_missing_adds_plants_and_inspections_to_a_data_set_made_before_them()
     assert WastewaterPlant.objects.exists() and Inspection.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("today", "wanted", "due"),
+    [
+        (datetime.date(2026, 12, 1), ("2025-Y", "2026-H1"), "2026-H1"),  # H1 closed, its deadline passed
+        (datetime.date(2026, 6, 17), ("2025-Y", "2026-H1"), "2025-Y"),  # H1 closed, deadline 20/06 ahead
+        (datetime.date(2026, 6, 20), ("2025-Y", "2026-H1"), "2026-H1"),  # the deadline day: H1 now due
+        (datetime.date(2027, 1, 10), ("2026-H1", "2026-Y"), "2026-Y"),
+        (datetime.date(2026, 12, 16), ("2026-H1", "2026-Y"), "2026-H1"),  # Y closed, deadline 20/12 ahead
+    ],
+)
+def test_form01_02_are_for_the_periods_around_the_day_it_is_generated(monkeypatch, today, wanted, due):
+    """Form 01/02 go to the latest closed period (Form 04's) and the one before; the period whose Form 01
+    is due (the dashboard's "not sent" line) is always one of them. `--if-missing` on a set generated on
+    another day rewrites Form 01/02 for the day's periods, keeps the rest, and says so."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today)
+    assert national.report_periods(today) == wanted
+    assert periods.due("01", today).code == due and due in wanted
+    assert periods.latest_closed(today).code == wanted[-1]
+    generate(20)
+    assert national.submitted_periods() == wanted
+    filed = {p: Submission.objects.filter(period=p, form="01").count() for p in wanted}
+    assert filed[wanted[0]] == filed[wanted[1]] == TenantProject.objects.filter(ended_on=None).count() > 0
+    assert Submission.objects.filter(period=wanted[0], form="02").count() > 0
+    reports = ProgressReport.objects.count()
+
+    later = datetime.date(today.year + 1, today.month, min(today.day, 28))
+    monkeypatch.setattr(timezone, "localdate", lambda *args: later)
+    out = io.StringIO()
+    call_command("generate_national_dataset", clusters=20, if_missing=True, stdout=out)
+    assert f"had Form 01/02 for {', '.join(wanted)}" in out.getvalue() and "already there: kept" in out.getvalue()
+    assert national.submitted_periods() == national.report_periods(later) != wanted
+    assert {p: Submission.objects.filter(period=p, form="01").count() for p in national.report_periods(later)} == {
+        p: filed[wanted[0]] for p in national.report_periods(later)
+    }
+    assert all(s.data.get("synthetic") is True for s in Submission.objects.all())
+    assert ProgressReport.objects.count() == reports  # the rest is kept
+    again = io.StringIO()
+    call_command("generate_national_dataset", clusters=20, if_missing=True, stdout=again)
+    assert "had Form 01/02" not in again.getvalue() and "already there: kept" in again.getvalue()
+
+
 # ------------------------------------------------------------------ the same numbers as before
 
 
@@ -202,7 +244,7 @@ def test_form01_totals_in_sql_equal_the_decoded_forms():
     odd = Submission.objects.filter(form="01").order_by("pk").last()
     odd.data = {"revenue_bn_vnd": 1.005, "employees": None}
     odd.save()
-    for code in national.PERIODS:
+    for code in national.report_periods(timezone.localdate()):
         period = periods.parse(code)
         decoded = [data for _pk, data in reporting._submission_figures("01", period, Cluster.objects.all())]
         count, totals = reporting._form01_totals(period, Cluster.objects.all())
@@ -279,7 +321,7 @@ def occupancy_table(*, clusters, group_by="cluster", as_of=None):
 
 def _counts(boss) -> dict:
     clusters = Cluster.objects.all()
-    period = periods.parse("2025-Y")
+    period = periods.latest_closed(timezone.localdate())
     briefed = list(Cluster.objects.filter(status__in=construction.BOARD_STAGES).order_by("pk")[:10])
     calls = {
         "construction summary": lambda: construction.construction_summary(as_of=TODAY),

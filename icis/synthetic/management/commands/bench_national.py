@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from icis.clusters.models import Cluster
 from icis.synthetic import server_bench
@@ -21,7 +22,7 @@ def form04_rows(iterations: int) -> list[server_bench.Row]:
     from icis.reporting.selectors import _compute
     from icis.tenancy import periods
 
-    period = periods.parse("2025-Y")
+    period = periods.latest_closed(timezone.localdate())  # the period the Form 04 page opens on
     synthetic = Cluster.objects.filter(is_synthetic=True)
     province = synthetic.values_list("province_id", flat=True).order_by("province_id").first()
     rows = []

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from icis.core import channel
 from icis.synthetic import national, oversight
@@ -26,7 +27,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-missing",
             action="store_true",
-            help="do nothing when the synthetic data set of this size is already there (make bench)",
+            help=(
+                "do nothing when the synthetic data set of this size is already there (make bench); "
+                "its Form 01/02 are rewritten when they were generated for other periods than today's"
+            ),
         )
 
     def handle(self, *args, **options):
@@ -34,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"--scale must be 1 or more (got {options['scale']}).")
         clusters = options["clusters"] or national.CLUSTERS_1X * options["scale"]
         if options["if_missing"] and national.national_exists(clusters):
+            self._form_periods_current(clusters, options["seed"])
             if oversight.exists():
                 self.stdout.write(f"The synthetic data set of {clusters:,} clusters is already there: kept.")
                 return
@@ -66,4 +71,26 @@ class Command(BaseCommand):
         made = ", ".join(f"{key} {count:,}" for key, count in result.created.items())
         self.stdout.write(
             f"Created (synthetic, scale {result.scale}, seed {result.seed}): {made} in {result.seconds:.1f} s."
+        )
+
+    def _form_periods_current(self, clusters: int, seed: int) -> None:
+        """Form 01/02 are generated for the periods around the day (`national.report_periods`): a data set
+        generated for other periods would show the dashboard no national load for the period now due, so
+        its Form 01/02 are rewritten for today's periods (the rest is kept, and the output says so)."""
+        today = timezone.localdate()
+        wanted = national.report_periods(today)
+        found = national.submitted_periods()
+        if found == wanted:
+            return
+        started = time.perf_counter()
+        with channel.acting_via(channel.COMMAND):
+            deleted, created = national.submissions_rewrite(today=today, seed=seed)
+        self.stdout.write(
+            f"The synthetic data set of {clusters:,} clusters had Form 01/02 for {', '.join(found) or 'no period'}, "
+            f"not for the periods around {today:%Y-%m-%d} ({', '.join(wanted)}): deleted {deleted['submissions']:,} "
+            "and wrote "
+            + ", ".join(f"{key} {count:,}" for key, count in created.items())
+            + f" in {time.perf_counter() - started:.1f} s. Its other dates (progress reports, samples, inspections) "
+            "are still those of the day it was generated; run with --replace and without --if-missing to generate "
+            "it all afresh."
         )
