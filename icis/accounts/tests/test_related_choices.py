@@ -118,7 +118,10 @@ def _serializer_relations(serializer):
 
 FORMS = [cls for cls in _classes(FORM_MODULES, forms.BaseForm) if _form_relations(cls)]
 SERIALIZERS = [
-    cls for cls in _classes(SERIALIZER_MODULES, serializers.BaseSerializer) if cls is not ScopedRelationsMixin
+    cls
+    for cls in _classes(SERIALIZER_MODULES, serializers.BaseSerializer)
+    # a list serializer has no fields of its own: its child (collected too) names what it accepts
+    if cls is not ScopedRelationsMixin and not issubclass(cls, serializers.ListSerializer)
 ]
 
 

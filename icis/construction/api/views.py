@@ -371,6 +371,7 @@ class ConstructionBoardView(GenericAPIView):
 
     permission_classes = [IsAuthenticated]
     pagination_class = StandardPagination
+    queryset = Cluster.objects.none()  # for the OpenAPI schema only: rows come from construction_board_page
 
     @extend_schema(
         parameters=[
