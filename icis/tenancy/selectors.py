@@ -7,6 +7,7 @@ from django.db.models import (
     BigIntegerField,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -264,10 +265,12 @@ def overdue_named_counts(*, form: str, period: periods.Period, clusters, today: 
         form=form, period=period.code, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED]
     )
     expected = expected_submitters(form, period, clusters).select_related(None).order_by()
+    # NOT EXISTS, not NOT IN (subquery): the latter is hashed only while every report of the period fits
+    # in PostgreSQL's work_mem, and otherwise scans them all for each project (ten times the national data)
     if form == ReportForm.FORM_01:
-        missing = expected.exclude(pk__in=done.exclude(tenant_project=None).values("tenant_project_id"))
+        missing = expected.filter(~Exists(done.filter(tenant_project_id=OuterRef("pk"))))
         return list(missing.values_list("cluster_id", "cluster__name").annotate(n=Count("id")))
-    missing = expected.exclude(pk__in=done.exclude(cluster=None).values("cluster_id"))
+    missing = expected.filter(~Exists(done.filter(cluster_id=OuterRef("pk"))))
     return [(pk, name, 1) for pk, name in missing.values_list("pk", "name")]
 
 
