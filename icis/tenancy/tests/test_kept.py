@@ -2,6 +2,7 @@
 tenant projects and the reports give when computed (`selectors.occupied_by_cluster`, `selectors.overdue`)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -168,3 +169,25 @@ def test_a_recompute_takes_the_same_queries_for_2_and_12_clusters(cluster20, oth
     TenancyState.objects.filter(cluster=cluster20).delete()  # a missing row is created by the same statement
     assert recompute_queries() == few
     assert_kept()
+
+
+def test_reports_not_sent_are_found_with_not_exists_never_not_in(cluster20, tenant, boss):
+    """`NOT IN (subquery)` is hashed by PostgreSQL only while the period's reports fit in work_mem: at ten
+    times the national data they did not, and each project scanned every report (bench/RESULTS.md, "The 10×
+    data set"). The kept figures and the overdue counts use a correlated NOT EXISTS."""
+    day = timezone.localdate()
+    period = periods.due("01", day)
+    kept.mark_stale([cluster20.pk])
+    with CaptureQueriesContext(connection) as recompute:
+        kept.current(Cluster.objects.filter(pk=cluster20.pk), day)
+    with CaptureQueriesContext(connection) as overdue:
+        selectors.overdue_named_counts(form="01", period=period, clusters=Cluster.objects.all(), today=day)
+        selectors.overdue_named_counts(form="02", period=period, clusters=Cluster.objects.all(), today=day)
+    reading_reports = [
+        query["sql"].upper().replace('"', "")
+        for query in [*recompute.captured_queries, *overdue.captured_queries]
+        if "tenancy_submission" in query["sql"]
+    ]
+    assert len(reading_reports) >= 3  # the recompute's UPDATE and both overdue counts
+    for sql in reading_reports:
+        assert "NOT EXISTS" in sql and not re.search(r"NOT \(+[\w.]+ IN \(SELECT", sql), sql
