@@ -234,3 +234,39 @@ def test_main_pages_in_vietnamese_show_no_english_or_internal_names(browser, pag
         failures.extend(f"{name} ({path}): {leak}" for leak in _leaks(text))
     context.close()
     assert not failures, "\n".join(failures)
+
+
+CARD_JS = """() => {
+  const row = document.querySelector('#board-table tbody tr[data-cluster]');
+  if (!row) return null;
+  const cells = [...row.querySelectorAll('td')];
+  return {
+    row: getComputedStyle(row).display,
+    cells: cells.map(td => getComputedStyle(td).display),
+    labels: cells.map(td => getComputedStyle(td, '::before').content),
+    width: Math.round(row.getBoundingClientRect().width),
+    header: getComputedStyle(document.querySelector('#board-table thead')).position,
+    sort: getComputedStyle(document.querySelector('#board-sort')).display,
+  };
+}"""
+
+
+def test_construction_board_is_cards_on_a_phone_and_a_table_on_a_laptop(browser, pages, live_server):  # noqa: F811
+    """390 px cannot hold seven columns: each cluster becomes a card, each figure under its column's name; the
+    sort links move above the cards. On a laptop the table is unchanged."""
+    context, page = _signed_in(browser, live_server, PHONE)
+    page.goto(live_server.url + "/construction/")
+    phone = page.evaluate(CARD_JS)
+    _shot(page, "phone-construction-cards")
+    context.close()
+    assert phone is not None, "the board shows no cluster row"
+    assert phone["row"] == "block" and set(phone["cells"]) <= {"block", "none"}, phone
+    assert phone["width"] <= PHONE["width"], phone
+    assert phone["labels"][1] == '"Giai đoạn"' and phone["labels"][0] == "none", phone["labels"]
+    assert phone["header"] == "absolute" and phone["sort"] == "block", phone
+    context, page = _signed_in(browser, live_server, LAPTOP)
+    page.goto(live_server.url + "/construction/")
+    laptop = page.evaluate(CARD_JS)
+    context.close()
+    assert laptop["row"] == "table-row" and set(laptop["cells"]) == {"table-cell"}, laptop
+    assert laptop["sort"] == "none", laptop
