@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -351,12 +351,13 @@ def _plant_facts(plants: QuerySet, day: datetime.date) -> dict[int, tuple[str, b
             months=Subquery(running.values("frequency_months")[:1]),
             grace=Subquery(running.values("grace_days")[:1]),
         )
-        .filter(status_then__isnull=False)
         .values_list("pk", "status_then", "sample_id", "sampled_on", "months", "grace")
     )
     cutoffs: dict[tuple[int, int], datetime.date] = {}
     facts, judged = {}, {}
     for pk, status, sample_id, sampled_on, months, grace in rows:
+        if status is None:  # not yet in the registry on the day (tested here: a WHERE would run the subquery again)
+            continue
         facts[pk] = (status, False)
         if status not in BUILT or status == PlantStatus.SUSPENDED or sample_id is None:
             continue
@@ -377,11 +378,11 @@ def environment_summary(*, user, as_of: datetime.date | None = None, province_co
     """`summary_counts(environment_overview(...))`, counted by the database: the same answer for every
     scope, day and province, in the same few queries whatever the number of clusters and plants.
 
-    The plants are judged from one query of plain values; each cluster's indicators (an operating plant,
-    a plant built or building, a plant meeting the standard, new under its province's rule) are EXISTS
-    and CASE columns of one query over the clusters, which returns plain tuples in id order (the id lists
-    need the rows; one pass reads each cluster's status subquery once, where a query per figure would
-    read it six times)."""
+    The plants are judged from one query of plain values; whether a plant serving the cluster is operating,
+    built or building, or meets the standard are EXISTS columns of one query over the clusters, beside their
+    status and first establishment date, which returns plain tuples in id order: the id lists need the
+    rows, and one pass reads each cluster's subqueries once, where a query per figure (or a WHERE on the
+    status, or a CASE per province's rule) would make PostgreSQL evaluate them again."""
     day = as_of or timezone.localdate()
     plants, clusters, violations = _in_scope(user, province_code)
     facts = _plant_facts(plants, day)
@@ -396,39 +397,33 @@ def environment_summary(*, user, as_of: datetime.date | None = None, province_co
         return Exists(PlantCluster.objects.filter(cluster=OuterRef("pk"), plant_id__in=sorted(plant_ids)))
 
     since_by_province, since = _new_cluster_rule(user, province_code)
-    current = as_of is None
     annotated = clusters.order_by().annotate(
-        state=F("status") if current else _cluster_status_then(day),
+        state=F("status") if as_of is None else _cluster_status_then(day),
         has_operating=served_by(operating_plants),
         has_built=served_by(built_or_building),
         has_meeting=served_by(meeting),
+        # only where a province has the rule; tested in Python below, where PostgreSQL would evaluate the
+        # subquery again for each province's condition
+        established_on=_established_on() if since_by_province else Value(None, output_field=DateField()),
     )
-    if since_by_province:
-        rule = Q()
-        for province_id, first_day in since_by_province.items():
-            rule |= Q(province_id=province_id, established_on__gte=first_day)
-        annotated = annotated.annotate(established_on=_established_on()).annotate(
-            is_new=Case(
-                When(rule & Q(established_on__lte=day, state__in=ESTABLISHED_STATES), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-    else:
-        annotated = annotated.annotate(is_new=Value(False))
     operating = new = 0
     ids: dict[str, list[int]] = {"without_plant": [], "new_without": [], "26": [], "27": []}
-    for pk, state, has_operating, has_built, has_meeting, is_new in (
-        annotated.filter(state__isnull=False)
-        .exclude(state__in=GONE)
-        .order_by("pk")
-        .values_list("pk", "state", "has_operating", "has_built", "has_meeting", "is_new")
-    ):
+    # the status (a subquery on a past day) is tested in Python too, not evaluated again in a WHERE
+    for pk, state, province_id, established_on, has_operating, has_built, has_meeting in annotated.order_by(
+        "pk"
+    ).values_list("pk", "state", "province_id", "established_on", "has_operating", "has_built", "has_meeting"):
+        if state is None or state in GONE:
+            continue
         if state == ClusterStatus.OPERATING:
             operating += 1
             if not has_operating:
                 ids["without_plant"].append(pk)
-        if is_new:
+        if (
+            established_on
+            and province_id in since_by_province
+            and since_by_province[province_id] <= established_on <= day
+            and state in ESTABLISHED_STATES
+        ):
             new += 1
             if not has_meeting:
                 ids["new_without"].append(pk)
