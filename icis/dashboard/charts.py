@@ -11,7 +11,7 @@ from icis.clusters.choices import STATUS_COLOURS, ClusterStatus
 from icis.clusters.models import Cluster
 from icis.construction.selectors import SUMMARY_KEYS, construction_summary
 from icis.core import formats
-from icis.environment.selectors import environment_overview, summary_counts
+from icis.environment.selectors import environment_summary
 from icis.planning.models import AnnualPlan
 from icis.planning.selectors import plan_progress
 from icis.tenancy.selectors import occupancy_table
@@ -162,7 +162,7 @@ def construction_chart(user, day, province_code=None):
 
 
 def compliance_chart(user, day, province_code=None):
-    counts = summary_counts(environment_overview(user=user, as_of=day, province_code=province_code))
+    counts = environment_summary(user=user, as_of=day, province_code=province_code)
     rows = [
         ("clusters_operating", _("Operating clusters"), "#198754"),
         ("clusters_operating_without_plant", _("Operating without a wastewater plant"), "#fd7e14"),

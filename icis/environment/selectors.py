@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -249,19 +249,22 @@ def plant_connections(plant: WastewaterPlant, user) -> QuerySet[TenantConnection
 
 def unconnected_operating_tenants(user, day: datetime.date) -> QuerySet[TenantProject]:
     """Operating tenant projects with no recorded arrangement (central plant or own treatment) on `day`."""
-    arranged = TenantConnection.objects.filter(since__lte=day).filter(Q(until__isnull=True) | Q(until__gt=day))
+    # A correlated NOT EXISTS, never NOT IN (subquery): PostgreSQL hashes the subquery only while it fits in
+    # work_mem, and past that each project scans every arrangement (bench/RESULTS.md, "The 10× data set").
+    arranged = TenantConnection.objects.filter(tenant_project=OuterRef("pk"), since__lte=day).filter(
+        Q(until__isnull=True) | Q(until__gt=day)
+    )
     return (
         TenantProject.objects.restrict(user)
         .filter(status=ProjectStatus.OPERATING)
-        .exclude(pk__in=arranged.values("tenant_project_id"))
+        .filter(~Exists(arranged))
         .select_related("tenant", "cluster")
     )
 
 
-def environment_overview(*, user, as_of: datetime.date | None = None, province_code: str | None = None) -> dict:
-    """Everything the board and the summary API show for `as_of` (default today), within the user's scope;
-    `province_code` narrows it to one province's clusters, their plants and the plants' violations."""
-    day = as_of or timezone.localdate()
+def _in_scope(user, province_code: str | None) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The plants, clusters and violations the user reaches; `province_code` narrows them to one province's
+    clusters, their plants and the plants' violations."""
     plants = WastewaterPlant.objects.restrict(user)
     clusters = Cluster.objects.restrict(user)
     violations = Violation.objects.restrict(user)
@@ -271,16 +274,30 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
             pk__in=PlantCluster.objects.filter(cluster__province_id=province_code).values("plant_id")
         )
         violations = violations.filter(plant__in=plants)
-    # what the board and the summary show of a plant: its name and status (no need for every field)
-    standings = plant_standings(plants.only("id", "name", "status"), day)
-    rows = cluster_rows(clusters, plants, day, current=as_of is None, standings=standings)
-    # each province's own rule (geo.ProvinceSettings.new_clusters_since; none set: no such rule there)
+    return plants, clusters, violations
+
+
+def _new_cluster_rule(user, province_code: str | None) -> tuple[dict, datetime.date | None]:
+    """Each province's own new-cluster date (geo.ProvinceSettings.new_clusters_since; none set: no such rule
+    there), and the one the summary names (the chosen province's, else the user's home province's)."""
     since_by_province = dict(
         ProvinceSettings.objects.filter(new_clusters_since__isnull=False).values_list(
             "province_id", "new_clusters_since"
         )
     )
     since = since_by_province.get(province_code or home_province_code(user)) if since_by_province else None
+    return since_by_province, since
+
+
+def environment_overview(*, user, as_of: datetime.date | None = None, province_code: str | None = None) -> dict:
+    """Everything the board and the summary API show for `as_of` (default today), within the user's scope;
+    `province_code` narrows it to one province's clusters, their plants and the plants' violations."""
+    day = as_of or timezone.localdate()
+    plants, clusters, violations = _in_scope(user, province_code)
+    # what the board and the summary show of a plant: its name and status (no need for every field)
+    standings = plant_standings(plants.only("id", "name", "status"), day)
+    rows = cluster_rows(clusters, plants, day, current=as_of is None, standings=standings)
+    since_by_province, since = _new_cluster_rule(user, province_code)
     operating = [r for r in rows if r.status == ClusterStatus.OPERATING]
     new = [
         r
@@ -309,6 +326,135 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
         "violations_open": violations.count(),
         "violations_overdue": violations.filter(deadline__lt=day).count(),
         "unconnected_operating_tenants": unconnected_operating_tenants(user, day).count(),
+    }
+
+
+def _plant_facts(plants: QuerySet, day: datetime.date) -> dict[int, tuple[str, bool]]:
+    """Each plant of `plants` in the registry on `day`: its status then and whether it meets the standard,
+    judged as `plant_standings` judges it, from one query of plain values (status, latest periodic outlet
+    sample, the most frequent requirement running) and the kept verdicts (`kept.outcomes`): no objects."""
+    latest = Sample.objects.filter(
+        plant=OuterRef("pk"), point=SamplePoint.OUTLET, origin=SampleOrigin.PERIODIC, sampled_on__lte=day
+    ).order_by("-sampled_on", "-id")
+    # the most frequent requirement running on the day; among equals, the first by start and id
+    running = (
+        MonitoringRequirement.objects.filter(plant=OuterRef("pk"), starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by("frequency_months", "starts_on", "id")
+    )
+    rows = (
+        plants.order_by()
+        .annotate(
+            status_then=_status_then(day),
+            sample_id=Subquery(latest.values("pk")[:1]),
+            sampled_on=Subquery(latest.values("sampled_on")[:1]),
+            months=Subquery(running.values("frequency_months")[:1]),
+            grace=Subquery(running.values("grace_days")[:1]),
+        )
+        .values_list("pk", "status_then", "sample_id", "sampled_on", "months", "grace")
+    )
+    cutoffs: dict[tuple[int, int], datetime.date] = {}
+    facts, judged = {}, {}
+    for pk, status, sample_id, sampled_on, months, grace in rows:
+        if status is None:  # not yet in the registry on the day (tested here: a WHERE would run the subquery again)
+            continue
+        facts[pk] = (status, False)
+        if status not in BUILT or status == PlantStatus.SUSPENDED or sample_id is None:
+            continue
+        wanted = (
+            (months, grace) if months is not None else (settings.ICIS_MONITORING_DEFAULT_MONTHS, DEFAULT_GRACE_DAYS)
+        )
+        if wanted not in cutoffs:
+            cutoffs[wanted] = sample_cutoff(day, *wanted)
+        if sampled_on >= cutoffs[wanted]:
+            judged[pk] = sample_id
+    outcomes = kept.outcomes(judged.values())
+    for pk, sample_id in judged.items():
+        facts[pk] = (facts[pk][0], outcomes[sample_id] == Outcome.COMPLIANT)
+    return facts
+
+
+def environment_summary(*, user, as_of: datetime.date | None = None, province_code: str | None = None) -> dict:
+    """`summary_counts(environment_overview(...))`, counted by the database: the same answer for every
+    scope, day and province, in the same few queries whatever the number of clusters and plants.
+
+    The plants are judged from one query of plain values; whether a plant serving the cluster is operating,
+    built or building, or meets the standard are EXISTS columns of one query over the clusters, beside their
+    status and first establishment date, which returns plain tuples in id order: the id lists need the
+    rows, and one pass reads each cluster's subqueries once, where a query per figure (or a WHERE on the
+    status, or a CASE per province's rule) would make PostgreSQL evaluate them again."""
+    day = as_of or timezone.localdate()
+    plants, clusters, violations = _in_scope(user, province_code)
+    facts = _plant_facts(plants, day)
+    operating_plants = [pk for pk, (status, _meets) in facts.items() if status == PlantStatus.OPERATING]
+    built_or_building = [pk for pk, (status, _meets) in facts.items() if status in BUILT_OR_BUILDING]
+    meeting = [pk for pk, (_status, meets) in facts.items() if meets]
+    not_meeting = sorted(pk for pk, (status, meets) in facts.items() if status in BUILT and not meets)
+
+    def served_by(plant_ids):
+        if not plant_ids:
+            return Value(False)
+        return Exists(PlantCluster.objects.filter(cluster=OuterRef("pk"), plant_id__in=sorted(plant_ids)))
+
+    since_by_province, since = _new_cluster_rule(user, province_code)
+    annotated = clusters.order_by().annotate(
+        state=F("status") if as_of is None else _cluster_status_then(day),
+        has_operating=served_by(operating_plants),
+        has_built=served_by(built_or_building),
+        has_meeting=served_by(meeting),
+        # only where a province has the rule; tested in Python below, where PostgreSQL would evaluate the
+        # subquery again for each province's condition
+        established_on=_established_on() if since_by_province else Value(None, output_field=DateField()),
+    )
+    operating = new = 0
+    ids: dict[str, list[int]] = {"without_plant": [], "new_without": [], "26": [], "27": []}
+    # the status (a subquery on a past day) is tested in Python too, not evaluated again in a WHERE
+    for pk, state, province_id, established_on, has_operating, has_built, has_meeting in annotated.order_by(
+        "pk"
+    ).values_list("pk", "state", "province_id", "established_on", "has_operating", "has_built", "has_meeting"):
+        if state is None or state in GONE:
+            continue
+        if state == ClusterStatus.OPERATING:
+            operating += 1
+            if not has_operating:
+                ids["without_plant"].append(pk)
+        if (
+            established_on
+            and province_id in since_by_province
+            and since_by_province[province_id] <= established_on <= day
+            and state in ESTABLISHED_STATES
+        ):
+            new += 1
+            if not has_meeting:
+                ids["new_without"].append(pk)
+        if has_built:
+            ids["26"].append(pk)
+        if has_meeting:
+            ids["27"].append(pk)
+    violations = _violations_open_on(violations, day)
+    regulation = regulation_for_new_plant(day)
+    return {
+        "as_of": day,
+        "regulation": regulation.code if regulation else None,
+        "clusters_operating": operating,
+        "clusters_operating_without_plant": len(ids["without_plant"]),
+        "plants": len(facts),
+        "plants_operating": len(operating_plants),
+        "plants_not_meeting_standard": len(not_meeting),
+        "new_clusters_since": since,
+        "new_clusters": new,
+        "new_clusters_without_compliant_plant": len(ids["new_without"]),
+        "circular14": {"26": len(ids["26"]), "27": len(ids["27"])},
+        "violations_open": violations.count(),
+        "violations_overdue": violations.filter(deadline__lt=day).count(),
+        "unconnected_operating_tenants": unconnected_operating_tenants(user, day).count(),
+        "ids": {
+            "clusters_operating_without_plant": ids["without_plant"],
+            "plants_not_meeting_standard": not_meeting,
+            "new_clusters_without_compliant_plant": ids["new_without"],
+            "circular14_26": ids["26"],
+            "circular14_27": ids["27"],
+        },
     }
 
 

@@ -290,8 +290,8 @@ class SummaryView(APIView):
     def get(self, request):
         query = AsOfQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        overview = selectors.environment_overview(user=request.user, as_of=query.validated_data.get("as_of"))
-        return Response(EnvironmentSummarySerializer(selectors.summary_counts(overview)).data)
+        summary = selectors.environment_summary(user=request.user, as_of=query.validated_data.get("as_of"))
+        return Response(EnvironmentSummarySerializer(summary).data)
 
 
 class ClusterItemsView(APIView):
