@@ -93,14 +93,17 @@ def briefing_records(clusters, *, today) -> dict[int, dict]:
     ids = [c.pk for c in clusters]
     scope = Cluster.objects.filter(pk__in=ids)
     trails = trails_by_cluster(scope, today)
+    # each cluster's newest accepted report, looked up once a cluster (an index scan on cluster, status,
+    # date), not by testing every report of the clusters against its own cluster's newest
     newest = (
-        ProgressReport.objects.filter(cluster=OuterRef("cluster"), status=ReportStatus.ACCEPTED, report_date__lte=today)
+        ProgressReport.objects.filter(cluster=OuterRef("pk"), status=ReportStatus.ACCEPTED, report_date__lte=today)
         .order_by("-report_date", "-id")
         .values("pk")[:1]
     )
     latest = {
         r.cluster_id: r
-        for r in ProgressReport.objects.filter(cluster__in=scope, pk=Subquery(newest))
+        for r in ProgressReport.objects.filter(pk__in=scope.annotate(newest=Subquery(newest)).values("newest"))
+        .order_by()
         .select_related("source_document")
         .prefetch_related("components")
     }
