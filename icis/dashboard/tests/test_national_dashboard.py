@@ -263,5 +263,5 @@ def test_the_dashboard_and_the_briefing_read_the_same_queries_for_few_and_many_c
     for few, many in zip(counts[0], counts[1], strict=True):
         assert len(few) == len(many), "\n".join(difflib.unified_diff(few, many, lineterm=""))
     dashboard, briefing, chooser, provincial_dashboard, provincial_briefing = (len(q) for q in counts[0])
-    assert dashboard <= 28 and briefing <= 14 and chooser <= 6, [len(q) for q in counts[0]]
-    assert provincial_dashboard <= 31 and provincial_briefing <= 16, [len(q) for q in counts[0]]
+    assert dashboard <= 28 and briefing <= 13 and chooser <= 6, [len(q) for q in counts[0]]
+    assert provincial_dashboard <= 31 and provincial_briefing <= 15, [len(q) for q in counts[0]]
