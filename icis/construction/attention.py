@@ -111,6 +111,7 @@ def summary(user, today: datetime.date, limit: int) -> list[Group]:
         not_started.values("pk", "name", "established_on"),
         since="established_on",
         limit=limit,
+        title="name",
         build=lambda row: Item(
             "not_started",
             _("Not started"),
@@ -125,9 +126,11 @@ def summary(user, today: datetime.date, limit: int) -> list[Group]:
 
     # stalled: under construction, no increase (or, without one, no start) within ICIS_STALLED_MONTHS;
     # the start is the first change to under construction, else the construction-start milestone reached
-    milestone = Milestone.objects.filter(
-        cluster=OuterRef("pk"), kind=MilestoneKind.CONSTRUCTION_START, actual_on__isnull=False
-    ).values("actual_on")[:1]
+    milestone = (
+        Milestone.objects.filter(cluster=OuterRef("pk"), kind=MilestoneKind.CONSTRUCTION_START, actual_on__isnull=False)
+        .order_by()
+        .values("actual_on")[:1]
+    )  # one a cluster and kind: no ordering (the default's join to clusters)
     stalled = (
         clusters.filter(status=ClusterStatus.UNDER_CONSTRUCTION)
         .annotate(started_on=Coalesce(_first_change(ClusterStatus.UNDER_CONSTRUCTION), Subquery(milestone)))
@@ -147,6 +150,7 @@ def summary(user, today: datetime.date, limit: int) -> list[Group]:
         stalled.values("pk", "name", "rise_on", "rise_percent", "progress_since", "shown_since"),
         since="shown_since",
         limit=limit,
+        title="name",
         build=stalled_item,
     )
     groups.append(Group("stalled", _("Stalled"), 1, count, found))
@@ -158,6 +162,7 @@ def summary(user, today: datetime.date, limit: int) -> list[Group]:
         stale.values("pk", "name", "latest_on"),
         since="latest_on",
         limit=limit,
+        title="name",
         build=lambda row: Item(
             "stale", _("Figures gone stale"), row["name"], detail, _url(row["pk"]), row["latest_on"], 3
         ),

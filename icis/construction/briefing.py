@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -36,8 +37,8 @@ from .selectors import (
     cluster_flags,
     forecast_completion,
     obstacle_list,
-    trails_by_cluster,
 )
+from .state import current_trails, state_values
 
 # WeasyPrint logs every layout step at INFO; keep its warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -87,28 +88,35 @@ def _obstacle_line(o, today) -> str:
 
 
 def briefing_records(clusters, *, today) -> dict[int, dict]:
-    """What `cluster_briefing` reads of each cluster, for all of them at once: seven queries whatever
-    their number (the accepted reports' trail in SQL, each cluster's latest accepted report with its
-    components, milestones, obstacles and lifecycle dates), never a cluster's whole report history."""
+    """What `cluster_briefing` reads of each cluster, for all of them at once: five queries whatever
+    their number (each cluster's latest accepted report with its components, milestones, obstacles and
+    lifecycle dates), never a cluster's whole report history: the trail is the kept progress state
+    (`clusters` read with `select_related("progress_state")`), the history read only for a cluster with
+    an accepted report after `today`."""
     ids = [c.pk for c in clusters]
     scope = Cluster.objects.filter(pk__in=ids)
-    trails = trails_by_cluster(scope, today)
+    # the kept progress state where it holds (no accepted report after today), else the reports' history
+    rows = [state_values(c) for c in clusters]
+    trails = current_trails(rows, today, settings.ICIS_FORECAST_REPORTS, scope=scope)
+    # each cluster's newest accepted report, looked up once a cluster (an index scan on cluster, status,
+    # date), not by testing every report of the clusters against its own cluster's newest
     newest = (
-        ProgressReport.objects.filter(cluster=OuterRef("cluster"), status=ReportStatus.ACCEPTED, report_date__lte=today)
+        ProgressReport.objects.filter(cluster=OuterRef("pk"), status=ReportStatus.ACCEPTED, report_date__lte=today)
         .order_by("-report_date", "-id")
         .values("pk")[:1]
     )
     latest = {
         r.cluster_id: r
-        for r in ProgressReport.objects.filter(cluster__in=scope, pk=Subquery(newest))
+        for r in ProgressReport.objects.filter(pk__in=scope.annotate(newest=Subquery(newest)).values("newest"))
+        .order_by()
         .select_related("source_document")
         .prefetch_related("components")
     }
     milestones = {pk: [] for pk in ids}
-    for m in Milestone.objects.filter(cluster__in=scope).select_related("planned_in", "evidence"):
+    for m in Milestone.objects.filter(cluster_id__in=ids).select_related("planned_in", "evidence"):
         milestones[m.cluster_id].append(m)
     obstacles = {pk: [] for pk in ids}
-    for o in obstacle_list().filter(cluster__in=scope).order_by("status", "due_on", "id"):
+    for o in obstacle_list().filter(cluster_id__in=ids).order_by("status", "due_on", "id"):
         obstacles[o.cluster_id].append(o)
     dates = {
         pk: (established, started)
@@ -249,7 +257,9 @@ def briefing_content(clusters, *, user) -> dict:
     today = timezone.localdate()
     order = {c.pk: index for index, c in enumerate(clusters)}
     clusters = sorted(
-        Cluster.objects.filter(pk__in=list(order)).select_related("investor", "establishment_decision"),
+        Cluster.objects.filter(pk__in=list(order)).select_related(
+            "investor", "establishment_decision", "progress_state"
+        ),
         key=lambda c: order[c.pk],
     )
     records = briefing_records(clusters, today=today)

@@ -769,7 +769,8 @@ def _days(later, earlier):
 
 
 def _milestone(kind: str, field_name: str):
-    return Subquery(Milestone.objects.filter(cluster=OuterRef("pk"), kind=kind).values(field_name)[:1])
+    # one milestone a cluster and kind: no ordering, so not the default's join to the clusters
+    return Subquery(Milestone.objects.filter(cluster=OuterRef("pk"), kind=kind).order_by().values(field_name)[:1])
 
 
 def _board_delay(today: datetime.date) -> tuple[dict, NullIf]:
@@ -838,7 +839,9 @@ def _board_filter(clusters: QuerySet, flag: str | None, today: datetime.date) ->
             Subquery(
                 Milestone.objects.filter(
                     cluster=OuterRef("pk"), kind=MilestoneKind.CONSTRUCTION_START, actual_on__isnull=False
-                ).values("actual_on")[:1]
+                )
+                .order_by()  # one a cluster and kind
+                .values("actual_on")[:1]
             ),
         )
         clusters = clusters.annotate(

@@ -1,8 +1,10 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseGone, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -12,6 +14,7 @@ from icis.clusters.models import Cluster
 from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
 from icis.core.registry import moved
 from icis.core.views import id_or_none
+from icis.geo.selection import page_province
 
 from . import briefing, selectors, services
 from .choices import BOARD_STAGES_VALUES, FLAG_COLOURS, Flag, MilestoneKind, ReportStatus
@@ -366,7 +369,12 @@ class SummaryView(ScopedPageView):
 
 
 class BriefingView(ScopedPageView):
-    """The leaders' briefing for chosen clusters: printable page, PDF and DOCX, all from the records."""
+    """The leaders' briefing for chosen clusters: printable page, PDF and DOCX, all from the records.
+
+    With clusters chosen the page shows their briefing and offers only them (with a link back to the
+    chooser, `&choose=1`, which keeps them picked): its cost follows the clusters briefed, not the size
+    of the country. Without any, or with `choose`, it is the chooser: the clusters under way in the page's
+    province (a national user's switch or `?province=`), else in every province the user reaches."""
 
     template_name = "construction/briefing.html"
 
@@ -380,11 +388,30 @@ class BriefingView(ScopedPageView):
             if output == "docx":
                 return briefing.docx_response(content)
             return briefing.pdf_response(content, request=request)
+        choosing = not clusters or bool(request.GET.get("choose"))
         context = self.get_context_data(**kwargs)
         context.update(
-            choices=in_scope.filter(status__in=selectors.BOARD_STAGES).order_by("sort_name"),
+            choices=self.choices(in_scope, clusters) if choosing else self.chosen(clusters),
             chosen=ids,
-            content=briefing.briefing_content(clusters, user=request.user) if clusters else None,
+            content=None if choosing else briefing.briefing_content(clusters, user=request.user),
             query=request.GET.urlencode(),
+            choose_query=urlencode([*request.GET.lists(), ("choose", "1")], doseq=True),
         )
         return self.render_to_response(context)
+
+    def chosen(self, clusters) -> list[tuple]:
+        """The chosen clusters under way as (pk, name, status label, chosen), in the clusters' order."""
+        return [(c.pk, c.name, c.get_status_display(), True) for c in clusters if c.status in selectors.BOARD_STAGES]
+
+    def choices(self, in_scope, chosen) -> list[tuple]:
+        """The clusters offered, as (pk, name, status label, chosen): those under way in the page's
+        province, else in every province the user reaches; the chosen ones always."""
+        offered = in_scope.filter(status__in=selectors.BOARD_STAGES)
+        province = page_province(self.request)
+        if province:
+            offered = offered.filter(Q(province_id=province) | Q(pk__in=[c.pk for c in chosen]))
+        picked = {c.pk for c in chosen}
+        return [
+            (pk, name, ClusterStatus(status).label, pk in picked)
+            for pk, name, status in offered.order_by("sort_name").values_list("pk", "name", "status")
+        ]

@@ -121,12 +121,18 @@ def first(queryset, *, since: str, limit: int, build: Callable[..., Item]) -> li
     return sorted((build(row) for row in rows), key=item_order)[:limit]
 
 
-def counted_first(queryset, *, since: str, limit: int, build: Callable[..., Item]) -> tuple[int, list[Item]]:
+def counted_first(
+    queryset, *, since: str, limit: int, build: Callable[..., Item], title: str | None = None
+) -> tuple[int, list[Item]]:
     """How many rows `queryset` holds and `first`'s items. Each row is ranked by `since` (ties share a
     rank, NULLs last) and the whole set counted, in a window, before the rows past the `limit`-th rank are
     dropped: the rows kept are exactly `first`'s (those up to the `limit`-th date, ties included). A
     `values()` queryset (narrow rows the caller chose) is read in that one query; model rows in two (the
-    ranking reads only keys, so the joins and wide columns are read for the kept rows alone)."""
+    ranking reads only keys, so the joins and wide columns are read for the kept rows alone).
+
+    `title`, for a `values()` queryset whose items take their date from `since` and their title from that
+    field: the rows are put in `item_order` before any is built, and only the first `limit` are (many
+    rows can share the `limit`-th date; wording each of them costs more than the query)."""
     if limit <= 0:
         return queryset.count(), []
     ranked = queryset.order_by().annotate(
@@ -136,6 +142,8 @@ def counted_first(queryset, *, since: str, limit: int, build: Callable[..., Item
     if queryset.query.values_select:
         rows = list(ranked.filter(_rank__lte=limit))
         total = rows[0]["_count"] if rows else 0
+        if title is not None:
+            rows = sorted(rows, key=lambda row: (row[since] or datetime.date.max, row[title]))[:limit]
     else:
         keys = list(ranked.filter(_rank__lte=limit).values_list("pk", "_count"))
         total = keys[0][1] if keys else 0

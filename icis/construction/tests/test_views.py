@@ -197,3 +197,18 @@ def test_briefing_prints_the_recipient_and_signer_from_the_provinces_settings(pa
     cells = Document(io.BytesIO(docx.content)).tables[-1].rows[0].cells
     assert "PHÓ GIÁM ĐỐC" in cells[1].text and "Nguyễn Văn Thử" in cells[1].text
     assert "Ủy ban nhân dân Thành phố Hà Nội (" in cells[0].text
+
+
+def test_a_briefing_offers_only_its_clusters_and_the_chooser_offers_the_province_with_them_picked(page, site):
+    from icis.clusters.choices import ClusterStatus
+    from icis.testing.factories import make_cluster
+
+    other = make_cluster(name="Cụm khác đang xây", status=ClusterStatus.UNDER_CONSTRUCTION)
+    html = page.get("/construction/briefing/", {"cluster": site.pk}).content.decode()
+    assert f'<option value="{site.pk}" selected>' in html and f'value="{other.pk}"' not in html
+    assert 'id="briefing-choose"' in html and "choose=1" in html
+    chooser = page.get("/construction/briefing/", {"cluster": site.pk, "choose": "1"}).content.decode()
+    assert f'<option value="{site.pk}" selected>' in chooser and f'<option value="{other.pk}" >' in chooser
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in chooser  # choosing: no briefing built
+    empty = page.get("/construction/briefing/").content.decode()
+    assert f'<option value="{site.pk}" >' in empty and f'<option value="{other.pk}" >' in empty

@@ -185,6 +185,20 @@ def test_the_dashboard_equals_every_item_grouped_and_every_row_counted_for_each_
                 assert row["warnings"] == plausibility.warnings_for(row["cluster"], communes)
 
 
+def test_the_briefing_read_in_one_batch_equals_each_cluster_read_on_its_own(country):
+    """The batched records (the newest accepted report looked up once a cluster, the trails, milestones,
+    obstacles and dates in one query each) word every cluster as reading that cluster alone does."""
+    from icis.construction.briefing import briefing_content, cluster_briefing
+
+    boss = country["boss"]
+    briefed = list(Cluster.objects.filter(status__in=BOARD_STAGES).order_by("pk").select_related("investor"))
+    assert len(briefed) >= 10
+    content = briefing_content(briefed, user=boss)
+    alone = [cluster_briefing(c, user=boss) for c in briefed]
+    assert [(b.code, b.sections) for b in content["clusters"]] == [(b.code, b.sections) for b in alone]
+    assert any("%" in line for b in alone for line in b.sections[1].lines)  # some have an accepted report
+
+
 def test_a_limit_of_zero_still_counts(hanoi, boss):
     make_cluster(name="Cần xác minh", needs_verification=True)
     count, rows = selectors.needing_verification(user=boss, limit=0)
@@ -229,10 +243,25 @@ def test_the_dashboard_and_the_briefing_read_the_same_queries_for_few_and_many_c
         briefed = Cluster.objects.filter(status__in=BOARD_STAGES).order_by("pk")[:10]
         assert briefed
         url = "/construction/briefing/?" + "&".join(f"cluster={pk}" for pk in briefed.values_list("pk", flat=True))
-        counts.append((_page_queries(client, "/"), _page_queries(client, url)))
+        # a provincial leader reads the same page through the province's scope (one cluster there breaking
+        # Decree 32's size rule at both sizes, as above)
+        make_cluster(name=f"Cụm quá rộng {size}", area_ha=100, province=briefed[0].province)
+        leader = person(f"leader-{size}", roles.CITY_LEADER)
+        Scope.objects.create(user=leader, province_id=briefed[0].province_id)
+        provincial = Client()
+        provincial.force_login(leader)
+        counts.append(
+            (
+                _page_queries(client, "/"),
+                _page_queries(client, url),
+                _page_queries(client, url + "&choose=1"),
+                _page_queries(provincial, "/"),
+                _page_queries(provincial, url),
+            )
+        )
     assert kinds[0] == kinds[1]  # the same kinds to count and list, so the same queries
-    assert [len(q) for q in counts[0]] == [len(q) for q in counts[1]], "\n".join(
-        difflib.unified_diff(counts[0][0], counts[1][0], lineterm="")
-    )
-    dashboard, briefing = (len(q) for q in counts[0])
-    assert dashboard <= 28 and briefing <= 15, counts
+    for few, many in zip(counts[0], counts[1], strict=True):
+        assert len(few) == len(many), "\n".join(difflib.unified_diff(few, many, lineterm=""))
+    dashboard, briefing, chooser, provincial_dashboard, provincial_briefing = (len(q) for q in counts[0])
+    assert dashboard <= 28 and briefing <= 13 and chooser <= 6, [len(q) for q in counts[0]]
+    assert provincial_dashboard <= 31 and provincial_briefing <= 15, [len(q) for q in counts[0]]
