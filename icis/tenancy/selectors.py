@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from icis.clusters.choices import ESTABLISHED_STATES
 from icis.clusters.models import Cluster, ClusterCommune
+from icis.geo.models import Commune
 
 from . import kept, periods
 from .choices import ReportForm, SubmissionStatus
@@ -120,10 +121,12 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
 
 class OccupancyRows(Sequence):
     """The rows of `occupancy_table` for one grouping, for a paginator: `count()` is one COUNT query, and a
-    slice one query computing only its rows (ORDER BY label, key … LIMIT/OFFSET in SQL)."""
+    slice one query computing only its rows (ORDER BY label, key … LIMIT/OFFSET in SQL). `page`, when given,
+    narrows `grouped` to a slice's groups (default: the slice of `grouped`)."""
 
-    def __init__(self, grouped, counted, make_row: Callable[[dict], dict]):
+    def __init__(self, grouped, counted, make_row: Callable[[dict], dict], page: Callable | None = None):
         self.grouped, self.counted, self.make_row, self.number = grouped, counted, make_row, None
+        self.page = page or (lambda index: self.grouped[index])
 
     def count(self) -> int:
         if self.number is None:
@@ -135,8 +138,8 @@ class OccupancyRows(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self.make_row(group) for group in self.grouped[index]]
-        return self.make_row(self.grouped[index])
+            return [self.make_row(group) for group in self.page(index)]
+        return self[index : index + 1][0]
 
     def all(self) -> list[dict]:
         return [self.make_row(group) for group in self.grouped]
@@ -203,11 +206,14 @@ def occupancy_rows(*, clusters, group_by: str = "cluster", as_of: datetime.date 
         .values(key, label, *aggregates)
         .order_by(*_table_order(label, key))
     )
-    return OccupancyRows(
-        grouped,
-        base.order_by().values(key).distinct(),
-        lambda group: _group_row({**group, "key": group[key], "label": group[label]}),
-    )
+    make_row = lambda group: _group_row({**group, "key": group[key], "label": group[label]})  # noqa: E731
+    if group_by == "legacy_district":
+        return OccupancyRows(grouped, base.order_by().values(key).distinct(), make_row)
+    # a page of communes is picked first, by name and code, over the communes of the clusters (no tenancy
+    # figure read), and only its communes' links are grouped: the aggregates of one page, not of all
+    communes = Commune.objects.filter(code__in=base.order_by().values("commune_id"))
+    ordered = communes.order_by(*_table_order("name", "code")).values("code")
+    return OccupancyRows(grouped, communes, make_row, page=lambda index: grouped.filter(commune_id__in=ordered[index]))
 
 
 def occupancy_city(*, clusters, as_of: datetime.date | None = None) -> dict:

@@ -345,6 +345,15 @@ def _counts(boss) -> dict:
             )
             for group_by in ("cluster", "commune", "legacy_district", "city")
         },
+        **{
+            f"occupancy API page by {group_by}, {day}": (
+                lambda group_by=group_by, day=day: _page(
+                    tenancy.occupancy_rows(clusters=clusters, group_by=group_by, as_of=day)
+                )
+            )
+            for group_by in ("cluster", "commune", "legacy_district")
+            for day in (None, TODAY)
+        },
     }
     counts = {}
     for name, call in calls.items():
@@ -352,6 +361,11 @@ def _counts(boss) -> dict:
             call()
         counts[name] = len(queries)
     return counts
+
+
+def _page(rows):
+    """What the API's paginator runs: the count, then the second page's slice."""
+    return rows.count(), rows[3:6]
 
 
 def test_query_counts_are_the_same_for_10_and_1000_clusters():
