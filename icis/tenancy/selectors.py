@@ -217,16 +217,23 @@ def occupancy_rows(*, clusters, group_by: str = "cluster", as_of: datetime.date 
 
 
 def occupancy_city(*, clusters, as_of: datetime.date | None = None) -> dict:
-    """The whole city's (or country's) row of `occupancy_table`: one aggregate over the clusters."""
-    day, today = _today(clusters, as_of)
-    if today:
-        rows = clusters.order_by().annotate(_occ=_kept_land())
-    else:
+    """The whole city's (or country's) row of `occupancy_table`: one aggregate over the clusters (today, the
+    same query counts the kept rows that are stale, and only when some are they are recomputed and the
+    aggregate run again)."""
+    day = as_of or timezone.localdate()
+    if day != timezone.localdate():
         # each cluster's occupied land summed over a join grouped by cluster, which the database computes once
         # a cluster (a correlated sum used twice in the aggregates would be run twice)
         occupied = Sum("tenant_projects__land_ha", filter=occupying_on(day, prefix="tenant_projects__"))
         rows = clusters.order_by().annotate(_occ=Coalesce(occupied, Value(Decimal(0)), output_field=HECTARE_FIELD))
-    return _group_row({"key": "all", "label": "", **rows.aggregate(**_aggregates(""))})
+        return _group_row({"key": "all", "label": "", **rows.aggregate(**_aggregates(""))})
+    rows = clusters.order_by().annotate(_occ=_kept_land())
+    period = periods.due(ReportForm.FORM_01, day)
+    figures = rows.aggregate(**_aggregates(""), stale=Count("pk", filter=kept.stale_q(day, period)))
+    if figures["stale"]:
+        kept.refresh(clusters, day, period)
+        figures = rows.aggregate(**_aggregates(""))
+    return _group_row({"key": "all", "label": "", **figures})
 
 
 def _aggregates(prefix: str) -> dict:
