@@ -122,35 +122,53 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
 class OccupancyRows(Sequence):
     """The rows of `occupancy_table` for one grouping, for a paginator: `count()` is one COUNT query, and a
     slice one query computing only its rows (ORDER BY label, key … LIMIT/OFFSET in SQL). `page`, when given,
-    narrows `grouped` to a slice's groups (default: the slice of `grouped`)."""
+    narrows `grouped` to a slice's groups (default: the slice of `grouped`). `kept_day`, when given, is the
+    day whose kept rows of `counted` (the clusters) are made current before any row is read: by the count,
+    which counts the stale rows in the same query, or else by `kept.current`."""
 
-    def __init__(self, grouped, counted, make_row: Callable[[dict], dict], page: Callable | None = None):
+    def __init__(self, grouped, counted, make_row: Callable[[dict], dict], page: Callable | None = None, kept_day=None):
         self.grouped, self.counted, self.make_row, self.number = grouped, counted, make_row, None
         self.page = page or (lambda index: self.grouped[index])
+        self.kept_day = kept_day
 
     def count(self) -> int:
         if self.number is None:
-            self.number = self.counted.count()
+            if self.kept_day is not None:
+                day, self.kept_day = self.kept_day, None
+                period = periods.due(ReportForm.FORM_01, day)
+                counted = self.counted.aggregate(n=Count("pk"), stale=Count("pk", filter=kept.stale_q(day, period)))
+                if counted["stale"]:
+                    kept.refresh(self.counted, day, period)
+                self.number = counted["n"]
+            else:
+                self.number = self.counted.count()
         return self.number
 
     def __len__(self) -> int:
         return self.count()
 
+    def _current(self) -> None:
+        if self.kept_day is not None:
+            day, self.kept_day = self.kept_day, None
+            kept.current(self.counted, day)
+
     def __getitem__(self, index):
         if isinstance(index, slice):
+            self._current()
             return [self.make_row(group) for group in self.page(index)]
         return self[index : index + 1][0]
 
     def all(self) -> list[dict]:
+        self._current()
         return [self.make_row(group) for group in self.grouped]
 
 
-def _today(clusters, as_of: datetime.date | None) -> tuple[datetime.date, bool]:
+def _today(clusters, as_of: datetime.date | None, *, current: bool = True) -> tuple[datetime.date, bool]:
     """The day, and whether it is today: today's land is read from the kept rows (`kept.current` recomputes
-    any that are stale first), a past day's is summed over the tenant projects."""
+    any that are stale first, unless `current` is False), a past day's is summed over the tenant projects."""
     day = as_of or timezone.localdate()
     today = day == timezone.localdate()
-    if today:
+    if today and current:
         kept.current(clusters, day)
     return day, today
 
@@ -175,7 +193,8 @@ def occupancy_rows(*, clusters, group_by: str = "cluster", as_of: datetime.date 
     """
     if group_by not in ("cluster", "commune", "legacy_district"):
         raise ValueError(f"occupancy_rows groups by cluster, commune or legacy_district, not {group_by!r}")
-    day, today = _today(clusters, as_of)
+    # by cluster, the count (or the first rows read) makes today's kept rows current: see OccupancyRows
+    day, today = _today(clusters, as_of, current=group_by != "cluster")
     if group_by == "cluster":  # one row a cluster: a join (grouped by cluster for a past day), no subquery
         occupied = (
             _kept_land()
@@ -192,7 +211,7 @@ def occupancy_rows(*, clusters, group_by: str = "cluster", as_of: datetime.date 
             .annotate(occ=occupied)
             .order_by(*_table_order("name", "pk"))
         )
-        return OccupancyRows(grouped, clusters.order_by(), _cluster_row)
+        return OccupancyRows(grouped, clusters.order_by(), _cluster_row, kept_day=day if today else None)
     if group_by == "commune":
         base = ClusterCommune.objects.filter(cluster__in=clusters.order_by().values("pk"))
         prefix, key, label, cluster_ref = "cluster__", "commune_id", "commune__name", "cluster_id"

@@ -215,3 +215,26 @@ def test_reports_not_sent_are_found_with_not_exists_never_not_in(cluster20, tena
     assert len(reading_reports) >= 3  # the recompute's UPDATE and both overdue counts
     for sql in reading_reports:
         assert "NOT EXISTS" in sql and not re.search(r"NOT \(+[\w.]+ IN \(SELECT", sql), sql
+
+
+def test_a_page_by_cluster_today_counts_the_stale_rows_in_its_count_and_recomputes_them(
+    cluster20, other_cluster, tenant, boss
+):
+    project(cluster20, tenant, 5, boss)
+    project(other_cluster, other_tenant(boss), 12, boss)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    summed = selectors.occupancy_table(clusters=Cluster.objects.all(), group_by="cluster", as_of=yesterday)
+
+    def page():
+        rows = selectors.occupancy_rows(clusters=Cluster.objects.all(), group_by="cluster")
+        with CaptureQueriesContext(connection) as queries:
+            assert rows.count() == 2
+            assert rows[0:1] + rows[1:2] == summed
+        return len(queries)
+
+    assert page() > 3  # no kept row yet: counted stale, recomputed, then the pages
+    assert page() == 3  # current: the count (with the stale rows counted in it) and two pages
+    TenancyState.objects.filter(cluster=cluster20).update(occupied_ha=Decimal("19"))
+    kept.mark_stale([cluster20.pk])
+    assert page() > 3
+    assert page() == 3

@@ -82,12 +82,14 @@ def test_the_table_takes_the_same_queries_for_few_and_many_clusters(api, cluster
 
 @pytest.mark.parametrize("group_by", ["cluster", "commune", "legacy_district"])
 def test_a_page_is_one_count_and_one_ordered_limited_query(api, cluster20, tenant, boss, group_by):
-    _clusters(6, tenant, boss)
-    url = f"/api/occupancy/?group_by={group_by}&page_size=2&page=2"
+    _clusters(6, tenant, boss)  # two communes, no legacy district: one group
+    page = 1 if group_by == "legacy_district" else 2
+    url = f"/api/occupancy/?group_by={group_by}&page_size=1&page={page}"
     api.get(url)  # the kept rows made current once
     with CaptureQueriesContext(connection) as captured:
         assert api.get(url).status_code == 200
     sql = [q["sql"] for q in captured if "tenancy_tenancystate" in q["sql"] or "COUNT(" in q["sql"]]
     counts = [q for q in sql if q.startswith("SELECT COUNT(")]
-    pages = [q for q in sql if "ORDER BY" in q and "LIMIT 2 OFFSET 2" in q]
+    limit = "LIMIT 1" + (" OFFSET 1" if page == 2 else "")
+    pages = [q for q in sql if "ORDER BY" in q and limit in q]
     assert len(counts) == 1 and len(pages) == 1, sql
