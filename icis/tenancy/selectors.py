@@ -120,28 +120,44 @@ def occupancy_table(*, clusters, group_by: str = "cluster", as_of: datetime.date
 
 
 class OccupancyRows(Sequence):
-    """The rows of `occupancy_table` for one grouping, for a paginator: `count()` is one COUNT query, and a
-    slice one query computing only its rows (ORDER BY label, key … LIMIT/OFFSET in SQL). `page`, when given,
-    narrows `grouped` to a slice's groups (default: the slice of `grouped`). `kept_day`, when given, is the
-    day whose kept rows of `counted` (the clusters) are made current before any row is read: by the count,
-    which counts the stale rows in the same query, or else by `kept.current`."""
+    """The rows of `occupancy_table` for one grouping, for a paginator: `count()` is one query, and a slice one
+    query computing only its rows (ORDER BY label, key … LIMIT/OFFSET in SQL).
 
-    def __init__(self, grouped, counted, make_row: Callable[[dict], dict], page: Callable | None = None, kept_day=None):
+    `counted` is counted by `number` (an aggregate; default: its rows). `page`, when given, narrows `grouped`
+    to a slice's groups (default: the slice of `grouped`). `kept_day`, when given, is the day whose kept rows
+    of `clusters` are made current before any row is read: by the count, which counts the stale rows among
+    `counted` (`stale`: its path to the kept row) in the same query, or else by `kept.current`."""
+
+    def __init__(
+        self,
+        grouped,
+        counted,
+        make_row: Callable[[dict], dict],
+        *,
+        number=None,
+        page: Callable | None = None,
+        clusters=None,
+        kept_day: datetime.date | None = None,
+        stale: str = "tenancy_state__",
+    ):
         self.grouped, self.counted, self.make_row, self.number = grouped, counted, make_row, None
+        self.counter = number
         self.page = page or (lambda index: self.grouped[index])
-        self.kept_day = kept_day
+        self.clusters, self.kept_day, self.stale = clusters, kept_day, stale
 
     def count(self) -> int:
         if self.number is None:
             if self.kept_day is not None:
                 day, self.kept_day = self.kept_day, None
                 period = periods.due(ReportForm.FORM_01, day)
-                counted = self.counted.aggregate(n=Count("pk"), stale=Count("pk", filter=kept.stale_q(day, period)))
+                counted = self.counted.aggregate(
+                    n=self.counter or Count("pk"), stale=Count("pk", filter=kept.stale_q(day, period, self.stale))
+                )
                 if counted["stale"]:
-                    kept.refresh(self.counted, day, period)
+                    kept.refresh(self.clusters, day, period)
                 self.number = counted["n"]
             else:
-                self.number = self.counted.count()
+                self.number = self.counted.aggregate(n=self.counter)["n"] if self.counter else self.counted.count()
         return self.number
 
     def __len__(self) -> int:
@@ -150,7 +166,7 @@ class OccupancyRows(Sequence):
     def _current(self) -> None:
         if self.kept_day is not None:
             day, self.kept_day = self.kept_day, None
-            kept.current(self.counted, day)
+            kept.current(self.clusters, day)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -193,8 +209,8 @@ def occupancy_rows(*, clusters, group_by: str = "cluster", as_of: datetime.date 
     """
     if group_by not in ("cluster", "commune", "legacy_district"):
         raise ValueError(f"occupancy_rows groups by cluster, commune or legacy_district, not {group_by!r}")
-    # by cluster, the count (or the first rows read) makes today's kept rows current: see OccupancyRows
-    day, today = _today(clusters, as_of, current=group_by != "cluster")
+    # by cluster and commune, the count (or the first rows read) makes today's kept rows current: OccupancyRows
+    day, today = _today(clusters, as_of, current=group_by == "legacy_district")
     if group_by == "cluster":  # one row a cluster: a join (grouped by cluster for a past day), no subquery
         occupied = (
             _kept_land()
@@ -211,7 +227,9 @@ def occupancy_rows(*, clusters, group_by: str = "cluster", as_of: datetime.date 
             .annotate(occ=occupied)
             .order_by(*_table_order("name", "pk"))
         )
-        return OccupancyRows(grouped, clusters.order_by(), _cluster_row, kept_day=day if today else None)
+        return OccupancyRows(
+            grouped, clusters.order_by(), _cluster_row, clusters=clusters, kept_day=day if today else None
+        )
     if group_by == "commune":
         base = ClusterCommune.objects.filter(cluster__in=clusters.order_by().values("pk"))
         prefix, key, label, cluster_ref = "cluster__", "commune_id", "commune__name", "cluster_id"
@@ -232,7 +250,16 @@ def occupancy_rows(*, clusters, group_by: str = "cluster", as_of: datetime.date 
     # figure read), and only its communes' links are grouped: the aggregates of one page, not of all
     communes = Commune.objects.filter(code__in=base.order_by().values("commune_id"))
     ordered = communes.order_by(*_table_order("name", "code")).values("code")
-    return OccupancyRows(grouped, communes, make_row, page=lambda index: grouped.filter(commune_id__in=ordered[index]))
+    return OccupancyRows(
+        grouped,
+        base.order_by(),  # the links: their distinct communes counted, their clusters' kept rows checked
+        make_row,
+        number=Count("commune_id", distinct=True),
+        page=lambda index: grouped.filter(commune_id__in=ordered[index]),
+        clusters=clusters,
+        kept_day=day if today else None,
+        stale="cluster__tenancy_state__",
+    )
 
 
 def occupancy_city(*, clusters, as_of: datetime.date | None = None) -> dict:
