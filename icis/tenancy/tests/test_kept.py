@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
+from icis.geo.models import Commune
 from icis.tenancy import attention, kept, periods, selectors, services
 from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import Submission, TenancyState
@@ -217,16 +218,19 @@ def test_reports_not_sent_are_found_with_not_exists_never_not_in(cluster20, tena
         assert "NOT EXISTS" in sql and not re.search(r"NOT \(+[\w.]+ IN \(SELECT", sql), sql
 
 
-def test_a_page_by_cluster_today_counts_the_stale_rows_in_its_count_and_recomputes_them(
-    cluster20, other_cluster, tenant, boss
-):
-    project(cluster20, tenant, 5, boss)
-    project(other_cluster, other_tenant(boss), 12, boss)
+@pytest.mark.parametrize("group_by", ["cluster", "commune"])
+def test_a_page_today_counts_the_stale_rows_in_its_count_and_recomputes_them(group_by, hanoi, tenant, boss):
+    communes = list(Commune.objects.order_by("code")[:2])
+    first = make_cluster(name="Cụm một", area_ha=25, industrial_land_ha=20, communes=communes[:1])
+    second = make_cluster(name="Cụm hai", area_ha=40, industrial_land_ha=30, communes=communes)
+    project(first, tenant, 5, boss)
+    project(second, other_tenant(boss), 12, boss)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    summed = selectors.occupancy_table(clusters=Cluster.objects.all(), group_by="cluster", as_of=yesterday)
+    summed = selectors.occupancy_table(clusters=Cluster.objects.all(), group_by=group_by, as_of=yesterday)
+    assert len(summed) == 2
 
     def page():
-        rows = selectors.occupancy_rows(clusters=Cluster.objects.all(), group_by="cluster")
+        rows = selectors.occupancy_rows(clusters=Cluster.objects.all(), group_by=group_by)
         with CaptureQueriesContext(connection) as queries:
             assert rows.count() == 2
             assert rows[0:1] + rows[1:2] == summed
@@ -234,7 +238,9 @@ def test_a_page_by_cluster_today_counts_the_stale_rows_in_its_count_and_recomput
 
     assert page() > 3  # no kept row yet: counted stale, recomputed, then the pages
     assert page() == 3  # current: the count (with the stale rows counted in it) and two pages
-    TenancyState.objects.filter(cluster=cluster20).update(occupied_ha=Decimal("19"))
-    kept.mark_stale([cluster20.pk])
+    TenancyState.objects.filter(cluster=first).update(occupied_ha=Decimal("19"))
+    kept.mark_stale([first.pk])
+    assert page() > 3
+    TenancyState.objects.filter(cluster=second).delete()
     assert page() > 3
     assert page() == 3
