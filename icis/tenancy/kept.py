@@ -119,6 +119,14 @@ def figures(day: datetime.date, period: periods.Period, *, projects=None, submis
     }
 
 
+def stale_q(day: datetime.date, period: periods.Period, prefix: str = "tenancy_state__") -> Q:
+    """Clusters (`prefix`: the path from the queried model to the kept row) whose kept row is missing or does
+    not hold `day` and `period`: for a read that joins the kept rows anyway to count them in the same query,
+    and call `refresh` only when there are any (what `current` does in a query of its own)."""
+    missing = Q(**{f"{prefix}cluster__isnull": True})
+    return missing | ~valid_q(day, period, prefix)
+
+
 def current(clusters, day: datetime.date, period: periods.Period | None = None) -> None:
     """Make the kept rows of `clusters` (a Cluster queryset) hold `day`'s land and `period`'s Form 01
     (default: the period due on `day`), recomputing those that do not. One query when none needs it,

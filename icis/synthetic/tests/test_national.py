@@ -12,8 +12,12 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
-from icis.clusters.models import Cluster
+from icis.accounts import roles
+from icis.accounts.models import Organisation, Scope
+from icis.clusters.models import Cluster, ClusterCommune
 from icis.construction import selectors as construction
 from icis.construction.briefing import briefing_content
 from icis.construction.choices import ReportStatus
@@ -28,10 +32,12 @@ from icis.inspections.models import Violation as InspectionViolation
 from icis.reporting import selectors as reporting
 from icis.synthetic import national, oversight
 from icis.synthetic import services as registry
-from icis.tenancy import periods
+from icis.tenancy import kept, periods
 from icis.tenancy import selectors as tenancy
+from icis.tenancy.api.serializers import OccupancyRowSerializer
 from icis.tenancy.models import Submission, TenantProject
-from icis.testing.factories import superuser
+from icis.testing.factories import person, superuser
+from icis.testing.personas import api_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -339,6 +345,15 @@ def _counts(boss) -> dict:
             )
             for group_by in ("cluster", "commune", "legacy_district", "city")
         },
+        **{
+            f"occupancy API page by {group_by}, {day}": (
+                lambda group_by=group_by, day=day: _page(
+                    tenancy.occupancy_rows(clusters=clusters, group_by=group_by, as_of=day)
+                )
+            )
+            for group_by in ("cluster", "commune", "legacy_district")
+            for day in (None, TODAY)
+        },
     }
     counts = {}
     for name, call in calls.items():
@@ -346,6 +361,11 @@ def _counts(boss) -> dict:
             call()
         counts[name] = len(queries)
     return counts
+
+
+def _page(rows):
+    """What the API's paginator runs: the count, then the second page's slice."""
+    return rows.count(), rows[3:6]
 
 
 def test_query_counts_are_the_same_for_10_and_1000_clusters():
@@ -356,3 +376,81 @@ def test_query_counts_are_the_same_for_10_and_1000_clusters():
     assert Cluster.objects.count() == 1000
     large = _counts(boss)
     assert small == large
+
+
+# ------------------------------------------------------------------ the occupancy API paged in SQL
+
+
+def _row_json(row) -> bytes:
+    return JSONRenderer().render(serializers.Serializer.to_representation(OccupancyRowSerializer(), row))
+
+
+def _all_pages(client, url) -> tuple[list, int]:
+    """Every page's rows of a paged API list, following `next`, and the number of pages."""
+    rows, pages, response = [], 0, client.get(url)
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        rows += body["results"]
+        pages += 1
+        if not body["next"]:
+            assert body["count"] == len(rows)
+            return rows, pages
+        response = client.get(body["next"])
+
+
+def test_the_paged_occupancy_api_concatenated_is_the_old_full_table_byte_for_byte():
+    generate(80)
+    old = _old_occupancy_module()
+    two_communes = list(ClusterCommune.objects.order_by("commune_id").values_list("commune_id", flat=True)[:2])
+    province = Cluster.objects.order_by("pk").values_list("province_id", flat=True).first()
+    officer = person("doit", roles.DOIT_OFFICER)
+    Scope.objects.create(user=officer, province_id=province)
+    investor = Cluster.objects.exclude(investor=None).order_by("pk").values_list("investor_id", flat=True).first()
+    users = {
+        "superuser": superuser(),
+        "national": person("moit", roles.NATIONAL),
+        "province": officer,
+        "two communes": person("xa", roles.COMMUNE_OFFICIAL, communes=two_communes),
+        "investor": person("cdt", roles.INVESTOR, organisation=Organisation.objects.get(pk=investor)),
+    }
+    # a cluster with no industrial land, one with none recorded and a cluster named as another (key decides)
+    Cluster.objects.filter(pk__in=Cluster.objects.order_by("pk").values("pk")[:2]).update(name="Cụm trùng tên")
+    Cluster.objects.filter(pk=Cluster.objects.order_by("-pk").values("pk")[:1]).update(industrial_land_ha=0)
+    ending = TenantProject.objects.filter(pk__in=TenantProject.objects.order_by("pk").values("pk")[:30])
+    ending.update(lease_end=TODAY, ended_on=None)
+    kept.mark_stale(ending.values_list("cluster_id", flat=True))
+    seen = set()
+    for scope, user in users.items():
+        client = api_client_for(user)
+        clusters = Cluster.objects.restrict(user)
+        for group_by in ("cluster", "commune", "legacy_district", "city"):
+            for as_of in (None, TODAY, datetime.date(2016, 12, 31)):
+                expected = [
+                    _row_json(row) for row in old.occupancy_table(clusters=clusters, group_by=group_by, as_of=as_of)
+                ]
+                url = f"/api/occupancy/?group_by={group_by}&page_size=7" + (f"&as_of={as_of}" if as_of else "")
+                if group_by == "city":
+                    response = client.get(url)
+                    assert response.status_code == 200
+                    got = [JSONRenderer().render(row) for row in response.json()]  # one row, not paged, as before
+                else:
+                    rows, pages = _all_pages(client, url)
+                    got = [JSONRenderer().render(row) for row in rows]
+                    assert pages == max(1, -(-len(expected) // 7))
+                assert got == expected, (scope, group_by, as_of)
+                seen.add((scope, len(expected)))
+    assert len({n for _scope, n in seen}) > 3  # the scopes see different tables
+
+
+def test_the_occupancy_api_pages_by_50_by_default_and_refuses_an_unknown_page():
+    generate(80)
+    client = api_client_for(superuser())
+    body = client.get("/api/occupancy/?group_by=cluster").json()
+    assert (body["count"], len(body["results"]), body["previous"]) == (80, 50, None)
+    assert "page=2" in body["next"]
+    assert client.get("/api/occupancy/?group_by=cluster&page=3").status_code == 404
+    assert (
+        client.get("/api/occupancy/?group_by=commune&page_size=1000").json()["count"]
+        == ClusterCommune.objects.values("commune_id").distinct().count()
+    )

@@ -1,15 +1,17 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from icis.clusters.models import Cluster
 from icis.core import lifecycle
+from icis.core.api.pagination import StandardPagination
 from icis.core.api.permissions import requires
 from icis.core.api.views import ScopedViewSet, VersionedUpdateMixin
 
@@ -115,24 +117,55 @@ class ClusterOccupancyView(APIView):
         )
 
 
-class OccupancyTableView(APIView):
-    """Occupancy by cluster, commune, legacy district or for the whole province (land-weighted)."""
+_paged_occupancy = inline_serializer(
+    "PaginatedOccupancyRowList",
+    fields={
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": OccupancyRowSerializer(many=True),
+    },
+)
+
+
+class OccupancyTableView(GenericAPIView):
+    """Occupancy by cluster, commune, legacy district or for the whole province (land-weighted).
+
+    By cluster, commune or legacy district: paginated as every list (`?page=`, `?page_size=`; `count`, `next`,
+    `previous`, `results`), ordered by label then key, and only the page's rows are computed (ORDER BY …
+    LIMIT/OFFSET in SQL). `group_by=city`: a list of its one row, not paginated."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = StandardPagination
+    queryset = Cluster.objects.none()  # for the OpenAPI schema only: rows come from selectors.occupancy_rows
 
     @extend_schema(
-        parameters=[AS_OF, OpenApiParameter("group_by", str, enum=["cluster", "commune", "legacy_district", "city"])],
-        responses=OccupancyRowSerializer(many=True),
+        parameters=[
+            AS_OF,
+            OpenApiParameter("group_by", str, enum=["cluster", "commune", "legacy_district", "city"]),
+            OpenApiParameter("page", int, description="Page number, from 1 (not with group_by=city)."),
+            OpenApiParameter(
+                "page_size", int, description="Rows a page, default 50, at most 500 (not with group_by=city)."
+            ),
+        ],
+        responses=PolymorphicProxySerializer(
+            component_name="OccupancyTable",
+            serializers=[_paged_occupancy, OccupancyRowSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        operation_id="occupancy_list",  # as before the table was paged
     )
     def get(self, request):
         query = AsOfQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = selectors.occupancy_table(
-            clusters=Cluster.objects.restrict(request.user),
-            group_by=query.validated_data.get("group_by", "cluster"),
-            as_of=query.validated_data.get("as_of"),
-        )
-        return Response(OccupancyRowSerializer(rows, many=True).data)
+        clusters = Cluster.objects.restrict(request.user)
+        group_by, as_of = query.validated_data.get("group_by", "cluster"), query.validated_data.get("as_of")
+        if group_by == "city":
+            row = selectors.occupancy_city(clusters=clusters, as_of=as_of)
+            return Response(OccupancyRowSerializer([row], many=True).data)
+        rows = selectors.occupancy_rows(clusters=clusters, group_by=group_by, as_of=as_of)
+        return self.get_paginated_response(OccupancyRowSerializer(self.paginate_queryset(rows), many=True).data)
 
 
 class SubmissionViewSet(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from icis.clusters.choices import ClusterStatus
 from icis.clusters.models import Cluster
+from icis.geo.models import Commune
 from icis.tenancy import attention, kept, periods, selectors, services
 from icis.tenancy.choices import ProjectStatus
 from icis.tenancy.models import Submission, TenancyState
@@ -155,6 +156,30 @@ def test_occupancy_today_reads_the_kept_land_and_equals_a_past_days_sum(cluster2
         assert today == summed
 
 
+def test_the_whole_city_today_is_one_query_and_recomputes_stale_rows_in_it(cluster20, other_cluster, tenant, boss):
+    project(cluster20, tenant, 5, boss)
+    project(other_cluster, other_tenant(boss), 12, boss)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    summed = selectors.occupancy_table(clusters=Cluster.objects.all(), group_by="city", as_of=yesterday)
+
+    def city():
+        with CaptureQueriesContext(connection) as queries:
+            row = selectors.occupancy_table(clusters=Cluster.objects.all(), group_by="city")
+        assert row == summed
+        return len(queries)
+
+    assert city() > 1  # no kept row yet: counted stale, recomputed, summed again
+    assert city() == 1  # current: the aggregate counts no stale row
+    TenancyState.objects.filter(cluster=cluster20).update(occupied_ha=Decimal("19"))  # a wrong figure…
+    kept.mark_stale([cluster20.pk])  # …marked stale (as every write does) is recomputed
+    assert city() > 1
+    TenancyState.objects.filter(cluster=other_cluster).update(occupied_until=timezone.localdate(), occupied_ha=0)
+    assert city() > 1  # a figure that held until today is recomputed too
+    TenancyState.objects.filter(cluster=other_cluster).delete()
+    assert city() > 1
+    assert city() == 1
+
+
 def test_a_recompute_takes_the_same_queries_for_2_and_12_clusters(cluster20, other_cluster, tenant, boss):
     def recompute_queries():
         kept.mark_stale(Cluster.objects.values_list("pk", flat=True))
@@ -191,3 +216,31 @@ def test_reports_not_sent_are_found_with_not_exists_never_not_in(cluster20, tena
     assert len(reading_reports) >= 3  # the recompute's UPDATE and both overdue counts
     for sql in reading_reports:
         assert "NOT EXISTS" in sql and not re.search(r"NOT \(+[\w.]+ IN \(SELECT", sql), sql
+
+
+@pytest.mark.parametrize("group_by", ["cluster", "commune"])
+def test_a_page_today_counts_the_stale_rows_in_its_count_and_recomputes_them(group_by, hanoi, tenant, boss):
+    communes = list(Commune.objects.order_by("code")[:2])
+    first = make_cluster(name="Cụm một", area_ha=25, industrial_land_ha=20, communes=communes[:1])
+    second = make_cluster(name="Cụm hai", area_ha=40, industrial_land_ha=30, communes=communes)
+    project(first, tenant, 5, boss)
+    project(second, other_tenant(boss), 12, boss)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    summed = selectors.occupancy_table(clusters=Cluster.objects.all(), group_by=group_by, as_of=yesterday)
+    assert len(summed) == 2
+
+    def page():
+        rows = selectors.occupancy_rows(clusters=Cluster.objects.all(), group_by=group_by)
+        with CaptureQueriesContext(connection) as queries:
+            assert rows.count() == 2
+            assert rows[0:1] + rows[1:2] == summed
+        return len(queries)
+
+    assert page() > 3  # no kept row yet: counted stale, recomputed, then the pages
+    assert page() == 3  # current: the count (with the stale rows counted in it) and two pages
+    TenancyState.objects.filter(cluster=first).update(occupied_ha=Decimal("19"))
+    kept.mark_stale([first.pk])
+    assert page() > 3
+    TenancyState.objects.filter(cluster=second).delete()
+    assert page() > 3
+    assert page() == 3
