@@ -4,6 +4,7 @@ environment indicators (Circular 14 items 13–14 and 26–27, the province's ne
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -95,13 +96,23 @@ def sample_cutoff(day: datetime.date, months: int, grace_days: int) -> datetime.
 class Standing:
     """Whether a plant meets the effluent standard on a day, and why."""
 
-    plant: WastewaterPlant
+    plant: WastewaterPlant | None  # None when judged from plain values only (`plant_judgements`)
     status: str | None  # on the day (None: not yet in the registry)
     meets: bool = False
     reason: str = ""  # compliant, exceeded, indeterminate, no_sample, not_built, suspended
-    sample: Sample | None = None
+    # the latest periodic outlet sample by the day, for a built plant not suspended (whether or not it counts)
+    sample_id: int | None = None
+    sampled_on: datetime.date | None = None
     outcome: str | None = None  # the latest sample's overall verdict (`Judgement.outcome`), when it counts
     cutoff: datetime.date | None = None
+
+    @cached_property
+    def sample(self) -> Sample | None:
+        """The latest sample itself: one query each time it is first read (what the pages and the API show of
+        it is `sample_id` and `sampled_on`)."""
+        if self.sample_id is None:
+            return None
+        return Sample.objects.filter(pk=self.sample_id).only("id", "plant_id", "sampled_on").first()
 
     @property
     def built_or_building(self) -> bool:
@@ -114,7 +125,7 @@ class Standing:
             "exceeded": _("latest outlet sample exceeds a limit"),
             "indeterminate": _("latest outlet sample cannot be judged"),
             "no_sample": _("no periodic outlet sample since %(date)s")
-            if self.sample
+            if self.sample_id
             else _("no periodic outlet sample recorded"),
             "not_built": _("not built"),
             "suspended": _("suspended"),
@@ -123,57 +134,83 @@ class Standing:
         return text % {"date": formats.date(self.cutoff)} if "%(date)s" in text and self.cutoff else text
 
 
-def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue | None = None) -> dict[int, Standing]:
-    """Standing of every plant of `plants` that existed on `day`. Four queries whatever the number of plants
-    when the latest samples' verdicts are kept (`kept.outcomes`), a constant few more when some must be
-    recomputed. `catalogue` is not needed any more (kept for the callers that pass one)."""
-    latest = (
-        Sample.objects.filter(
-            plant=OuterRef("pk"), point=SamplePoint.OUTLET, origin=SampleOrigin.PERIODIC, sampled_on__lte=day
-        )
-        .order_by("-sampled_on", "-id")
-        .values("pk")[:1]
-    )
-    rows = list(plants.annotate(status_then=_status_then(day), latest_sample_id=Subquery(latest)))
-    requirements = defaultdict(list)  # plant → (months, grace days) of each requirement running on the day
-    for plant_id, months, grace in (
-        MonitoringRequirement.objects.filter(plant__in=[p.pk for p in rows], starts_on__lte=day)
+# the columns `_with_facts` adds, in the order `_judge` reads them
+FACTS = ("status_then", "latest_sample_id", "latest_sampled_on", "running_months", "running_grace")
+
+
+def _with_facts(plants: QuerySet, day: datetime.date) -> QuerySet:
+    """`plants` with what their standing on `day` depends on, as columns of the one query: the status then,
+    the latest periodic outlet sample by then (id and date) and the months and grace days of the most
+    frequent monitoring requirement running on the day (among equals, the first by start and id)."""
+    latest = Sample.objects.filter(
+        plant=OuterRef("pk"), point=SamplePoint.OUTLET, origin=SampleOrigin.PERIODIC, sampled_on__lte=day
+    ).order_by("-sampled_on", "-id")
+    running = (
+        MonitoringRequirement.objects.filter(plant=OuterRef("pk"), starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .order_by("plant_id", "starts_on", "id")
-        .values_list("plant_id", "frequency_months", "grace_days")
-    ):
-        requirements[plant_id].append((months, grace))
-    latest_ids = [p.latest_sample_id for p in rows if p.latest_sample_id]
-    samples = {s.pk: s for s in Sample.objects.filter(pk__in=latest_ids).only("id", "plant_id", "sampled_on")}
+        .order_by("frequency_months", "starts_on", "id")
+    )
+    return plants.annotate(
+        status_then=_status_then(day),
+        latest_sample_id=Subquery(latest.values("pk")[:1]),
+        latest_sampled_on=Subquery(latest.values("sampled_on")[:1]),
+        running_months=Subquery(running.values("frequency_months")[:1]),
+        running_grace=Subquery(running.values("grace_days")[:1]),
+    )
+
+
+def _judge(rows, day: datetime.date) -> dict[int, Standing]:
+    """The judging: each row (plant or None, pk, then the `FACTS` values) of a plant in the registry on `day`
+    as a `Standing`, the samples that count judged with their kept verdicts (`kept.outcomes`: two queries
+    when none must be recomputed). A plant not yet in the registry (no status then) is left out; it is
+    tested here, where a WHERE on the status would make the database run the subquery again."""
+    cutoffs: dict[tuple[int, int], datetime.date] = {}
     standings, judged = {}, []
-    for plant in rows:
-        if plant.status_then is None:
+    for plant, pk, status, sample_id, sampled_on, months, grace in rows:
+        if status is None:
             continue
-        standing = Standing(plant=plant, status=plant.status_then)
-        standings[plant.pk] = standing
-        if plant.status_then not in BUILT:
+        standing = Standing(plant=plant, status=status)
+        standings[pk] = standing
+        if status not in BUILT:
             standing.reason = "not_built"
             continue
-        if plant.status_then == PlantStatus.SUSPENDED:
+        if status == PlantStatus.SUSPENDED:
             standing.reason = "suspended"
             continue
-        wanted = min(requirements[plant.pk], key=lambda r: r[0], default=None)  # the most frequent
-        months, grace = wanted or (settings.ICIS_MONITORING_DEFAULT_MONTHS, DEFAULT_GRACE_DAYS)
-        standing.cutoff = sample_cutoff(day, months, grace)
-        sample = samples.get(plant.latest_sample_id)
-        standing.sample = sample
-        if sample is None or sample.sampled_on < standing.cutoff:
+        wanted = (
+            (months, grace) if months is not None else (settings.ICIS_MONITORING_DEFAULT_MONTHS, DEFAULT_GRACE_DAYS)
+        )
+        if wanted not in cutoffs:
+            cutoffs[wanted] = sample_cutoff(day, *wanted)
+        standing.cutoff = cutoffs[wanted]
+        standing.sample_id, standing.sampled_on = sample_id, sampled_on
+        if sample_id is None or sampled_on < standing.cutoff:
             standing.reason = "no_sample"
             continue
         judged.append(standing)
-    outcomes = kept.outcomes(s.sample.pk for s in judged)
+    outcomes = kept.outcomes(s.sample_id for s in judged)
     for standing in judged:
-        standing.outcome = outcomes[standing.sample.pk]
+        standing.outcome = outcomes[standing.sample_id]
         standing.meets = standing.outcome == Outcome.COMPLIANT
         standing.reason = (
             standing.outcome if standing.outcome in (Outcome.COMPLIANT, Outcome.EXCEEDED) else "indeterminate"
         )
     return standings
+
+
+def plant_standings(plants: QuerySet, day: datetime.date, catalogue: Catalogue | None = None) -> dict[int, Standing]:
+    """Standing of every plant of `plants` that existed on `day`, in the order of `plants`, each with its
+    plant object: one query for the plants and their facts, and the kept verdicts' two (a constant few more
+    when some must be recomputed), whatever the number of plants. `catalogue` is not needed any more (kept
+    for the callers that pass one)."""
+    return _judge(((p, p.pk, *(getattr(p, name) for name in FACTS)) for p in _with_facts(plants, day)), day)
+
+
+def plant_judgements(plants: QuerySet, day: datetime.date) -> dict[int, Standing]:
+    """`plant_standings` from plain values, without the plant objects (`Standing.plant` is None), in no
+    particular order: what the counted summary needs."""
+    rows = _with_facts(plants.order_by(), day).values_list("pk", *FACTS)
+    return _judge(((None, *row) for row in rows), day)
 
 
 @dataclass
@@ -251,6 +288,7 @@ def unconnected_operating_tenants(user, day: datetime.date) -> QuerySet[TenantPr
     """Operating tenant projects with no recorded arrangement (central plant or own treatment) on `day`."""
     # A correlated NOT EXISTS, never NOT IN (subquery): PostgreSQL hashes the subquery only while it fits in
     # work_mem, and past that each project scans every arrangement (bench/RESULTS.md, "The 10× data set").
+    # The operating projects are read from a partial index on PostgreSQL (migration 0008), not the whole table.
     arranged = TenantConnection.objects.filter(tenant_project=OuterRef("pk"), since__lte=day).filter(
         Q(until__isnull=True) | Q(until__gt=day)
     )
@@ -329,51 +367,6 @@ def environment_overview(*, user, as_of: datetime.date | None = None, province_c
     }
 
 
-def _plant_facts(plants: QuerySet, day: datetime.date) -> dict[int, tuple[str, bool]]:
-    """Each plant of `plants` in the registry on `day`: its status then and whether it meets the standard,
-    judged as `plant_standings` judges it, from one query of plain values (status, latest periodic outlet
-    sample, the most frequent requirement running) and the kept verdicts (`kept.outcomes`): no objects."""
-    latest = Sample.objects.filter(
-        plant=OuterRef("pk"), point=SamplePoint.OUTLET, origin=SampleOrigin.PERIODIC, sampled_on__lte=day
-    ).order_by("-sampled_on", "-id")
-    # the most frequent requirement running on the day; among equals, the first by start and id
-    running = (
-        MonitoringRequirement.objects.filter(plant=OuterRef("pk"), starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .order_by("frequency_months", "starts_on", "id")
-    )
-    rows = (
-        plants.order_by()
-        .annotate(
-            status_then=_status_then(day),
-            sample_id=Subquery(latest.values("pk")[:1]),
-            sampled_on=Subquery(latest.values("sampled_on")[:1]),
-            months=Subquery(running.values("frequency_months")[:1]),
-            grace=Subquery(running.values("grace_days")[:1]),
-        )
-        .values_list("pk", "status_then", "sample_id", "sampled_on", "months", "grace")
-    )
-    cutoffs: dict[tuple[int, int], datetime.date] = {}
-    facts, judged = {}, {}
-    for pk, status, sample_id, sampled_on, months, grace in rows:
-        if status is None:  # not yet in the registry on the day (tested here: a WHERE would run the subquery again)
-            continue
-        facts[pk] = (status, False)
-        if status not in BUILT or status == PlantStatus.SUSPENDED or sample_id is None:
-            continue
-        wanted = (
-            (months, grace) if months is not None else (settings.ICIS_MONITORING_DEFAULT_MONTHS, DEFAULT_GRACE_DAYS)
-        )
-        if wanted not in cutoffs:
-            cutoffs[wanted] = sample_cutoff(day, *wanted)
-        if sampled_on >= cutoffs[wanted]:
-            judged[pk] = sample_id
-    outcomes = kept.outcomes(judged.values())
-    for pk, sample_id in judged.items():
-        facts[pk] = (facts[pk][0], outcomes[sample_id] == Outcome.COMPLIANT)
-    return facts
-
-
 def environment_summary(*, user, as_of: datetime.date | None = None, province_code: str | None = None) -> dict:
     """`summary_counts(environment_overview(...))`, counted by the database: the same answer for every
     scope, day and province, in the same few queries whatever the number of clusters and plants.
@@ -385,11 +378,11 @@ def environment_summary(*, user, as_of: datetime.date | None = None, province_co
     status, or a CASE per province's rule) would make PostgreSQL evaluate them again."""
     day = as_of or timezone.localdate()
     plants, clusters, violations = _in_scope(user, province_code)
-    facts = _plant_facts(plants, day)
-    operating_plants = [pk for pk, (status, _meets) in facts.items() if status == PlantStatus.OPERATING]
-    built_or_building = [pk for pk, (status, _meets) in facts.items() if status in BUILT_OR_BUILDING]
-    meeting = [pk for pk, (_status, meets) in facts.items() if meets]
-    not_meeting = sorted(pk for pk, (status, meets) in facts.items() if status in BUILT and not meets)
+    facts = plant_judgements(plants, day)
+    operating_plants = [pk for pk, s in facts.items() if s.status == PlantStatus.OPERATING]
+    built_or_building = [pk for pk, s in facts.items() if s.built_or_building]
+    meeting = [pk for pk, s in facts.items() if s.meets]
+    not_meeting = sorted(pk for pk, s in facts.items() if s.status in BUILT and not s.meets)
 
     def served_by(plant_ids):
         if not plant_ids:

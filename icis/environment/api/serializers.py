@@ -459,8 +459,8 @@ class PlantStandingSerializer(serializers.Serializer):
     status = serializers.CharField(allow_null=True)
     meets_standard = serializers.BooleanField(source="meets")
     reason = serializers.CharField()
-    latest_sample = serializers.IntegerField(source="sample.pk", allow_null=True, default=None)
-    latest_sample_on = serializers.DateField(source="sample.sampled_on", allow_null=True, default=None)
+    latest_sample = serializers.IntegerField(source="sample_id", allow_null=True, default=None)
+    latest_sample_on = serializers.DateField(source="sampled_on", allow_null=True, default=None)
 
 
 class ClusterItemsSerializer(serializers.Serializer):

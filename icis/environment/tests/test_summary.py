@@ -183,6 +183,18 @@ def test_unarranged_tenants_are_found_with_not_exists_never_not_in(hanoi, boss):
         assert "NOT EXISTS" in sql and not re.search(r"NOT \(+[\w.]+ IN \(SELECT", sql), sql
 
 
+def test_the_operating_projects_have_a_partial_index_on_postgresql(db):
+    """The unarranged tenants' count reads the operating projects from a partial index (migration 0008);
+    SQLite has none."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL index")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["environment_operating_project"])
+        (definition,) = cursor.fetchone()
+    assert "ON public.tenancy_tenantproject USING btree (id) WHERE" in definition
+    assert "(status)::text = 'operating'::text" in definition
+
+
 def _world(n):
     for i in range(n):
         cluster = operating_cluster(name=f"Cụm {i}")
