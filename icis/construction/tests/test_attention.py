@@ -174,10 +174,8 @@ def ties(board, boss):
 
 DAYS = (
     TODAY,
-    datetime.date(2025, 1, 15),
     datetime.date(2024, 3, 15),  # some reports after it: the board decides
-    datetime.date(2024, 2, 29),  # the day of many reports
-    datetime.date(2019, 6, 1),
+    datetime.date(2027, 1, 15),  # after every report: many stale
 )
 
 
@@ -197,10 +195,11 @@ def test_the_summary_read_in_one_query_equals_the_reference_and_the_board_for_ea
     seen = set()
     for user in (boss, leader, official):
         for today in (*DAYS, datetime.date.today()):
-            for limit in (0, 1, 2, 3, 5, 50):
+            board = list(attention.items(user, today))
+            for limit in (0, 1, 3, 50):
                 got = attention.summary(user, today, limit)
                 assert _worded(got) == _worded(reference_summary(user, today, limit)), (user, today, limit)
-                grouped = group_items(attention.items(user, today), limit)
+                grouped = group_items(board, limit)
                 assert sorted((g for g in got if g.count), key=lambda g: g.kind) == sorted(
                     grouped, key=lambda g: g.kind
                 ), (user, today, limit)
