@@ -549,8 +549,9 @@ def construction_summary(
 
 
 # The summary's counts in one pass: each cluster's first dated changes to established and to under
-# construction from one grouped scan of the changes (not a subquery per cluster), its status on as_of from
-# the change index, its kept progress state; then the same tests as `construction_summary`'s loop.
+# construction from one grouped scan of the changes (not a subquery per cluster), its status on as_of (the
+# kept status when it began by then, as `clusters.selectors.status_then`; else from the change index), its
+# kept progress state; then the same tests as `construction_summary`'s loop.
 _SUMMARY_SQL = """
 SELECT COUNT(*),
        SUM(CASE WHEN status_then IN ({started}) THEN 1 ELSE 0 END),
@@ -560,9 +561,10 @@ SELECT COUNT(*),
        SUM(CASE WHEN status_then = %s AND COALESCE(last_increase_on, started_on) < %s THEN 1 ELSE 0 END),
        SUM(CASE WHEN latest_on > %s THEN 1 ELSE 0 END)
 FROM (
-    SELECT (SELECT u.to_status FROM {changes} u
-            WHERE u.cluster_id = c.id AND u.expansion_id IS NULL AND u.effective_on <= %s
-            ORDER BY u.effective_on DESC, u.id DESC LIMIT 1) AS status_then,
+    SELECT CASE WHEN c.status_since <= %s THEN c.status
+                ELSE (SELECT u.to_status FROM {changes} u
+                      WHERE u.cluster_id = c.id AND u.expansion_id IS NULL AND u.effective_on <= %s
+                      ORDER BY u.effective_on DESC, u.id DESC LIMIT 1) END AS status_then,
            f.started_on, s.latest_on, s.latest_percent, s.last_increase_on
     FROM {clusters} c
     JOIN (SELECT cluster_id,
@@ -604,6 +606,7 @@ def _summary_counts(
         ClusterStatus.ESTABLISHED,
         under,
         add_months(as_of, -settings.ICIS_STALLED_MONTHS),
+        as_of,
         as_of,
         as_of,
         ClusterStatus.ESTABLISHED,

@@ -683,6 +683,9 @@ class Violation(Versioned, TimeStamped):
         indexes = [
             # the board: open violations by deadline
             models.Index(fields=["status", "deadline"], name="environment_violation_open_idx"),
+            # the violations register's pages (inspections.selectors.Register), merged in this order with
+            # the inspection findings
+            models.Index(fields=["deadline", "id"], name="environment_violation_page_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -476,6 +476,9 @@ class Violation(Versioned, TimeStamped):
         indexes = [
             # The register and the attention list: open violations by deadline.
             models.Index(fields=["status", "deadline"], name="inspections_violation_open_idx"),
+            # The register's pages (selectors.Register): every violation in its order, merged with the
+            # environmental ones (the same index there), so a page reads 50 keys, not every violation.
+            models.Index(fields=["deadline", "id"], name="inspections_violation_page_idx"),
         ]
 
     def __str__(self):
