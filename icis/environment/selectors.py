@@ -255,19 +255,26 @@ def cluster_rows(
         status = c.status if current else c.status_then
         if status is not None and status not in GONE:
             rows.append(ClusterRow(cluster=c, status=status, established_on=c.established_on))
-    links = defaultdict(list)
     shown = {r.cluster.pk for r in rows}
-    for cluster_id, plant_id in PlantCluster.objects.filter(cluster__in=clusters.order_by().values("pk")).values_list(
-        "cluster_id", "plant_id"
-    ):
-        if cluster_id in shown:
-            links[cluster_id].append(plant_id)
+    links = _plant_links(clusters, lambda cluster_id, _plant_id: cluster_id in shown)
     if standings is None:
         wanted = {plant_id for ids in links.values() for plant_id in ids}
         standings = plant_standings(plants.filter(pk__in=wanted), day, catalogue)
     for row in rows:
         row.plants = [standings[p] for p in links[row.cluster.pk] if p in standings]
     return rows
+
+
+def _plant_links(clusters: QuerySet, keep) -> dict[int, list[int]]:
+    """Each cluster of `clusters` → the plants serving it, read as (cluster, plant) pairs in one query; only
+    the pairs `keep(cluster_id, plant_id)` accepts."""
+    links = defaultdict(list)
+    for cluster_id, plant_id in PlantCluster.objects.filter(cluster__in=clusters.order_by().values("pk")).values_list(
+        "cluster_id", "plant_id"
+    ):
+        if keep(cluster_id, plant_id):
+            links[cluster_id].append(plant_id)
+    return links
 
 
 def _violations_open_on(queryset: QuerySet, day: datetime.date) -> QuerySet:
@@ -381,19 +388,11 @@ def environment_summary(*, user, as_of: datetime.date | None = None, province_co
     day = as_of or timezone.localdate()
     plants, clusters, violations = _in_scope(user, province_code)
     facts = plant_judgements(plants, day)
-    operating_plants = [pk for pk, s in facts.items() if s.status == PlantStatus.OPERATING]
-    built_or_building = [pk for pk, s in facts.items() if s.built_or_building]
-    meeting = [pk for pk, s in facts.items() if s.meets]
+    operating_plants = {pk for pk, s in facts.items() if s.status == PlantStatus.OPERATING}
+    built_or_building = {pk for pk, s in facts.items() if s.built_or_building}
+    meeting = {pk for pk, s in facts.items() if s.meets}
     not_meeting = sorted(pk for pk, s in facts.items() if s.status in BUILT and not s.meets)
-
-    # each cluster in scope that a judged plant serves → those plants
-    served: dict[int, list[int]] = defaultdict(list)
-    for cluster_id, plant_id in PlantCluster.objects.filter(cluster__in=clusters.order_by().values("pk")).values_list(
-        "cluster_id", "plant_id"
-    ):
-        if plant_id in facts:
-            served[cluster_id].append(plant_id)
-    operating_set, built_set, meeting_set = set(operating_plants), set(built_or_building), set(meeting)
+    served = _plant_links(clusters, lambda _cluster_id, plant_id: plant_id in facts)  # by judged plants
 
     since_by_province, since = _new_cluster_rule(user, province_code)
     annotated = clusters.order_by().annotate(
@@ -411,9 +410,9 @@ def environment_summary(*, user, as_of: datetime.date | None = None, province_co
         if state is None or state in GONE:
             continue
         serving = served.get(pk, ())
-        has_operating = any(p in operating_set for p in serving)
-        has_built = any(p in built_set for p in serving)
-        has_meeting = any(p in meeting_set for p in serving)
+        has_operating = any(p in operating_plants for p in serving)
+        has_built = any(p in built_or_building for p in serving)
+        has_meeting = any(p in meeting for p in serving)
         if state == ClusterStatus.OPERATING:
             operating += 1
             if not has_operating:
