@@ -701,7 +701,9 @@ def record_history(*, cluster: Cluster, entries: Iterable[PastChange], actor) ->
     status and the day it began are the path's last step. Interface and actor go on every row written.
     """
     current = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    recorded = list(StatusChange.objects.filter(cluster=current, expansion__isnull=True).order_by("effective_on", "id"))
+    # The steps in the order they were written, which is the path's order (every writer appends a step after
+    # the latest one): an undated step has no place by date, and where NULL dates sort differs by database.
+    recorded = list(StatusChange.objects.filter(cluster=current, expansion__isnull=True).order_by("id"))
     known = {(row.to_status, row.effective_on) for row in recorded}
     new = [entry for entry in entries if (entry.to_status, entry.effective_on) not in known]
     if not new:

@@ -329,10 +329,12 @@ class Check:
             "cluster_id", "sector_id"
         ):
             self.old_sectors[cluster_id].add(code)
-        self.recorded = defaultdict(list)  # cluster code → [(status, date)] oldest first
+        # cluster code → [(status, date)] in the path's order, which is the order they were written (as
+        # `record_history` reads them; by date, undated steps would sort differently on each database)
+        self.recorded = defaultdict(list)
         for cluster_id, status, day in (
             StatusChange.objects.filter(cluster__province=province, expansion__isnull=True)
-            .order_by("effective_on", "id")
+            .order_by("id")
             .values_list("cluster_id", "to_status", "effective_on")
         ):
             self.recorded[by_pk[cluster_id].code].append((status, day))

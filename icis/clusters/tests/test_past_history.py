@@ -240,3 +240,30 @@ def test_page_shows_a_broken_past_on_its_row(page, hanoi):
     assert response.status_code == 200
     assert response.context["form"].errors.get("past_1_status") or response.context["form"].errors.get("status")
     assert not Cluster.objects.filter(code="HN-971").exists()
+
+
+@pytest.mark.parametrize(
+    "past",
+    [
+        # an undated step after a dated one, and a dated step after an undated one: the latest is the last
+        # written, on every database (NULL dates sort last on PostgreSQL, first on SQLite)
+        [PastChange(S.PLANNED, D(2010, 3, 1)), PastChange(S.ESTABLISHED, None)],
+        [PastChange(S.PLANNED, None), PastChange(S.ESTABLISHED, D(2012, 6, 1))],
+    ],
+    ids=["undated-latest", "undated-first"],
+)
+def test_record_history_finds_the_latest_step_the_same_way_on_every_database(hanoi, boss, past):
+    cluster = _create(boss, status=None, history=past)
+    assert cluster.status == S.ESTABLISHED
+    services.record_history(cluster=cluster, entries=[PastChange(S.UNDER_CONSTRUCTION, D(2018, 1, 1))], actor=boss)
+    cluster.refresh_from_db()
+    assert (cluster.status, cluster.status_since) == (S.UNDER_CONSTRUCTION, D(2018, 1, 1))
+    assert list(cluster.status_changes.order_by("id").values_list("from_status", "to_status")) == [
+        ("", S.PLANNED),
+        (S.PLANNED, S.ESTABLISHED),
+        (S.ESTABLISHED, S.UNDER_CONSTRUCTION),
+    ]
+    # A step before the latest is still refused, naming the latest status.
+    with pytest.raises(HistoryRefused) as refused:
+        services.record_history(cluster=cluster, entries=[PastChange(S.REVOKED, D(2015, 1, 1))], actor=boss)
+    assert refused.value.code in ("date_before_current", "transition_not_allowed")

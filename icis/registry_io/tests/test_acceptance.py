@@ -159,3 +159,28 @@ def test_a_row_of_another_province_is_an_error(province, registry):
     check = _run(buffer.getvalue(), province, commit=True)
     assert any(e["sheet"] == "Cụm công nghiệp" and e["row"] == 3 and e["column"] == "E" for e in check.outcome.errors)
     assert not Cluster.objects.exists()
+
+
+def test_later_steps_follow_an_undated_step_on_every_database(province, registry):
+    """The latest recorded step is the last written, not the last by date: an undated step (SYN-12-0005's
+    proposal, before its dated planning; SYN-12-0007's construction, after its dated establishment) sorts
+    first on SQLite and last on PostgreSQL, and a later step must be accepted on both."""
+    data, _facts = registry
+    assert _run(data, province, commit=True).outcome.errors == []
+    book = openpyxl.load_workbook(io.BytesIO(export_workbook(province)))
+    sheet = book["Lịch sử trạng thái"]
+    assert [row[:3] for row in sheet.iter_rows(values_only=True) if row[0] in ("SYN-12-0005", "SYN-12-0007")] == [
+        ("SYN-12-0005", "Đề xuất bổ sung quy hoạch", None),
+        ("SYN-12-0005", "Có trong quy hoạch", datetime.datetime(2021, 6, 1)),
+        ("SYN-12-0007", "Có trong quy hoạch", datetime.datetime(2010, 1, 1)),
+        ("SYN-12-0007", "Đã thành lập", datetime.datetime(2017, 4, 1)),
+        ("SYN-12-0007", "Đang xây dựng hạ tầng", None),
+    ]
+    sheet.append(["SYN-12-0005", "Đã chuyển thành khu công nghiệp", "01/03/2024"])
+    sheet.append(["SYN-12-0007", "Hoàn thành hạ tầng", "01/05/2024"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    done = _run(buffer.getvalue(), province, commit=True)
+    assert done.outcome.errors == [], done.outcome.errors[:3]
+    assert Cluster.objects.get(code="SYN-12-0005").status == ClusterStatus.CONVERTED_TO_PARK
+    assert Cluster.objects.get(code="SYN-12-0007").status == ClusterStatus.INFRASTRUCTURE_COMPLETE
