@@ -4,7 +4,6 @@ environment indicators (Circular 14 items 13–14 and 26–27, the province's ne
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.conf import settings
 from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -105,14 +104,6 @@ class Standing:
     sampled_on: datetime.date | None = None
     outcome: str | None = None  # the latest sample's overall verdict (`Judgement.outcome`), when it counts
     cutoff: datetime.date | None = None
-
-    @cached_property
-    def sample(self) -> Sample | None:
-        """The latest sample itself: one query each time it is first read (what the pages and the API show of
-        it is `sample_id` and `sampled_on`)."""
-        if self.sample_id is None:
-            return None
-        return Sample.objects.filter(pk=self.sample_id).only("id", "plant_id", "sampled_on").first()
 
     @property
     def built_or_building(self) -> bool:

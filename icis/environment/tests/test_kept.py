@@ -77,10 +77,7 @@ def judged_in_python(plants, on):
 
 
 def kept_standings(plants, on):
-    return {
-        pk: (s.status, s.meets, s.reason, s.sample and s.sample.pk)
-        for pk, s in selectors.plant_standings(plants, on).items()
-    }
+    return {pk: (s.status, s.meets, s.reason, s.sample_id) for pk, s in selectors.plant_standings(plants, on).items()}
 
 
 def same(on="2026-03-15", plants=None):
