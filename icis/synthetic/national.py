@@ -425,23 +425,23 @@ def _write_submissions(projects, investor_clusters, periods: tuple[str, ...], no
         for pk, cluster_id, ended_on, employees in projects:
             if ended_on is not None:
                 continue
-            submissions.append(
-                Submission(
-                    form=ReportForm.FORM_01,
-                    period=period,
-                    cluster_id=cluster_id,
-                    tenant_project_id=pk,
-                    status=SubmissionStatus.ACCEPTED,
-                    submitted_at=now,
-                    reviewed_at=now,
-                    data={
-                        "revenue_bn_vnd": round(rng.uniform(1, 500), 2),
-                        "budget_paid_bn_vnd": round(rng.uniform(0.1, 50), 2),
-                        "employees": employees,
-                        "synthetic": True,
-                    },
-                )
+            submission = Submission(
+                form=ReportForm.FORM_01,
+                period=period,
+                cluster_id=cluster_id,
+                tenant_project_id=pk,
+                status=SubmissionStatus.ACCEPTED,
+                submitted_at=now,
+                reviewed_at=now,
+                data={
+                    "revenue_bn_vnd": round(rng.uniform(1, 500), 2),
+                    "budget_paid_bn_vnd": round(rng.uniform(0.1, 50), 2),
+                    "employees": employees,
+                    "synthetic": True,
+                },
             )
+            submission.keep_figures()  # bulk_create skips `save`
+            submissions.append(submission)
             if len(submissions) >= 10 * BATCH:
                 _bulk(Submission, submissions, result, "form01")
                 submissions = []

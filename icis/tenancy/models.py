@@ -1,6 +1,6 @@
 """Tenants (secondary investors), their projects in clusters, and the Circular 14 submissions."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -261,6 +261,15 @@ class SubmissionQuerySet(ScopedQuerySet):
         return reach | models.Q(form=ReportForm.FORM_01, cluster__in=clusters)
 
 
+# Submission column → the Form 01 figure it keeps (Forms 03 and 04 items 23–25 add them up)
+KEPT_FIGURES = {
+    "kept_revenue_bn_vnd": "revenue_bn_vnd",
+    "kept_budget_paid_bn_vnd": "budget_paid_bn_vnd",
+    "kept_employees": "employees",
+}
+TEN_PLACES = Decimal("1e-10")
+
+
 class Submission(Versioned, TimeStamped):
     """A Circular 14 periodic report: Form 01 from a tenant project or Form 02 from an investor."""
 
@@ -302,8 +311,20 @@ class Submission(Versioned, TimeStamped):
         related_name="+",
         editable=False,
     )
+    # A Form 01's three figures that Form 04 adds up, kept as numbers beside `data` on every save
+    # (`keep_figures`): summing them is a column sum, not a decode of every report's JSON (issue 16).
+    # Derived, so not in the history (`data` is) and never in a form or the API.
+    kept_revenue_bn_vnd = models.DecimalField(
+        _("Form 01 revenue (billion VND), kept"), max_digits=30, decimal_places=10, null=True, editable=False
+    )
+    kept_budget_paid_bn_vnd = models.DecimalField(
+        _("Form 01 budget paid (billion VND), kept"), max_digits=30, decimal_places=10, null=True, editable=False
+    )
+    kept_employees = models.DecimalField(
+        _("Form 01 employees, kept"), max_digits=30, decimal_places=10, null=True, editable=False
+    )
 
-    history = history()
+    history = history(excluded_fields=KEPT_FIGURES)
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
@@ -332,6 +353,20 @@ class Submission(Versioned, TimeStamped):
     def __str__(self):
         subject = self.tenant_project.tenant.name if self.tenant_project_id else self.cluster.name
         return f"{self.get_form_display()} {self.period}: {subject}"
+
+    def keep_figures(self) -> None:
+        """Copy Form 01's summed figures out of `data` into their columns (None where the report leaves one
+        out); a Form 02 keeps none. The bulk writers that skip `save` call this themselves."""
+        for column, key in KEPT_FIGURES.items():
+            value = self.data.get(key) if self.form == ReportForm.FORM_01 and isinstance(self.data, dict) else None
+            setattr(self, column, None if value is None else Decimal(str(value)).quantize(TEN_PLACES, ROUND_HALF_UP))
+
+    def save(self, *args, **kwargs):
+        self.keep_figures()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "data" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *KEPT_FIGURES}
+        super().save(*args, **kwargs)
 
 
 class SubmissionStatusChange(StatusChangeBase):
