@@ -1,6 +1,6 @@
 """Tenants (secondary investors), their projects in clusters, and the Circular 14 submissions."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -270,6 +270,18 @@ KEPT_FIGURES = {
 TEN_PLACES = Decimal("1e-10")
 
 
+def _kept_number(value) -> Decimal | None:
+    """A figure as its column keeps it: the number the JSON holds, to 10 decimals (as the database's cast of
+    its text reads it); None when left out or not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number.quantize(TEN_PLACES, ROUND_HALF_UP) if number.is_finite() else None
+
+
 class Submission(Versioned, TimeStamped):
     """A Circular 14 periodic report: Form 01 from a tenant project or Form 02 from an investor."""
 
@@ -356,10 +368,12 @@ class Submission(Versioned, TimeStamped):
 
     def keep_figures(self) -> None:
         """Copy Form 01's summed figures out of `data` into their columns (None where the report leaves one
-        out); a Form 02 keeps none. The bulk writers that skip `save` call this themselves."""
+        out); a Form 02 keeps none. The bulk writers that skip `save` call this themselves. Every writer
+        stores clean numbers (`report_forms.clean_figures`); anything else is kept as left out (None), so a
+        save never fails on it."""
+        figures = self.data if self.form == ReportForm.FORM_01 and isinstance(self.data, dict) else {}
         for column, key in KEPT_FIGURES.items():
-            value = self.data.get(key) if self.form == ReportForm.FORM_01 and isinstance(self.data, dict) else None
-            setattr(self, column, None if value is None else Decimal(str(value)).quantize(TEN_PLACES, ROUND_HALF_UP))
+            setattr(self, column, _kept_number(figures.get(key)))
 
     def save(self, *args, **kwargs):
         self.keep_figures()

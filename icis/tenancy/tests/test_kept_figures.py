@@ -58,6 +58,13 @@ def test_every_save_keeps_the_figures_of_form_01_and_none_of_form_02(cluster20, 
     assert kept(draft) == (Decimal(40), None, None)
     form02 = services.submission_save(form="02", period="2026-H1", cluster=cluster20, data=FORM_02, actor=boss)
     assert kept(form02) == (None, None, None)  # Form 02 has revenue and employees too: not Form 01's
+    # No writer stores anything but clean numbers; were one to, the save would keep it as left out, not fail.
+    draft.data = {"revenue_bn_vnd": "abc", "budget_paid_bn_vnd": True, "employees": "NaN"}
+    draft.save()
+    assert kept(draft) == (None, None, None)
+    draft.data = ["not", "an", "object"]
+    draft.save()
+    assert kept(draft) == (None, None, None)
 
 
 def test_the_totals_of_forms_03_and_04_equal_the_decoded_reports(cluster20, tenant, boss):
