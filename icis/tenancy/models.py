@@ -1,6 +1,6 @@
 """Tenants (secondary investors), their projects in clusters, and the Circular 14 submissions."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -268,18 +268,22 @@ KEPT_FIGURES = {
     "kept_employees": "employees",
 }
 TEN_PLACES = Decimal("1e-10")
+KEPT_DIGITS = Context(prec=30)  # the columns' max_digits: 20 before the point, 10 after
 
 
 def _kept_number(value) -> Decimal | None:
     """A figure as its column keeps it: the number the JSON holds, to 10 decimals (as the database's cast of
-    its text reads it); None when left out or not a number."""
+    its text reads it); None when left out, not a number, or too large for the column (10^20 and up, which
+    `clean_figures` refuses long before: in the default 28-digit context the quantize itself failed)."""
     if value is None or isinstance(value, bool):
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return None
-    return number.quantize(TEN_PLACES, ROUND_HALF_UP) if number.is_finite() else None
+    if not number.is_finite() or number.adjusted() >= 20:
+        return None
+    return number.quantize(TEN_PLACES, ROUND_HALF_UP, KEPT_DIGITS)
 
 
 class Submission(Versioned, TimeStamped):

@@ -224,6 +224,10 @@ FORM_02 = (
     ),
 )
 FORMS = {"01": FORM_01, "02": FORM_02}
+# No figure of either form comes near this (a trillion billion VND, a trillion people); above it a figure is a
+# typing slip, a float would lose its digits, and Form 01's kept columns (`Submission.keep_figures`,
+# numeric(30,10)) could not hold it.
+CEILING = Decimal("1e12")
 
 
 def clean_figures(form: str, data) -> tuple[dict, dict]:
@@ -254,8 +258,8 @@ def clean_figures(form: str, data) -> tuple[dict, dict]:
             errors[key] = _("Must be a whole number.")
         elif figure.kind == "flag" and value not in (0, 1):
             errors[key] = _("Write 1 for yes or 0 for no.")
-        elif figure.maximum is not None and value > figure.maximum:
-            errors[key] = _("Cannot exceed %(max)s.") % {"max": figure.maximum}
+        elif value > (limit := figure.maximum if figure.maximum is not None else CEILING):
+            errors[key] = _("Cannot exceed %(max)s.") % {"max": formats.number(limit)}
         else:
             clean[key] = int(value) if figure.kind in ("int", "flag") else float(value)
     if form == "02" and not errors:

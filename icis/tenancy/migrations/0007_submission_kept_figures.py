@@ -3,15 +3,19 @@
 Forms 03 and 04 add up three figures of every accepted Form 01 of the period (revenue, budget paid,
 employees: items 23–25). Read out of the JSON, that decoded each report: 1.5 s of the nationwide Form 04's
 3.7 s of SQL at ten times the national data set (1.14 M Forms 01). `Submission.keep_figures` now copies
-them into three columns on every save; this migration fills them for the reports already there (exactly
-as the old query cast them: the JSON value's text as a number) and, on PostgreSQL, adds a partial
+them into three columns on every save; this migration fills them for the reports already there and, on PostgreSQL, adds a partial
 covering index of the accepted Forms 01 by period, so the totals are read from the index alone.
+
+The fill keeps exactly what a save keeps (`Submission.keep_figures`, its rule copied here as `kept_number`),
+read in batches in Python: a cast in SQL read JSON null as 0 on SQLite (its JSON path yields the text
+'null'), stopped the migration on PostgreSQL at a figure of 10^20 or more (numeric field overflow: nothing
+bounded the figures before, so a draft may hold one) and on SQLite stored it where no load of the row could
+read it back.
 """
 
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
 from django.db import migrations, models
-from django.db.models import DecimalField
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 
 KEPT = {
     "kept_revenue_bn_vnd": "revenue_bn_vnd",
@@ -26,12 +30,33 @@ CREATE = (
 )
 
 
+BATCH = 2000
+
+
+def kept_number(value) -> Decimal | None:
+    """`icis.tenancy.models._kept_number` as of this migration."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number.adjusted() >= 20:
+        return None
+    return number.quantize(Decimal("1e-10"), ROUND_HALF_UP, Context(prec=30))
+
+
 def fill(apps, schema_editor):
     Submission = apps.get_model("tenancy", "Submission")
-    number = DecimalField(max_digits=30, decimal_places=10)
-    Submission.objects.using(schema_editor.connection.alias).filter(form="01").update(
-        **{column: Cast(KT(f"data__{key}"), number) for column, key in KEPT.items()}
-    )
+    reports = Submission.objects.using(schema_editor.connection.alias).filter(form="01").order_by("pk")
+    last = 0
+    while batch := list(reports.filter(pk__gt=last).values_list("pk", "data")[:BATCH]):
+        rows = []
+        for pk, data in batch:
+            figures = data if isinstance(data, dict) else {}
+            rows.append(Submission(pk=pk, **{column: kept_number(figures.get(key)) for column, key in KEPT.items()}))
+        reports.bulk_update(rows, list(KEPT))
+        last = batch[-1][0]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
 
