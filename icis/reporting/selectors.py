@@ -220,9 +220,10 @@ def _form01_totals(period: periods.Period, clusters: QuerySet) -> tuple[int, dic
 
     One aggregate query over the figures each report keeps as numbers beside its JSON (`Submission.
     keep_figures`; on PostgreSQL a covering index holds them, so the period's accepted reports are read
-    from the index alone): not a decode of every report's JSON. PostgreSQL sums exact numerics; SQLite
-    floats, rounded back to 6 decimals, beyond any figure's own. Same numbers as `_sum` over the decoded
-    forms (tests: tenancy/tests/test_kept_figures.py, synthetic/tests/test_national.py).
+    from the index alone): not a decode of every report's JSON. PostgreSQL sums exact numerics and gives
+    the same numbers as `_sum` over the decoded forms; SQLite (the demo) sums floats of 15 significant
+    digits, rounded back to 6 decimals: exact to the 2 decimals the form shows for totals under 10^13 (tests:
+    tenancy/tests/test_kept_figures.py and test_review_attacks.py, synthetic/tests/test_national.py).
     """
     accepted = Submission.objects.filter(
         form=ReportForm.FORM_01,

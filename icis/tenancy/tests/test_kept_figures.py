@@ -95,10 +95,55 @@ def test_the_migration_fills_the_reports_already_there_as_the_old_query_read_the
     form02 = services.submission_save(form="02", period="2026-H1", cluster=cluster20, data=FORM_02, actor=boss)
     before = kept(report)
     Submission.objects.update(**dict.fromkeys(KEPT_FIGURES))
-    migration = importlib.import_module("icis.tenancy.migrations.0007_submission_kept_figures")
-    executed = []
-    migration.fill(apps, SimpleNamespace(connection=connection, execute=executed.append))
+    indexes = fill_as_migrating()
     assert kept(report) == before == (Decimal("37.78"), Decimal("0.1"), Decimal(10))
     assert kept(form02) == (None, None, None)
     # PostgreSQL: the covering index of the accepted Forms 01 (the migration itself creates it)
-    assert executed == ([migration.CREATE] if connection.vendor == "postgresql" else [])
+    assert indexes == ([MIGRATION.CREATE] if connection.vendor == "postgresql" else [])
+
+
+def test_the_migration_keeps_every_kind_of_stored_figure_as_a_save_keeps_it(cluster20, tenant, boss):
+    """PostgreSQL keeps JSON numbers in SQL and the rest in Python, SQLite all in Python: each report ends with
+    what `Submission.keep_figures` keeps of it, whatever an earlier writer stored."""
+    stored = [
+        FORM_01,
+        {"revenue_bn_vnd": 1.005, "budget_paid_bn_vnd": 0.30000000000000004, "employees": 999999999999},
+        {"revenue_bn_vnd": 0.00000000005, "budget_paid_bn_vnd": 0.000000000049, "employees": 0},
+        {"revenue_bn_vnd": "12.5", "budget_paid_bn_vnd": None, "employees": " 7 "},
+        {"revenue_bn_vnd": 1e24, "budget_paid_bn_vnd": "abc", "employees": True},
+        {"revenue_bn_vnd": 99999999999999999999.9999999999, "budget_paid_bn_vnd": [1], "employees": {"n": 1}},
+        {},
+        ["not", "an", "object"],
+    ]
+    reports = []
+    for n, data in enumerate(stored, start=2):
+        owner = project(cluster20, other_tenant(boss, n), 1, boss)
+        report = services.submission_save(form="01", period="2026-H1", tenant_project=owner, data={}, actor=boss)
+        Submission.objects.filter(pk=report.pk).update(data=data, **dict.fromkeys(KEPT_FIGURES))
+        reports.append(report)
+    fill_as_migrating()
+    for report in reports:
+        report.refresh_from_db()
+        filled = tuple(getattr(report, column) for column in KEPT_FIGURES)
+        report.keep_figures()
+        assert filled == tuple(getattr(report, column) for column in KEPT_FIGURES), report.data
+    assert kept(reports[2]) == (Decimal("1E-10"), Decimal(0), Decimal(0))  # halves away from zero, as a save
+
+
+MIGRATION = importlib.import_module("icis.tenancy.migrations.0007_submission_kept_figures")
+
+
+def fill_as_migrating() -> list[str]:
+    """Run the migration's fill in the test's transaction; returns the index statements it would run (an index
+    cannot be built in a transaction that has just updated the table under deferred constraints)."""
+    indexes = []
+
+    def execute(sql):
+        if sql.startswith("CREATE INDEX"):
+            indexes.append(sql)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    MIGRATION.fill(apps, SimpleNamespace(connection=connection, execute=execute))
+    return indexes

@@ -1,12 +1,9 @@
 """Review of the kept Form 01 figures (`Submission.keep_figures`, migration tenancy 0007): attacks on the
 save, the API, the migration and the Form 03/04 totals, on SQLite and PostgreSQL."""
 
-import importlib
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
@@ -16,12 +13,12 @@ from icis.tenancy import periods, services
 from icis.tenancy.models import KEPT_FIGURES, Submission, Tenant, TenantProject
 
 from .conftest import other_tenant, project
+from .test_kept_figures import fill_as_migrating
 
 pytestmark = pytest.mark.django_db
 
 H1 = periods.parse("2026-H1")
 FORM_01 = {"revenue_bn_vnd": 12.5, "budget_paid_bn_vnd": 1.25, "employees": 10, "avg_income_m_vnd": 8}
-MIGRATION = importlib.import_module("icis.tenancy.migrations.0007_submission_kept_figures")
 
 
 def kept(submission) -> tuple:
@@ -30,7 +27,7 @@ def kept(submission) -> tuple:
 
 
 def run_migration_fill():
-    MIGRATION.fill(apps, SimpleNamespace(connection=connection, execute=lambda sql: None))
+    fill_as_migrating()
 
 
 def totals_equal_decoded(clusters):
