@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from icis.core import lifecycle
 from icis.core.generic import (
     ObjectActionView,
     ObjectDetailView,
@@ -77,7 +78,7 @@ class PlanDetailView(ObjectDetailView):
         context.update(
             entries=[(e, conflicting.get(e.pk)) for e in entries],
             conflicts=conflicts,
-            status_changes=plan.status_changes.select_related("actor"),
+            status_changes=plan.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST),
             transition_form=TransitionForm(
                 choices=PLAN_LIFECYCLE.choices(plan.status), initial={"version": plan.version}
             ),
@@ -240,7 +241,7 @@ class InspectionDetailView(ObjectDetailView):
             carried=[(v, results.get(v.pk)) for v in carried],
             answers={a.item_id: a for a in inspection.answers.all()},
             checklists=inspection.checklists.prefetch_related("items"),
-            status_changes=inspection.status_changes.select_related("actor"),
+            status_changes=inspection.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST),
             transition_form=TransitionForm(
                 choices=INSPECTION_LIFECYCLE.choices(inspection.status), initial={"version": inspection.version}
             ),
@@ -622,7 +623,7 @@ class ViolationDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context.update(
             follow_ups=self.object.follow_ups.select_related("inspection"),
-            status_changes=self.object.status_changes.select_related("actor"),
+            status_changes=self.object.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST),
             today=timezone.localdate(),
         )
         return context
