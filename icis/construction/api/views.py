@@ -174,7 +174,7 @@ class ObstacleViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_base_queryset(self):
-        return selectors.obstacle_list().order_by("due_on", "raised_on", "id")
+        return selectors.obstacle_list().order_by(*selectors.OBSTACLE_ORDER)
 
 
 # --- the site visits of wave 1: read only ---------------------------------------------------------------
