@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -72,7 +73,9 @@ class PlanDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.object
-        entries = list(self.scoped(selectors.inspections()).filter(plan=plan).order_by("planned_month", "id"))
+        # entries without a month after the others on every database (SQLite would put NULLs first)
+        entries = self.scoped(selectors.inspections()).filter(plan=plan)
+        entries = list(entries.order_by(F("planned_month").asc(nulls_last=True), "id"))
         conflicts = selectors.art24_conflicts(plan)
         conflicting = {c.entry.pk: c for c in conflicts}
         context.update(
@@ -219,7 +222,10 @@ class InspectionListView(ObjectListView):
     export_name = gettext_lazy("inspections")
 
     def get_base_queryset(self):
-        return selectors.inspections()
+        # the model's order (not yet inspected first, then newest), as PostgreSQL reads it, on every database
+        return selectors.inspections().order_by(
+            F("inspected_on").desc(nulls_first=True), F("planned_month").asc(nulls_last=True), "-id"
+        )
 
 
 class InspectionDetailView(ObjectDetailView):

@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -155,7 +156,9 @@ class MilestoneViewSet(
     filterset_class = MilestoneFilterSet
 
     def get_base_queryset(self):
-        return Milestone.objects.select_related("cluster").order_by("cluster_id", "planned_on", "id")
+        return Milestone.objects.select_related("cluster").order_by(
+            "cluster_id", F("planned_on").asc(nulls_last=True), "id"
+        )
 
 
 class ObstacleViewSet(

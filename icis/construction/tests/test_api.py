@@ -199,3 +199,14 @@ def test_obstacles_without_a_due_date_come_last_on_every_database(api, site):
             format="json",
         )
     assert [row["due_on"] for row in api.get("/api/obstacles/").json()["results"]] == ["2024-03-01", None]
+
+
+def test_milestones_without_a_planned_date_come_last_on_every_database(api, site):
+    # NULLs sort first in an ascending order on SQLite, last on PostgreSQL
+    from icis.construction.choices import MilestoneKind
+    from icis.construction.models import Milestone
+
+    Milestone.objects.create(cluster=site, kind=MilestoneKind.OPERATION)
+    Milestone.objects.create(cluster=site, kind=MilestoneKind.WWTP_COMPLETE, planned_on=datetime.date(2025, 6, 1))
+    rows = api.get("/api/milestones/", {"cluster": site.pk}).json()["results"]
+    assert [row["planned_on"] for row in rows][-2:] == ["2025-06-01", None]
