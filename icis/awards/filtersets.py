@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from icis.core.filters import WordStartsFilter
+from icis.core.filters import OrderingFilter, WordStartsFilter
 from icis.core.models import ID_MAX
 
 from .choices import NominationStatus, RecipientKind
@@ -31,7 +31,7 @@ class NominationFilterSet(django_filters.FilterSet):
     title = django_filters.ModelChoiceFilter(queryset=AwardTitle.objects.all(), label=_("Form or title"))
     cluster = IdFilter(field_name="achievement__clusters", label=_("Cluster"), distinct=True)
     achievement = IdFilter(field_name="achievement_id", label=_("Achievement"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("year", "year"), ("status_since", "status_since"), ("achievement__unit", "recipient")),
         label=_("Sort by"),
     )

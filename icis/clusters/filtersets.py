@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from icis.core.filters import WordStartsFilter
+from icis.core.filters import OrderingFilter, WordStartsFilter
 from icis.core.scoping import choices_in_scope
 from icis.geo.models import Commune, LegacyDistrict
 
@@ -34,7 +34,7 @@ class ClusterFilterSet(django_filters.FilterSet):
         help_text=_("With `commune`: also clusters only suggested (not confirmed) to lie there."),
     )
     needs_verification = django_filters.BooleanFilter(label=_("Needs verification"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("sort_name", "name"),
             ("code", "code"),

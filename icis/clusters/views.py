@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from icis.core import lifecycle
 from icis.core.forms import AsOfForm
 from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 
@@ -35,7 +36,9 @@ class ClusterDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         cluster = self.object
         context.update(
-            timeline=cluster.status_changes.select_related("document", "actor", "expansion"),
+            timeline=cluster.status_changes.select_related("document", "actor", "expansion").order_by(
+                *lifecycle.NEWEST_FIRST
+            ),
             history=selectors.cluster_history(cluster),
             allowed_next=[(s, ClusterStatus(s).label) for s in services.allowed_next(cluster.status)],
             status_colours=STATUS_COLOURS,

@@ -28,6 +28,7 @@ from icis.geo.models import province_settings
 from .choices import MILESTONE_ORDER, MilestoneKind, ObstacleStatus, ReportStatus
 from .models import Milestone, ProgressReport
 from .selectors import (
+    DUE_FIRST,
     Trail,
     _actual,
     _first_change,
@@ -116,7 +117,7 @@ def briefing_records(clusters, *, today) -> dict[int, dict]:
     for m in Milestone.objects.filter(cluster_id__in=ids).select_related("planned_in", "evidence"):
         milestones[m.cluster_id].append(m)
     obstacles = {pk: [] for pk in ids}
-    for o in obstacle_list().filter(cluster_id__in=ids).order_by("status", "due_on", "id"):
+    for o in obstacle_list().filter(cluster_id__in=ids).order_by("status", DUE_FIRST, "id"):
         obstacles[o.cluster_id].append(o)
     dates = {
         pk: (established, started)

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from icis.core.filters import WordStartsFilter
+from icis.core.filters import OrderingFilter, WordStartsFilter
 
 from .choices import MilestoneKind, ObstacleCategory, ObstacleStatus, ReportStatus
 from .models import Milestone, Obstacle, PlannedVisit, ProgressReport, VisitRecord
@@ -42,7 +42,7 @@ class ObstacleFilterSet(django_filters.FilterSet):
         label=_("Overdue"),
         help_text=_("true: not resolved and past the due date; false: the others."),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("due_on", "due_on"), ("raised_on", "raised_on"), ("cluster__sort_name", "cluster")),
         label=_("Sort by"),
     )

@@ -948,6 +948,11 @@ def obstacle_list() -> QuerySet[Obstacle]:
     return Obstacle.objects.select_related("cluster", "responsible_organisation", "source_document")
 
 
+# Obstacles by due date, undated ones last on every database (SQLite would put NULLs first).
+DUE_FIRST = F("due_on").asc(nulls_last=True)
+OBSTACLE_ORDER = (DUE_FIRST, "raised_on", "id")
+
+
 def overdue_q(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     return Q(due_on__lt=today) & ~Q(status=ObstacleStatus.RESOLVED)
@@ -976,7 +981,7 @@ def cluster_construction(cluster: Cluster, *, user, today: datetime.date | None 
         Milestone.objects.filter(cluster=cluster).select_related("planned_in", "evidence"),
         key=lambda m: MILESTONE_ORDER[m.kind],
     )
-    obstacles = list(obstacle_list().filter(cluster=cluster).order_by("status", "due_on", "id"))
+    obstacles = list(obstacle_list().filter(cluster=cluster).order_by("status", DUE_FIRST, "id"))
     established_on, started_change = (
         Cluster.objects.filter(pk=cluster.pk)
         .annotate(

@@ -219,7 +219,7 @@ class ObstacleListView(ObjectListView):
     export_name = gettext_lazy("obstacles")
 
     def get_base_queryset(self):
-        return selectors.obstacle_list().order_by("due_on", "raised_on", "id")
+        return selectors.obstacle_list().order_by(*selectors.OBSTACLE_ORDER)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "csv" and "export" not in request.GET:  # the link before ?export=

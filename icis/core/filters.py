@@ -1,6 +1,10 @@
 """Filters shared by the list pages, the API and the exports."""
 
 import django_filters
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F
+from django.db.models.constants import LOOKUP_SEP
+from django_filters.constants import EMPTY_VALUES
 
 from .text import word_starts
 
@@ -17,3 +21,38 @@ class WordStartsFilter(django_filters.CharFilter):
         for start in word_starts(value or ""):
             qs = qs.filter(**{f"{self.search_field}__contains": start})
         return qs
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """The `ordering` parameter of a list, with empty cells last in either direction on every database
+    (PostgreSQL puts NULLs first when descending, SQLite first when ascending). Columns that cannot be
+    empty keep a plain order, so their indexes still serve it."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        names = [self.get_ordering_value(param) for param in value if param not in EMPTY_VALUES]
+        return qs.order_by(*[_empty_last(qs.model, name) for name in names])
+
+
+def _empty_last(model, name: str):
+    path = name.removeprefix("-")
+    if not _may_be_empty(model, path):
+        return name
+    return F(path).desc(nulls_last=True) if name.startswith("-") else F(path).asc(nulls_last=True)
+
+
+def _may_be_empty(model, path: str) -> bool:
+    """Whether `path` (a field, or one across relations) can read NULL: a nullable field on the way, or a name
+    that is not a field (an annotation), which might."""
+    for name in path.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True
+        if field.null:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False

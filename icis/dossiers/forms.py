@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
@@ -30,7 +30,8 @@ def documents_for(cluster: Cluster, user):
         Document.objects.restrict(user)
         .filter(Q(clusters=cluster) | ~Q(pk__in=links.values("document_id")))
         .distinct()
-        .order_by("-issued_on", "-year", "number")
+        # undated documents after the dated ones on every database (PostgreSQL would put them first)
+        .order_by(F("issued_on").desc(nulls_last=True), "-year", "number")
     )
 
 

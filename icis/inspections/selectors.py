@@ -392,7 +392,8 @@ def cluster_summary(user, cluster, today: datetime.date) -> dict:
     last = (
         Inspection.objects.restrict(user)
         .filter(cluster=cluster, status=InspectionStatus.DONE)
-        .order_by("-inspected_on", "-id")
+        # a done inspection whose day was cleared is not the latest (PostgreSQL puts NULLs first)
+        .order_by(models.F("inspected_on").desc(nulls_last=True), "-id")
         .first()
     )
     return {

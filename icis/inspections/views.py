@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from icis.core import lifecycle
 from icis.core.generic import (
     ObjectActionView,
     ObjectDetailView,
@@ -71,13 +73,15 @@ class PlanDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.object
-        entries = list(self.scoped(selectors.inspections()).filter(plan=plan).order_by("planned_month", "id"))
+        # entries without a month after the others on every database (SQLite would put NULLs first)
+        entries = self.scoped(selectors.inspections()).filter(plan=plan)
+        entries = list(entries.order_by(F("planned_month").asc(nulls_last=True), "id"))
         conflicts = selectors.art24_conflicts(plan)
         conflicting = {c.entry.pk: c for c in conflicts}
         context.update(
             entries=[(e, conflicting.get(e.pk)) for e in entries],
             conflicts=conflicts,
-            status_changes=plan.status_changes.select_related("actor"),
+            status_changes=plan.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST),
             transition_form=TransitionForm(
                 choices=PLAN_LIFECYCLE.choices(plan.status), initial={"version": plan.version}
             ),
@@ -218,7 +222,10 @@ class InspectionListView(ObjectListView):
     export_name = gettext_lazy("inspections")
 
     def get_base_queryset(self):
-        return selectors.inspections()
+        # the model's order (not yet inspected first, then newest), as PostgreSQL reads it, on every database
+        return selectors.inspections().order_by(
+            F("inspected_on").desc(nulls_first=True), F("planned_month").asc(nulls_last=True), "-id"
+        )
 
 
 class InspectionDetailView(ObjectDetailView):
@@ -240,7 +247,7 @@ class InspectionDetailView(ObjectDetailView):
             carried=[(v, results.get(v.pk)) for v in carried],
             answers={a.item_id: a for a in inspection.answers.all()},
             checklists=inspection.checklists.prefetch_related("items"),
-            status_changes=inspection.status_changes.select_related("actor"),
+            status_changes=inspection.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST),
             transition_form=TransitionForm(
                 choices=INSPECTION_LIFECYCLE.choices(inspection.status), initial={"version": inspection.version}
             ),
@@ -622,7 +629,7 @@ class ViolationDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context.update(
             follow_ups=self.object.follow_ups.select_related("inspection"),
-            status_changes=self.object.status_changes.select_related("actor"),
+            status_changes=self.object.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST),
             today=timezone.localdate(),
         )
         return context

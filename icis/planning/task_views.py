@@ -2,7 +2,7 @@
 coordinating organisations see theirs."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,7 +115,8 @@ class MyTasksView(ScopedMixin, ListView):
         if organisation is None:
             return Task.objects.none()
         mine = Q(lead_organisation_id=organisation) | Q(coordinating_organisations__id=organisation)
-        return self.get_scoped_queryset().filter(mine).distinct().order_by("due_on", "id")
+        # tasks without a deadline after the others on every database (SQLite would put NULLs first)
+        return self.get_scoped_queryset().filter(mine).distinct().order_by(F("due_on").asc(nulls_last=True), "id")
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()

@@ -3,6 +3,7 @@ totals (computed from the entries, beside the document's own figures), version a
 amendments with their change rows, and the comparison of two versions cluster by cluster."""
 
 from django import forms
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -41,7 +42,8 @@ class PlanVersionListView(ObjectListView):
         province = page_province(self.request)
         if province:
             versions = versions.filter(province_id=province)
-        return versions.order_by("province_id", "-is_current", "-approved_on", "-id")
+        # undated versions after dated ones on every database (PostgreSQL would put them first)
+        return versions.order_by("province_id", "-is_current", F("approved_on").desc(nulls_last=True), "-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -29,7 +30,7 @@ class PlanningHomeView(ScopedPageView):
             province=province,
             plan=plan,
             reconciliation=selectors.plan_reconciliation(plan, clusters=clusters) if plan else None,
-            versions=versions.select_related("document").order_by("-approved_on", "-id"),
+            versions=versions.select_related("document").order_by(F("approved_on").desc(nulls_last=True), "-id"),
             amendments=self.scoped(PlanAmendment.objects.prefetch_related("clusters")).filter(
                 plan__province_id=province
             ),

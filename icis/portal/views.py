@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from icis.clusters import selectors as cluster_selectors
+from icis.core import lifecycle
 from icis.core.generic import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView, ScopedPageView
 
 from . import selectors, services
@@ -104,7 +105,7 @@ class EnquiryDetailView(ObjectDetailView):
         enquiry = self.object
         return {
             **super().get_context_data(**kwargs),
-            "changes": enquiry.status_changes.select_related("actor"),
+            "changes": enquiry.status_changes.select_related("actor").order_by(*lifecycle.NEWEST_FIRST),
             "moves": services.moves_for(self.request.user, enquiry),
             "may_transition": self.request.user.has_perm("portal.transition_enquiry"),
             "may_change": self.request.user.has_perm("portal.change_enquiry"),

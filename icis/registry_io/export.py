@@ -7,7 +7,7 @@ number of clusters. Labels (kinds, statuses, groups) are written in the page's l
 import hashlib
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse
 
 from icis.clusters.choices import ClusterKind, ClusterStatus, CommuneBasis
@@ -86,7 +86,8 @@ def registry_rows(province: Province, clusters=None) -> dict[str, list[list]]:
     plans = (
         DevelopmentPlan.objects.filter(province=province)
         .select_related("document", "amends")
-        .order_by("approved_on", "id")
+        # undated plans after dated ones on every database, as PostgreSQL sorts them (SQLite puts NULLs first)
+        .order_by(F("approved_on").asc(nulls_last=True), "id")
     )
     for plan in plans:
         rows[PLANS].append(
@@ -105,7 +106,7 @@ def registry_rows(province: Province, clusters=None) -> dict[str, list[list]]:
     entries = (
         PlanEntry.objects.filter(plan__province=province)
         .select_related("plan", "cluster")
-        .order_by("plan__approved_on", "plan_id", "cluster__code", "name")
+        .order_by(F("plan__approved_on").asc(nulls_last=True), "plan_id", "cluster__code", "name")
     )
     for entry in entries:
         if entry.cluster_id and entry.cluster_id not in set(ids):

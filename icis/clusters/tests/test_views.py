@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from icis.accounts import roles
 from icis.clusters.choices import ClusterStatus
-from icis.clusters.models import Cluster
+from icis.clusters.models import Cluster, StatusChange
 from icis.testing.factories import make_cluster, person
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,24 @@ def test_user_without_permission_cannot_edit_or_transition(client, hanoi):
     assert client.get(f"/clusters/{cluster.pk}/").status_code == 200
     assert client.get(f"/clusters/{cluster.pk}/edit/").status_code == 403
     assert client.post(f"/clusters/{cluster.pk}/transition/", {"to": "established"}).status_code == 403
+
+
+def test_detail_timeline_lists_undated_steps_last_on_every_database(page, hanoi):
+    # NULL dates sort first in a descending order on PostgreSQL, last on SQLite: the page says which
+    cluster = make_cluster(status=ClusterStatus.PLANNED, status_date=datetime.date(2018, 3, 1))
+    StatusChange.objects.create(cluster=cluster, from_status=ClusterStatus.PLANNED, to_status=ClusterStatus.ESTABLISHED)
+    response = page.get(reverse("clusters:cluster_detail", args=[cluster.pk]))
+    timeline = [(change.to_status, change.effective_on) for change in response.context["timeline"]]
+    assert timeline == [(ClusterStatus.PLANNED, datetime.date(2018, 3, 1)), (ClusterStatus.ESTABLISHED, None)]
+
+
+@pytest.mark.parametrize("ordering", ["area_ha", "-area_ha"])
+def test_list_sorted_by_a_column_puts_empty_cells_last_on_every_database(page, api, hanoi, ordering):
+    # NULLs sort first descending on PostgreSQL, first ascending on SQLite
+    make_cluster(name="Chưa đo", area_ha=None)
+    make_cluster(name="Nhỏ", area_ha=10)
+    make_cluster(name="Lớn", area_ha=30)
+    names = [row["name"] for row in api.get("/api/clusters/", {"ordering": ordering}).json()["results"]]
+    assert names == (["Nhỏ", "Lớn"] if ordering == "area_ha" else ["Lớn", "Nhỏ"]) + ["Chưa đo"]
+    html = page.get("/clusters/", {"ordering": ordering}).content.decode()
+    assert html.index("Chưa đo</a>") > max(html.index("Nhỏ</a>"), html.index("Lớn</a>"))

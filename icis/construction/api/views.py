@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -155,7 +156,9 @@ class MilestoneViewSet(
     filterset_class = MilestoneFilterSet
 
     def get_base_queryset(self):
-        return Milestone.objects.select_related("cluster").order_by("cluster_id", "planned_on", "id")
+        return Milestone.objects.select_related("cluster").order_by(
+            "cluster_id", F("planned_on").asc(nulls_last=True), "id"
+        )
 
 
 class ObstacleViewSet(
@@ -174,7 +177,7 @@ class ObstacleViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_base_queryset(self):
-        return selectors.obstacle_list().order_by("due_on", "raised_on", "id")
+        return selectors.obstacle_list().order_by(*selectors.OBSTACLE_ORDER)
 
 
 # --- the site visits of wave 1: read only ---------------------------------------------------------------

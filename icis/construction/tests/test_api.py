@@ -181,3 +181,32 @@ def test_the_site_visit_writes_are_retired_with_410_and_write_nothing(api, site,
 
 def test_anonymous_writes_to_the_retired_visit_api_are_refused_as_before(client, hanoi):
     assert client.post("/api/visit-records/", {}, content_type="application/json").status_code in (401, 403)
+
+
+def test_obstacles_without_a_due_date_come_last_on_every_database(api, site):
+    # NULLs sort first in an ascending order on SQLite, last on PostgreSQL
+    for due_on in (None, "2024-03-01"):
+        api.post(
+            "/api/obstacles/",
+            {
+                "cluster": site.pk,
+                "category": "land_procedures",
+                "description": "Land allocation decision pending",
+                "responsible_agency": "Sở Nông nghiệp và Môi trường",
+                "raised_on": "2024-01-05",
+                "due_on": due_on,
+            },
+            format="json",
+        )
+    assert [row["due_on"] for row in api.get("/api/obstacles/").json()["results"]] == ["2024-03-01", None]
+
+
+def test_milestones_without_a_planned_date_come_last_on_every_database(api, site):
+    # NULLs sort first in an ascending order on SQLite, last on PostgreSQL
+    from icis.construction.choices import MilestoneKind
+    from icis.construction.models import Milestone
+
+    Milestone.objects.create(cluster=site, kind=MilestoneKind.OPERATION)
+    Milestone.objects.create(cluster=site, kind=MilestoneKind.WWTP_COMPLETE, planned_on=datetime.date(2025, 6, 1))
+    rows = api.get("/api/milestones/", {"cluster": site.pk}).json()["results"]
+    assert [row["planned_on"] for row in rows][-2:] == ["2025-06-01", None]

@@ -220,3 +220,14 @@ def test_the_administration_shows_the_calendar_and_dossiers_read_only(page, doss
         "/admin/dossiers/applicant/",
     ):
         assert page.get(url).status_code == 200, url
+
+
+def test_documents_a_step_cites_list_undated_ones_after_dated_on_every_database(hanoi, boss):
+    # NULLs sort first in a descending order on PostgreSQL, last on SQLite
+    from icis.dossiers.forms import documents_for
+    from icis.testing.factories import make_cluster
+
+    Document.objects.create(doc_type="decision", number="1/QĐ", year=2024, issuer="UBND thử")
+    Document.objects.create(doc_type="decision", number="2/QĐ", year=2024, issuer="UBND thử", issued_on="2024-03-01")
+    numbers = [d.number for d in documents_for(make_cluster(), boss) if d.number in ("1/QĐ", "2/QĐ")]
+    assert numbers == ["2/QĐ", "1/QĐ"]

@@ -13,7 +13,7 @@ from django.test import Client
 from icis.construction.models import PlannedVisit, VisitPhoto, VisitPlan, VisitRecord
 from icis.construction.tests.factories import cluster_with_history
 from icis.geo.models import Commune
-from icis.inspections import services
+from icis.inspections import selectors, services
 from icis.inspections.models import Evidence, Finding, Inspection, InspectionPlan
 from icis.testing import files
 
@@ -275,3 +275,12 @@ def test_the_last_copy_takes_what_was_written_since_and_nothing_twice(sites, bos
     assert InspectionPlan.objects.get(source=f"construction.VisitPlan:{later.pk}").inspections.count() == 1
     own = Inspection.objects.get(source=f"construction.VisitRecord:{ad_hoc.pk}")
     assert own.plan is None and own.cluster == sites["b"] and own.findings.get().evidence.get().caption == "Cổng"
+
+
+def test_cluster_summary_last_inspection_is_the_latest_dated_on_every_database(sites, boss):
+    # a done inspection whose day was cleared afterwards: NULL sorts first descending on PostgreSQL only
+    undated = done(make_inspection(boss, sites["a"]), boss, D(2026, 1, 5))
+    services.inspection_update(inspection=undated, data={"inspected_on": None}, actor=boss)
+    dated = done(make_inspection(boss, sites["a"]), boss, D(2026, 2, 5))
+    summary = selectors.cluster_summary(boss, sites["a"], D(2026, 3, 1))
+    assert summary["last"] == dated

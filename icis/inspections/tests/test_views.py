@@ -167,3 +167,15 @@ def test_the_migration_copies_every_construction_visit_into_inspections(boss, cl
     ad_hoc = Inspection.objects.get(plan=None)
     assert ad_hoc.inspected_on == datetime.date(2025, 6, 1) and ad_hoc.findings.get().description == "Đột xuất"
     assert Inspection.objects.count() == 2
+
+
+def test_inspection_lists_place_undated_rows_the_same_way_on_every_database(page, boss, cluster):
+    # NULLs sort last ascending and first descending on PostgreSQL, the other way round on SQLite
+    plan = make_plan(boss)
+    unmonthly = make_inspection(boss, cluster, plan=plan)
+    monthly = make_inspection(boss, cluster, plan=plan, planned_month=5)
+    entries = [entry for entry, _conflict in page.get(f"/inspections/plans/{plan.pk}/").context["entries"]]
+    assert entries == [monthly, unmonthly]
+    inspected = done(make_inspection(boss, cluster), boss)
+    listed = list(page.get("/inspections/").context["object_list"])
+    assert listed == [monthly, unmonthly, inspected]

@@ -157,3 +157,15 @@ def test_planning_pages(page, plan305):
     assert page.get("/planning/").status_code == 200
     html = page.get(f"/planning/annual/{plan305.pk}/").content.decode()
     assert "Lấp đầy 6 CCN" in html and 'class="progress' in html
+
+
+def test_plan_versions_list_undated_versions_after_dated_ones_on_every_database(page, hanoi):
+    # NULLs sort first in a descending order on PostgreSQL, last on SQLite
+    for name, approved_on in (("PA chưa rõ ngày", None), ("PA 2015", D(2015, 1, 5)), ("PA 2020", D(2020, 5, 4))):
+        DevelopmentPlan.objects.create(
+            province_id="01", name=name, horizon_year=2030, approved_on=approved_on, is_current=False
+        )
+    names = [v.name for v in page.get("/planning/versions/").context["object_list"] if not v.is_current]
+    assert names == ["PA 2020", "PA 2015", "PA chưa rõ ngày"]
+    names = [v.name for v in page.get("/planning/").context["versions"] if not v.is_current]
+    assert names == ["PA 2020", "PA 2015", "PA chưa rõ ngày"]

@@ -103,3 +103,13 @@ def test_an_overdue_task_joins_the_attention_list_of_its_organisations(task, bos
     assert ("task_overdue", reverse("planning:task_detail", args=[task.pk])) in kinds
     services.task_record(task=task, status="done", on=datetime.date(2026, 11, 15), note="xong", actor=officer)
     assert "task_overdue" not in [i.kind for i in collect(officer, datetime.date(2026, 11, 30))]
+
+
+def test_my_tasks_list_tasks_without_a_deadline_last_on_every_database(client, task):
+    # NULLs sort first in an ascending order on SQLite, last on PostgreSQL
+    Task.objects.create(
+        plan=task.plan, title="Không hạn", lead="Sở Công Thương", lead_organisation=task.lead_organisation
+    )
+    client.force_login(_officer(task.lead_organisation))
+    tasks = client.get(reverse("planning:my_tasks")).context["tasks"]
+    assert [t.due_on for t in tasks] == [datetime.date(2026, 6, 30), None]

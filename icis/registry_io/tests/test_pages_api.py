@@ -103,3 +103,18 @@ def test_another_users_import_is_not_found(page, world, workbook):
     client.force_login(world["users"]["doit-officer"])
     assert client.get(f"/registry/import/{record.pk}/").status_code == 404
     assert api_client_for(world["users"]["doit-officer"]).get(f"/api/registry/imports/{record.pk}/").status_code == 404
+
+
+def test_export_lists_undated_plans_last_on_every_database(hanoi):
+    # NULLs sort first in an ascending order on SQLite, last on PostgreSQL
+    from icis.geo.models import Province
+    from icis.planning.models import DevelopmentPlan
+    from icis.registry_io.export import registry_rows
+    from icis.registry_io.workbook import PLANS
+
+    province = Province.objects.get(code="01")
+    DevelopmentPlan.objects.create(province=province, name="PA chưa rõ ngày", horizon_year=2030, is_current=False)
+    DevelopmentPlan.objects.create(
+        province=province, name="PA 2020", horizon_year=2025, approved_on="2020-05-04", is_current=False
+    )
+    assert [row[0] for row in registry_rows(province)[PLANS]] == ["PA 2020", "PA chưa rõ ngày"]
