@@ -84,20 +84,24 @@ def test_summary_answers_the_six_keys_and_validates_dates(api, site):
     assert api.get("/api/construction/summary/", {"as_of": "30/06/2024"}).status_code == 400
 
 
+def _post_obstacle(api, site, due_on):
+    return api.post(
+        "/api/obstacles/",
+        {
+            "cluster": site.pk,
+            "category": "land_procedures",
+            "description": "Land allocation decision pending",
+            "responsible_agency": "Sở Nông nghiệp và Môi trường",
+            "raised_on": "2024-01-05",
+            "due_on": due_on,
+        },
+        format="json",
+    )
+
+
 def test_obstacles_post_and_filter_open_overdue(api, site):
     def post(due_on):
-        return api.post(
-            "/api/obstacles/",
-            {
-                "cluster": site.pk,
-                "category": "land_procedures",
-                "description": "Land allocation decision pending",
-                "responsible_agency": "Sở Nông nghiệp và Môi trường",
-                "raised_on": "2024-01-05",
-                "due_on": due_on,
-            },
-            format="json",
-        )
+        return _post_obstacle(api, site, due_on)
 
     late = post("2024-03-01").json()
     post((datetime.date.today() + datetime.timedelta(days=30)).isoformat())
@@ -186,18 +190,7 @@ def test_anonymous_writes_to_the_retired_visit_api_are_refused_as_before(client,
 def test_obstacles_without_a_due_date_come_last_on_every_database(api, site):
     # NULLs sort first in an ascending order on SQLite, last on PostgreSQL
     for due_on in (None, "2024-03-01"):
-        api.post(
-            "/api/obstacles/",
-            {
-                "cluster": site.pk,
-                "category": "land_procedures",
-                "description": "Land allocation decision pending",
-                "responsible_agency": "Sở Nông nghiệp và Môi trường",
-                "raised_on": "2024-01-05",
-                "due_on": due_on,
-            },
-            format="json",
-        )
+        _post_obstacle(api, site, due_on)
     assert [row["due_on"] for row in api.get("/api/obstacles/").json()["results"]] == ["2024-03-01", None]
 
 
