@@ -3,8 +3,9 @@
 Forms 03 and 04 add up three figures of every accepted Form 01 of the period (revenue, budget paid,
 employees: items 23–25). Read out of the JSON, that decoded each report: 1.5 s of the nationwide Form 04's
 3.7 s of SQL at ten times the national data set (1.14 M Forms 01). `Submission.keep_figures` now copies
-them into three columns on every save; this migration fills them for the reports already there and, on PostgreSQL, adds a partial
-covering index of the accepted Forms 01 by period, so the totals are read from the index alone.
+them into three columns on every save; this migration fills them for the reports already there and, on
+PostgreSQL, adds a partial covering index of the accepted Forms 01 by period, so the totals are read from
+the index alone.
 
 The fill keeps exactly what a save keeps (`Submission.keep_figures`, its rule copied here as `kept_number`).
 A plain cast in SQL did not: it read JSON null as 0 on SQLite (its JSON path yields the text 'null'),
@@ -53,9 +54,9 @@ def kept_number(value) -> Decimal | None:
 # holding anything else under a figure's key (text, a number beyond the column, data that is not an object)
 # are kept by `kept_number` itself. A cast runs only where the type is a number, so no text is ever cast.
 PG_NUMBERS = "UPDATE tenancy_submission SET {columns} WHERE form = '01'"
-PG_NUMBER = (
-    "CASE WHEN jsonb_typeof(data -> '{key}') = 'number' AND abs((data ->> '{key}')::numeric) < 1e20 "
-    "THEN round((data ->> '{key}')::numeric, 10) END"
+PG_NUMBER = (  # nested CASEs: PostgreSQL does not promise to test an AND's sides in order
+    "CASE WHEN jsonb_typeof(data -> '{key}') = 'number' THEN "
+    "CASE WHEN abs((data ->> '{key}')::numeric) < 1e20 THEN round((data ->> '{key}')::numeric, 10) END END"
 )
 PG_OTHERS = "SELECT id FROM tenancy_submission WHERE form = '01' AND (jsonb_typeof(data) <> 'object' OR {tests})"
 PG_OTHER = (
