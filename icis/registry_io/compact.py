@@ -4,11 +4,10 @@ in two flat arrays (open addressing) instead of a dict of strings and tuples. Ab
 
 A match is a match of hashes. Only the look-alike names are confirmed against the texts (`confirm_lookalikes`
 reads both rows' names again); a duplicate code, document or plan entry, and the history counts, are taken on
-the hash: with 64-bit keys two of 50,000 distinct codes collide with a probability of about 7 × 10⁻¹¹. The
-tenant import keeps its texts instead (`icis/core/imports/compact.py`, `TextIndex`: exact, collisions probed
-past) because it also reads them back (a tax code's first name); using `TextIndex` here was measured on the
-synthetic 50,000-cluster workbook (309,378 rows) and doubled the check's peak memory (9.6 → 20.2 MB) for that
-1-in-10¹⁰ exactness, so this table stays.
+the hash: with 64-bit keys two of 50,000 distinct codes collide with a probability of about 7 × 10⁻¹¹. An exact
+in-memory text index (the tenant import's, before its keys moved to disk in icis/core/imports/spill.py) was
+measured here on the synthetic 50,000-cluster workbook (309,378 rows) and doubled the check's peak memory
+(9.6 → 20.2 MB) for that 1-in-10¹⁰ exactness, so this table stays.
 """
 
 import hashlib

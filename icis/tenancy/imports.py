@@ -25,7 +25,6 @@ import hashlib
 import itertools
 import logging
 import re
-from array import array
 from decimal import Decimal
 
 from django.conf import settings
@@ -43,12 +42,12 @@ from icis.core.imports.cells import CellError, is_number, parse_date, parse_deci
 from icis.core.imports.cells import blank as _blank
 from icis.core.imports.cells import parse_yes_no as _parse_yes_no
 from icis.core.imports.cells import text as _text
-from icis.core.imports.compact import TextIndex, Texts
 from icis.core.imports.inspection import OLE_MAGIC, UploadRefused, _megabytes, inspect_upload  # noqa: F401
 from icis.core.imports.marked import can_mark, marked_workbook  # noqa: F401
 from icis.core.imports.problems import MAX_PROBLEMS as MAX_ERRORS
 from icis.core.imports.problems import Outcome, describe, problem_at  # noqa: F401
 from icis.core.imports.reading import Column, FileProblem, Table, column_letter, header_key  # noqa: F401
+from icis.core.imports.spill import DiskKeys
 from icis.core.models import Job
 from icis.core.text import fold
 
@@ -358,11 +357,14 @@ MEMO_SIZE = 20_000  # distinct repeated cells remembered, at most: memory stays 
 UNIQUE_CELLS = {"tenant_name", "tax_code", "project_name", "approval_number"}  # rarely repeat: not remembered
 
 
-# What the run remembers of a tax code across the rows (`_Run.codes`), as bits.
+# What the run remembers of a tax code across the rows (`_Run.codes`, on disk): a list of facts by these indexes.
+CODE_FACTS = ("first_row", "first_name", "bits", "new_name", "pk")
+FIRST_ROW, FIRST_NAME, BITS, NEW_NAME, PK = range(len(CODE_FACTS))
+# The first row (0: no name given yet) and name the tax code was given with; its BITS; the name a new tenant is
+# created with when it is not the first name ("": the same); once written, the new tenant's pk (0: not yet).
 NEW = 1  # a tenant new to ICIS, kept in a row above (`tenant_create` would have created it there)
 FDI = 2  # that new tenant's FDI flag
 EXISTING = 4  # a tenant in ICIS, used by a row kept above (counted once)
-SCALE = 10_000  # land kept as a whole number of 1/10,000 ha (the 4 decimals the model holds)
 
 
 class _Known:
@@ -406,16 +408,11 @@ class _Run:
         }
         # Cells that repeat (statuses, countries, dates...) are read and cleaned once: (key, type, value) → value.
         self.memo: dict[tuple, object] = {}
-        # What the rows below must know of the rows above, in compact keys (icis/core/imports/compact.py):
-        # every tax code met, by entry number: the row and the name it was first given with, its bits (NEW,
-        # FDI, EXISTING) and, once written, the new tenant's pk. Nothing per row is kept as a Python object.
-        self.codes = TextIndex()
-        self.code_row = array("I")  # 0: no name given yet
-        self.code_name = array("i")  # index in `names`; -1: none
-        self.code_bits = array("B")
-        self.code_pk = array("q") if commit else None  # an import: the new tenant's pk once written; 0: not yet
-        self.new_names: dict[int, int] = {}  # entry → the new tenant's name in `names`, when not the first given
-        self.names = Texts()
+        # What the rows below must know of the rows above, on disk (icis/core/imports/spill.py), so memory stays
+        # flat in the file's size: every tax code met (CODE_FACTS), and the cluster's projects by key with their
+        # land (`projects`). Each batch's keys are read at once (`prefetch`) and written back after it.
+        self.codes = DiskKeys(*CODE_FACTS)
+        self.project_keys: DiskKeys | None = None
         self.new_tenants = 0
         self.existing_tenants = 0
         self.land = Decimal(0)
@@ -424,55 +421,62 @@ class _Run:
         self.skipped = 0
         # Lookups loaded in bulk rather than one query per row (issue 16): the tenants of a batch of rows by
         # tax code, at once (`tenants`, for that batch only); the cluster's registered projects, once, into
-        # `project_keys` (key text → entry) and `project_land` (its land in 1/10,000 ha), to which the rows
-        # kept are added.
+        # `project_keys` (key text → [land in 1/10,000 ha]), to which the rows kept are added.
         self.tenants: dict[str, _Known | None] = {}
-        self.project_keys: TextIndex | None = None
-        self.project_land = array("q")
         self.pending_tenants: list[Tenant] = []
         self.pending_projects: list[TenantProject] = []
 
-    def code_entry(self, tax_code: str) -> int:
-        """The entry number of a tax code in `codes` (added with empty facts when new)."""
-        entry, added = self.codes.add(tax_code)
-        if added:
-            self.code_row.append(0)
-            self.code_name.append(-1)
-            self.code_bits.append(0)
-            if self.code_pk is not None:
-                self.code_pk.append(0)
-        return entry
+    def close(self) -> None:
+        """Delete the keys kept on disk."""
+        self.codes.close()
+        if self.project_keys is not None:
+            self.project_keys.close()
+
+    def code_facts(self, tax_code: str) -> list:
+        """The facts kept of a tax code (empty ones when new): change them, then `codes.put` them."""
+        facts = self.codes.get(tax_code)
+        return [0, "", 0, "", 0] if facts is None else facts
 
     def first_named(self, tax_code: str) -> tuple[int, str] | None:
         """(row, name) the tax code was first given with in the file, if any."""
-        entry = self.codes.find(tax_code)
-        if entry is None or not self.code_row[entry]:
+        facts = self.codes.get(tax_code)
+        if facts is None or not facts[FIRST_ROW]:
             return None
-        return self.code_row[entry], self.names[self.code_name[entry]]
+        return facts[FIRST_ROW], facts[FIRST_NAME]
 
     def name_first(self, tax_code: str, number: int, name: str) -> None:
-        entry = self.code_entry(tax_code)
-        if not self.code_row[entry]:
-            self.code_row[entry] = number
-            self.code_name[entry] = self.names.append(name)
+        facts = self.code_facts(tax_code)
+        if not facts[FIRST_ROW]:
+            facts[FIRST_ROW], facts[FIRST_NAME] = number, name
+            self.codes.put(tax_code, facts)
 
     def new_known(self, tax_code: str) -> "_Known | None":
         """The tenant a row above kept as new, as `_Known` (None when no row did)."""
-        entry = self.codes.find(tax_code)
-        if entry is None or not self.code_bits[entry] & NEW:
+        facts = self.codes.get(tax_code)
+        if facts is None or not facts[BITS] & NEW:
             return None
-        name = self.names[self.new_names.get(entry, self.code_name[entry])]
-        pk = self.code_pk[entry] if self.code_pk is not None else 0
-        return _Known(pk or None, name, bool(self.code_bits[entry] & FDI), new=True)
+        return _Known(facts[PK] or None, facts[NEW_NAME] or facts[FIRST_NAME], bool(facts[BITS] & FDI), new=True)
 
     def prefetch(self, batch: list[tuple[int, list]]) -> None:
         """Load the tenants of a batch of rows, and whether the importing user may see them, in two queries.
         Those of the batch before are forgotten (the new ones are known from `codes`)."""
         self.tenants = {}
         wanted = set()
+        codes, keys = [], []
         for _number, values in batch:
-            code = _text(self.cells(values).get("tax_code")).replace(" ", "")
-            if code and code not in self.tenants:
+            raw = self.cells(values)
+            code = _text(raw.get("tax_code")).replace(" ", "")
+            if code:
+                codes.append(code)
+                keys.append(self.project_key(code, _text(raw.get("approval_number")), _text(raw.get("project_name"))))
+        # The facts kept of the batch's tax codes and project keys, read from disk at once (what a row cleans
+        # differently from these raw texts is read on its own when asked); those of the batch before written.
+        self.codes.flush()
+        self.codes.load(codes)
+        self.project_store().flush()
+        self.project_store().load(keys)
+        for code in codes:
+            if code not in self.tenants:
                 known = self.new_known(code)
                 if known is not None:
                     self.tenants[code] = known
@@ -512,25 +516,33 @@ class _Run:
         code (no separator in it) comes first and the marker says which follows, so distinct keys never meet."""
         return f"{tax_code}\x1fa{approval_number}" if approval_number else f"{tax_code}\x1fn{name}"
 
-    def registered_land(self, key: str) -> Decimal | None:
-        """The land of the project with this key in ICIS or kept above, or None."""
+    def project_store(self) -> DiskKeys:
+        """The project keys of the cluster's registered projects (loaded once) and of the rows kept above."""
         if self.project_keys is None:
-            self.project_keys = TextIndex()
+            self.project_keys = DiskKeys("land")
             rows = (
                 TenantProject.objects.filter(cluster=self.cluster)
                 .exclude(status=ProjectStatus.LEFT)
                 .values_list("tenant__tax_code", "approval_number", "name", "land_ha")
+                .order_by("pk")
+                .iterator(chunk_size=2000)
             )
-            for tax_code, approval_number, name, land in rows:
-                self.register(self.project_key(tax_code, approval_number, name), land)
-        entry = self.project_keys.find(key)
-        return None if entry is None else Decimal(self.project_land[entry]).scaleb(-4)
+            self.project_keys.add_many(  # the first land given for a key is kept, as before
+                (self.project_key(tax_code, approval_number, name), _land_units(land))
+                for tax_code, approval_number, name, land in rows
+            )
+        return self.project_keys
+
+    def registered_land(self, key: str) -> Decimal | None:
+        """The land of the project with this key in ICIS or kept above, or None."""
+        facts = self.project_store().get(key)
+        return None if facts is None else Decimal(facts[0]).scaleb(-4)
 
     def register(self, key: str, land: Decimal) -> None:
         """Remember a project's key and land (the first one given for a key, as before)."""
-        entry, added = self.project_keys.add(key)
-        if added:
-            self.project_land.append(int(land.scaleb(4).to_integral_value()))
+        projects = self.project_store()
+        if projects.get(key) is None:
+            projects.put(key, [_land_units(land)])
 
     # Errors ----------------------------------------------------------------------------------------------
     def problem(self, row: int | None, key: str | None, message: str, *, warning=False) -> None:
@@ -713,17 +725,19 @@ class _Run:
         if known is None:
             known = self.tenants[tax_code] = _Known(None, tenant.name, tenant.is_fdi, new=True)
             self.new_tenants += 1
-            entry = self.code_entry(tax_code)
-            self.code_bits[entry] |= NEW | (FDI if tenant.is_fdi else 0)
-            if self.code_name[entry] < 0 or self.names[self.code_name[entry]] != tenant.name:
-                self.new_names[entry] = self.names.append(tenant.name)  # the name it is created with (rare)
+            facts = self.code_facts(tax_code)
+            facts[BITS] |= NEW | (FDI if tenant.is_fdi else 0)
+            if not facts[FIRST_ROW] or facts[FIRST_NAME] != tenant.name:
+                facts[NEW_NAME] = tenant.name  # the name it is created with (rare)
+            self.codes.put(tax_code, facts)
             if writing:
                 known.obj = tenant
                 self.pending_tenants.append(tenant)
         elif not known.new:
-            entry = self.code_entry(tax_code)
-            if not self.code_bits[entry] & EXISTING:
-                self.code_bits[entry] |= EXISTING
+            facts = self.code_facts(tax_code)
+            if not facts[BITS] & EXISTING:
+                facts[BITS] |= EXISTING
+                self.codes.put(tax_code, facts)
                 self.existing_tenants += 1
         if writing:
             if known.pk is not None:
@@ -750,7 +764,9 @@ class _Run:
         for tenant in self.pending_tenants:
             known = self.tenants[tenant.tax_code]
             known.pk, known.obj = tenant.pk, None
-            self.code_pk[self.codes.find(tenant.tax_code)] = tenant.pk
+            facts = self.code_facts(tenant.tax_code)
+            facts[PK] = tenant.pk
+            self.codes.put(tenant.tax_code, facts)
         bulk.create_projects(self.pending_projects, actor=self.actor)
         self.pending_tenants, self.pending_projects = [], []
 
@@ -784,6 +800,11 @@ class _Run:
                 "give this one its own project name or approval number."
             ) % {"cluster": self.cluster.name, "tax_code": tax_code, "land": formats.area(land)}
             raise ValidationError({field_name: ValidationError(message, code="duplicate")})
+
+
+def _land_units(land: Decimal) -> int:
+    """Hectares as a whole number of 1/10,000 ha (the 4 decimals the model holds)."""
+    return int(land.scaleb(4).to_integral_value())
 
 
 def _day(value: datetime.date | None) -> str:
@@ -867,6 +888,8 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
                         state.write()
             except FileProblem as problem:  # more rows than the limit: nothing is kept
                 outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
+            finally:
+                state.close()
             total = outcome.total_rows = done
             if not state.projects and not outcome.errors:
                 message = _("The file has no tenant project to import (only skipped rows).")

@@ -8,8 +8,8 @@
 5. `marked.marked_workbook` hands the workbook back with the errors marked in its cells.
 6. `fastxlsx` streams an inspected .xlsx (lxml iterparse, values only); `bulk` cleans and records the history of
    objects written in bulk, as the services would.
-7. `compact` keeps what the rows below must know of the rows above (keys, first rows, names) without a Python
-   object per row: 8-byte hashes in flat arrays, each match confirmed against the key's text.
+7. `spill` keeps what the rows below must know of the rows above (keys, first rows, names) on disk, in a
+   temporary SQLite table with one batch's keys in a dict in front of it: memory flat in the file's size.
 
 The importer itself (icis/tenancy/imports.py, icis/environment/services.py) owns its columns, its lookups
 and its writes; it runs every row inside one transaction that a check always rolls back and an import keeps

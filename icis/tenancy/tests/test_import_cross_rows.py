@@ -1,13 +1,14 @@
-"""The check's cross-row memory is compact (icis/core/imports/compact.py: 8-byte hashes, texts in one buffer,
-facts in flat arrays), and says exactly what it said when it kept dicts of strings and tuples: the same errors
-and notes (row, column, wording), the same summary and preview, even when every key's hash collides."""
+"""The check's cross-row memory is kept on disk (icis/core/imports/spill.py: a temporary SQLite table, one
+batch's keys in a dict in front of it), and says exactly what it said when it kept dicts of strings and tuples:
+the same errors and notes (row, column, wording), the same summary and preview, whether a key was read ahead
+with its batch or on its own, and with SQLite's page cache at its smallest. Python holds one batch's keys."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 
-from icis.core.imports import compact
+from icis.core.imports import spill
 from icis.tenancy import imports, services
 from icis.tenancy.models import Tenant, TenantImport, TenantProject
 from icis.tenancy.tests.test_imports import xlsx
@@ -124,7 +125,7 @@ EXPECTED_SUMMARY = {
 }
 
 
-def test_the_compact_keys_report_what_the_dicts_reported(setting):
+def test_the_disk_keys_report_what_the_dicts_reported(setting):
     cluster, boss = setting
     got = outcome_of(cluster, boss, xlsx(tricky_rows()))
     assert got["errors"] == EXPECTED_ERRORS
@@ -134,21 +135,35 @@ def test_the_compact_keys_report_what_the_dicts_reported(setting):
 
 
 @pytest.mark.parametrize("commit", [False, True])
-def test_hashes_that_collide_change_nothing(setting, monkeypatch, commit):
-    """Every key given the same hash: each match is confirmed against the key's text, so no false duplicate,
-    and the import writes the same rows."""
+def test_keys_read_on_their_own_in_a_tiny_cache_change_nothing(setting, monkeypatch, commit):
+    """No key read ahead with its batch (each one read on its own when a row asks) and SQLite's page cache at a
+    few pages (the keys go to disk): the same outcome, and the import writes the same rows."""
     cluster, boss = setting
-    rows = tricky_rows()
-    content = xlsx(rows[:600] + [rows[n] for n in (601, 602, 605, 607, 608)])  # near-duplicates only: all good
+    content = xlsx(tricky_rows())
     want = outcome_of(cluster, boss, content, commit=commit)
     written = _written(cluster)
     TenantProject.objects.filter(cluster=cluster, tenant__tax_code__startswith="0100").delete()
     Tenant.objects.filter(tax_code__startswith="0100").delete()
-    monkeypatch.setattr(compact, "key_hash", lambda text: 7)
+    monkeypatch.setattr(spill.DiskKeys, "load", lambda self, keys: None)
+    monkeypatch.setattr(spill, "CACHE_KIB", 1)
     got = outcome_of(cluster, boss, content, commit=commit)
-    assert got == want and not got["errors"] and got["valid"] == 605
+    assert got == want and got["errors"] == EXPECTED_ERRORS
     assert _written(cluster) == written
-    assert len(written) == (2 + 605 if commit else 2)  # the 2 in ICIS, and (an import) every row of the file
+    assert len(written) == 2  # the rows have errors, so nothing of the file is kept
+
+
+def test_a_good_file_imports_the_same_rows_with_keys_read_on_their_own(setting, monkeypatch):
+    cluster, boss = setting
+    rows = tricky_rows()
+    content = xlsx(rows[:600] + [rows[n] for n in (601, 602, 605, 607, 608)])  # near-duplicates only: all good
+    want = outcome_of(cluster, boss, content, commit=True)
+    written = _written(cluster)
+    TenantProject.objects.filter(cluster=cluster, tenant__tax_code__startswith="0100").delete()
+    Tenant.objects.filter(tax_code__startswith="0100").delete()
+    monkeypatch.setattr(spill.DiskKeys, "load", lambda self, keys: None)
+    got = outcome_of(cluster, boss, content, commit=True)
+    assert got == want and not got["errors"] and got["valid"] == 605
+    assert _written(cluster) == written and len(written) == 2 + 605
 
 
 def _written(cluster) -> list:
@@ -159,13 +174,39 @@ def _written(cluster) -> list:
     )
 
 
-def test_a_text_index_tells_colliding_texts_apart_and_grows(monkeypatch):
-    monkeypatch.setattr(compact, "key_hash", lambda text: 1 if text.startswith("a") else 2)
-    index = compact.TextIndex(capacity=4)
-    entries = [index.add(f"a{n}")[0] for n in range(100)] + [index.add("b")[0]]
-    assert entries == list(range(101)) and len(index) == 101
-    assert [index.find(f"a{n}") for n in range(100)] == list(range(100))
-    assert index.add("a7") == (7, False) and index.find("a100") is None and index.find("b") == 100
-    assert index.text(42) == "a42" and index.find("a4") == 4 and index.find("a") is None
-    texts = compact.Texts()
-    assert [texts.append(t) for t in ("Công ty", "", "Hà Nội")] == [0, 1, 2] and texts[2] == "Hà Nội" and texts[1] == ""
+def test_python_holds_one_batch_of_keys(setting, monkeypatch):
+    """Whatever the file's length, the dict in front of the disk holds the keys of one batch of rows (its tax
+    codes and project keys) and no more: memory is flat in the number of rows."""
+    cluster, boss = setting
+    held = []
+    real_flush = spill.DiskKeys.flush
+
+    def flush(self):
+        held.append(len(self.cache))
+        real_flush(self)
+
+    monkeypatch.setattr(spill.DiskKeys, "flush", flush)
+    rows = [row(f"Công ty {n:05d}", f"03{n:08d}", f"Dự án {n}", land="0,001", approval=f"{n}/X") for n in range(1800)]
+    got = outcome_of(cluster, boss, xlsx(rows))
+    assert not got["errors"] and got["summary"]["projects"] == 1800
+    assert held and max(held) <= imports.BATCH_ROWS
+
+
+def test_disk_keys_keep_exact_texts():
+    keys = spill.DiskKeys("row", "name")
+    texts = ["Hà Nội", "Ha Noi", "HÀ NỘI", "Ha\u0300 No\u0323i", "a\x1fb", "a\x00b", "a", "", "0100000001-001"]
+    for n, text in enumerate(texts):
+        assert keys.get(text) is None
+        keys.put(text, [n, text])
+    keys.flush()
+    assert keys.cache == {} and keys.get("nowhere") is None
+    assert [keys.get(text) for text in texts] == [[n, text] for n, text in enumerate(texts)]
+    keys.flush()
+    keys.load(texts + ["absent", "Hà Nội"])
+    assert keys.cache["absent"] is None and keys.cache["a\x00b"] == [5, "a\x00b"]
+    facts = keys.get("a")
+    facts[0] = 99
+    keys.put("a", facts)
+    keys.add_many([("a", 1, "first given"), ("new", 2, "first given"), ("new", 3, "second given")])
+    assert keys.get("a") == [99, "a"] and keys.get("new") == [2, "first given"]  # a put is written before; first kept
+    keys.close()

@@ -16,6 +16,7 @@ The row limits are lifted for the run. The workbook's own bytes are not counted 
 without tracemalloc.
 """
 
+import gc
 import io
 import time
 import tracemalloc
@@ -93,21 +94,51 @@ def read_and_parse(content: bytes) -> tuple[int, int]:
     for number, values in table.rows:
         state.parse(number, state.cells(values))
         rows += 1
+    state.close()
     return rows, len(outcome.errors)
 
 
+def _status_kb(field: str) -> int | None:
+    """A figure of /proc/self/status in kB (Linux), or None."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_high_water() -> int | None:
+    """Reset this process's resident-memory high-water mark (Linux: clear_refs 5) and return the resident size
+    now in kB, or None where that cannot be done."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return None
+    return _status_kb("VmRSS")
+
+
 def measure(fn, *args):
-    """(result, wall seconds, CPU seconds, peak bytes): timed on its own, then run again under tracemalloc (which
-    slows Python down several times) for the peak."""
+    """(result, wall seconds, CPU seconds, peak bytes, resident growth bytes or None): timed on its own, with the
+    process's resident high-water mark above where it started (memory outside Python's allocator too: SQLite's
+    pages, the database driver's buffers), then run again under tracemalloc (which slows Python down several
+    times) for the peak Python allocated."""
+    gc.collect()
+    start = _reset_high_water()
     started, cpu = time.perf_counter(), time.process_time()
     result = fn(*args)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    high = _status_kb("VmHWM") if start is not None else None
+    resident = None if high is None else max(high - start, 0) * 1024
     tracemalloc.start()
     tracemalloc.reset_peak()
     fn(*args)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return result, seconds, cpu, peak
+    return result, seconds, cpu, peak, resident
 
 
 class _Rollback(Exception):
@@ -177,8 +208,10 @@ class Command(BaseCommand):
             "ICIS_IMPORT_MAX_BYTES": max(settings.ICIS_IMPORT_MAX_BYTES, 200 * largest),
             "ICIS_IMPORT_MAX_INFLATED_BYTES": max(settings.ICIS_IMPORT_MAX_INFLATED_BYTES, 2000 * largest),
         }
-        self.stdout.write("| stage | rows | file | wall s | rows/s (wall) | CPU s | rows/s (CPU) | peak memory |")
-        self.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        self.stdout.write(
+            "| stage | rows | file | wall s | rows/s (wall) | CPU s | rows/s (CPU) | peak memory | resident growth |"
+        )
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         with override_settings(**limits):
             for size in rows:
                 content = synthetic_workbook(size)
@@ -188,11 +221,12 @@ class Command(BaseCommand):
                 if write:
                     stages.append(("import (bulk writes, rolled back)", full_import))
                 for name, fn in stages:
-                    (count, errors), seconds, cpu, peak = measure(fn, content)
+                    (count, errors), seconds, cpu, peak, resident = measure(fn, content)
                     if errors:
                         self.stderr.write(f"{name}: {errors} errors on synthetic rows")
                     self.stdout.write(
                         f"| {name} | {count:,} | {len(content) / 1e6:.1f} MB | {seconds:.1f} | "
-                        f"{count / seconds:,.0f} | {cpu:.1f} | {count / max(cpu, 1e-9):,.0f} | {peak / 1e6:.1f} MB |"
+                        f"{count / seconds:,.0f} | {cpu:.1f} | {count / max(cpu, 1e-9):,.0f} | {peak / 1e6:.1f} MB | "
+                        f"{'n/a' if resident is None else f'{resident / 1e6:.1f} MB'} |"
                     )
                     self.stdout.flush()
