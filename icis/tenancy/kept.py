@@ -207,11 +207,6 @@ def _submission_written(sender, instance, raw=False, **kwargs):
     mark_stale(ids)
 
 
-def _keep_loaded_figures(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata writes through `save_base`, past `Submission.save`: the kept figures follow `data` there too
-        instance.keep_figures()
-
-
 def _bulk_written(sender, cluster_ids, **kwargs):
     mark_stale(cluster_ids)
 
@@ -224,6 +219,5 @@ def connect() -> None:
     post_save.connect(_project_written, sender=TenantProject, dispatch_uid="tenancy-kept-project-saved")
     post_delete.connect(_project_written, sender=TenantProject, dispatch_uid="tenancy-kept-project-deleted")
     pre_save.connect(_remember_submission, sender=Submission, dispatch_uid="tenancy-kept-submission-remember")
-    pre_save.connect(_keep_loaded_figures, sender=Submission, dispatch_uid="tenancy-kept-submission-figures")
     post_save.connect(_submission_written, sender=Submission, dispatch_uid="tenancy-kept-submission-saved")
     post_delete.connect(_submission_written, sender=Submission, dispatch_uid="tenancy-kept-submission-deleted")

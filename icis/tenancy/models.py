@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from icis.accounts.models import Organisation
@@ -385,6 +387,13 @@ class Submission(Versioned, TimeStamped):
         if update_fields is not None and "data" in update_fields:
             kwargs["update_fields"] = {*update_fields, *KEPT_FIGURES}
         super().save(*args, **kwargs)
+
+
+@receiver(pre_save, sender=Submission, dispatch_uid="tenancy-submission-kept-figures")
+def _keep_loaded_figures(sender, instance, raw=False, **kwargs):
+    """loaddata writes through `Model.save_base`, past `Submission.save`: the kept figures follow `data` there too."""
+    if raw:
+        instance.keep_figures()
 
 
 class SubmissionStatusChange(StatusChangeBase):
