@@ -23,7 +23,7 @@ class DiskKeys:
     """Text key → a list of facts (one value per column), on disk, with one batch's keys in a dict in front."""
 
     def __init__(self, *columns: str):
-        self.db = sqlite3.connect("", check_same_thread=False)
+        self.db = sqlite3.connect("")
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.db.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to recover after a crash
         self.db.execute("PRAGMA synchronous = OFF")
