@@ -25,6 +25,7 @@ import hashlib
 import itertools
 import logging
 import re
+import sqlite3
 from decimal import Decimal
 
 from django.conf import settings
@@ -888,6 +889,14 @@ def run(record: TenantImport, *, commit: bool, report=None, keep=None) -> Outcom
                         state.write()
             except FileProblem as problem:  # more rows than the limit: nothing is kept
                 outcome.errors.append(problem_at(problem.sheet, problem.row, problem.message))
+            except sqlite3.Error as error:  # the keys' temporary file (icis/core/imports/spill.py): a full disk
+                logger.warning("tenant import %s: temporary key file failed", record.pk, exc_info=True)
+                message = _(
+                    "The server could not write this import's temporary working file (%(error)s); nothing was "
+                    "written. Ask the administrator to check the free space of the server's temporary directory, "
+                    "then try again."
+                ) % {"error": error}
+                raise jobs.JobFailed(message, retryable=True) from error
             finally:
                 state.close()
             total = outcome.total_rows = done

@@ -638,6 +638,42 @@ def test_a_check_cut_by_a_lost_connection_is_not_reported_as_bad_rows(en, cluste
     assert record.errors[0]["row"] is None and "connection to the database was lost" in record.errors[0]["message"]
 
 
+def test_an_import_whose_temporary_key_file_fills_the_disk_fails_with_nothing_written(en, cluster, monkeypatch):
+    """The cross-row keys live in a temporary file (icis/core/imports/spill.py): a full disk ends the job with a
+    message an administrator can act on, nothing half-written, and it can be tried again."""
+    import sqlite3
+
+    from icis.core.imports import spill
+
+    rows = [
+        [f"Công ty {n}", f"01012345{n:02d}", "", "", "", f"Xưởng {n}", "0.1", "", "", "01/01/2024"] for n in range(60)
+    ]
+    record = checked(en, cluster, xlsx(rows, headers=HEADERS[:10]))
+    assert record.status == TenantImport.Status.VALID, record.errors
+    real = spill.DiskKeys.load
+
+    def full(self, keys):
+        if self.cache:  # on a later call than the first: some rows went in already
+            raise sqlite3.OperationalError("database or disk is full")
+        real(self, keys)
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 20)
+    monkeypatch.setattr(spill.DiskKeys, "flush", lambda self: None)  # the cache stays, so the second load fails
+    monkeypatch.setattr(spill.DiskKeys, "load", full)
+    en.post(reverse("tenancy:import_commit", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.FAILED and len(record.errors) == 1
+    message = record.errors[0]["message"]
+    assert "temporary working file (database or disk is full); nothing was written" in message
+    assert record.job.status == Job.Status.FAILED and record.job.retryable
+    assert counts() == (0, 0)
+    monkeypatch.undo()
+    en.post(reverse("tenancy:import_check", args=[record.pk]))
+    en.post(reverse("tenancy:import_commit", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == TenantImport.Status.IMPORTED and counts() == (60, 60)
+
+
 def test_the_upload_is_protected_against_cross_site_requests(cluster, boss):
     from django.test import Client
 
