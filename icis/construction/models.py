@@ -515,8 +515,7 @@ class ProgressReportStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=20, choices=ReportStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ReportStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("progress report status change")
         verbose_name_plural = _("progress report status changes")
 
@@ -530,8 +529,7 @@ class ObstacleStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=20, choices=ObstacleStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ObstacleStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("obstacle status change")
         verbose_name_plural = _("obstacle status changes")
 

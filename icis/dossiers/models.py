@@ -393,8 +393,7 @@ class DossierStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=12, choices=Outcome.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Outcome.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("dossier status change")
         verbose_name_plural = _("dossier status changes")
 

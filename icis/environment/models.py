@@ -413,8 +413,7 @@ class PlantStatusChange(StatusChangeBase):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True
     )
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("plant status change")
         verbose_name_plural = _("plant status changes")
         indexes = [
@@ -721,8 +720,7 @@ class ViolationStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=10, choices=ViolationStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=ViolationStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("violation status change")
         verbose_name_plural = _("violation status changes")
 

@@ -530,8 +530,7 @@ class PlanStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=12, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=PlanStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("inspection plan status change")
         verbose_name_plural = _("inspection plan status changes")
 
@@ -543,8 +542,7 @@ class InspectionStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=10, choices=InspectionStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=InspectionStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("inspection status change")
         verbose_name_plural = _("inspection status changes")
 
@@ -558,7 +556,6 @@ class ViolationStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=16, choices=ViolationStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=ViolationStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("inspection violation status change")
         verbose_name_plural = _("inspection violation status changes")
