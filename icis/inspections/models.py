@@ -305,7 +305,13 @@ class Inspection(Versioned, TimeStamped):
     objects = InspectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-inspected_on", "planned_month", "-id"]
+        # not yet inspected first, then newest; entries without a month after the others: on every database
+        # (as PostgreSQL reads "-inspected_on, planned_month", and as the inspection list orders)
+        ordering = [
+            models.F("inspected_on").desc(nulls_first=True),
+            models.F("planned_month").asc(nulls_last=True),
+            "-id",
+        ]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         permissions = [
