@@ -219,7 +219,8 @@ class FactorBand(models.Model):
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["regulation", "factor", "water_body_kind", "when_unknown", "above"]
+        # a band with no lower bound first, as the table reads, on every database (PostgreSQL sorts NULLs last)
+        ordering = ["regulation", "factor", "water_body_kind", "when_unknown", models.F("above").asc(nulls_first=True)]
         verbose_name = _("Kq/Kf band")
         verbose_name_plural = _("Kq/Kf bands")
 
