@@ -577,7 +577,8 @@ class DraftTemplate(Versioned, TimeStamped):
     history = history()
 
     class Meta:
-        ordering = ["step", "province"]
+        # a province's own template before the general one on every database (SQLite sorts NULLs first)
+        ordering = ["step", models.F("province").asc(nulls_last=True)]
         verbose_name = _("draft template")
         verbose_name_plural = _("draft templates")
         constraints = [
