@@ -230,7 +230,6 @@ class NominationStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=12, choices=NominationStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=NominationStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("nomination status change")
         verbose_name_plural = _("nomination status changes")

@@ -357,8 +357,7 @@ class StatusChange(StatusChangeBase):
         blank=True,
     )
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         indexes = [

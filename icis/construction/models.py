@@ -255,7 +255,8 @@ class Milestone(Versioned, TimeStamped):
     objects = ClusterScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["cluster", "planned_on", "kind"]
+        # unplanned milestones after the planned ones on every database (SQLite sorts NULLs first ascending)
+        ordering = ["cluster", models.F("planned_on").asc(nulls_last=True), "kind"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         constraints = [
@@ -325,7 +326,8 @@ class Obstacle(Versioned, TimeStamped):
     objects = ClusterScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["due_on", "raised_on", "id"]
+        # undated obstacles after dated ones on every database, as the lists (selectors.OBSTACLE_ORDER)
+        ordering = [models.F("due_on").asc(nulls_last=True), "raised_on", "id"]
         verbose_name = _("obstacle")
         verbose_name_plural = _("obstacles")
         indexes = [
@@ -515,8 +517,7 @@ class ProgressReportStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=20, choices=ReportStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ReportStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("progress report status change")
         verbose_name_plural = _("progress report status changes")
 
@@ -530,8 +531,7 @@ class ObstacleStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=20, choices=ObstacleStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ObstacleStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("obstacle status change")
         verbose_name_plural = _("obstacle status changes")
 

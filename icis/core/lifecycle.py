@@ -251,7 +251,8 @@ def record(
     )
 
 
-# Newest first, undated rows (no source dates them) last on every database (PostgreSQL puts NULLs first).
+# Newest first, undated rows (no source dates them) last on every database (a plain descending order puts
+# NULLs first on PostgreSQL, last on SQLite): every status change model's default order.
 NEWEST_FIRST = (models.F("effective_on").desc(nulls_last=True), "-id")
 
 
@@ -290,7 +291,7 @@ class StatusChangeBase(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["-effective_on", "-id"]
+        ordering = list(NEWEST_FIRST)
 
     def __str__(self):
         day = fmt(self.effective_on) if self.effective_on else "?"

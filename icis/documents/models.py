@@ -60,7 +60,9 @@ class Document(Versioned, TimeStamped):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "-issued_on", "number"]
+        # undated documents after the dated ones of their year on every database (NULLs sort first in a
+        # descending order on PostgreSQL, last on SQLite)
+        ordering = ["-year", models.F("issued_on").desc(nulls_last=True), "number"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
@@ -110,7 +112,8 @@ class Source(TimeStamped):
     history = history()
 
     class Meta:
-        ordering = ["published_on", "id"]
+        # undated sources after the dated ones on every database (SQLite sorts NULLs first ascending)
+        ordering = [models.F("published_on").asc(nulls_last=True), "id"]
         indexes = [
             # "the sources of this record", on every detail page and API detail
             models.Index(fields=["content_type", "object_id"], name="documents_source_subject_idx"),

@@ -393,8 +393,7 @@ class DossierStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=12, choices=Outcome.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Outcome.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("dossier status change")
         verbose_name_plural = _("dossier status changes")
 
@@ -578,7 +577,8 @@ class DraftTemplate(Versioned, TimeStamped):
     history = history()
 
     class Meta:
-        ordering = ["step", "province"]
+        # a province's own template before the general one on every database (SQLite sorts NULLs first)
+        ordering = ["step", models.F("province").asc(nulls_last=True)]
         verbose_name = _("draft template")
         verbose_name_plural = _("draft templates")
         constraints = [

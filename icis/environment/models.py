@@ -219,7 +219,8 @@ class FactorBand(models.Model):
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["regulation", "factor", "water_body_kind", "when_unknown", "above"]
+        # a band with no lower bound first, as the table reads, on every database (PostgreSQL sorts NULLs last)
+        ordering = ["regulation", "factor", "water_body_kind", "when_unknown", models.F("above").asc(nulls_first=True)]
         verbose_name = _("Kq/Kf band")
         verbose_name_plural = _("Kq/Kf bands")
 
@@ -413,8 +414,7 @@ class PlantStatusChange(StatusChangeBase):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True
     )
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("plant status change")
         verbose_name_plural = _("plant status changes")
         indexes = [
@@ -721,8 +721,7 @@ class ViolationStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=10, choices=ViolationStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=ViolationStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("violation status change")
         verbose_name_plural = _("violation status changes")
 

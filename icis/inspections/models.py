@@ -305,7 +305,13 @@ class Inspection(Versioned, TimeStamped):
     objects = InspectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-inspected_on", "planned_month", "-id"]
+        # not yet inspected first, then newest; entries without a month after the others: on every database
+        # (as PostgreSQL reads "-inspected_on, planned_month", and as the inspection list orders)
+        ordering = [
+            models.F("inspected_on").desc(nulls_first=True),
+            models.F("planned_month").asc(nulls_last=True),
+            "-id",
+        ]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         permissions = [
@@ -530,8 +536,7 @@ class PlanStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=12, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=PlanStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("inspection plan status change")
         verbose_name_plural = _("inspection plan status changes")
 
@@ -543,8 +548,7 @@ class InspectionStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=10, choices=InspectionStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=InspectionStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("inspection status change")
         verbose_name_plural = _("inspection status changes")
 
@@ -558,7 +562,6 @@ class ViolationStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=16, choices=ViolationStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=ViolationStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("inspection violation status change")
         verbose_name_plural = _("inspection violation status changes")

@@ -87,7 +87,8 @@ def art24_conflicts(plan: InspectionPlan, *, entries=None) -> list[Conflict]:
         .filter(tenant_id__in=tenants, plan__year=plan.year)
         .filter(models.Q(plan__status=PlanStatus.APPROVED) | models.Q(plan=plan))
         .select_related("plan", "tenant")
-        .order_by("plan__status_since", "plan_id", "id")
+        # plans whose status has no date after the dated ones on every database (SQLite sorts NULLs first)
+        .order_by(models.F("plan__status_since").asc(nulls_last=True), "plan_id", "id")
     )
     by_tenant = defaultdict(list)
     for other in others:

@@ -411,7 +411,8 @@ class Task(Versioned, models.Model):
     objects = TaskQuerySet.as_manager()
 
     class Meta:
-        ordering = ["plan", "due_on", "id"]
+        # tasks without a deadline after the others on every database (SQLite sorts NULLs first ascending)
+        ordering = ["plan", models.F("due_on").asc(nulls_last=True), "id"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
 

@@ -216,8 +216,7 @@ class EnquiryStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=20, choices=EnquiryStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=EnquiryStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("enquiry status change")
         verbose_name_plural = _("enquiry status changes")
 

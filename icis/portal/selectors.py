@@ -19,7 +19,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -525,7 +525,9 @@ def conversion(enquiries: QuerySet[Enquiry]) -> dict:
         .annotate(**fields)
         .order_by("cluster__name")
     )
-    by_province = rows(enquiries.values("province_id", "province__name").annotate(**fields).order_by("province__name"))
+    # the row of enquiries without a province last on every database (SQLite sorts NULLs first ascending)
+    by_province = enquiries.values("province_id", "province__name").annotate(**fields)
+    by_province = rows(by_province.order_by(F("province__name").asc(nulls_last=True)))
     return {"by_cluster": by_cluster, "by_province": by_province}
 
 

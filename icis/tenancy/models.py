@@ -181,8 +181,7 @@ class ProjectStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=12, choices=ProjectStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=ProjectStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("tenant project status change")
         verbose_name_plural = _("tenant project status changes")
 
@@ -406,8 +405,7 @@ class SubmissionStatusChange(StatusChangeBase):
     from_status = models.CharField(_("from"), max_length=10, choices=SubmissionStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=SubmissionStatus.choices)
 
-    class Meta:
-        ordering = ["-effective_on", "-id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("report status change")
         verbose_name_plural = _("report status changes")
 

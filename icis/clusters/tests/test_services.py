@@ -156,3 +156,12 @@ def test_boundary_must_be_a_polygon(hanoi, boss):
     with pytest.raises(ValidationError) as caught:
         make_cluster(boundary={"type": "Point", "coordinates": [105.8, 21.0]})
     assert "boundary" in caught.value.message_dict
+
+
+def test_a_clusters_steps_read_unsorted_put_the_newest_dated_first_and_the_undated_last(hanoi):
+    # the models' default order: NULLs first in a descending order on PostgreSQL, last on SQLite
+    cluster = make_cluster(status=ClusterStatus.PLANNED, status_date=datetime.date(2018, 3, 1))
+    StatusChange.objects.create(cluster=cluster, from_status=ClusterStatus.PLANNED, to_status=ClusterStatus.ESTABLISHED)
+    assert [change.effective_on for change in cluster.status_changes.all()] == [datetime.date(2018, 3, 1), None]
+    assert cluster.status_changes.first().to_status == ClusterStatus.PLANNED
+    assert cluster.status_changes.last().to_status == ClusterStatus.ESTABLISHED

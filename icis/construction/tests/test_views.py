@@ -212,3 +212,18 @@ def test_a_briefing_offers_only_its_clusters_and_the_chooser_offers_the_province
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in chooser  # choosing: no briefing built
     empty = page.get("/construction/briefing/").content.decode()
     assert f'<option value="{site.pk}" >' in empty and f'<option value="{other.pk}" >' in empty
+
+
+def test_the_admin_lists_undated_obstacles_and_unplanned_milestones_last_on_every_database(page, site):
+    # the model's order (the admin's, and any unsorted read): NULLs first ascending on SQLite, last on PostgreSQL
+    from icis.construction.models import Milestone
+
+    Obstacle.objects.create(
+        cluster=site, category="land_clearance", description="Chưa hẹn ngày", raised_on=day("2024-02-01")
+    )
+    Milestone.objects.create(cluster=site, kind=MilestoneKind.OPERATION)
+    obstacles = page.get("/admin/construction/obstacle/").context["cl"].result_list
+    assert [o.due_on for o in obstacles] == [day("2024-03-01"), None]
+    milestones = page.get("/admin/construction/milestone/").context["cl"].result_list
+    assert [m.planned_on for m in milestones] == [day("2019-10-01"), None]
+    assert [o.due_on for o in Obstacle.objects.all()] == [day("2024-03-01"), None]

@@ -142,3 +142,14 @@ def test_every_refusal_has_a_vietnamese_translation():
     for msgid in lifecycle.REFUSALS.values():
         with translation.override("vi"):
             assert translation.gettext(msgid) != msgid, msgid
+
+
+@pytest.mark.django_db
+def test_every_status_change_model_lists_undated_steps_last_by_default():
+    # The default order is what an unsorted read (a related manager, first(), last(), an admin inline)
+    # gets; a plain "-effective_on" puts NULLs first on PostgreSQL and last on SQLite
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, lifecycle.StatusChangeBase) and model._meta.get_field("effective_on").null:
+            assert list(model._meta.ordering) == list(lifecycle.NEWEST_FIRST), model._meta.label

@@ -165,3 +165,25 @@ def test_the_api_takes_a_file(api, hanoi, settings, tmp_path):
     )
     assert response.status_code == 400 and "file" in response.content.decode()
     assert Document.objects.count() == before
+
+
+def test_undated_documents_come_after_the_dated_ones_of_their_year_on_every_database(page, api, hanoi):
+    # the list page and the API read the model's order: NULLs first in a descending order on PostgreSQL
+    Document.objects.create(doc_type="decision", number="1/QĐ", year=2024, issuer="UBND thử")
+    Document.objects.create(doc_type="decision", number="2/QĐ", year=2024, issuer="UBND thử", issued_on="2024-03-01")
+    ours = ("1/QĐ", "2/QĐ")
+    listed = [d.number for d in page.get(reverse("documents:document_list")).context["object_list"]]
+    assert [number for number in listed if number in ours] == ["2/QĐ", "1/QĐ"]
+    listed = [row["number"] for row in api.get("/api/documents/", {"page_size": 1000}).json()["results"]]
+    assert [number for number in listed if number in ours] == ["2/QĐ", "1/QĐ"]
+
+
+def test_a_clusters_undated_sources_come_after_the_dated_ones_on_every_database(page, hanoi):
+    # the detail page reads the model's order: NULLs first in an ascending order on SQLite
+    from icis.documents.models import Source
+
+    cluster = make_cluster(name="Đông Phú Yên")
+    Source.objects.create(subject=cluster, title="Bài báo chưa rõ ngày")
+    Source.objects.create(subject=cluster, title="Bài báo 2020", published_on=datetime.date(2020, 5, 4))
+    html = page.get(reverse("clusters:cluster_detail", args=[cluster.pk])).content.decode()
+    assert html.index("Bài báo 2020") < html.index("Bài báo chưa rõ ngày")

@@ -74,3 +74,12 @@ def test_a_bad_step_is_404_and_out_of_scope_is_404(dossier, other_commune_offici
 
 def test_a_step_number_outside_the_ladder_is_404(page, dossier):
     assert page.get(f"/dossiers/{dossier.pk}/drafts/99/").status_code == 404
+
+
+def test_a_provinces_own_template_is_listed_before_the_general_one_on_every_database(page):
+    # the model's order (the admin's): NULLs first in an ascending order on SQLite, last on PostgreSQL
+    own = DraftTemplate.objects.get(step=2, province__isnull=True)
+    own.pk, own.province_id = None, "01"
+    own.save()
+    listed = page.get("/admin/dossiers/drafttemplate/").context["cl"].result_list
+    assert [t.province_id for t in listed if t.step == 2] == ["01", None]

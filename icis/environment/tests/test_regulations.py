@@ -157,3 +157,11 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
     path.write_bytes(b"\xff\xfeparameter,value")
     with pytest.raises(CommandError, match="not UTF-8 JSON"):
         call_command("load_qcvn", str(path))
+
+
+def test_the_regulation_page_lists_each_table_from_its_lowest_band_on_every_database(page):
+    # a band with no lower bound ("above" blank) comes first; PostgreSQL sorts NULLs last ascending
+    regulations = page.get("/environment/regulations/").context["regulations"]
+    qcvn = next(r for r in regulations if r.code == "QCVN 40:2011/BTNMT")
+    kf = [(band.above, band.up_to) for band in qcvn.factor_bands.all() if band.factor == "kf"]
+    assert kf == [(None, 50), (50, 500), (500, 5000), (5000, None)]

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from icis.clusters.choices import ClusterStatus
-from icis.environment.models import Sample, Violation, WastewaterPlant
+from icis.environment.models import Sample, Violation, ViolationStatusChange, WastewaterPlant
 from icis.testing.factories import make_cluster
 
 from .factories import day, make_plant, sample
@@ -105,6 +105,14 @@ def test_a_violation_is_closed_on_its_page(page, plant):
     assert violation.status == "closed" and "re-sampled" in violation.resolution
     timeline = page.get(url).content.decode().split('id="violation-timeline"')[1].split("</ol>")[0]
     assert today in timeline and "re-sampled" in timeline  # the typed status rows, newest first
+
+
+def test_a_violations_page_lists_undated_steps_after_dated_ones_on_every_database(page, plant):
+    # the page reads the rows' default order: NULLs first in a descending order on PostgreSQL, last on SQLite
+    violation = Violation.objects.get()
+    ViolationStatusChange.objects.create(violation=violation, from_status=violation.status, to_status="closed")
+    changes = page.get(f"/environment/violations/{violation.pk}/").context["status_changes"]
+    assert [change.effective_on is None for change in changes] == [False, True]
 
 
 def test_the_regulation_page_shows_the_loaded_table(page):

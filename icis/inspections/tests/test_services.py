@@ -8,7 +8,7 @@ from icis.accounts.models import Organisation, OrganisationKind
 from icis.core import attention
 from icis.inspections import selectors, services
 from icis.inspections.choices import InspectionStatus, PlanStatus, ViolationStatus
-from icis.inspections.models import ChecklistItem, ChecklistVersion, Inspection
+from icis.inspections.models import ChecklistItem, ChecklistVersion, Inspection, InspectionPlan
 from icis.tenancy import services as tenancy_services
 from icis.testing.factories import make_cluster
 
@@ -173,3 +173,17 @@ def test_a_firm_subject_must_lease_in_the_cluster(boss, cluster, hanoi):
     with pytest.raises(ValidationError) as refused:
         make_inspection(boss, cluster, tenant=stranger)
     assert refused.value.error_dict["tenant"][0].code == "not_in_cluster"
+
+
+def test_the_earlier_entries_of_a_conflict_list_undated_plans_last_on_every_database(boss, cluster, firm):
+    # by when each plan took its status: NULLs first in an ascending order on SQLite, last on PostgreSQL
+    dated, undated = make_plan(boss, title="Kế hoạch A"), make_plan(boss, title="Kế hoạch B")
+    for plan in (undated, dated):
+        make_inspection(boss, cluster, plan=plan, tenant=firm)
+    approve(dated, boss)
+    # an approved plan whose approval no source dates (Art 24 would refuse approving a second one here)
+    InspectionPlan.objects.filter(pk=undated.pk).update(status=PlanStatus.APPROVED, status_since=None)
+    checked = make_plan(boss, title="Kế hoạch bổ sung")
+    make_inspection(boss, cluster, plan=checked, tenant=firm)
+    (conflict,) = selectors.art24_conflicts(checked)
+    assert [other.plan_id for other in conflict.earlier] == [dated.pk, undated.pk]

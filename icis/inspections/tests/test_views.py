@@ -179,3 +179,14 @@ def test_inspection_lists_place_undated_rows_the_same_way_on_every_database(page
     inspected = done(make_inspection(boss, cluster), boss)
     listed = list(page.get("/inspections/").context["object_list"])
     assert listed == [monthly, unmonthly, inspected]
+
+
+def test_the_inspections_default_order_is_the_same_on_every_database(boss, cluster):
+    # not yet inspected first, then newest, entries without a month after the others (what the inspection
+    # list shows); "-inspected_on, planned_month" put NULLs the other way round on SQLite
+    plan = make_plan(boss)
+    unmonthly = make_inspection(boss, cluster, plan=plan)
+    monthly = make_inspection(boss, cluster, plan=plan, planned_month=5)
+    inspected = done(make_inspection(boss, cluster), boss)
+    assert list(Inspection.objects.all()) == [monthly, unmonthly, inspected]
+    assert list(plan.inspections.all()) == [monthly, unmonthly]

@@ -113,3 +113,13 @@ def test_my_tasks_list_tasks_without_a_deadline_last_on_every_database(client, t
     client.force_login(_officer(task.lead_organisation))
     tasks = client.get(reverse("planning:my_tasks")).context["tasks"]
     assert [t.due_on for t in tasks] == [datetime.date(2026, 6, 30), None]
+
+
+def test_a_plans_tasks_without_a_deadline_come_last_on_every_database(client, boss, task):
+    # the plan page and the API read the model's order: NULLs first in an ascending order on SQLite
+    Task.objects.create(plan=task.plan, title="Không hạn", lead="Sở Công Thương")
+    client.force_login(boss)
+    html = client.get(reverse("planning:annual_plan", args=[task.plan.pk])).content.decode()
+    assert html.index("Rà soát các cụm chậm tiến độ") < html.index("Không hạn")
+    plan = client.get(f"/api/annual-plans/{task.plan.pk}/").json()
+    assert [t["due_on"] for t in plan["tasks"]] == ["2026-06-30", None]

@@ -399,3 +399,11 @@ def test_the_staff_pages_answer(portal_world):
     assert publication.field_groups == ["land", "contact"] and publication.is_published
     assert Client().get("/portal/manage/").status_code == 302  # anonymous: to the login page
     json.dumps(publication.readiness)
+
+
+def test_the_enquiries_by_province_put_the_row_without_a_province_last_on_every_database(page, hanoi):
+    # ordered by the province's name: NULLs first ascending on SQLite, last on PostgreSQL
+    Enquiry.objects.create(reference="YC-TEST-NONE", area_ha=1)
+    Enquiry.objects.create(reference="YC-TEST-HN", area_ha=1, province_id="01")
+    rows = page.get("/portal/manage/conversion/").context["by_province"]
+    assert [(row["province_id"], row["total"]) for row in rows] == [("01", 1), (None, 1)]
