@@ -281,6 +281,12 @@ class Milestone(Versioned, TimeStamped):
         return None
 
 
+# Obstacles by due date, undated ones last on every database (SQLite would put NULLs first): the model's order
+# and the lists' (selectors).
+DUE_FIRST = models.F("due_on").asc(nulls_last=True)
+OBSTACLE_ORDER = (DUE_FIRST, "raised_on", "id")
+
+
 class Obstacle(Versioned, TimeStamped):
     """Something blocking a cluster's construction (vướng mắc), who must remove it and by when."""
 
@@ -326,8 +332,7 @@ class Obstacle(Versioned, TimeStamped):
     objects = ClusterScopedQuerySet.as_manager()
 
     class Meta:
-        # undated obstacles after dated ones on every database, as the lists (selectors.OBSTACLE_ORDER)
-        ordering = [models.F("due_on").asc(nulls_last=True), "raised_on", "id"]
+        ordering = list(OBSTACLE_ORDER)
         verbose_name = _("obstacle")
         verbose_name_plural = _("obstacles")
         indexes = [

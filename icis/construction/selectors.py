@@ -42,7 +42,7 @@ from icis.core import formats
 from icis.core.freshness import freshness
 
 from .choices import FLAG_COLOURS, MILESTONE_ORDER, Flag, MilestoneKind, ObstacleStatus, ReportStatus, VisitPlanStatus
-from .models import Milestone, Obstacle, ProgressReport, ProgressState
+from .models import DUE_FIRST, OBSTACLE_ORDER, Milestone, Obstacle, ProgressReport, ProgressState  # noqa: F401
 from .state import LATEST_VALUES, current_trails, state_values
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -946,11 +946,6 @@ def report_list() -> QuerySet[ProgressReport]:
 
 def obstacle_list() -> QuerySet[Obstacle]:
     return Obstacle.objects.select_related("cluster", "responsible_organisation", "source_document")
-
-
-# Obstacles by due date, undated ones last on every database (SQLite would put NULLs first).
-DUE_FIRST = F("due_on").asc(nulls_last=True)
-OBSTACLE_ORDER = (DUE_FIRST, "raised_on", "id")
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:

@@ -578,7 +578,7 @@ class DraftTemplate(Versioned, TimeStamped):
 
     class Meta:
         # a province's own template before the general one on every database (SQLite sorts NULLs first)
-        ordering = ["step", models.F("province").asc(nulls_last=True)]
+        ordering = ["step", models.F("province__code").asc(nulls_last=True)]
         verbose_name = _("draft template")
         verbose_name_plural = _("draft templates")
         constraints = [

@@ -472,10 +472,9 @@ class _Run:
                 keys.append(self.project_key(code, _text(raw.get("approval_number")), _text(raw.get("project_name"))))
         # The facts kept of the batch's tax codes and project keys, read from disk at once (what a row cleans
         # differently from these raw texts is read on its own when asked); those of the batch before written.
-        self.codes.flush()
-        self.codes.load(codes)
-        self.project_store().flush()
-        self.project_store().load(keys)
+        for store, wanted_keys in ((self.codes, codes), (self.project_store(), keys)):
+            store.flush()
+            store.load(wanted_keys)
         for code in codes:
             if code not in self.tenants:
                 known = self.new_known(code)
@@ -747,7 +746,6 @@ class _Run:
                 project.tenant = known.obj
             self.pending_projects.append(project)
         key = self.project_key(tax_code, project.approval_number or "", project.name or "")
-        self.registered_land(key)  # the cluster's projects in ICIS loaded first, as a duplicate check does
         self.register(key, project.land_ha)
         self.projects += 1
         self.land += project.land_ha

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='drafttemplate',
-            options={'ordering': ['step', models.OrderBy(models.F('province'), nulls_last=True)], 'verbose_name': 'draft template', 'verbose_name_plural': 'draft templates'},
+            options={'ordering': ['step', models.OrderBy(models.F('province__code'), nulls_last=True)], 'verbose_name': 'draft template', 'verbose_name_plural': 'draft templates'},
         ),
     ]
