@@ -165,3 +165,9 @@ def test_the_regulation_page_lists_each_table_from_its_lowest_band_on_every_data
     qcvn = next(r for r in regulations if r.code == "QCVN 40:2011/BTNMT")
     kf = [(band.above, band.up_to) for band in qcvn.factor_bands.all() if band.factor == "kf"]
     assert kf == [(None, 50), (50, 500), (500, 5000), (5000, None)]
+
+
+def test_a_band_without_a_lower_bound_reads_x_up_to_its_limit(page):
+    # the blank lower bound was shown as "—x ≤ 50" (the number filter writes "—" for a blank)
+    html = page.get("/environment/regulations/").content.decode()
+    assert "<td>x ≤ 50</td>" in html and "—x" not in html
