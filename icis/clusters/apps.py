@@ -12,7 +12,10 @@ class ClustersConfig(AppConfig):
         from icis.core.registry import MenuItem, menu, role_grants
         from icis.core.scoping import scope_links
 
+        from . import kept
         from .models import Cluster
+
+        kept.connect()
 
         # A document is seen by whoever sees one of its clusters (and by all while it has none).
         scope_links.register(

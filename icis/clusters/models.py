@@ -21,6 +21,7 @@ from icis.documents.models import Document, Source
 from icis.geo.models import Commune, LegacyCommune, LegacyDistrict, Province
 
 from .choices import STATUS_COLOURS, ClusterKind, ClusterStatus, CommuneBasis
+from .plausibility import MAX_AREA_HA, MIN_AREA_HA
 
 AREA = {"max_digits": 10, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -140,6 +141,10 @@ class Cluster(Versioned, TimeStamped):
         editable=False,
     )
     status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
+    # Kept from the cluster's own dated status changes (icis.clusters.kept): the first to established and
+    # the first to under construction, so that summaries over every cluster read a column, not the history.
+    first_established_on = models.DateField(_("first established on"), null=True, blank=True, editable=False)
+    first_construction_on = models.DateField(_("construction first started on"), null=True, blank=True, editable=False)
     operating_without_establishment = models.BooleanField(
         _("operating but not formally established"),
         default=False,
@@ -161,7 +166,10 @@ class Cluster(Versioned, TimeStamped):
 
     sources = GenericRelation(Source)
     # Links are facts too: who added or removed a legacy commune, a sector or a document, and when.
-    history = history(m2m_fields=["legacy_communes", "sectors", "documents"])
+    history = history(
+        m2m_fields=["legacy_communes", "sectors", "documents"],
+        excluded_fields=["first_established_on", "first_construction_on"],  # derived from the status changes
+    )
     objects = ClusterQuerySet.as_manager()
 
     class Meta:
@@ -175,6 +183,21 @@ class Cluster(Versioned, TimeStamped):
         indexes = [
             # the list page and API filter by status and sort by name
             models.Index(fields=["status", "sort_name"], name="clusters_status_name_idx"),
+            # the dashboard's verification lists, in list order, without reading every cluster: those flagged
+            # for verification, and those whose figures may break a size rule (a superset of
+            # `plausibility.implausible`, whose query implies this condition)
+            models.Index(
+                fields=["sort_name", "code"],
+                condition=models.Q(needs_verification=True),
+                name="clusters_to_verify_idx",
+            ),
+            models.Index(
+                fields=["sort_name", "code"],
+                condition=models.Q(area_ha__gt=MAX_AREA_HA)
+                | models.Q(area_ha__lt=MIN_AREA_HA)
+                | models.Q(industrial_land_ha__gt=models.F("area_ha")),
+                name="clusters_size_rule_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(area_ha__gte=0), name="clusters_area_not_negative"),

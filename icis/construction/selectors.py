@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
+from icis.clusters.kept import FIRST_DATES
 from icis.clusters.models import Cluster, StatusChange
 from icis.core import formats
 from icis.core.freshness import freshness
@@ -385,12 +386,12 @@ def schedule_delays(milestones, *, forecast: Forecast | None, as_of: datetime.da
 
 
 def _first_change(to_status: str, *, as_of: datetime.date | None = None):
-    changes = StatusChange.objects.filter(
-        cluster=OuterRef("pk"), expansion__isnull=True, to_status=to_status, effective_on__isnull=False
-    )
-    if as_of is not None:
-        changes = changes.filter(effective_on__lte=as_of)
-    return Subquery(changes.order_by("effective_on", "id").values("effective_on")[:1])
+    """The cluster's first dated change to `to_status` (established or under construction), by `as_of` when
+    given: its kept column (`icis.clusters.kept`), not a subquery over its history."""
+    field = FIRST_DATES[to_status]
+    if as_of is None:
+        return F(field)
+    return Case(When(**{f"{field}__lte": as_of}, then=F(field)), default=None, output_field=DateField())
 
 
 def _status_on(as_of: datetime.date):
@@ -549,9 +550,9 @@ def construction_summary(
 
 
 # The summary's counts in one pass: each cluster's first dated changes to established and to under
-# construction from one grouped scan of the changes (not a subquery per cluster), its status on as_of (the
-# kept status when it began by then, as `clusters.selectors.status_then`; else from the change index), its
-# kept progress state; then the same tests as `construction_summary`'s loop.
+# construction as kept on its row (`icis.clusters.kept`), its status on as_of (the kept status when it began
+# by then, as `clusters.selectors.status_then`; else from the change index), its kept progress state; then
+# the same tests as `construction_summary`'s loop.
 _SUMMARY_SQL = """
 SELECT COUNT(*),
        SUM(CASE WHEN status_then IN ({started}) THEN 1 ELSE 0 END),
@@ -565,16 +566,11 @@ FROM (
                 ELSE (SELECT u.to_status FROM {changes} u
                       WHERE u.cluster_id = c.id AND u.expansion_id IS NULL AND u.effective_on <= %s
                       ORDER BY u.effective_on DESC, u.id DESC LIMIT 1) END AS status_then,
-           f.started_on, s.latest_on, s.latest_percent, s.last_increase_on
+           CASE WHEN c.first_construction_on <= %s THEN c.first_construction_on END AS started_on,
+           s.latest_on, s.latest_percent, s.last_increase_on
     FROM {clusters} c
-    JOIN (SELECT cluster_id,
-                 MIN(CASE WHEN to_status = %s THEN effective_on END) AS established_on,
-                 MIN(CASE WHEN to_status = %s AND effective_on <= %s THEN effective_on END) AS started_on
-          FROM {changes}
-          WHERE expansion_id IS NULL AND effective_on IS NOT NULL
-          GROUP BY cluster_id) f ON f.cluster_id = c.id
     LEFT JOIN {states} s ON s.cluster_id = c.id
-    WHERE c.id IN ({scope}) AND f.established_on <= %s{since}{fence}
+    WHERE {scope} c.first_established_on <= %s{since}{fence}
 ) counted
 """
 
@@ -585,7 +581,11 @@ def _summary_counts(
     """`construction_summary`'s counts in one query, the same tests on the kept progress state; None when some
     counted cluster has an accepted report dated after `as_of` (its state is not its trail as of then)."""
     quote = connection.ops.quote_name
-    scope, scope_params = base.order_by().values("pk").query.sql_with_params()
+    scope, scope_params = "", ()
+    if base.query.where or base.query.distinct or base.query.is_sliced or base.query.combinator:
+        # a narrowed set (a user's scope, a province): its ids as a subquery; every cluster needs none
+        scope, scope_params = base.order_by().values("pk").query.sql_with_params()
+        scope = f"c.id IN ({scope}) AND"
     query = _SUMMARY_SQL.format(
         started=", ".join(["%s"] * len(STARTED_STATES)),
         complete=", ".join(["%s"] * len(COMPLETE_STATES)),
@@ -593,7 +593,7 @@ def _summary_counts(
         clusters=quote(Cluster._meta.db_table),
         states=quote(ProgressState._meta.db_table),
         scope=scope,
-        since=" AND f.established_on >= %s" if established_from else "",
+        since=" AND c.first_established_on >= %s" if established_from else "",
         # PostgreSQL would fold the inner query into the outer one and look up the status once per CASE
         fence=" OFFSET 0" if connection.vendor == "postgresql" else "",
     )
@@ -609,8 +609,6 @@ def _summary_counts(
         as_of,
         as_of,
         as_of,
-        ClusterStatus.ESTABLISHED,
-        under,
         as_of,
         *scope_params,
         until,

@@ -13,6 +13,7 @@ Changes to records already in ICIS stay with the services (`imports.Check.write`
 from django.apps import apps
 from django.utils.translation import gettext as _
 
+from icis.clusters import kept as clusters_kept
 from icis.clusters import services as cluster_services
 from icis.clusters.choices import CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
@@ -159,6 +160,7 @@ def create_clusters(new: list[NewCluster], *, actor) -> None:
             )
             previous = step.to_status
     StatusChange.objects.bulk_create(changes, batch_size=BATCH)
+    clusters_kept.refresh([item.cluster.pk for item in new])  # the first dates kept (bulk_create sends no signal)
     parked = [item.cluster for item in new if id(item.cluster) in parks]
     for cluster in parked:
         cluster.industrial_park_name = parks[id(cluster)]

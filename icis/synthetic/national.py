@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from icis.accounts.models import Organisation
+from icis.clusters import kept as clusters_kept
 from icis.clusters.choices import ClusterStatus, CommuneBasis
 from icis.clusters.models import Cluster, ClusterCommune, StatusChange
 from icis.construction.choices import Component, MilestoneKind, ReportStatus
@@ -271,6 +272,7 @@ def national_generate(
                 )
             )
         _bulk(StatusChange, changes, result, "status_changes")
+        clusters_kept.refresh(Cluster.objects.filter(is_synthetic=True).values("pk"))  # bulk: no signal
         _bulk(ClusterCommune, communes, result, "cluster_communes")
         _bulk(legacy_through, legacy, result, "legacy_commune_links")
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from icis.clusters.choices import ClusterStatus
+from icis.clusters.kept import first_change
 from icis.clusters.models import Cluster
 from icis.construction.attention import _obstacle_item, _overdue_obstacles, _url, items
 from icis.construction.choices import MilestoneKind
@@ -17,7 +18,6 @@ from icis.construction.models import Milestone, ProgressState
 from icis.construction.selectors import (
     BOARD_STAGES,
     Point,
-    _first_change,
     add_months,
     not_started_reason,
     stalled_reason,
@@ -44,7 +44,7 @@ def reference_summary(user, today: datetime.date, limit: int) -> list[Group]:
     # not started: established more than ICIS_NOT_STARTED_MONTHS before today and still established
     not_started = (
         clusters.filter(status=ClusterStatus.ESTABLISHED)
-        .annotate(established_on=_first_change(ClusterStatus.ESTABLISHED))
+        .annotate(established_on=first_change(ClusterStatus.ESTABLISHED))
         .filter(established_on__lt=add_months(today, -settings.ICIS_NOT_STARTED_MONTHS))
     )
     count, found = counted_first(
@@ -73,7 +73,7 @@ def reference_summary(user, today: datetime.date, limit: int) -> list[Group]:
     )  # one a cluster and kind: no ordering (the default's join to clusters)
     stalled = (
         clusters.filter(status=ClusterStatus.UNDER_CONSTRUCTION)
-        .annotate(started_on=Coalesce(_first_change(ClusterStatus.UNDER_CONSTRUCTION), Subquery(milestone)))
+        .annotate(started_on=Coalesce(first_change(ClusterStatus.UNDER_CONSTRUCTION), Subquery(milestone)))
         .annotate(
             progress_since=Coalesce("rise_on", "started_on", output_field=DateField()),
             shown_since=Coalesce("latest_on", "started_on", output_field=DateField()),

@@ -14,6 +14,13 @@ class ModelPermissionsOrReadOnlyStaff(DjangoModelPermissions):
         "HEAD": [],
     }
 
+    def has_permission(self, request, view):
+        # A read needs no model permission, only a signed-in user: answered without building the view's
+        # queryset (DRF builds it to learn the model, and the list then builds it again).
+        if request.method in self.perms_map and not self.perms_map[request.method]:
+            return bool(request.user and request.user.is_authenticated)
+        return super().has_permission(request, view)
+
 
 def requires(*perms: str):
     """A permission class for one action: the user must hold every named Django permission."""
