@@ -130,6 +130,11 @@ DATABASES = {
     )
 }
 DATABASE_ROUTERS = ["icis.core.routers.TablelessModelsRouter"]
+# PostgreSQL session settings sent with each new connection (libpq `options`). JIT compilation off: every query
+# here is short, and at national size the planner's cost estimates crossed jit_above_cost, so PostgreSQL spent
+# 10-12 ms compiling for a 50 ms query (bench/RESULTS.md). Empty it behind a pooler that refuses startup
+# options (PgBouncer without ignore_startup_parameters) and set jit = off in postgresql.conf instead.
+DB_SESSION_OPTIONS = env_str("DB_SESSION_OPTIONS", "-c jit=off")
 # A read replica of the primary (PostgreSQL streaming replication): report reads go there (docs/deployment.md).
 if env_str("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(
@@ -137,6 +142,9 @@ if env_str("DATABASE_REPLICA_URL", ""):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS.insert(0, "icis.core.replica.ReplicaRouter")
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.postgresql" and DB_SESSION_OPTIONS:
+        _alias.setdefault("OPTIONS", {})["options"] = DB_SESSION_OPTIONS
 # GET/HEAD requests under these paths read report data from the replica (when there is one).
 ICIS_REPLICA_PATHS = env_list("ICIS_REPLICA_PATHS", ["/reports/", "/api/reports/"])
 
