@@ -581,8 +581,9 @@ class Sample(TimeStamped):
         verbose_name = _("monitoring sample")
         verbose_name_plural = _("monitoring samples")
         indexes = [
-            # the latest outlet sample of a plant on or before a date (indicators, board)
-            models.Index(fields=["plant", "point", "origin", "sampled_on"], name="environment_sample_latest_idx"),
+            # the latest outlet sample of a plant on or before a date (indicators, board): the id last, as the
+            # queries break ties by it, so the first row of a backward scan is the answer (no sort a plant)
+            models.Index(fields=["plant", "point", "origin", "sampled_on", "id"], name="environment_sample_latest_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
