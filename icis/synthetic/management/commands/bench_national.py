@@ -16,8 +16,8 @@ FORM04_TARGETS = {"province": 2000, "nationwide": 5000}
 def form04_rows(iterations: int) -> list[server_bench.Row]:
     """Form 04's figures for one synthetic province and for the whole country, computed in-process.
 
-    The product's Form 04 covers the configured province's real clusters only; until the national
-    and per-province Form 04 lands, the benchmark times its computation (`_compute`) directly.
+    The product's Form 04 (a province, or the whole country) counts real clusters only, never synthetic
+    ones (`reporting.selectors.report_clusters`), so the benchmark times its computation (`_compute`) directly.
     """
     from icis.reporting.selectors import _compute
     from icis.tenancy import periods
