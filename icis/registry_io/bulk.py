@@ -160,7 +160,9 @@ def create_clusters(new: list[NewCluster], *, actor) -> None:
             )
             previous = step.to_status
     StatusChange.objects.bulk_create(changes, batch_size=BATCH)
-    clusters_kept.refresh([item.cluster.pk for item in new])  # the first dates kept (bulk_create sends no signal)
+    written = [item.cluster.pk for item in new]
+    for start in range(0, len(written), BATCH):  # the first dates kept (bulk_create sends no signal)
+        clusters_kept.refresh(written[start : start + BATCH])
     parked = [item.cluster for item in new if id(item.cluster) in parks]
     for cluster in parked:
         cluster.industrial_park_name = parks[id(cluster)]

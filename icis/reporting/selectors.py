@@ -628,7 +628,6 @@ def _without_lead(clusters: QuerySet) -> list[str]:
     return list(clusters.filter(pk__in=several).exclude(pk__in=led).order_by("name").values_list("name", flat=True))
 
 
-
 # The province code of the national roll-up (every province the user reaches, summed).
 NATIONAL = "*"
 
